@@ -1,0 +1,127 @@
+//===- QOptAttrs.td - QOpt attribute definitions -----------*- tablegen -*-===//
+//
+// Quantization format and candidate-set attributes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QOPT_DIALECT_QOPT_IR_QOPTATTRS_TD
+#define QOPT_DIALECT_QOPT_IR_QOPTATTRS_TD
+
+include "qopt/Dialect/QOpt/IR/QOptBase.td"
+include "qopt/Dialect/QOpt/IR/QOptEnums.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+
+def QOpt_FormatAttr : QOpt_Attr<"Format", "format"> {
+  let summary = "A quantization format: element kind, granularity, symmetry";
+  let description = [{
+    Describes how one tensor (usually a layer's weight) is quantized.
+
+    Syntax:
+
+    ```
+    format ::= `#qopt.format<` element-type (`,` granularity)? (`,` symmetry)? `>`
+    granularity ::= `per_tensor`
+                  | `per_channel(axis =` integer `)`
+                  | `group(axis =` integer `, size =` integer `)`
+    symmetry ::= `symmetric` | `asymmetric`
+    ```
+
+    * The element type is a signed (`si1` ... `si8`) or unsigned (`ui1` ...
+      `ui8`) integer type, or a builtin floating-point type of at most 16
+      bits: the minifloats `f8E4M3FN`, `f8E5M2`, `f6E3M2FN`, `f6E2M3FN`,
+      `f4E2M1FN`, ... and `f16`/`bf16` for layers kept in half precision.
+      Signless integers are rejected: signedness decides the integer grid.
+    * `per_tensor` has one scale; `per_channel(axis = a)` one scale per
+      index of axis `a`; `group(axis = a, size = g)` one scale per `g`
+      consecutive elements along axis `a` (which must tile that axis) for
+      each index of the other axes.
+    * `symmetric` (the default) has no zero point; `asymmetric` adds one
+      zero point per scale. Floating-point formats are always symmetric.
+
+    Signed symmetric formats use the grid `[-(2^(b-1)), 2^(b-1) - 1]` and
+    need at least 2 bits; the exact rounding and clamping rules are in
+    `docs/Semantics.md`.
+
+    Examples:
+
+    ```mlir
+    #qopt.format<si8, per_tensor>
+    #qopt.format<ui8, per_tensor, asymmetric>
+    #qopt.format<si4, per_channel(axis = 0)>
+    #qopt.format<si4, group(axis = 1, size = 128)>
+    #qopt.format<f8E4M3FN, per_channel(axis = 0)>
+    ```
+  }];
+  let parameters = (ins
+    "::mlir::Type":$elementType,
+    "::mlir::qopt::Granularity":$granularity,
+    "int64_t":$axis,
+    "int64_t":$groupSize,
+    "bool":$symmetric
+  );
+  let builders = [
+    AttrBuilder<(ins "::mlir::Type":$elementType,
+                     CArg<"bool", "true">:$symmetric), [{
+      return $_get($_ctxt, elementType, ::mlir::qopt::Granularity::PerTensor,
+                   /*axis=*/-1, /*groupSize=*/0, symmetric);
+    }]>
+  ];
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Number of bits of one stored element.
+    unsigned getBitWidth() const;
+    /// True for integer formats, false for floating-point ones.
+    bool isInteger() const;
+    /// True for signed integer formats.
+    bool isSignedInteger() const;
+    /// Smallest and largest integer of the quantization grid (integer
+    /// formats only).
+    int64_t getQMin() const;
+    int64_t getQMax() const;
+    /// Compact name for tables and reports: the element type, then `-ch`
+    /// (per channel) or `-g<size>` (group), then `-asym` if asymmetric,
+    /// e.g. `si8-ch`, `si4-g128`, `ui8-asym`, `f8E4M3FN`.
+    std::string getShortName() const;
+    /// True if the format has a zero point per scale.
+    bool hasZeroPoint() const { return !getSymmetric(); }
+
+    /// Checks that the format can quantize a tensor of `shape` (dynamic
+    /// dimensions are accepted where they cannot be checked): the axis exists
+    /// and a group size tiles its axis. Diagnostics go to `emitError`.
+    ::llvm::LogicalResult verifyForShape(
+        ::llvm::ArrayRef<int64_t> shape,
+        ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError) const;
+
+    /// Shape of the scale (and zero-point) tensor for a tensor of `shape`:
+    /// `[]` per tensor, `[shape[axis]]` per channel, and `shape` with
+    /// `shape[axis] / groupSize` at `axis` for groups.
+    ::llvm::SmallVector<int64_t> getScaleShape(
+        ::llvm::ArrayRef<int64_t> shape) const;
+  }];
+}
+
+def QOpt_CandidatesAttr : QOpt_Attr<"Candidates", "candidates"> {
+  let summary = "The set of formats a layer may be quantized to";
+  let description = [{
+    An ordered, non-empty set of distinct `#qopt.format`s: the choices the
+    bit allocator has for one layer. Order is kept (it breaks ties
+    deterministically) but duplicates are rejected.
+
+    ```mlir
+    #qopt.candidates<[#qopt.format<si8, per_channel(axis = 0)>,
+                      #qopt.format<si4, group(axis = 1, size = 64)>]>
+    ```
+  }];
+  let parameters = (ins ArrayRefParameter<"::mlir::qopt::FormatAttr">:$formats);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// True if `format` is one of the candidates.
+    bool contains(::mlir::qopt::FormatAttr format) const {
+      return ::llvm::is_contained(getFormats(), format);
+    }
+  }];
+}
+
+#endif // QOPT_DIALECT_QOPT_IR_QOPTATTRS_TD

@@ -1,0 +1,299 @@
+//===- QOptAttrs.cpp - QOpt attributes -------------------------------------===//
+//
+// Parsing, printing and verification of #qopt.format and #qopt.candidates.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
+#include "qopt/Dialect/QOpt/IR/QOptDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::qopt;
+
+#include "qopt/Dialect/QOpt/IR/QOptEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "qopt/Dialect/QOpt/IR/QOptAttrs.cpp.inc"
+
+void QOptDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "qopt/Dialect/QOpt/IR/QOptAttrs.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// FormatAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult FormatAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 Type elementType, Granularity granularity,
+                                 int64_t axis, int64_t groupSize,
+                                 bool symmetric) {
+  if (auto intType = dyn_cast<IntegerType>(elementType)) {
+    if (intType.isSignless())
+      return emitError() << "integer element type must be signed (si<N>) or "
+                            "unsigned (ui<N>), got "
+                         << elementType;
+    unsigned width = intType.getWidth();
+    if (width < 1 || width > 8)
+      return emitError() << "integer formats must have 1 to 8 bits, got "
+                         << width;
+    if (intType.isSigned() && symmetric && width < 2)
+      return emitError() << "a symmetric signed format needs at least 2 bits";
+  } else if (auto floatType = dyn_cast<FloatType>(elementType)) {
+    if (floatType.getWidth() > 16)
+      return emitError()
+             << "floating-point formats must have at most 16 bits, got "
+             << elementType;
+    if (!symmetric)
+      return emitError() << "floating-point format " << elementType
+                         << " has no zero point and cannot be asymmetric";
+  } else {
+    return emitError()
+           << "element type must be an integer or floating-point type, got "
+           << elementType;
+  }
+
+  switch (granularity) {
+  case Granularity::PerTensor:
+    if (axis != -1 || groupSize != 0)
+      return emitError() << "per_tensor format takes no axis or group size";
+    break;
+  case Granularity::PerChannel:
+    if (axis < 0)
+      return emitError() << "axis must be non-negative, got " << axis;
+    if (groupSize != 0)
+      return emitError() << "per_channel format takes no group size";
+    break;
+  case Granularity::Group:
+    if (axis < 0)
+      return emitError() << "axis must be non-negative, got " << axis;
+    if (groupSize < 1)
+      return emitError() << "group size must be positive, got " << groupSize;
+    break;
+  }
+  return success();
+}
+
+unsigned FormatAttr::getBitWidth() const {
+  return getElementType().getIntOrFloatBitWidth();
+}
+
+bool FormatAttr::isInteger() const {
+  return isa<IntegerType>(getElementType());
+}
+
+bool FormatAttr::isSignedInteger() const {
+  auto intType = dyn_cast<IntegerType>(getElementType());
+  return intType && intType.isSigned();
+}
+
+int64_t FormatAttr::getQMin() const {
+  assert(isInteger() && "integer grid of a floating-point format");
+  return isSignedInteger() ? -(int64_t(1) << (getBitWidth() - 1)) : 0;
+}
+
+int64_t FormatAttr::getQMax() const {
+  assert(isInteger() && "integer grid of a floating-point format");
+  return isSignedInteger() ? (int64_t(1) << (getBitWidth() - 1)) - 1
+                           : (int64_t(1) << getBitWidth()) - 1;
+}
+
+std::string FormatAttr::getShortName() const {
+  std::string name;
+  llvm::raw_string_ostream os(name);
+  os << getElementType();
+  if (getGranularity() == Granularity::PerChannel)
+    os << "-ch";
+  else if (getGranularity() == Granularity::Group)
+    os << "-g" << getGroupSize();
+  if (!getSymmetric())
+    os << "-asym";
+  return name;
+}
+
+LogicalResult FormatAttr::verifyForShape(
+    ArrayRef<int64_t> shape,
+    function_ref<InFlightDiagnostic()> emitError) const {
+  if (getGranularity() == Granularity::PerTensor)
+    return success();
+  int64_t axis = getAxis();
+  int64_t rank = shape.size();
+  if (axis >= rank)
+    return emitError() << "axis " << axis
+                       << " is out of range for a tensor of rank " << rank;
+  if (getGranularity() == Granularity::Group &&
+      !ShapedType::isDynamic(shape[axis]) && shape[axis] % getGroupSize() != 0)
+    return emitError() << "group size " << getGroupSize()
+                       << " does not tile axis " << axis << " of size "
+                       << shape[axis];
+  return success();
+}
+
+SmallVector<int64_t> FormatAttr::getScaleShape(ArrayRef<int64_t> shape) const {
+  switch (getGranularity()) {
+  case Granularity::PerTensor:
+    return {};
+  case Granularity::PerChannel:
+    return {shape[getAxis()]};
+  case Granularity::Group: {
+    SmallVector<int64_t> result(shape);
+    int64_t &dim = result[getAxis()];
+    if (!ShapedType::isDynamic(dim))
+      dim /= getGroupSize();
+    return result;
+  }
+  }
+  llvm_unreachable("unknown granularity");
+}
+
+/// Parses `(axis = N)` or, with `groupSize`, `(axis = N, size = M)`.
+static ParseResult parseAxisAndSize(AsmParser &parser, int64_t &axis,
+                                    int64_t *groupSize) {
+  if (parser.parseLParen() || parser.parseKeyword("axis") ||
+      parser.parseEqual() || parser.parseInteger(axis))
+    return failure();
+  if (groupSize) {
+    if (failed(parser.parseOptionalComma()))
+      return parser.emitError(parser.getCurrentLocation(),
+                              "group granularity needs a group size: "
+                              "group(axis = A, size = G)");
+    if (parser.parseKeyword("size") || parser.parseEqual() ||
+        parser.parseInteger(*groupSize))
+      return failure();
+  }
+  return parser.parseRParen();
+}
+
+Attribute FormatAttr::parse(AsmParser &parser, Type) {
+  SMLoc loc = parser.getCurrentLocation();
+  Type elementType;
+  if (parser.parseLess() || parser.parseType(elementType))
+    return {};
+
+  Granularity granularity = Granularity::PerTensor;
+  int64_t axis = -1, groupSize = 0;
+  bool symmetric = true;
+  bool sawGranularity = false, sawSymmetry = false;
+  while (succeeded(parser.parseOptionalComma())) {
+    SMLoc keywordLoc = parser.getCurrentLocation();
+    StringRef keyword;
+    if (parser.parseKeyword(&keyword))
+      return {};
+    if (keyword == "symmetric" || keyword == "asymmetric") {
+      if (sawSymmetry) {
+        parser.emitError(keywordLoc, "symmetry given twice");
+        return {};
+      }
+      sawSymmetry = true;
+      symmetric = keyword == "symmetric";
+      continue;
+    }
+    std::optional<Granularity> parsed = symbolizeGranularity(keyword);
+    if (!parsed) {
+      parser.emitError(keywordLoc)
+          << "expected 'per_tensor', 'per_channel', 'group', 'symmetric' or "
+             "'asymmetric', got '"
+          << keyword << "'";
+      return {};
+    }
+    if (sawGranularity) {
+      parser.emitError(keywordLoc, "granularity given twice");
+      return {};
+    }
+    sawGranularity = true;
+    granularity = *parsed;
+    if (granularity == Granularity::PerChannel &&
+        parseAxisAndSize(parser, axis, /*groupSize=*/nullptr))
+      return {};
+    if (granularity == Granularity::Group &&
+        parseAxisAndSize(parser, axis, &groupSize))
+      return {};
+  }
+  if (parser.parseGreater())
+    return {};
+  return parser.getChecked<FormatAttr>(loc, parser.getContext(), elementType,
+                                       granularity, axis, groupSize,
+                                       symmetric);
+}
+
+void FormatAttr::print(AsmPrinter &printer) const {
+  printer << "<" << getElementType() << ", "
+          << stringifyGranularity(getGranularity());
+  switch (getGranularity()) {
+  case Granularity::PerTensor:
+    break;
+  case Granularity::PerChannel:
+    printer << "(axis = " << getAxis() << ")";
+    break;
+  case Granularity::Group:
+    printer << "(axis = " << getAxis() << ", size = " << getGroupSize() << ")";
+    break;
+  }
+  if (!getSymmetric())
+    printer << ", asymmetric";
+  printer << ">";
+}
+
+ParseResult mlir::qopt::parseFormatBody(OpAsmParser &parser,
+                                        FormatAttr &format) {
+  Attribute attr = FormatAttr::parse(parser, Type());
+  if (!attr)
+    return failure();
+  format = cast<FormatAttr>(attr);
+  return success();
+}
+
+void mlir::qopt::printFormatBody(OpAsmPrinter &printer, Operation *,
+                                 FormatAttr format) {
+  format.print(printer);
+}
+
+//===----------------------------------------------------------------------===//
+// CandidatesAttr
+//===----------------------------------------------------------------------===//
+
+Attribute CandidatesAttr::parse(AsmParser &parser, Type) {
+  SMLoc loc = parser.getCurrentLocation();
+  SmallVector<FormatAttr> formats;
+  auto parseFormat = [&]() -> ParseResult {
+    FormatAttr format;
+    if (parser.parseCustomAttributeWithFallback(format))
+      return failure();
+    formats.push_back(format);
+    return success();
+  };
+  if (parser.parseLess() ||
+      parser.parseCommaSeparatedList(AsmParser::Delimiter::Square,
+                                     parseFormat) ||
+      parser.parseGreater())
+    return {};
+  return parser.getChecked<CandidatesAttr>(loc, parser.getContext(), formats);
+}
+
+void CandidatesAttr::print(AsmPrinter &printer) const {
+  printer << "<[";
+  llvm::interleaveComma(getFormats(), printer, [&](FormatAttr format) {
+    printer.printStrippedAttrOrType(format);
+  });
+  printer << "]>";
+}
+
+LogicalResult
+CandidatesAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                       ArrayRef<FormatAttr> formats) {
+  if (formats.empty())
+    return emitError() << "candidate set must not be empty";
+  llvm::SmallPtrSet<Attribute, 8> seen;
+  for (FormatAttr format : formats)
+    if (!seen.insert(format).second)
+      return emitError() << "candidate set lists " << format << " twice";
+  return success();
+}

@@ -1,0 +1,76 @@
+//===- QOptDialect.cpp - QOpt dialect --------------------------------------===//
+//
+// Registers the qopt dialect's ops and attributes, and verifies the
+// discardable `qopt.*` attributes that qopt passes put on upstream ops.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Dialect/QOpt/IR/QOptDialect.h"
+#include "qopt/Dialect/QOpt/IR/QOptOps.h"
+
+using namespace mlir;
+using namespace mlir::qopt;
+
+#include "qopt/Dialect/QOpt/IR/QOptOpsDialect.cpp.inc"
+
+void QOptDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "qopt/Dialect/QOpt/IR/QOptOps.cpp.inc"
+      >();
+  registerAttributes();
+}
+
+/// Verifies that `format` fits the weight of `layer`.
+static LogicalResult verifyFormatForLayer(Operation *op,
+                                          QuantizableOpInterface layer,
+                                          StringRef attrName,
+                                          FormatAttr format) {
+  ShapedType weightType = layer.getWeightType();
+  if (!weightType.hasRank())
+    return success();
+  return format.verifyForShape(weightType.getShape(), [&]() {
+    return op->emitOpError() << "'" << attrName << "' " << format
+                             << " does not fit weight of type " << weightType
+                             << ": ";
+  });
+}
+
+LogicalResult QOptDialect::verifyOperationAttribute(Operation *op,
+                                                    NamedAttribute attr) {
+  StringRef name = attr.getName().strref();
+  if (name != kFormatAttrName && name != kCandidatesAttrName)
+    return op->emitOpError() << "has unknown qopt attribute '" << name
+                             << "'; expected '" << kFormatAttrName
+                             << "' or '" << kCandidatesAttrName << "'";
+
+  auto layer = dyn_cast<QuantizableOpInterface>(op);
+  if (!layer)
+    return op->emitOpError()
+           << "carries '" << name
+           << "' but does not implement QuantizableOpInterface";
+
+  if (name == kCandidatesAttrName) {
+    auto candidates = dyn_cast<CandidatesAttr>(attr.getValue());
+    if (!candidates)
+      return op->emitOpError() << "'" << name
+                               << "' must be a #qopt.candidates attribute";
+    for (FormatAttr format : candidates.getFormats())
+      if (failed(verifyFormatForLayer(op, layer, name, format)))
+        return failure();
+    return success();
+  }
+
+  auto format = dyn_cast<FormatAttr>(attr.getValue());
+  if (!format)
+    return op->emitOpError() << "'" << name
+                             << "' must be a #qopt.format attribute";
+  if (failed(verifyFormatForLayer(op, layer, name, format)))
+    return failure();
+  if (auto candidates = op->getAttrOfType<CandidatesAttr>(kCandidatesAttrName))
+    if (!candidates.contains(format))
+      return op->emitOpError() << "'" << name << "' " << format
+                               << " is not one of the op's '"
+                               << kCandidatesAttrName << "'";
+  return success();
+}

@@ -1,0 +1,125 @@
+//===- AnnotateCandidates.cpp - Attach candidate formats to layers ---------===//
+//
+// Implements qopt-annotate-candidates: the search space of bit allocation.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Dialect/QOpt/IR/QOptOps.h"
+#include "qopt/Dialect/QOpt/Transforms/Passes.h"
+
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+namespace mlir::qopt {
+#define GEN_PASS_DEF_ANNOTATECANDIDATESPASS
+#include "qopt/Dialect/QOpt/Transforms/Passes.h.inc"
+} // namespace mlir::qopt
+
+using namespace mlir;
+using namespace mlir::qopt;
+
+namespace {
+struct AnnotateCandidatesPass
+    : public qopt::impl::AnnotateCandidatesPassBase<AnnotateCandidatesPass> {
+  using Base::Base;
+
+  LogicalResult initialize(MLIRContext *ctx) override {
+    // Option errors have no IR location; the message names the pass.
+    auto optionError = [&]() {
+      return emitError(UnknownLoc::get(ctx)) << getArgument() << ": ";
+    };
+    elementTypes.clear();
+    SmallVector<unsigned> widths(bits.begin(), bits.end());
+    if (widths.empty() && minifloats.empty())
+      widths = {8, 4};
+    for (unsigned width : widths) {
+      if (width < 1 || width > 8)
+        return optionError() << "bits must be 1 to 8, got " << width;
+      elementTypes.push_back(IntegerType::get(
+          ctx, width,
+          asymmetric ? IntegerType::Unsigned : IntegerType::Signed));
+    }
+    for (const std::string &name : minifloats) {
+      Type type;
+      {
+        // parseType reports its own syntax errors; ours is clearer.
+        ScopedDiagnosticHandler silence(ctx, [](Diagnostic &) {
+          return success();
+        });
+        type = parseType(name, ctx, /*numRead=*/nullptr,
+                         /*isKnownNullTerminated=*/false);
+      }
+      if (!type || !isa<FloatType>(type))
+        return optionError()
+               << "minifloats: '" << name
+               << "' is not a builtin floating-point type";
+      if (failed(FormatAttr::verify(optionError, type,
+                                    Granularity::PerTensor, -1, 0,
+                                    /*symmetric=*/true)))
+        return failure();
+      elementTypes.push_back(type);
+    }
+    if (groupSize < 1)
+      return optionError() << "group-size must be positive, got "
+                            << static_cast<int64_t>(groupSize);
+    return success();
+  }
+
+  void runOnOperation() override {
+    bool failedAny = false;
+    getOperation()->walk([&](QuantizableOpInterface layer) {
+      if (!overwrite && layer->hasAttr(QOptDialect::kCandidatesAttrName))
+        return;
+      if (!isConstantFoldable(layer.getWeight()))
+        return;
+      if (failed(annotate(layer)))
+        failedAny = true;
+    });
+    if (failedAny)
+      signalPassFailure();
+  }
+
+private:
+  LogicalResult annotate(QuantizableOpInterface layer) {
+    ArrayRef<int64_t> shape = layer.getWeightType().getShape();
+    Granularity layerGranularity = granularity;
+    int64_t axis = -1, size = 0;
+    if (granularity == Granularity::PerChannel) {
+      axis = layer.getWeightOutputChannelAxis();
+    } else if (granularity == Granularity::Group) {
+      axis = layer.getWeightGroupAxis();
+      size = groupSize;
+      if (ShapedType::isDynamic(shape[axis]) || shape[axis] % size != 0) {
+        layer->emitWarning() << "group size " << size
+                             << " does not tile weight axis " << axis
+                             << " of size "
+                             << (ShapedType::isDynamic(shape[axis])
+                                     ? std::string("?")
+                                     : std::to_string(shape[axis]))
+                             << "; offering per_channel formats instead";
+        layerGranularity = Granularity::PerChannel;
+        axis = layer.getWeightOutputChannelAxis();
+        size = 0;
+      }
+    }
+
+    SmallVector<FormatAttr> formats;
+    for (Type elementType : elementTypes) {
+      bool symmetric = !asymmetric || isa<FloatType>(elementType);
+      auto diag = [&]() { return layer->emitError(); };
+      FormatAttr format = FormatAttr::getChecked(
+          diag, &getContext(), elementType, layerGranularity, axis, size,
+          symmetric);
+      if (!format)
+        return failure();
+      if (!llvm::is_contained(formats, format))
+        formats.push_back(format);
+    }
+    layer->setAttr(QOptDialect::kCandidatesAttrName,
+                   CandidatesAttr::get(&getContext(), formats));
+    return success();
+  }
+
+  SmallVector<Type> elementTypes;
+};
+} // namespace

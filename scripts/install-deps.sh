@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+#===- scripts/install-deps.sh - Install qopt's Debian packages ----------===#
+#
+# The one place that knows which Debian 12 packages qopt needs. Idempotent
+# and non-interactive: packages already present are not reinstalled, and
+# apt-get is only invoked when something is missing. Run as root (or with
+# sudo available) on a fresh Debian 12 machine.
+#
+#===----------------------------------------------------------------------===#
+set -euo pipefail
+
+PACKAGES=(
+  # Toolchain and build.
+  build-essential cmake ninja-build git ca-certificates
+  # LLVM/MLIR 22 (headers, static MLIR libs, libLLVM.so, mlir-tblgen, lit,
+  # FileCheck, not, count).
+  llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
+  # Unit tests.
+  libgtest-dev libgmock-dev
+  # ONNX frontend: protobuf types, checker, shape inference, version
+  # converter, and protoc to encode textproto test models.
+  libonnx-dev protobuf-compiler libprotobuf-dev
+  # ONNX backend node tests (conformance suite).
+  libonnx-testdata
+  # Python used by test and model scripts (always /usr/bin/python3).
+  python3 python3-numpy python3-onnx
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Regenerates the ODS reference docs (dialect, interfaces, passes) and copies
+# them into docs/. test/docs.test fails when docs/ is stale.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${QOPT_BUILD_DIR:-$root/build}
+ninja -C "$build" qopt-doc
+for f in Dialects/QOpt.md Interfaces/QOptInterfaces.md Passes/QOptPasses.md; do
+  mkdir -p "$root/docs/$(dirname "$f")"
+  cp "$build/docs/$f" "$root/docs/$f"
+done
+echo "update-docs: docs/ regenerated from $build"

@@ -1,0 +1,211 @@
+// RUN: qopt %s -split-input-file -verify-diagnostics
+
+// One case per diagnostic of the qopt dialect: attribute parsers and
+// verifiers, the checks on discardable qopt.* attributes, and op verifiers.
+
+//===----------------------------------------------------------------------===//
+// #qopt.format parsing
+//===----------------------------------------------------------------------===//
+
+// expected-error @+1 {{expected 'per_tensor', 'per_channel', 'group', 'symmetric' or 'asymmetric', got 'per_row'}}
+func.func @bad_keyword() attributes {a = #qopt.format<si8, per_row>} { return }
+
+// -----
+
+// expected-error @+1 {{granularity given twice}}
+func.func @granularity_twice() attributes {a = #qopt.format<si8, per_tensor, per_channel(axis = 0)>} { return }
+
+// -----
+
+// expected-error @+1 {{symmetry given twice}}
+func.func @symmetry_twice() attributes {a = #qopt.format<ui8, asymmetric, symmetric>} { return }
+
+// -----
+
+// expected-error @+1 {{group granularity needs a group size: group(axis = A, size = G)}}
+func.func @group_without_size() attributes {a = #qopt.format<si4, group(axis = 1)>} { return }
+
+//===----------------------------------------------------------------------===//
+// #qopt.format verification
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// expected-error @+1 {{integer element type must be signed (si<N>) or unsigned (ui<N>), got 'i4'}}
+func.func @signless() attributes {a = #qopt.format<i4>} { return }
+
+// -----
+
+// expected-error @+1 {{integer formats must have 1 to 8 bits, got 16}}
+func.func @too_many_bits() attributes {a = #qopt.format<si16>} { return }
+
+// -----
+
+// expected-error @+1 {{a symmetric signed format needs at least 2 bits}}
+func.func @symmetric_si1() attributes {a = #qopt.format<si1>} { return }
+
+// -----
+
+// expected-error @+1 {{floating-point formats must have at most 16 bits, got 'f32'}}
+func.func @wide_float() attributes {a = #qopt.format<f32>} { return }
+
+// -----
+
+// expected-error @+1 {{floating-point format 'f8E4M3FN' has no zero point and cannot be asymmetric}}
+func.func @asymmetric_float() attributes {a = #qopt.format<f8E4M3FN, asymmetric>} { return }
+
+// -----
+
+// expected-error @+1 {{element type must be an integer or floating-point type, got 'index'}}
+func.func @index_format() attributes {a = #qopt.format<index>} { return }
+
+// -----
+
+// expected-error @+1 {{axis must be non-negative, got -1}}
+func.func @negative_axis() attributes {a = #qopt.format<si8, per_channel(axis = -1)>} { return }
+
+// -----
+
+// expected-error @+1 {{axis must be non-negative, got -2}}
+func.func @negative_group_axis() attributes {a = #qopt.format<si8, group(axis = -2, size = 4)>} { return }
+
+// -----
+
+// expected-error @+1 {{group size must be positive, got 0}}
+func.func @zero_group() attributes {a = #qopt.format<si4, group(axis = 1, size = 0)>} { return }
+
+//===----------------------------------------------------------------------===//
+// #qopt.candidates verification
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// expected-error @+1 {{candidate set must not be empty}}
+func.func @empty_candidates() attributes {a = #qopt.candidates<[]>} { return }
+
+// -----
+
+// expected-error @+1 {{candidate set lists #qopt.format<si4, per_tensor> twice}}
+func.func @duplicate_candidates() attributes {a = #qopt.candidates<[<si4>, <si8>, <si4, per_tensor, symmetric>]>} { return }
+
+//===----------------------------------------------------------------------===//
+// Discardable qopt.* attributes
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// expected-error @+1 {{'func.func' op has unknown qopt attribute 'qopt.formats'; expected 'qopt.format' or 'qopt.candidates'}}
+func.func @unknown_attr() attributes {qopt.formats = #qopt.format<si8>} { return }
+
+// -----
+
+// expected-error @+1 {{'func.func' op carries 'qopt.format' but does not implement QuantizableOpInterface}}
+func.func @not_a_layer() attributes {qopt.format = #qopt.format<si8>} { return }
+
+// -----
+
+func.func @format_wrong_kind(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'linalg.matmul' op 'qopt.format' must be a #qopt.format attribute}}
+  %y = linalg.matmul {qopt.format = 8 : i32} ins(%a, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+func.func @candidates_wrong_kind(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'linalg.matmul' op 'qopt.candidates' must be a #qopt.candidates attribute}}
+  %y = linalg.matmul {qopt.candidates = #qopt.format<si8>} ins(%a, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+func.func @axis_out_of_range(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'linalg.matmul' op 'qopt.format' #qopt.format<si8, per_channel(axis = 2)> does not fit weight of type 'tensor<8x16xf32>': axis 2 is out of range for a tensor of rank 2}}
+  %y = linalg.matmul {qopt.format = #qopt.format<si8, per_channel(axis = 2)>} ins(%a, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+func.func @group_does_not_tile(%a: tensor<4x96xf32>, %w: tensor<96x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'linalg.matmul' op 'qopt.candidates' #qopt.format<si4, group(axis = 0, size = 64)> does not fit weight of type 'tensor<96x16xf32>': group size 64 does not tile axis 0 of size 96}}
+  %y = linalg.matmul {qopt.candidates = #qopt.candidates<[<si8, per_channel(axis = 1)>, <si4, group(axis = 0, size = 64)>]>} ins(%a, %w : tensor<4x96xf32>, tensor<96x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+func.func @chosen_not_a_candidate(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'linalg.matmul' op 'qopt.format' #qopt.format<si2, per_channel(axis = 1)> is not one of the op's 'qopt.candidates'}}
+  %y = linalg.matmul {qopt.candidates = #qopt.candidates<[<si8, per_channel(axis = 1)>, <si4, per_channel(axis = 1)>]>, qopt.format = #qopt.format<si2, per_channel(axis = 1)>} ins(%a, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+//===----------------------------------------------------------------------===//
+// qopt.fake_quant
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @fake_quant_axis(%x: tensor<4x8xf32>, %s: tensor<4xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'qopt.fake_quant' op format does not fit the input: axis 2 is out of range for a tensor of rank 2}}
+  %y = qopt.fake_quant %x, %s : tensor<4x8xf32>, tensor<4xf32> as <si8, per_channel(axis = 2)>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @fake_quant_group_tile(%x: tensor<4x8xf32>, %s: tensor<4x2xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'qopt.fake_quant' op format does not fit the input: group size 3 does not tile axis 1 of size 8}}
+  %y = qopt.fake_quant %x, %s : tensor<4x8xf32>, tensor<4x2xf32> as <si4, group(axis = 1, size = 3)>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @fake_quant_scale_shape(%x: tensor<4x8xf32>, %s: tensor<8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'qopt.fake_quant' op scale must have shape [4] for format #qopt.format<si8, per_channel(axis = 0)> and input 'tensor<4x8xf32>', got [8]}}
+  %y = qopt.fake_quant %x, %s : tensor<4x8xf32>, tensor<8xf32> as <si8, per_channel(axis = 0)>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @fake_quant_group_scale_shape(%x: tensor<4x8xf32>, %s: tensor<4x4xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'qopt.fake_quant' op scale must have shape [4, 2] for format #qopt.format<si4, group(axis = 1, size = 4)> and input 'tensor<4x8xf32>', got [4, 4]}}
+  %y = qopt.fake_quant %x, %s : tensor<4x8xf32>, tensor<4x4xf32> as <si4, group(axis = 1, size = 4)>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @fake_quant_missing_zero_point(%x: tensor<4x8xf32>, %s: tensor<f32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'qopt.fake_quant' op asymmetric format #qopt.format<ui8, per_tensor, asymmetric> requires a zero_point operand}}
+  %y = qopt.fake_quant %x, %s : tensor<4x8xf32>, tensor<f32> as <ui8, asymmetric>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @fake_quant_extra_zero_point(%x: tensor<4x8xf32>, %s: tensor<f32>, %z: tensor<i32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'qopt.fake_quant' op symmetric format #qopt.format<si8, per_tensor> takes no zero_point operand}}
+  %y = qopt.fake_quant %x, %s, %z : tensor<4x8xf32>, tensor<f32>, tensor<i32> as <si8>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @fake_quant_zero_point_shape(%x: tensor<4x8xf32>, %s: tensor<4xf32>, %z: tensor<2xi32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'qopt.fake_quant' op zero_point must have shape [4] for format #qopt.format<ui4, per_channel(axis = 0), asymmetric> and input 'tensor<4x8xf32>', got [2]}}
+  %y = qopt.fake_quant %x, %s, %z : tensor<4x8xf32>, tensor<4xf32>, tensor<2xi32> as <ui4, per_channel(axis = 0), asymmetric>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @fake_quant_result_type(%x: tensor<4x8xf32>, %s: tensor<f32>) -> tensor<4x8xf16> {
+  // expected-error @+1 {{'qopt.fake_quant' op failed to verify that all of {input, result} have same type}}
+  %y = "qopt.fake_quant"(%x, %s) <{format = #qopt.format<si8>}> : (tensor<4x8xf32>, tensor<f32>) -> tensor<4x8xf16>
+  return %y : tensor<4x8xf16>
+}

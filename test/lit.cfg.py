@@ -1,0 +1,33 @@
+# -*- Python -*-
+# lit configuration of qopt's regression tests.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "QOPT"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test", ".c"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.qopt_obj_root, "test")
+
+# Inputs of tests, not tests.
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
+                   "Inputs", "Embedding", "unittests", "lib"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%qopt_src_root", config.qopt_src_root))
+config.substitutions.append(("%qopt_obj_root", config.qopt_obj_root))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.qopt_tools_dir, config.llvm_tools_dir]
+tools = ["qopt", "qopt-capi-test"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# FileCheck, not and count come from LLVM's tools directory.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.qopt_tools_dir, append_path=True)
