@@ -1,16 +1,62 @@
 //===- Frontends.cpp - Non-MLIR inputs of the qopt driver ------------------===//
 //
-// The table of frontends compiled into the driver.
+// The table of frontends compiled into the driver, and their command-line
+// options (tool-level options only: libraries take options structs).
 //
 //===----------------------------------------------------------------------===//
 
 #include "Frontends.h"
 
+#include "qopt/Target/ONNX/ImportONNX.h"
+
+#include "llvm/Support/CommandLine.h"
+
 #include <vector>
 
 using namespace mlir;
 
+static llvm::cl::OptionCategory onnxCategory("ONNX frontend options");
+
+static llvm::cl::list<std::string> inputShapes(
+    "input-shape",
+    llvm::cl::desc("Pin an ONNX graph input's shape, e.g. "
+                   "--input-shape=input:1x3x224x224 (repeatable)"),
+    llvm::cl::value_desc("name:AxBxC"), llvm::cl::cat(onnxCategory));
+
+static llvm::cl::opt<int64_t> defaultBatchSize(
+    "default-batch-size",
+    llvm::cl::desc("Size given to an ONNX input's dynamic batch dimension "
+                   "when --input-shape does not pin it"),
+    llvm::cl::init(1), llvm::cl::cat(onnxCategory));
+
+static llvm::cl::opt<bool> skipChecker(
+    "onnx-skip-checker",
+    llvm::cl::desc("Do not run onnx::checker on the model before import"),
+    llvm::cl::init(false), llvm::cl::cat(onnxCategory));
+
+static OwningOpRef<ModuleOp>
+importOnnx(std::unique_ptr<llvm::MemoryBuffer> buffer, StringRef path,
+           MLIRContext &context) {
+  qopt::OnnxImportOptions options;
+  for (const std::string &spec : inputShapes) {
+    std::string error = qopt::parseInputShapeOption(spec, options);
+    if (!error.empty()) {
+      emitError(UnknownLoc::get(&context)) << "--input-shape: " << error;
+      return nullptr;
+    }
+  }
+  options.defaultBatchSize = defaultBatchSize;
+  options.runChecker = !skipChecker;
+  FailureOr<OwningOpRef<ModuleOp>> module =
+      qopt::importOnnxModel(std::move(buffer), path, context, options);
+  if (failed(module))
+    return nullptr;
+  return std::move(*module);
+}
+
 ArrayRef<qopt::Frontend> qopt::getFrontends() {
-  static const std::vector<Frontend> frontends;
+  static const std::vector<Frontend> frontends = {
+      {"ONNX", qopt::looksLikeOnnxModel, importOnnx},
+  };
   return frontends;
 }

@@ -16,6 +16,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace mlir::qopt {
@@ -28,8 +29,9 @@ struct Frontend {
       detect;
   /// Imports the input; on failure, diagnostics have been emitted through
   /// `context` and the result is null.
-  std::function<OwningOpRef<ModuleOp>(llvm::MemoryBuffer &buffer,
-                                      MLIRContext &context)>
+  std::function<OwningOpRef<ModuleOp>(
+      std::unique_ptr<llvm::MemoryBuffer> buffer, llvm::StringRef filename,
+      MLIRContext &context)>
       import;
 };
 

@@ -17,6 +17,7 @@
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -42,16 +43,58 @@ static void printVersion(llvm::raw_ostream &os) {
      << "  built with MLIR " << LLVM_VERSION_STRING << "\n";
 }
 
+/// Prints diagnostics about an imported model as `model.onnx: node 'conv1':
+/// error: ...`: imported ops carry NameLocs (node names), which the default
+/// handler would print as `loc("conv1")`.
+static LogicalResult printImportDiagnostic(StringRef inputFilename,
+                                          Diagnostic &diag) {
+  llvm::raw_ostream &os = llvm::errs();
+  std::string message = diag.str();
+  os << inputFilename << ": ";
+  if (auto nameLoc = dyn_cast<NameLoc>(diag.getLocation())) {
+    StringRef name = nameLoc.getName().getValue();
+    // Importer messages already name their node or graph input.
+    if (!StringRef(message).contains("'" + name.str() + "'"))
+      os << "node '" << name << "': ";
+  } else if (auto fileLoc = dyn_cast<FileLineColLoc>(diag.getLocation())) {
+    if (fileLoc.getLine() != 0 && fileLoc.getFilename() != inputFilename)
+      os << fileLoc.getFilename() << ":" << fileLoc.getLine() << ": ";
+  }
+  switch (diag.getSeverity()) {
+  case DiagnosticSeverity::Error:
+    os << "error: ";
+    break;
+  case DiagnosticSeverity::Warning:
+    os << "warning: ";
+    break;
+  case DiagnosticSeverity::Remark:
+    os << "remark: ";
+    break;
+  case DiagnosticSeverity::Note:
+    os << "note: ";
+    break;
+  }
+  os << message << "\n";
+  for (Diagnostic &note : diag.getNotes())
+    os << inputFilename << ": note: " << note.str() << "\n";
+  return success();
+}
+
 /// Imports `buffer` with `frontend`, runs the configured pass pipeline and
 /// writes the result, honouring the MlirOptMain options that apply to a
 /// single imported module.
 static LogicalResult runOnImportedInput(const qopt::Frontend &frontend,
-                                        llvm::MemoryBuffer &buffer,
+                                        std::unique_ptr<llvm::MemoryBuffer> buffer,
+                                        StringRef inputFilename,
                                         StringRef outputFilename,
                                         DialectRegistry &registry,
                                         const MlirOptMainConfig &config) {
   MLIRContext context(registry);
   context.allowUnregisteredDialects(config.shouldAllowUnregisteredDialects());
+  context.printOpOnDiagnostic(false);
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+    return printImportDiagnostic(inputFilename, diag);
+  });
 
   DefaultTimingManager timingManager;
   applyDefaultTimingManagerCLOptions(timingManager);
@@ -60,7 +103,7 @@ static LogicalResult runOnImportedInput(const qopt::Frontend &frontend,
   OwningOpRef<ModuleOp> module;
   {
     TimingScope importTiming = timing.nest(frontend.name + " import");
-    module = frontend.import(buffer, context);
+    module = frontend.import(std::move(buffer), inputFilename, context);
   }
   if (!module)
     return failure();
@@ -123,7 +166,7 @@ int main(int argc, char **argv) {
   for (const qopt::Frontend &frontend : qopt::getFrontends())
     if (frontend.detect(inputFilename, buffer->getBuffer()))
       return asMainReturnCode(runOnImportedInput(
-          frontend, *buffer, outputFilename, registry, config));
+          frontend, std::move(buffer), inputFilename, outputFilename, registry, config));
 
   // MLIR text or bytecode.
   std::unique_ptr<llvm::ToolOutputFile> output =

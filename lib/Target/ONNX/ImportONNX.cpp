@@ -1,0 +1,229 @@
+//===- ImportONNX.cpp - ONNX frontend entry points -------------------------===//
+//
+// Parses the protobuf, runs ONNX's checker, version converter and shape
+// inference (which throw: this file is built with exceptions and catches
+// them at its boundary), pins input shapes, then hands the model to the
+// GraphImporter.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Target/ONNX/ImportONNX.h"
+#include "Importer.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <onnx/checker.h>
+#include <onnx/shape_inference/implementation.h>
+#include <onnx/version_converter/convert.h>
+
+#include <google/protobuf/io/coded_stream.h>
+
+#include <exception>
+
+using namespace mlir;
+using namespace mlir::qopt;
+
+void mlir::qopt::registerOnnxImportDialects(DialectRegistry &registry) {
+  registry.insert<arith::ArithDialect, func::FuncDialect, math::MathDialect,
+                  tensor::TensorDialect, tosa::TosaDialect>();
+}
+
+std::string mlir::qopt::parseInputShapeOption(StringRef text,
+                                              OnnxImportOptions &options) {
+  auto [name, dims] = text.rsplit(':');
+  if (name.empty() || dims.empty() || dims == text)
+    return "expected NAME:DIMS (e.g. input:1x3x224x224), got '" + text.str() +
+           "'";
+  SmallVector<int64_t> shape;
+  if (dims != "scalar") {
+    SmallVector<StringRef> parts;
+    dims.split(parts, 'x');
+    for (StringRef part : parts) {
+      int64_t d;
+      if (part.getAsInteger(10, d) || d < 0)
+        return "invalid dimension '" + part.str() + "' in '" + text.str() +
+               "'";
+      shape.push_back(d);
+    }
+  }
+  options.inputShapes[name] = shape;
+  return "";
+}
+
+bool mlir::qopt::looksLikeOnnxModel(StringRef filename, StringRef contents) {
+  if (filename.ends_with(".onnx"))
+    return true;
+  if (contents.empty() || contents.starts_with("ML\xefR"))
+    return false;
+  // A ModelProto starts with one of its field tags: ir_version (0x08),
+  // producer_name (0x12), ... , graph (0x3a), opset_import (0x42). MLIR
+  // text starts with printable characters or whitespace; these tags are
+  // control bytes or ':' / 'B' followed by a length, so also require some
+  // non-text byte early on.
+  unsigned char first = contents.front();
+  static const unsigned char tags[] = {0x08, 0x12, 0x1a, 0x22, 0x28,
+                                       0x32, 0x3a, 0x42, 0x72};
+  if (!llvm::is_contained(tags, first))
+    return false;
+  StringRef head = contents.take_front(64);
+  return llvm::any_of(head, [](char c) {
+    unsigned char u = c;
+    return u < 0x09 || (u > 0x0d && u < 0x20) || u >= 0x80;
+  });
+}
+
+namespace {
+/// Runs `fn`, turning ONNX/protobuf exceptions into an error diagnostic.
+template <typename Fn>
+LogicalResult guarded(Location loc, StringRef what, Fn &&fn) {
+  try {
+    fn();
+    return success();
+  } catch (const std::exception &e) {
+    return emitError(loc) << what << ": " << e.what();
+  } catch (...) {
+    return emitError(loc) << what << ": unknown error";
+  }
+}
+
+/// Pins declared graph-input shapes in the proto so shape inference
+/// propagates static shapes; the importer re-checks them.
+void pinInputShapes(onnx::ModelProto &model, const OnnxImportOptions &options,
+                    MLIRContext &context) {
+  onnx::GraphProto &graph = *model.mutable_graph();
+  llvm::StringSet<> initializers;
+  for (const auto &init : graph.initializer())
+    initializers.insert(init.name());
+  for (onnx::ValueInfoProto &in : *graph.mutable_input()) {
+    if (initializers.contains(in.name()) || !in.type().has_tensor_type())
+      continue;
+    auto pinned = options.inputShapes.find(in.name());
+    onnx::TensorShapeProto *shape =
+        in.mutable_type()->mutable_tensor_type()->mutable_shape();
+    if (pinned != options.inputShapes.end()) {
+      if (shape->dim_size() != int(pinned->second.size())) {
+        // Rank mismatches are reported by the importer.
+        if (shape->dim_size() != 0)
+          continue;
+        for (size_t i = 0; i < pinned->second.size(); ++i)
+          shape->add_dim();
+      }
+      for (auto [i, d] : llvm::enumerate(pinned->second))
+        if (!shape->dim(i).has_dim_value())
+          shape->mutable_dim(i)->set_dim_value(d);
+      continue;
+    }
+    if (shape->dim_size() > 0 && !shape->dim(0).has_dim_value()) {
+      const auto &dim = shape->dim(0);
+      std::string symbol =
+          dim.has_dim_param() ? " ('" + dim.dim_param() + "')" : "";
+      emitWarning(NameLoc::get(StringAttr::get(&context, in.name())))
+          << "graph input '" << in.name() << "' has a dynamic batch "
+          << "dimension" << symbol << "; using " << options.defaultBatchSize
+          << " (pin it with --input-shape=" << in.name() << ":<dims>)";
+      shape->mutable_dim(0)->set_dim_value(options.defaultBatchSize);
+    }
+  }
+}
+} // namespace
+
+FailureOr<OwningOpRef<ModuleOp>>
+mlir::qopt::importOnnxModel(std::unique_ptr<llvm::MemoryBuffer> bytes,
+                            StringRef modelPath, MLIRContext &context,
+                            const OnnxImportOptions &options) {
+  DialectRegistry registry;
+  registerOnnxImportDialects(registry);
+  context.appendDialectRegistry(registry);
+  context.loadAllAvailableDialects();
+  Location fileLoc = FileLineColLoc::get(&context, modelPath, 0, 0);
+
+  auto model = std::make_unique<onnx::ModelProto>();
+  {
+    google::protobuf::io::CodedInputStream stream(
+        reinterpret_cast<const uint8_t *>(bytes->getBufferStart()),
+        bytes->getBufferSize());
+    stream.SetTotalBytesLimit(INT_MAX);
+    if (!model->ParseFromCodedStream(&stream) ||
+        !stream.ConsumedEntireMessage())
+      return emitError(fileLoc)
+             << "not a valid ONNX model: the file is not a ModelProto "
+                "protobuf (truncated or corrupt?)";
+  }
+  bytes.reset(); // The proto owns the weights now.
+  if (!model->has_graph())
+    return emitError(fileLoc) << "not a valid ONNX model: it has no graph";
+
+  int64_t opset = 0;
+  for (const auto &o : model->opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx")
+      opset = o.version();
+  if (opset == 0)
+    return emitError(fileLoc)
+           << "not a valid ONNX model: it imports no default-domain opset";
+
+  if (options.runChecker &&
+      failed(guarded(fileLoc, "ONNX checker rejected the model", [&] {
+        onnx::checker::CheckerContext ctx;
+        ctx.set_ir_version(model->ir_version());
+        std::unordered_map<std::string, int> opsets;
+        for (const auto &o : model->opset_import())
+          opsets[o.domain()] = int(o.version());
+        ctx.set_opset_imports(opsets);
+        ctx.set_model_dir(llvm::sys::path::parent_path(modelPath).str());
+        onnx::checker::LexicalScopeContext lex;
+        onnx::checker::check_graph(model->graph(), ctx, lex);
+      })))
+    return failure();
+
+  if (opset < options.minOpset &&
+      failed(guarded(fileLoc,
+                     "cannot convert the model from opset " +
+                         std::to_string(opset) + " to " +
+                         std::to_string(options.minOpset),
+                     [&] {
+                       *model = onnx::version_conversion::ConvertVersion(
+                           *model, int(options.minOpset));
+                     })))
+    return failure();
+
+  pinInputShapes(*model, options, context);
+  if (failed(guarded(fileLoc, "ONNX shape inference failed", [&] {
+        onnx::ShapeInferenceOptions siOptions(/*check_type=*/false,
+                                              /*strict_mode=*/0,
+                                              /*data_prop=*/true);
+        onnx::shape_inference::InferShapes(*model,
+                                           onnx::OpSchemaRegistry::Instance(),
+                                           siOptions);
+      })))
+    return failure();
+
+  onnx_import::GraphImporter importer(context, options, modelPath);
+  FailureOr<OwningOpRef<ModuleOp>> module = importer.importModel(*model);
+  if (failed(module))
+    return failure();
+  if (failed(verify(**module)))
+    return emitError(fileLoc) << "imported IR failed to verify (a qopt "
+                                 "importer bug; please report it)";
+  return module;
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+mlir::qopt::importOnnxModel(StringRef path, MLIRContext &context,
+                            const OnnxImportOptions &options) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return emitError(UnknownLoc::get(&context))
+           << "cannot open '" << path << "': " << buffer.getError().message();
+  return importOnnxModel(std::move(*buffer), path, context, options);
+}

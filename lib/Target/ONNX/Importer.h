@@ -1,0 +1,194 @@
+//===- Importer.h - ONNX graph importer internals ----------------*- C++ -*-===//
+//
+// Private to the ONNX frontend. GraphImporter walks an ONNX graph in
+// topological order, keeps a table from ONNX tensor names to MLIR values (or
+// to host constants known at import time), and dispatches each node to the
+// handler registered for its op type. Handlers build upstream ops through
+// the helpers in TosaBuilder.h.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QOPT_LIB_TARGET_ONNX_IMPORTER_H
+#define QOPT_LIB_TARGET_ONNX_IMPORTER_H
+
+#include "TosaBuilder.h"
+#include "qopt/Target/ONNX/ImportONNX.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Location.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace mlir::qopt::onnx_import {
+
+/// A tensor whose value is known at import time: an initializer, a Constant
+/// node, or the result of folding shape computations. Storage is shared and
+/// immutable, so copies are cheap; bytes are little-endian in ONNX's layout.
+struct ConstTensor {
+  int32_t dtype = onnx::TensorProto::UNDEFINED;
+  llvm::SmallVector<int64_t> shape;
+  /// Keeps the bytes alive: a released protobuf string, a mapped external
+  /// data file, or a buffer the importer computed.
+  std::shared_ptr<const void> owner;
+  llvm::ArrayRef<char> bytes;
+
+  int64_t numElements() const;
+  /// Raw element bytes.
+  llvm::ArrayRef<char> data() const { return bytes; }
+  /// Takes ownership of `buffer` as the tensor's bytes.
+  static ConstTensor fromBuffer(int32_t dtype, llvm::ArrayRef<int64_t> shape,
+                                std::string buffer);
+  /// Elements converted to int64 / double (any numeric dtype).
+  llvm::SmallVector<int64_t> toInt64() const;
+  llvm::SmallVector<double> toDouble() const;
+  bool isFloat() const;
+
+  /// Builds a tensor of `dtype` from int64 / double values.
+  static ConstTensor fromInt64(int32_t dtype, llvm::ArrayRef<int64_t> shape,
+                               llvm::ArrayRef<int64_t> values);
+  static ConstTensor fromDouble(int32_t dtype, llvm::ArrayRef<int64_t> shape,
+                                llvm::ArrayRef<double> values);
+  /// Builds a float tensor from f32 values.
+  static ConstTensor fromFloats(llvm::ArrayRef<int64_t> shape,
+                                llvm::ArrayRef<float> values);
+};
+
+/// Number of elements of a static shape.
+inline int64_t product(llvm::ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+/// ONNX's negative axes count from the end.
+inline int64_t normalizeAxis(int64_t axis, int64_t rank) {
+  return axis < 0 ? axis + rank : axis;
+}
+
+/// Size in bytes of one element of an ONNX dtype, 0 if unsupported.
+unsigned dtypeSize(int32_t dtype);
+/// ONNX dtype name for messages ("FLOAT", "INT64", ...).
+std::string dtypeName(int32_t dtype);
+
+class GraphImporter;
+
+/// Output shape of the shape-only ops Reshape, Flatten, Squeeze and
+/// Unsqueeze for the current node (shared by folding and the handlers).
+FailureOr<llvm::SmallVector<int64_t>> dataMovementResultShape(
+    GraphImporter &importer);
+
+/// Imports one node; the importer's current node is `node`.
+using NodeHandler = LogicalResult (*)(GraphImporter &importer,
+                                      const onnx::NodeProto &node);
+
+/// The op types qopt imports, for the default ONNX domain.
+const llvm::StringMap<NodeHandler> &getNodeHandlers();
+
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext &context, const OnnxImportOptions &options,
+                llvm::StringRef modelPath);
+
+  /// Imports the (checked, shape-inferred) model into a new module.
+  FailureOr<OwningOpRef<ModuleOp>> importModel(onnx::ModelProto &model);
+
+  //===--------------------------------------------------------------------===//
+  // Interface for node handlers.
+  //===--------------------------------------------------------------------===//
+
+  OpBuilder &builder() { return b; }
+  /// TOSA helpers at the current node's location.
+  TosaBuilder tosa() { return TosaBuilder(b, currentLoc); }
+  MLIRContext *getContext() { return &context; }
+  /// Location of the current node (a NameLoc with the node's name).
+  Location loc() const { return currentLoc; }
+  const onnx::NodeProto &node() const { return *currentNode; }
+  int64_t opset() const { return defaultOpset; }
+
+  /// Number of inputs, with trailing empty (omitted optional) inputs counted.
+  unsigned numInputs() const { return currentNode->input_size(); }
+  /// True if input `i` is present (exists and is not the empty name).
+  bool hasInput(unsigned i) const;
+  /// The MLIR value of input `i`; constants are materialized on first use.
+  Value input(unsigned i);
+  /// The value of input `i` if it is known at import time.
+  std::optional<ConstTensor> constInput(unsigned i) const;
+  /// Static shape of input `i` (from its value or constant).
+  llvm::SmallVector<int64_t> inputShape(unsigned i);
+  /// Element type of input `i`.
+  Type inputElementType(unsigned i);
+
+  /// Number of outputs the node declares (including empty optional ones).
+  unsigned numOutputs() const { return currentNode->output_size(); }
+  bool hasOutput(unsigned i) const;
+  /// The statically shaped type ONNX shape inference gives output `i`, or
+  /// null if it is unknown or not static.
+  RankedTensorType inferredOutputType(unsigned i) const;
+  /// Binds output `i` to `value` / to a constant.
+  void setOutput(unsigned i, Value value);
+  void setOutputConst(unsigned i, ConstTensor value);
+
+  /// Attribute accessors with defaults.
+  const onnx::AttributeProto *attr(llvm::StringRef name) const;
+  int64_t intAttr(llvm::StringRef name, int64_t defaultValue) const;
+  float floatAttr(llvm::StringRef name, float defaultValue) const;
+  std::string stringAttr(llvm::StringRef name,
+                         llvm::StringRef defaultValue) const;
+  llvm::SmallVector<int64_t> intsAttr(llvm::StringRef name) const;
+  llvm::SmallVector<float> floatsAttr(llvm::StringRef name) const;
+
+  /// Emits "node 'name' (OpType): <message>" at the node and returns failure.
+  InFlightDiagnostic emitNodeError();
+  LogicalResult nodeError(const llvm::Twine &message);
+
+  /// Materializes a constant as a `tosa.const` over a resource blob
+  /// (named after `name`). Zero-copy for blobs the importer owns.
+  Value materialize(const ConstTensor &value, llvm::StringRef name);
+
+  /// Converts an ONNX dtype to an MLIR element type (null if unsupported).
+  Type convertDType(int32_t dtype);
+
+  /// Reads a TensorProto into a ConstTensor (raw, typed or external data).
+  /// Moves `raw_data` out of `tensor` when it can (zero copy).
+  FailureOr<ConstTensor> readTensor(onnx::TensorProto &tensor,
+                                    Location loc);
+
+private:
+  LogicalResult importGraph(onnx::GraphProto &graph, func::FuncOp func);
+  LogicalResult checkSupported(const onnx::GraphProto &graph);
+  LogicalResult importNode(const onnx::NodeProto &node, unsigned index);
+  FailureOr<RankedTensorType> graphInputType(const onnx::ValueInfoProto &info);
+  /// Folds `node` on the host when all its inputs are constants and its op
+  /// is a shape-like computation; true if it did.
+  FailureOr<bool> tryFold(const onnx::NodeProto &node);
+  Location nodeLocation(const onnx::NodeProto &node, unsigned index);
+
+  MLIRContext &context;
+  const OnnxImportOptions &options;
+  std::string modelPath;
+  OpBuilder b;
+  int64_t defaultOpset = 0;
+
+  /// Values of ONNX tensors produced so far.
+  llvm::StringMap<Value> values;
+  /// Tensors known at import time; materialized into `values` on demand.
+  llvm::StringMap<ConstTensor> constants;
+  /// Shapes ONNX shape inference recorded, by tensor name.
+  llvm::StringMap<RankedTensorType> inferredTypes;
+
+  const onnx::NodeProto *currentNode = nullptr;
+  Location currentLoc;
+};
+
+} // namespace mlir::qopt::onnx_import
+
+#endif // QOPT_LIB_TARGET_ONNX_IMPORTER_H
