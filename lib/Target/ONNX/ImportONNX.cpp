@@ -28,7 +28,9 @@
 
 #include <google/protobuf/io/coded_stream.h>
 
+#include <algorithm>
 #include <exception>
+#include <set>
 
 using namespace mlir;
 using namespace mlir::qopt;
@@ -80,6 +82,72 @@ bool mlir::qopt::looksLikeOnnxModel(StringRef filename, StringRef contents) {
     unsigned char u = c;
     return u < 0x09 || (u > 0x0d && u < 0x20) || u >= 0x80;
   });
+}
+
+std::vector<std::string> mlir::qopt::listUnsupportedOnnxOps(StringRef bytes) {
+  onnx::ModelProto model;
+  google::protobuf::io::CodedInputStream stream(
+      reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
+  stream.SetTotalBytesLimit(INT_MAX);
+  if (!model.ParseFromCodedStream(&stream))
+    return {};
+  const auto &handlers = onnx_import::getNodeHandlers();
+  std::set<std::string> ops;
+  for (const onnx::NodeProto &node : model.graph().node()) {
+    bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
+    if (!defaultDomain || !handlers.count(node.op_type()))
+      ops.insert((defaultDomain ? std::string("") : node.domain()) + ":" +
+                 node.op_type());
+  }
+  return std::vector<std::string>(ops.begin(), ops.end());
+}
+
+bool OnnxGraphInput::isInteger() const {
+  switch (elementType) {
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::INT16:
+  case onnx::TensorProto::INT32:
+  case onnx::TensorProto::INT64:
+  case onnx::TensorProto::UINT8:
+  case onnx::TensorProto::UINT16:
+  case onnx::TensorProto::UINT32:
+  case onnx::TensorProto::UINT64:
+    return true;
+  default:
+    return false;
+  }
+}
+
+std::vector<OnnxGraphInput> mlir::qopt::listOnnxGraphInputs(StringRef bytes) {
+  onnx::ModelProto model;
+  google::protobuf::io::CodedInputStream stream(
+      reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
+  stream.SetTotalBytesLimit(INT_MAX);
+  if (!model.ParseFromCodedStream(&stream))
+    return {};
+  std::set<std::string> initializers;
+  for (const auto &init : model.graph().initializer())
+    initializers.insert(init.name());
+  std::vector<OnnxGraphInput> inputs;
+  for (const auto &in : model.graph().input())
+    if (!initializers.count(in.name()))
+      inputs.push_back(
+          {in.name(),
+           in.type().has_tensor_type() ? in.type().tensor_type().elem_type()
+                                       : 0,
+           in.type().has_tensor_type() &&
+                   in.type().tensor_type().has_shape()
+               ? in.type().tensor_type().shape().dim_size()
+               : -1});
+  return inputs;
+}
+
+std::vector<std::string> mlir::qopt::getSupportedOnnxOps() {
+  std::vector<std::string> ops;
+  for (const auto &entry : onnx_import::getNodeHandlers())
+    ops.push_back(entry.getKey().str());
+  std::sort(ops.begin(), ops.end());
+  return ops;
 }
 
 namespace {
@@ -170,6 +238,32 @@ mlir::qopt::importOnnxModel(std::unique_ptr<llvm::MemoryBuffer> bytes,
   if (opset == 0)
     return emitError(fileLoc)
            << "not a valid ONNX model: it imports no default-domain opset";
+
+  // Bound inputs become initializers, so that the checker, shape inference
+  // (with data propagation) and the importer all see constants.
+  for (const auto &entry : options.boundInputs) {
+    onnx::TensorProto tensor;
+    if (!tensor.ParseFromString(entry.getValue()))
+      return emitError(fileLoc) << "value bound to input '" << entry.getKey()
+                                << "' is not a serialized TensorProto";
+    const onnx::ValueInfoProto *declared = nullptr;
+    for (const auto &in : model->graph().input())
+      if (in.name() == entry.getKey())
+        declared = &in;
+    if (!declared)
+      return emitError(fileLoc) << "cannot bind '" << entry.getKey()
+                                << "': the graph has no such input";
+    if (declared->type().has_tensor_type() &&
+        declared->type().tensor_type().elem_type() != tensor.data_type())
+      return emitError(fileLoc)
+             << "value bound to input '" << entry.getKey() << "' has type "
+             << onnx_import::dtypeName(tensor.data_type())
+             << ", the input is "
+             << onnx_import::dtypeName(
+                    declared->type().tensor_type().elem_type());
+    tensor.set_name(entry.getKey().str());
+    *model->mutable_graph()->add_initializer() = std::move(tensor);
+  }
 
   if (options.runChecker &&
       failed(guarded(fileLoc, "ONNX checker rejected the model", [&] {

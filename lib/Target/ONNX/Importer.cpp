@@ -9,6 +9,7 @@
 #include "TosaBuilder.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -405,6 +406,19 @@ RankedTensorType GraphImporter::inferredOutputType(unsigned i) const {
   return it->second;
 }
 
+bool GraphImporter::producesOnlyEmptyTensors() const {
+  bool any = false;
+  for (unsigned i = 0, e = currentNode->output_size(); i < e; ++i) {
+    if (!hasOutput(i))
+      continue;
+    RankedTensorType type = inferredOutputType(i);
+    if (!type || type.getNumElements() != 0)
+      return false;
+    any = true;
+  }
+  return any;
+}
+
 void GraphImporter::setOutput(unsigned i, Value value) {
   if (hasOutput(i))
     values[currentNode->output(i)] = value;
@@ -454,6 +468,8 @@ SmallVector<float> GraphImporter::floatsAttr(StringRef name) const {
 
 Value GraphImporter::materialize(const ConstTensor &value, StringRef name) {
   Type elementType = convertDType(value.dtype);
+  if (value.numElements() == 0)
+    return tensor::EmptyOp::create(b, currentLoc, value.shape, elementType);
   auto type = RankedTensorType::get(value.shape, elementType);
   // TOSA works on signless integers.
   if (auto intType = dyn_cast<IntegerType>(elementType))
@@ -797,8 +813,33 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                        "of an earlier node");
   }
   FailureOr<bool> folded = tryFold(node);
+  if (succeeded(folded) && !*folded) {
+    // TOSA has no unsigned tensors; only quantization ops take them.
+    for (unsigned i = 0, e = node.input_size(); i < e; ++i) {
+      if (!hasInput(i))
+        continue;
+      auto intType = dyn_cast<IntegerType>(inputElementType(i));
+      if (intType && intType.isUnsigned() &&
+          !StringRef(node.op_type()).contains("Quantize") &&
+          !StringRef(node.op_type()).starts_with("QLinear") &&
+          !StringRef(node.op_type()).ends_with("Integer"))
+        return nodeError("input '" + node.input(i) + "' is unsigned (" +
+                         dtypeName(onnx::TensorProto::UINT8) +
+                         "); unsigned tensors are only supported by the "
+                         "quantization ops");
+    }
+  }
   if (failed(folded))
     return failure();
+  if (!*folded && producesOnlyEmptyTensors()) {
+    // TOSA has no zero-element tensors; an empty result is a value with no
+    // data whatever the op computes.
+    for (unsigned i = 0, e = node.output_size(); i < e; ++i)
+      if (RankedTensorType type = inferredOutputType(i))
+        setOutput(i, tensor::EmptyOp::create(b, currentLoc, type.getShape(),
+                                             type.getElementType()));
+    return success();
+  }
   if (!*folded) {
     NodeHandler handler = getNodeHandlers().lookup(node.op_type());
     if (failed(handler(*this, node)))

@@ -170,6 +170,8 @@ private:
   /// Folds `node` on the host when all its inputs are constants and its op
   /// is a shape-like computation; true if it did.
   FailureOr<bool> tryFold(const onnx::NodeProto &node);
+  /// True if every output of the current node is known to have no elements.
+  bool producesOnlyEmptyTensors() const;
   Location nodeLocation(const onnx::NodeProto &node, unsigned index);
 
   MLIRContext &context;

@@ -524,8 +524,6 @@ LogicalResult importLayerNorm(GraphImporter &im, const onnx::NodeProto &) {
   double eps = im.floatAttr("epsilon", 1e-5f);
   if (axis < 0 || axis >= rank)
     return im.nodeError("axis out of range");
-  if (im.hasOutput(1) || im.hasOutput(2))
-    return im.nodeError("the Mean and InvStdDev outputs are not supported");
   Value x = im.input(0);
   double count = double(product(ArrayRef<int64_t>(shape).drop_front(axis)));
   auto mean = [&](Value v) {
@@ -533,13 +531,17 @@ LogicalResult importLayerNorm(GraphImporter &im, const onnx::NodeProto &) {
       v = tb.reduceSum(v, a);
     return tb.mul(v, tb.scalarLike(v, 1.0 / count));
   };
-  Value centered = tb.sub(x, mean(x));
+  Value mu = mean(x);
+  Value centered = tb.sub(x, mu);
   Value var = mean(tb.mul(centered, centered));
   Value inv = tb.rsqrt(tb.add(var, tb.scalarLike(var, eps)));
   Value y = tb.mul(tb.mul(centered, inv), im.input(1));
   if (im.hasInput(2))
     y = tb.add(y, im.input(2));
   im.setOutput(0, y);
+  // Optional outputs: the statistics, with the normalized axes kept as 1.
+  im.setOutput(1, mu);
+  im.setOutput(2, inv);
   return success();
 }
 

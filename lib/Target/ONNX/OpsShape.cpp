@@ -234,7 +234,7 @@ static LogicalResult importSlice(GraphImporter &im, const onnx::NodeProto &) {
     axes = llvm::to_vector(llvm::seq<int64_t>(0, starts.size()));
   if (steps.empty())
     steps.assign(starts.size(), 1);
-  SmallVector<int64_t> begin(rank, 0), size(shape);
+  SmallVector<int64_t> begin(rank, 0), size(shape), stride(rank, 1);
   SmallVector<int64_t> reversed;
   for (size_t k = 0; k < axes.size(); ++k) {
     int64_t axis = normalizeAxis(axes[k], rank);
@@ -243,29 +243,64 @@ static LogicalResult importSlice(GraphImporter &im, const onnx::NodeProto &) {
     int64_t dim = shape[axis], step = steps[k];
     int64_t st = starts[k] < 0 ? starts[k] + dim : starts[k];
     int64_t en = ends[k] < 0 ? ends[k] + dim : ends[k];
-    if (step == 1) {
+    if (step == 0)
+      return im.nodeError("slice step must not be 0");
+    if (step > 0) {
       st = std::clamp<int64_t>(st, 0, dim);
       en = std::clamp<int64_t>(en, st, dim);
       begin[axis] = st;
-      size[axis] = en - st;
-    } else if (step == -1) {
-      // Reverse the axis, then slice forward.
+      size[axis] = (en - st + step - 1) / step;
+    } else {
+      // Reverse the axis, then slice forward with the positive step.
       st = std::clamp<int64_t>(st, -1, dim - 1);
       en = std::clamp<int64_t>(en, -1, st);
       begin[axis] = dim - 1 - st;
-      size[axis] = st - en;
+      size[axis] = (st - en - step - 1) / -step;
       reversed.push_back(axis);
-    } else {
-      return im.nodeError("slice step " + Twine(step) +
-                          " is not supported (only 1 and -1)");
     }
+    stride[axis] = std::abs(step);
   }
   Value v = im.input(0);
   for (int64_t axis : reversed)
     v = tosa::ReverseOp::create(im.builder(), im.loc(),
                                 TosaBuilder::typeOf(v), v,
                                 im.builder().getI32IntegerAttr(axis));
-  im.setOutput(0, im.tosa().slice(v, begin, size));
+  TosaBuilder tb = im.tosa();
+  // Unit strides: one slice. Other strides: per axis, slice the span the
+  // elements cover, pad it to count * stride, split the axis into
+  // [count, stride] and keep index 0 of the stride dimension.
+  SmallVector<int64_t> span(size);
+  for (int64_t i = 0; i < rank; ++i)
+    if (stride[i] > 1 && size[i] > 0)
+      span[i] = (size[i] - 1) * stride[i] + 1;
+  v = tb.slice(v, begin, span);
+  for (int64_t axis = 0; axis < rank; ++axis) {
+    int64_t st = stride[axis];
+    if (st == 1 || size[axis] == 0)
+      continue;
+    SmallVector<int64_t> cur(TosaBuilder::shapeOf(v));
+    int64_t padded = size[axis] * st;
+    if (padded != cur[axis]) {
+      SmallVector<int64_t> pads(2 * rank, 0), padShape(cur);
+      pads[2 * axis + 1] = padded - cur[axis];
+      padShape[axis] = padded;
+      Type element = TosaBuilder::typeOf(v).getElementType();
+      v = tosa::PadOp::create(im.builder(), im.loc(),
+                              RankedTensorType::get(padShape, element), v,
+                              tb.shape(pads), tb.splat(element, {1}, 0));
+      cur = padShape;
+    }
+    SmallVector<int64_t> split(cur.begin(), cur.begin() + axis);
+    split.append({size[axis], st});
+    split.append(cur.begin() + axis + 1, cur.end());
+    v = tb.reshape(v, split);
+    SmallVector<int64_t> start(split.size(), 0), keep(split);
+    keep[axis + 1] = 1;
+    v = tb.slice(v, start, keep);
+    cur[axis] = size[axis];
+    v = tb.reshape(v, cur);
+  }
+  im.setOutput(0, v);
   return success();
 }
 
@@ -395,6 +430,7 @@ static LogicalResult importPad(GraphImporter &im, const onnx::NodeProto &) {
                         "' is not supported (only 'constant')");
   SmallVector<int64_t> pads;
   double value = 0;
+  Value padValue; // A run-time constant_value, if not known at import.
   if (im.opset() < 11) {
     pads = im.intsAttr("pads");
     value = im.floatAttr("value", 0);
@@ -404,10 +440,10 @@ static LogicalResult importPad(GraphImporter &im, const onnx::NodeProto &) {
       return im.nodeError("'pads' must be known at import time");
     pads = p->toInt64();
     if (im.hasInput(2)) {
-      std::optional<ConstTensor> c = im.constInput(2);
-      if (!c)
-        return im.nodeError("'constant_value' must be known at import time");
-      value = c->toDouble()[0];
+      if (std::optional<ConstTensor> c = im.constInput(2))
+        value = c->toDouble()[0];
+      else
+        padValue = im.tosa().reshape(im.input(2), {1});
     }
   }
   SmallVector<int64_t> shape = im.inputShape(0);
@@ -426,7 +462,7 @@ static LogicalResult importPad(GraphImporter &im, const onnx::NodeProto &) {
   TosaBuilder tb = im.tosa();
   Value v = im.input(0);
   Type element = TosaBuilder::typeOf(v).getElementType();
-  Value padConst = tb.splat(element, {1}, value);
+  Value padConst = padValue ? padValue : tb.splat(element, {1}, value);
   im.setOutput(0, tosa::PadOp::create(im.builder(), im.loc(),
                                       RankedTensorType::get(outShape, element),
                                       v, tb.shape(tosaPads), padConst));

@@ -18,6 +18,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace llvm {
 class MemoryBuffer;
@@ -38,6 +39,10 @@ struct OnnxImportOptions {
   /// no shape is pinned; a warning says so. Other dynamic dimensions that no
   /// pinned shape resolves are an error.
   int64_t defaultBatchSize = 1;
+  /// Graph inputs bound to fixed values (serialized onnx.TensorProto), by
+  /// name: they become constants, e.g. a shape or sequence length that a
+  /// compiler must know (`--bind-input=name:file.pb`).
+  llvm::StringMap<std::string> boundInputs;
   /// Run onnx::checker::check_model before importing.
   bool runChecker = true;
   /// Models with an older default-domain opset are converted up to this one
@@ -68,6 +73,27 @@ importOnnxModel(llvm::StringRef path, MLIRContext &context,
 /// model: a `.onnx` file name, or binary protobuf content that starts like a
 /// ModelProto rather than MLIR text or bytecode.
 bool looksLikeOnnxModel(llvm::StringRef filename, llvm::StringRef contents);
+
+/// The op types (as "domain:op_type") a serialized model uses that the
+/// importer does not support; empty if it supports them all or the bytes do
+/// not parse.
+std::vector<std::string> listUnsupportedOnnxOps(llvm::StringRef bytes);
+
+/// A graph input that is not an initializer: its name and ONNX element type
+/// (onnx::TensorProto::DataType; 0 if not a tensor).
+struct OnnxGraphInput {
+  std::string name;
+  int32_t elementType = 0;
+  /// Rank, or -1 if the model declares no shape.
+  int64_t rank = -1;
+  bool isInteger() const;
+};
+/// The graph inputs of a serialized model, in order (empty if it does not
+/// parse).
+std::vector<OnnxGraphInput> listOnnxGraphInputs(llvm::StringRef bytes);
+
+/// The op types of the default ONNX domain the importer supports, sorted.
+std::vector<std::string> getSupportedOnnxOps();
 
 /// Registers the dialects the importer produces.
 void registerOnnxImportDialects(DialectRegistry &registry);
