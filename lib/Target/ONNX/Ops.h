@@ -18,6 +18,9 @@ namespace mlir::qopt::onnx_import {
 void registerShapeHandlers(llvm::StringMap<NodeHandler> &map);
 void registerElementwiseHandlers(llvm::StringMap<NodeHandler> &map);
 void registerNNHandlers(llvm::StringMap<NodeHandler> &map);
+void registerQuantizationHandlers(llvm::StringMap<NodeHandler> &map);
+void registerRecurrentHandlers(llvm::StringMap<NodeHandler> &map);
+void registerResizeHandlers(llvm::StringMap<NodeHandler> &map);
 } // namespace mlir::qopt::onnx_import
 
 #endif // QOPT_LIB_TARGET_ONNX_OPS_H

@@ -8,6 +8,7 @@
 #include "Ops.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <limits>
 
@@ -226,11 +227,33 @@ LogicalResult importCast(GraphImporter &im, const onnx::NodeProto &) {
   Type element = im.convertDType(to);
   if (!element)
     return im.nodeError("cast to unsupported type " + dtypeName(to));
-  if (auto intType = dyn_cast<IntegerType>(element))
-    if (!intType.isSignless())
-      return im.nodeError("cast to " + dtypeName(to) +
-                          " is not supported outside quantization ops");
-  im.setOutput(0, im.tosa().castTo(im.input(0), element));
+  TosaBuilder tb = im.tosa();
+  OpBuilder &b = im.builder();
+  Value x = im.input(0);
+  // UINT8 is `ui8` in the IR; TOSA computes on signless bits.
+  auto fromType = dyn_cast<IntegerType>(TosaBuilder::typeOf(x).getElementType());
+  if (fromType && fromType.isUnsigned()) {
+    auto bitsType = RankedTensorType::get(TosaBuilder::shapeOf(x),
+                                          b.getIntegerType(8));
+    x = tensor::BitcastOp::create(b, im.loc(), bitsType, x);
+    Value wide = tb.castTo(x, b.getI32Type());
+    Value negative = tb.greater(tb.scalarLike(wide, 0), wide);
+    x = tb.select(negative, tb.add(wide, tb.scalarLike(wide, 256)), wide);
+  }
+  auto toType = dyn_cast<IntegerType>(element);
+  if (toType && toType.isUnsigned()) {
+    if (toType.getWidth() != 8)
+      return im.nodeError("cast to " + dtypeName(to) + " is not supported");
+    // Values are taken modulo 256, as a C cast to uint8_t does.
+    Value bits = tb.castTo(tb.castTo(x, b.getI32Type()), b.getIntegerType(8));
+    im.setOutput(0, tensor::BitcastOp::create(
+                        b, im.loc(),
+                        RankedTensorType::get(TosaBuilder::shapeOf(bits),
+                                              element),
+                        bits));
+    return success();
+  }
+  im.setOutput(0, tb.castTo(x, element));
   return success();
 }
 

@@ -239,3 +239,46 @@ Value TosaBuilder::matmul(Value a, Value c) {
   Value zp = zeroPoint(element);
   return tosa::MatMulOp::create(b, loc, type, a, c, zp, zp);
 }
+
+Value TosaBuilder::constI32(ArrayRef<int32_t> values, ArrayRef<int64_t> shape) {
+  auto type = RankedTensorType::get(shape, b.getI32Type());
+  return tosa::ConstOp::create(b, loc, type,
+                               DenseElementsAttr::get(type, values));
+}
+
+Value TosaBuilder::constF32(ArrayRef<float> values, ArrayRef<int64_t> shape) {
+  auto type = RankedTensorType::get(shape, b.getF32Type());
+  return tosa::ConstOp::create(b, loc, type,
+                               DenseElementsAttr::get(type, values));
+}
+
+Value TosaBuilder::gatherAxis(Value v, int64_t axis,
+                              ArrayRef<int32_t> indices) {
+  SmallVector<int64_t> shape(shapeOf(v));
+  int64_t rank = shape.size();
+  SmallVector<int32_t> perm{int32_t(axis)};
+  for (int64_t i = 0; i < rank; ++i)
+    if (i != axis)
+      perm.push_back(i);
+  Value moved = transpose(v, perm);
+  int64_t k = shape[axis], w = indices.size();
+  int64_t c = 1;
+  for (int64_t i = 0; i < rank; ++i)
+    if (i != axis)
+      c *= shape[i];
+  Value values = reshape(moved, {1, k, c});
+  Value idx = constI32(indices, {1, w});
+  auto gatheredType =
+      RankedTensorType::get({1, w, c}, typeOf(v).getElementType());
+  Value gathered = tosa::GatherOp::create(b, loc, gatheredType, values, idx);
+  SmallVector<int64_t> movedShape{w};
+  for (int64_t i = 0; i < rank; ++i)
+    if (i != axis)
+      movedShape.push_back(shape[i]);
+  Value out = reshape(gathered, movedShape);
+  // Inverse of `perm`.
+  SmallVector<int32_t> back(rank);
+  for (int64_t i = 0; i < rank; ++i)
+    back[perm[i]] = i;
+  return transpose(out, back);
+}

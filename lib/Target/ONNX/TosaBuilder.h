@@ -34,6 +34,15 @@ public:
   /// Splat of the same element type as `like`, broadcastable to its rank.
   Value scalarLike(Value like, double value);
 
+  /// Small constants (index vectors, interpolation weights) as dense
+  /// attributes; weights never go through these.
+  Value constI32(llvm::ArrayRef<int32_t> values, llvm::ArrayRef<int64_t> shape);
+  Value constF32(llvm::ArrayRef<float> values, llvm::ArrayRef<int64_t> shape);
+
+  /// out[..., i, ...] = v[..., indices[i], ...] along `axis`, with
+  /// `indices` known (tosa.gather over the axis moved first).
+  Value gatherAxis(Value v, int64_t axis, llvm::ArrayRef<int32_t> indices);
+
   Value reshape(Value v, llvm::ArrayRef<int64_t> shape);
   Value transpose(Value v, llvm::ArrayRef<int32_t> perms);
   /// Prepends unit dimensions up to `rank`.
