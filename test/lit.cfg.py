@@ -9,7 +9,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "QOPT"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".test", ".c"]
+config.suffixes = [".mlir", ".test", ".c", ".textproto"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.qopt_obj_root, "test")
 
@@ -18,6 +18,12 @@ config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
                    "Inputs", "Embedding", "unittests", "lib"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
+# Encodes a readable ONNX model (onnx.ModelProto text format) to binary.
+config.substitutions.append(
+    ("%encode-onnx",
+     "protoc --proto_path=/usr/include --encode=onnx.ModelProto onnx/onnx.proto"))
+# Debian's Python with numpy/onnx (the python3 first on PATH may differ).
+config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%qopt_src_root", config.qopt_src_root))
 config.substitutions.append(("%qopt_obj_root", config.qopt_obj_root))
 

@@ -10,8 +10,10 @@ Outputs go to .cache/models/ (git-ignored) unless --out-dir says otherwise:
 
   resnet18 mobilenet_v2 mobilenet_v3_small squeezenet1_1 shufflenet_v2_x0_5
   efficientnet_b0        torchvision, input 'input' 1x3x224x224 -> 'output' 1x1000
-  transformer_encoder    nn.TransformerEncoder (d_model 64, 4 heads, 2 layers,
-                         batch_first), input 1x16x64, opset 17
+  transformer_encoder    nn.TransformerEncoder (d_model 64, 4 heads, FFN 128,
+                         ReLU, post-norm, 2 layers, batch_first), input
+                         1x16x64, opset 17 (LayerNormalization; dropout
+                         becomes Identity)
   lstm gru               nn.LSTM / nn.GRU (hidden 32, 1 layer, batch_first) on
                          input 1x8x16, last step -> Linear(32, 10)
   big_mlp                8 x Linear(4096, 4096) + ReLU (~537 MB of float32,

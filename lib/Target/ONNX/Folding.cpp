@@ -290,17 +290,25 @@ FailureOr<bool> GraphImporter::tryFold(const onnx::NodeProto &node) {
   if (op == "Slice") {
     const ConstTensor &data = in[0];
     int64_t rank = data.shape.size();
-    if (in.size() < 3)
-      return false;
-    SmallVector<int64_t> starts = in[1].toInt64(), ends = in[2].toInt64();
-    SmallVector<int64_t> axes, steps;
-    if (in.size() > 3 && in[3].bytes.data())
-      axes = in[3].toInt64();
-    else
+    SmallVector<int64_t> starts, ends, axes, steps;
+    if (opset() < 10) {
+      // Slice-1: starts/ends/axes are attributes.
+      starts = intsAttr("starts");
+      ends = intsAttr("ends");
+      axes = intsAttr("axes");
+    } else {
+      if (in.size() < 3)
+        return false;
+      starts = in[1].toInt64();
+      ends = in[2].toInt64();
+      if (in.size() > 3 && in[3].bytes.data())
+        axes = in[3].toInt64();
+      if (in.size() > 4 && in[4].bytes.data())
+        steps = in[4].toInt64();
+    }
+    if (axes.empty())
       axes = llvm::to_vector(llvm::seq<int64_t>(0, starts.size()));
-    if (in.size() > 4 && in[4].bytes.data())
-      steps = in[4].toInt64();
-    else
+    if (steps.empty())
       steps.assign(starts.size(), 1);
     SmallVector<int64_t> begin(rank, 0), step(rank, 1), shape(data.shape);
     for (size_t k = 0; k < axes.size(); ++k) {

@@ -166,8 +166,9 @@ LogicalResult guarded(Location loc, StringRef what, Fn &&fn) {
 
 /// Pins declared graph-input shapes in the proto so shape inference
 /// propagates static shapes; the importer re-checks them.
-void pinInputShapes(onnx::ModelProto &model, const OnnxImportOptions &options,
-                    MLIRContext &context) {
+LogicalResult pinInputShapes(onnx::ModelProto &model,
+                             const OnnxImportOptions &options,
+                             MLIRContext &context) {
   onnx::GraphProto &graph = *model.mutable_graph();
   llvm::StringSet<> initializers;
   for (const auto &init : graph.initializer())
@@ -201,7 +202,19 @@ void pinInputShapes(onnx::ModelProto &model, const OnnxImportOptions &options,
           << " (pin it with --input-shape=" << in.name() << ":<dims>)";
       shape->mutable_dim(0)->set_dim_value(options.defaultBatchSize);
     }
+    for (int i = 1; i < shape->dim_size(); ++i) {
+      if (shape->dim(i).has_dim_value())
+        continue;
+      const auto &dim = shape->dim(i);
+      std::string symbol =
+          dim.has_dim_param() ? " ('" + dim.dim_param() + "')" : "";
+      return emitError(NameLoc::get(StringAttr::get(&context, in.name())))
+             << "graph input '" << in.name() << "' has dynamic dimension " << i
+             << symbol << "; pin its shape with --input-shape=" << in.name()
+             << ":<dims>";
+    }
   }
+  return success();
 }
 } // namespace
 
@@ -238,6 +251,12 @@ mlir::qopt::importOnnxModel(std::unique_ptr<llvm::MemoryBuffer> bytes,
   if (opset == 0)
     return emitError(fileLoc)
            << "not a valid ONNX model: it imports no default-domain opset";
+
+  // Unsupported ops first: the most useful thing to tell about a model
+  // qopt cannot import, before the checker's stricter complaints.
+  if (failed(onnx_import::checkSupportedOps(model->graph(), opset, modelPath,
+                                            context)))
+    return failure();
 
   // Bound inputs become initializers, so that the checker, shape inference
   // (with data propagation) and the importer all see constants.
@@ -279,27 +298,46 @@ mlir::qopt::importOnnxModel(std::unique_ptr<llvm::MemoryBuffer> bytes,
       })))
     return failure();
 
-  if (opset < options.minOpset &&
-      failed(guarded(fileLoc,
-                     "cannot convert the model from opset " +
-                         std::to_string(opset) + " to " +
-                         std::to_string(options.minOpset),
-                     [&] {
-                       *model = onnx::version_conversion::ConvertVersion(
-                           *model, int(options.minOpset));
-                     })))
+  if (failed(pinInputShapes(*model, options, context)))
     return failure();
-
-  pinInputShapes(*model, options, context);
-  if (failed(guarded(fileLoc, "ONNX shape inference failed", [&] {
-        onnx::ShapeInferenceOptions siOptions(/*check_type=*/false,
-                                              /*strict_mode=*/0,
-                                              /*data_prop=*/true);
-        onnx::shape_inference::InferShapes(*model,
-                                           onnx::OpSchemaRegistry::Instance(),
-                                           siOptions);
-      })))
+  auto inferShapes = [&] {
+    return guarded(fileLoc, "ONNX shape inference failed", [&] {
+      onnx::ShapeInferenceOptions siOptions(/*check_type=*/false,
+                                            /*strict_mode=*/0,
+                                            /*data_prop=*/true);
+      onnx::shape_inference::InferShapes(
+          *model, onnx::OpSchemaRegistry::Instance(), siOptions);
+    });
+  };
+  if (failed(inferShapes()))
     return failure();
+  // Old opsets are converted up (some adapters need the inferred shapes),
+  // then shapes are inferred again under the new op semantics. If ONNX's
+  // converter cannot convert the model, it is imported at its own opset:
+  // the handlers implement the older op versions too.
+  if (opset < options.minOpset) {
+    onnx::ModelProto converted;
+    std::string why;
+    try {
+      converted = onnx::version_conversion::ConvertVersion(
+          *model, int(options.minOpset));
+    } catch (const std::exception &e) {
+      why = e.what();
+    } catch (...) {
+      why = "unknown error";
+    }
+    if (why.empty()) {
+      *model = std::move(converted);
+      if (failed(inferShapes()))
+        return failure();
+    } else {
+      emitWarning(fileLoc) << "ONNX's version converter cannot convert the "
+                              "model from opset "
+                           << opset << " to " << options.minOpset << " ("
+                           << StringRef(why).trim()
+                           << "); importing it at opset " << opset;
+    }
+  }
 
   onnx_import::GraphImporter importer(context, options, modelPath);
   FailureOr<OwningOpRef<ModuleOp>> module = importer.importModel(*model);

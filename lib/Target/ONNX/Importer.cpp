@@ -669,7 +669,10 @@ GraphImporter::graphInputType(const onnx::ValueInfoProto &info) {
   return RankedTensorType::get(shape, elementType);
 }
 
-LogicalResult GraphImporter::checkSupported(const onnx::GraphProto &graph) {
+LogicalResult onnx_import::checkSupportedOps(const onnx::GraphProto &graph,
+                                             int64_t defaultOpset,
+                                             StringRef modelPath,
+                                             MLIRContext &context) {
   // Every unsupported (domain, op_type, opset) with the nodes using it.
   // In order of first use.
   std::vector<std::pair<std::string, SmallVector<std::string>>> unsupported;
@@ -719,8 +722,6 @@ GraphImporter::importModel(onnx::ModelProto &model) {
       defaultOpset = opset.version();
 
   onnx::GraphProto &graph = *model.mutable_graph();
-  if (failed(checkSupported(graph)))
-    return failure();
 
   Location moduleLoc = FileLineColLoc::get(&context, modelPath, 0, 0);
   OwningOpRef<ModuleOp> module = ModuleOp::create(moduleLoc);

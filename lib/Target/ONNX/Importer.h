@@ -81,6 +81,12 @@ std::string dtypeName(int32_t dtype);
 
 class GraphImporter;
 
+/// Emits one diagnostic listing every (domain, op_type, opset) of `graph`
+/// that has no handler, with the nodes using it; fails if there is any.
+LogicalResult checkSupportedOps(const onnx::GraphProto &graph,
+                                int64_t defaultOpset, llvm::StringRef modelPath,
+                                MLIRContext &context);
+
 /// Output shape of the shape-only ops Reshape, Flatten, Squeeze and
 /// Unsqueeze for the current node (shared by folding and the handlers).
 FailureOr<llvm::SmallVector<int64_t>> dataMovementResultShape(
@@ -164,7 +170,6 @@ public:
 
 private:
   LogicalResult importGraph(onnx::GraphProto &graph, func::FuncOp func);
-  LogicalResult checkSupported(const onnx::GraphProto &graph);
   LogicalResult importNode(const onnx::NodeProto &node, unsigned index);
   FailureOr<RankedTensorType> graphInputType(const onnx::ValueInfoProto &info);
   /// Folds `node` on the host when all its inputs are constants and its op

@@ -67,6 +67,18 @@ Value weightWithLayout(GraphImporter &im, unsigned index,
   return shape.empty() ? v : tb.reshape(v, shape);
 }
 
+/// Input `index` reshaped to `shape`: constants are materialized in that
+/// shape directly (same bytes), so a layer's weight is a plain constant.
+Value reshapedOperand(GraphImporter &im, unsigned index,
+                      ArrayRef<int64_t> shape) {
+  if (std::optional<ConstTensor> c = im.constInput(index)) {
+    ConstTensor t = *c;
+    t.shape.assign(shape.begin(), shape.end());
+    return im.materialize(t, im.node().input(index));
+  }
+  return im.tosa().reshape(im.input(index), shape);
+}
+
 /// Pooling/conv window parameters in ONNX order, resolved for auto_pad.
 struct Window {
   SmallVector<int64_t> kernel, strides, dilations, pads; // pads: b0 b1 e0 e1
@@ -417,7 +429,7 @@ LogicalResult importGemm(GraphImporter &im, const onnx::NodeProto &) {
     return im.nodeError("inner dimensions do not match");
   // The weight becomes [1, K, N] for tosa.matmul.
   Value w = transB ? weightWithLayout(im, 1, {1, 0}, {1, k, n})
-                   : tb.reshape(im.input(1), {1, k, n});
+                   : reshapedOperand(im, 1, {1, k, n});
   Value y = tb.reshape(tb.matmul(tb.reshape(a, {1, m, k}), w), {m, n});
   if (alpha != 1.0)
     y = tb.mul(y, tb.scalarLike(y, alpha));
@@ -434,17 +446,15 @@ LogicalResult importGemm(GraphImporter &im, const onnx::NodeProto &) {
 LogicalResult importMatMul(GraphImporter &im, const onnx::NodeProto &) {
   TosaBuilder tb = im.tosa();
   SmallVector<int64_t> as = im.inputShape(0), bs = im.inputShape(1);
-  Value a = im.input(0), b = im.input(1);
+  Value a = im.input(0);
   // Vectors: [K] -> [1, K] and [K] -> [K, 1], dropped from the result.
   bool aVec = as.size() == 1, bVec = bs.size() == 1;
   if (aVec) {
     as = {1, as[0]};
     a = tb.reshape(a, as);
   }
-  if (bVec) {
+  if (bVec)
     bs = {bs[0], 1};
-    b = tb.reshape(b, bs);
-  }
   int64_t m = as[as.size() - 2], k = as.back(), n = bs.back();
   if (bs[bs.size() - 2] != k)
     return im.nodeError("inner dimensions " + Twine(k) + " and " +
@@ -457,7 +467,7 @@ LogicalResult importMatMul(GraphImporter &im, const onnx::NodeProto &) {
   if (product(bBatch) == 1) {
     // A shared right operand (a weight): fold A's batch into its rows.
     y = tb.matmul(tb.reshape(a, {1, product(aBatch) * m, k}),
-                  tb.reshape(b, {1, k, n}));
+                  reshapedOperand(im, 1, {1, k, n}));
   } else {
     // Broadcast both to the full batch, then one batched matmul.
     auto expand = [&](Value v, ArrayRef<int64_t> vBatch, int64_t rows,
@@ -477,6 +487,7 @@ LogicalResult importMatMul(GraphImporter &im, const onnx::NodeProto &) {
       (void)vBatch;
       return tb.reshape(v, {nb, rows, cols});
     };
+    Value b = tb.reshape(im.input(1), bs);
     y = tb.matmul(expand(a, aBatch, m, k), expand(b, bBatch, k, n));
   }
   SmallVector<int64_t> outShape(batch);
