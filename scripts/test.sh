@@ -15,6 +15,12 @@ if ! "$root/scripts/build.sh" "$build"; then
   exit 1
 fi
 
+# The real models the end-to-end tests use (cached under .cache/models).
+if ! "$root/scripts/models/make_all.sh" --quiet; then
+  echo "qopt tests: FAILED (could not make the test models)"
+  exit 1
+fi
+
 log=$build/test-log.txt
 (cd "$build" && ctest --output-on-failure -j "$(nproc)") 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
@@ -24,6 +30,8 @@ ctest_line=$(grep -E "tests passed, [0-9]+ tests failed out of" "$log" | tail -1
 full=$build/Testing/Temporary/LastTest.log
 lit_total=$(grep -E "^Total Discovered Tests:" "$full" 2>/dev/null | tail -1 | awk '{print $4}')
 lit_passed=$(grep -E "^  Passed *:" "$full" 2>/dev/null | tail -1 | sed -E 's/^  Passed *: *([0-9]+).*/\1/')
+conformance=$(grep -E "^conformance-import:" "$full" 2>/dev/null | tail -1)
+[ -n "$conformance" ] && echo "$conformance"
 summary="ctest: ${ctest_line:-no result}; lit: ${lit_passed:-?}/${lit_total:-?} passed"
 if [ "$status" -eq 0 ]; then
   echo "qopt tests: PASSED ($summary)"

@@ -22,6 +22,9 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(
     ("%encode-onnx",
      "protoc --proto_path=/usr/include --encode=onnx.ModelProto onnx/onnx.proto"))
+# Real models made by scripts/models/make_all.sh (the test command runs it).
+config.substitutions.append(
+    ("%models", os.path.join(config.qopt_src_root, ".cache", "models")))
 # Debian's Python with numpy/onnx (the python3 first on PATH may differ).
 config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%qopt_src_root", config.qopt_src_root))
