@@ -11,7 +11,7 @@ set -euo pipefail
 
 PACKAGES=(
   # Toolchain and build.
-  build-essential cmake ninja-build git ca-certificates
+  build-essential cmake ninja-build git ca-certificates time
   # LLVM/MLIR 22 (headers, static MLIR libs, libLLVM.so, mlir-tblgen, lit,
   # FileCheck, not, count).
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
@@ -20,6 +20,8 @@ PACKAGES=(
   # ONNX frontend: protobuf types, checker, shape inference, version
   # converter, and protoc to encode textproto test models.
   libonnx-dev protobuf-compiler libprotobuf-dev
+  # clang + its runtimes build the libFuzzer target of the ONNX importer.
+  clang-22 libclang-rt-22-dev
   # ONNX backend node tests (conformance suite).
   libonnx-testdata
   # Python used by test and model scripts (always /usr/bin/python3).

@@ -32,6 +32,8 @@ lit_total=$(grep -E "^Total Discovered Tests:" "$full" 2>/dev/null | tail -1 | a
 lit_passed=$(grep -E "^  Passed *:" "$full" 2>/dev/null | tail -1 | sed -E 's/^  Passed *: *([0-9]+).*/\1/')
 conformance=$(grep -E "^conformance-import:" "$full" 2>/dev/null | tail -1)
 [ -n "$conformance" ] && echo "$conformance"
+fuzz=$(grep -E "^fuzz-onnx-import:" "$full" 2>/dev/null | tail -1)
+[ -n "$fuzz" ] && echo "$fuzz"
 summary="ctest: ${ctest_line:-no result}; lit: ${lit_passed:-?}/${lit_total:-?} passed"
 if [ "$status" -eq 0 ]; then
   echo "qopt tests: PASSED ($summary)"

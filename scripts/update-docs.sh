@@ -9,4 +9,7 @@ for f in Dialects/QOpt.md Interfaces/QOptInterfaces.md Passes/QOptPasses.md; do
   mkdir -p "$root/docs/$(dirname "$f")"
   cp "$build/docs/$f" "$root/docs/$f"
 done
+ninja -C "$build" qopt-onnx-conformance
+mkdir -p "$root/docs/Frontend"
+"$build/bin/qopt-onnx-conformance" --list-supported > "$root/docs/Frontend/SupportedOps.md"
 echo "update-docs: docs/ regenerated from $build"
