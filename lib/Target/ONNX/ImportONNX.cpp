@@ -258,6 +258,24 @@ mlir::qopt::importOnnxModel(std::unique_ptr<llvm::MemoryBuffer> bytes,
                                             context)))
     return failure();
 
+  // Graph outputs must be produced by something: ONNX's checker does not
+  // check it and its version converter crashes on such models.
+  {
+    std::set<std::string> defined;
+    for (const auto &in : model->graph().input())
+      defined.insert(in.name());
+    for (const auto &init : model->graph().initializer())
+      defined.insert(init.name());
+    for (const auto &node : model->graph().node())
+      for (const auto &out : node.output())
+        defined.insert(out);
+    for (const auto &out : model->graph().output())
+      if (!defined.count(out.name()) && !options.boundInputs.count(out.name()))
+        return emitError(fileLoc)
+               << "not a valid ONNX model: graph output '" << out.name()
+               << "' is not produced by any node, initializer or input";
+  }
+
   // Bound inputs become initializers, so that the checker, shape inference
   // (with data propagation) and the importer all see constants.
   for (const auto &entry : options.boundInputs) {
