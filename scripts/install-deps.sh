@@ -20,6 +20,8 @@ PACKAGES=(
   # ONNX frontend: protobuf types, checker, shape inference, version
   # converter, and protoc to encode textproto test models.
   libonnx-dev protobuf-compiler libprotobuf-dev
+  # The reference executor's GEMM/convolution, and zlib for .npz inputs.
+  libeigen3-dev zlib1g-dev
   # clang + its runtimes build the libFuzzer target of the ONNX importer.
   clang-22 libclang-rt-22-dev
   # ONNX backend node tests (conformance suite).

@@ -1,0 +1,118 @@
+//===- Executor.h - The reference executor -----------------------*- C++ -*-===//
+//
+// Runs a function of the IR qopt produces (TOSA and the tensor/arith/math
+// ops the ONNX frontend emits) on the CPU. It is qopt's numerical oracle:
+// straightforward, deterministic for a given thread count, checked against
+// onnxruntime, and fast where it matters (convolutions and matrix products
+// go through Eigen GEMMs, split across threads by rows).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QOPT_EXECUTOR_EXECUTOR_H
+#define QOPT_EXECUTOR_EXECUTOR_H
+
+#include "qopt/Executor/Tensor.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace llvm {
+class ThreadPoolInterface;
+} // namespace llvm
+
+namespace mlir::qopt {
+
+struct ExecutorOptions {
+  /// Threads for the heavy kernels; 1 runs everything on the caller.
+  unsigned numThreads = 1;
+};
+
+/// Name, element type and shape of a function argument or result.
+struct TensorSpec {
+  std::string name;
+  DType dtype;
+  llvm::SmallVector<int64_t> shape;
+};
+
+/// Called after every op with each of its results (calibration probes).
+using ExecutionObserver =
+    std::function<void(Operation *op, unsigned resultIndex, const Tensor &)>;
+
+namespace exec {
+/// What kernels get besides their operands.
+class KernelContext {
+public:
+  explicit KernelContext(unsigned numThreads);
+  ~KernelContext();
+  unsigned getNumThreads() const { return numThreads; }
+  /// Runs fn(begin, end) over [0, n) in up to numThreads contiguous chunks
+  /// of at least `grain` iterations. The split depends only on n, grain and
+  /// the thread count, so results are deterministic.
+  void parallelFor(int64_t n, int64_t grain,
+                   llvm::function_ref<void(int64_t, int64_t)> fn) const;
+
+private:
+  unsigned numThreads;
+  std::unique_ptr<llvm::ThreadPoolInterface> pool;
+};
+
+/// A kernel computes `results` (allocated by itself, shaped by the op's
+/// result types) from `operands`.
+using Kernel = LogicalResult (*)(Operation *op, ArrayRef<Tensor> operands,
+                                 SmallVectorImpl<Tensor> &results,
+                                 const KernelContext &ctx);
+using KernelTable = llvm::DenseMap<TypeID, Kernel>;
+
+/// The kernel of an op, or null.
+Kernel lookupKernel(Operation *op);
+/// Materializes a constant op (tosa.const, tosa.const_shape,
+/// arith.constant) as a tensor; resource blobs are viewed, not copied.
+FailureOr<Tensor> evaluateConstant(Operation *op);
+/// A zero-filled tensor of result `i`'s type.
+Tensor allocResult(Operation *op, unsigned i = 0);
+} // namespace exec
+
+class Executor {
+public:
+  /// Prepares `func` for execution: every op must have a kernel and every
+  /// type a static shape. Errors (listing all unsupported ops) are emitted
+  /// on the function's context.
+  static FailureOr<std::unique_ptr<Executor>>
+  create(func::FuncOp func, const ExecutorOptions &options = {});
+  ~Executor();
+
+  llvm::ArrayRef<TensorSpec> getInputs() const { return inputs; }
+  llvm::ArrayRef<TensorSpec> getOutputs() const { return outputs; }
+
+  /// Runs the function. Inputs must match getInputs() in order, element
+  /// type and shape; a mismatch is an error naming the input.
+  FailureOr<SmallVector<Tensor>> run(llvm::ArrayRef<Tensor> args);
+
+  void setObserver(ExecutionObserver observer) {
+    this->observer = std::move(observer);
+  }
+  func::FuncOp getFunction() const { return func; }
+
+private:
+  Executor(func::FuncOp func, const ExecutorOptions &options);
+
+  func::FuncOp func;
+  ExecutorOptions options;
+  std::unique_ptr<exec::KernelContext> context;
+  llvm::SmallVector<TensorSpec> inputs, outputs;
+  /// Constants, evaluated once.
+  llvm::DenseMap<Value, Tensor> constants;
+  /// Ops to run in order, with the index of each value's last use.
+  llvm::SmallVector<Operation *> schedule;
+  llvm::DenseMap<Value, size_t> lastUse;
+  ExecutionObserver observer;
+};
+
+} // namespace mlir::qopt
+
+#endif // QOPT_EXECUTOR_EXECUTOR_H

@@ -1,0 +1,307 @@
+//===- Executor.cpp - The reference executor -------------------------------===//
+//
+// Preparation (constants, kernel lookup, liveness) and execution of a
+// function, plus the kernel context and constant materialization.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Executor/Executor.h"
+#include "Kernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/Support/ThreadPool.h"
+
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::qopt;
+using namespace mlir::qopt::exec;
+
+//===----------------------------------------------------------------------===//
+// KernelContext
+//===----------------------------------------------------------------------===//
+
+KernelContext::KernelContext(unsigned numThreads)
+    : numThreads(std::max(1u, numThreads)) {
+  if (this->numThreads > 1)
+    pool = std::make_unique<llvm::StdThreadPool>(
+        llvm::hardware_concurrency(this->numThreads));
+}
+
+KernelContext::~KernelContext() = default;
+
+void KernelContext::parallelFor(
+    int64_t n, int64_t grain,
+    llvm::function_ref<void(int64_t, int64_t)> fn) const {
+  if (n <= 0)
+    return;
+  int64_t chunks = std::min<int64_t>(numThreads,
+                                     std::max<int64_t>(1, n / std::max<int64_t>(grain, 1)));
+  if (chunks <= 1 || !pool) {
+    fn(0, n);
+    return;
+  }
+  int64_t per = (n + chunks - 1) / chunks;
+  llvm::ThreadPoolTaskGroup group(*pool);
+  for (int64_t c = 1; c < chunks; ++c) {
+    int64_t begin = c * per, end = std::min(n, begin + per);
+    if (begin < end)
+      group.async([=] { fn(begin, end); });
+  }
+  fn(0, std::min(n, per));
+  group.wait();
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel table and constants
+//===----------------------------------------------------------------------===//
+
+Kernel exec::lookupKernel(Operation *op) {
+  static const KernelTable table = [] {
+    KernelTable t;
+    registerElementwiseKernels(t);
+    registerDataMovementKernels(t);
+    registerNNKernels(t);
+    return t;
+  }();
+  auto name = op->getName().getRegisteredInfo();
+  if (!name)
+    return nullptr;
+  return table.lookup(name->getTypeID());
+}
+
+SmallVector<int64_t> exec::shapeValues(const Tensor &t) {
+  SmallVector<int64_t> v(t.getNumElements());
+  for (int64_t i = 0; i < t.getNumElements(); ++i)
+    v[i] = t.getInt(i);
+  return v;
+}
+
+Tensor exec::allocResult(Operation *op, unsigned i) {
+  auto type = cast<RankedTensorType>(op->getResult(i).getType());
+  return Tensor::zeros(*dtypeFromType(type.getElementType()),
+                       type.getShape());
+}
+
+FailureOr<Tensor> exec::evaluateConstant(Operation *op) {
+  Attribute attr;
+  if (auto c = dyn_cast<tosa::ConstOp>(op))
+    attr = c.getValues();
+  else if (auto c = dyn_cast<tosa::ConstShapeOp>(op))
+    attr = c.getValues();
+  else if (auto c = dyn_cast<arith::ConstantOp>(op))
+    attr = c.getValue();
+  else
+    return failure();
+
+  if (auto shape = dyn_cast<tosa::ConstShapeOp>(op)) {
+    auto dense = cast<DenseIntElementsAttr>(attr);
+    Tensor t = Tensor::zeros(DType::I64, {int64_t(dense.getNumElements())});
+    int64_t i = 0;
+    for (const APInt &v : dense.getValues<APInt>())
+      t.mutableData<int64_t>()[i++] = v.getSExtValue();
+    return t;
+  }
+
+  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!type)
+    return op->emitError("qopt executor: constant of non-tensor type"),
+           failure();
+  std::optional<DType> dtype = dtypeFromType(type.getElementType());
+  if (!dtype)
+    return op->emitError() << "qopt executor: unsupported element type "
+                           << type.getElementType(),
+           failure();
+
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return op->emitError("qopt executor: resource blob has no data"),
+             failure();
+    ArrayRef<char> data = blob->getData();
+    Tensor t = Tensor::zeros(*dtype, type.getShape());
+    if (data.size() != t.getNumBytes())
+      return op->emitError() << "qopt executor: blob holds " << data.size()
+                             << " bytes, its type needs " << t.getNumBytes(),
+             failure();
+    // A view of the blob: the context owns it and outlives the executor.
+    return Tensor::view(*dtype, type.getShape(), data.data(), nullptr);
+  }
+
+  auto dense = dyn_cast<DenseElementsAttr>(attr);
+  if (!dense)
+    return op->emitError("qopt executor: unsupported constant attribute"),
+           failure();
+  Tensor t = Tensor::zeros(*dtype, type.getShape());
+  int64_t n = t.getNumElements();
+  {
+    // Element by element; constants other than blobs are small.
+    if (isa<FloatType>(type.getElementType())) {
+      auto values = dense.getValues<APFloat>();
+      for (int64_t i = 0; i < n; ++i) {
+        APFloat v = dense.isSplat() ? *values.begin() : values[i];
+        switch (*dtype) {
+        case DType::F32:
+          t.mutableData<float>()[i] = v.convertToFloat();
+          break;
+        case DType::F64:
+          t.mutableData<double>()[i] = v.convertToDouble();
+          break;
+        default: {
+          uint16_t bits = uint16_t(v.bitcastToAPInt().getZExtValue());
+          t.mutableData<uint16_t>()[i] = bits;
+          break;
+        }
+        }
+      }
+    } else {
+      auto values = dense.getValues<APInt>();
+      unsigned bytes = dtypeBytes(*dtype);
+      for (int64_t i = 0; i < n; ++i) {
+        APInt v = dense.isSplat() ? *values.begin() : values[i];
+        uint64_t raw = v.getZExtValue();
+        std::memcpy(t.mutableBytes() + i * bytes, &raw, bytes);
+      }
+    }
+  }
+  return t;
+}
+
+//===----------------------------------------------------------------------===//
+// Executor
+//===----------------------------------------------------------------------===//
+
+Executor::Executor(func::FuncOp func, const ExecutorOptions &options)
+    : func(func), options(options),
+      context(std::make_unique<KernelContext>(options.numThreads)) {}
+
+Executor::~Executor() = default;
+
+static FailureOr<TensorSpec> specOf(Location loc, Type type, StringRef name) {
+  auto ranked = dyn_cast<RankedTensorType>(type);
+  if (!ranked || !ranked.hasStaticShape())
+    return emitError(loc) << "qopt executor: '" << name
+                          << "' must be a statically shaped tensor, got "
+                          << type,
+           failure();
+  std::optional<DType> dtype = dtypeFromType(ranked.getElementType());
+  if (!dtype)
+    return emitError(loc) << "qopt executor: '" << name
+                          << "' has unsupported element type "
+                          << ranked.getElementType(),
+           failure();
+  return TensorSpec{name.str(), *dtype, llvm::to_vector(ranked.getShape())};
+}
+
+FailureOr<std::unique_ptr<Executor>>
+Executor::create(func::FuncOp func, const ExecutorOptions &options) {
+  std::unique_ptr<Executor> ex(new Executor(func, options));
+  if (func.getBody().getBlocks().size() != 1)
+    return func.emitError("qopt executor: functions must have one block"),
+           failure();
+  Block &body = func.getBody().front();
+
+  for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
+    auto name = func.getArgAttrOfType<StringAttr>(i, "qopt.name");
+    std::string argName =
+        name ? name.str() : "arg" + std::to_string(i);
+    FailureOr<TensorSpec> spec = specOf(func.getLoc(), arg.getType(), argName);
+    if (failed(spec))
+      return failure();
+    ex->inputs.push_back(*spec);
+  }
+  for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
+    auto name = func.getResultAttrOfType<StringAttr>(i, "qopt.name");
+    std::string resultName =
+        name ? name.str() : "result" + std::to_string(i);
+    FailureOr<TensorSpec> spec = specOf(func.getLoc(), type, resultName);
+    if (failed(spec))
+      return failure();
+    ex->outputs.push_back(*spec);
+  }
+
+  // Constants now, kernels looked up for the rest; every unsupported op is
+  // reported before failing.
+  bool unsupported = false;
+  for (Operation &op : body) {
+    if (isa<func::ReturnOp>(op))
+      continue;
+    FailureOr<Tensor> constant = evaluateConstant(&op);
+    if (succeeded(constant)) {
+      ex->constants[op.getResult(0)] = *constant;
+      continue;
+    }
+    if (!lookupKernel(&op)) {
+      op.emitError() << "qopt executor: op '" << op.getName()
+                     << "' is not supported";
+      unsupported = true;
+      continue;
+    }
+    for (Type type : op.getResultTypes()) {
+      auto ranked = dyn_cast<RankedTensorType>(type);
+      if (!ranked || !ranked.hasStaticShape() ||
+          !dtypeFromType(ranked.getElementType())) {
+        op.emitError() << "qopt executor: result type " << type
+                       << " is not a static tensor of a supported element "
+                          "type";
+        unsupported = true;
+      }
+    }
+    ex->schedule.push_back(&op);
+  }
+  if (unsupported)
+    return failure();
+  for (auto [index, op] : llvm::enumerate(ex->schedule))
+    for (Value v : op->getOperands())
+      ex->lastUse[v] = index;
+  return ex;
+}
+
+FailureOr<SmallVector<Tensor>> Executor::run(ArrayRef<Tensor> args) {
+  Location loc = func.getLoc();
+  if (args.size() != inputs.size())
+    return emitError(loc) << "qopt executor: expected " << inputs.size()
+                          << " inputs, got " << args.size(),
+           failure();
+  llvm::DenseMap<Value, Tensor> values(constants);
+  Block &body = func.getBody().front();
+  for (auto [i, arg] : llvm::enumerate(args)) {
+    const TensorSpec &spec = inputs[i];
+    if (arg.getDType() != spec.dtype || arg.getShape() != ArrayRef(spec.shape))
+      return emitError(loc) << "input '" << spec.name << "': expected "
+                            << dtypeName(spec.dtype) << formatShape(spec.shape)
+                            << ", got " << arg.describe(),
+             failure();
+    values[body.getArgument(i)] = arg;
+  }
+
+  SmallVector<Tensor> operands, results;
+  for (auto [index, op] : llvm::enumerate(schedule)) {
+    operands.clear();
+    results.clear();
+    for (Value v : op->getOperands())
+      operands.push_back(values.lookup(v));
+    if (failed(lookupKernel(op)(op, operands, results, *context)))
+      return failure();
+    for (auto [i, result] : llvm::enumerate(results)) {
+      if (observer)
+        observer(op, i, result);
+      values[op->getResult(i)] = result;
+    }
+    // Free what no later op reads (function results stay alive).
+    for (Value v : op->getOperands()) {
+      auto it = lastUse.find(v);
+      if (it != lastUse.end() && it->second == index && !constants.count(v) &&
+          !llvm::is_contained(body.getTerminator()->getOperands(), v))
+        values.erase(v);
+    }
+  }
+  SmallVector<Tensor> out;
+  for (Value v : body.getTerminator()->getOperands())
+    out.push_back(values.lookup(v));
+  return out;
+}

@@ -1,0 +1,42 @@
+//===- Kernels.h - Reference executor kernels --------------------*- C++ -*-===//
+//
+// Private to the executor: registration of the kernel families and small
+// helpers they share.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QOPT_LIB_EXECUTOR_KERNELS_H
+#define QOPT_LIB_EXECUTOR_KERNELS_H
+
+#include "qopt/Executor/Executor.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+
+namespace mlir::qopt::exec {
+
+void registerElementwiseKernels(KernelTable &table);
+void registerDataMovementKernels(KernelTable &table);
+void registerNNKernels(KernelTable &table);
+
+/// The values of a `!tosa.shape` operand (an I64 tensor at run time).
+llvm::SmallVector<int64_t> shapeValues(const Tensor &t);
+
+/// Element `i` of `t` as double / int64 and the reverse, for every dtype
+/// (float16/bfloat16 converted with round-to-nearest-even).
+double loadDouble(const Tensor &t, int64_t i);
+void storeDouble(Tensor &t, int64_t i, double v);
+void storeInt(Tensor &t, int64_t i, int64_t v);
+
+/// Calls fn(outIndex, aIndex, bIndex, cIndex) for every element of
+/// `resultShape`, with the operand indices broadcast numpy-style from the
+/// operand shapes (equal ranks; size-1 dimensions repeat). Unused operands
+/// pass an empty shape of the same rank as ones.
+void forEachBroadcast(ArrayRef<int64_t> resultShape, ArrayRef<int64_t> a,
+                      ArrayRef<int64_t> b, ArrayRef<int64_t> c,
+                      llvm::function_ref<void(int64_t, int64_t, int64_t,
+                                              int64_t)>
+                          fn);
+
+} // namespace mlir::qopt::exec
+
+#endif // QOPT_LIB_EXECUTOR_KERNELS_H

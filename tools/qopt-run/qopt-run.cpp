@@ -1,0 +1,238 @@
+//===- qopt-run.cpp - Run a model with the reference executor --------------===//
+//
+//   qopt-run MODEL(.onnx|.mlir) [--input NAME=FILE]... [FILE...]
+//            --output-dir DIR [--threads N] [--input-shape NAME:AxB]
+//
+// Inputs are .npy, .npz or ONNX TensorProto .pb files, by name or by
+// position; each output is written to DIR/<output name>.npy. Prints one
+// timing line.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Executor/Executor.h"
+#include "qopt/Executor/TensorIO.h"
+#include "qopt/InitAllDialects.h"
+#include "qopt/Target/ONNX/ImportONNX.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace mlir::qopt;
+
+static llvm::cl::opt<std::string> modelPath(llvm::cl::Positional,
+                                            llvm::cl::desc("<model>"),
+                                            llvm::cl::Required);
+static llvm::cl::list<std::string>
+    positionalInputs(llvm::cl::Positional, llvm::cl::desc("[input files...]"));
+static llvm::cl::list<std::string>
+    namedInputs("input", llvm::cl::desc("NAME=FILE (.npy, .npz or .pb)"),
+                llvm::cl::value_desc("name=file"));
+static llvm::cl::opt<std::string>
+    outputDir("output-dir", llvm::cl::desc("Directory for <output>.npy files"),
+              llvm::cl::Required);
+/// --threads N. Parsed by hand: libLLVM already registers an unrelated,
+/// undocumented "threads" option, so a cl::opt of that name cannot exist.
+static unsigned numThreads = 1;
+
+/// Removes `--threads N` / `--threads=N` from argv into numThreads; false on
+/// a malformed value.
+static bool takeThreadsOption(int &argc, char **argv) {
+  int out = 1;
+  for (int i = 1; i < argc; ++i) {
+    StringRef arg = argv[i];
+    StringRef value;
+    if (arg == "--threads" || arg == "-threads") {
+      if (i + 1 == argc)
+        return false;
+      value = argv[++i];
+    } else if (arg.consume_front("--threads=") ||
+               arg.consume_front("-threads=")) {
+      value = arg;
+    } else {
+      argv[out++] = argv[i];
+      continue;
+    }
+    if (value.getAsInteger(10, numThreads) || numThreads == 0)
+      return false;
+  }
+  argc = out;
+  return true;
+}
+static llvm::cl::list<std::string>
+    inputShapes("input-shape",
+                llvm::cl::desc("Pin an ONNX input's shape (name:AxBxC)"));
+
+static int fail(const Twine &message) {
+  llvm::errs() << "qopt-run: " << message << "\n";
+  return 1;
+}
+
+/// Reads a tensor file; for .npz, the array `name` (or the only array).
+static llvm::Expected<Tensor> readInput(StringRef path, StringRef name) {
+  if (path.ends_with(".npy"))
+    return readNpy(path);
+  if (path.ends_with(".pb"))
+    return readTensorProto(path);
+  if (path.ends_with(".npz")) {
+    auto arrays = readNpz(path);
+    if (!arrays)
+      return arrays.takeError();
+    for (auto &[arrayName, t] : *arrays)
+      if (arrayName == name)
+        return t;
+    if (arrays->size() == 1)
+      return arrays->front().second;
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   path + ": no array named '" + name + "'");
+  }
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      path + ": unknown input format (expected .npy, .npz or .pb)");
+}
+
+static std::string fileNameFor(StringRef name) {
+  std::string out;
+  for (char c : name)
+    out.push_back(llvm::isAlnum(c) || c == '_' || c == '-' || c == '.' ? c
+                                                                        : '_');
+  return out.empty() ? "output" : out;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  if (!takeThreadsOption(argc, argv))
+    return fail("--threads expects a positive integer");
+  llvm::cl::ParseCommandLineOptions(
+      argc, argv,
+      "qopt-run: run a model with qopt's reference executor\n\n"
+      "  --threads N    threads for the heavy kernels (default 1)\n");
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerOnnxImportDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  context.printOpOnDiagnostic(false);
+
+  auto start = std::chrono::steady_clock::now();
+  auto buffer = llvm::MemoryBuffer::getFile(modelPath, false, false);
+  if (!buffer)
+    return fail("cannot read '" + modelPath + "': " +
+                buffer.getError().message());
+  OwningOpRef<ModuleOp> module;
+  if (looksLikeOnnxModel(modelPath, (*buffer)->getBuffer())) {
+    OnnxImportOptions options;
+    for (const std::string &spec : inputShapes) {
+      std::string error = parseInputShapeOption(spec, options);
+      if (!error.empty())
+        return fail("--input-shape: " + error);
+    }
+    auto imported = importOnnxModel(std::move(*buffer), modelPath, context,
+                                    options);
+    if (failed(imported))
+      return 1;
+    module = std::move(*imported);
+  } else {
+    llvm::SourceMgr sourceMgr;
+    sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+    SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+    if (!module)
+      return 1;
+  }
+
+  func::FuncOp func = module->lookupSymbol<func::FuncOp>("main");
+  if (!func) {
+    auto funcs = llvm::to_vector(module->getOps<func::FuncOp>());
+    if (funcs.size() != 1)
+      return fail("the model must have a function @main or exactly one "
+                  "function");
+    func = funcs.front();
+  }
+  auto executor = Executor::create(func, {numThreads});
+  if (failed(executor))
+    return 1;
+  ArrayRef<TensorSpec> specs = (*executor)->getInputs();
+
+  // Inputs by name, then the rest by position.
+  SmallVector<std::optional<Tensor>> inputs(specs.size());
+  for (const std::string &entry : namedInputs) {
+    auto [name, file] = StringRef(entry).split('=');
+    if (file.empty())
+      return fail("--input expects NAME=FILE, got '" + entry + "'");
+    auto it = llvm::find_if(specs, [&](const TensorSpec &s) {
+      return s.name == name;
+    });
+    if (it == specs.end()) {
+      std::string names;
+      for (const TensorSpec &s : specs)
+        names += (names.empty() ? "'" : ", '") + s.name + "'";
+      return fail("the model has no input '" + name + "' (inputs: " + names +
+                  ")");
+    }
+    auto t = readInput(file, name);
+    if (!t)
+      return fail(llvm::toString(t.takeError()));
+    inputs[it - specs.begin()] = std::move(*t);
+  }
+  size_t next = 0;
+  for (const std::string &file : positionalInputs) {
+    while (next < specs.size() && inputs[next])
+      ++next;
+    if (next == specs.size())
+      return fail("more input files than model inputs");
+    auto t = readInput(file, specs[next].name);
+    if (!t)
+      return fail(llvm::toString(t.takeError()));
+    inputs[next] = std::move(*t);
+  }
+  SmallVector<Tensor> args;
+  for (auto [spec, input] : llvm::zip(specs, inputs)) {
+    if (!input)
+      return fail("no value for input '" + spec.name + "' (" +
+                  dtypeName(spec.dtype) + formatShape(spec.shape) + ")");
+    if (input->getDType() != spec.dtype ||
+        input->getShape() != ArrayRef(spec.shape))
+      return fail("input '" + spec.name + "': expected " +
+                  dtypeName(spec.dtype) + formatShape(spec.shape) + ", got " +
+                  input->describe());
+    args.push_back(*input);
+  }
+
+  auto ready = std::chrono::steady_clock::now();
+  auto outputs = (*executor)->run(args);
+  if (failed(outputs))
+    return 1;
+  auto done = std::chrono::steady_clock::now();
+
+  if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
+    return fail("cannot create '" + outputDir + "': " + ec.message());
+  for (auto [spec, tensor] : llvm::zip((*executor)->getOutputs(), *outputs)) {
+    SmallString<256> path(outputDir);
+    llvm::sys::path::append(path, fileNameFor(spec.name) + ".npy");
+    if (llvm::Error e = writeNpy(tensor, path))
+      return fail(llvm::toString(std::move(e)));
+  }
+  auto ms = [](auto a, auto b) {
+    return std::chrono::duration<double, std::milli>(b - a).count();
+  };
+  llvm::outs() << llvm::formatv(
+      "qopt-run: {0} output(s) in {1:f2} ms (load {2:f1} ms, threads {3})\n",
+      outputs->size(), ms(ready, done), ms(start, ready), numThreads);
+  return 0;
+}
