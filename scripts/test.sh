@@ -30,8 +30,7 @@ ctest_line=$(grep -E "tests passed, [0-9]+ tests failed out of" "$log" | tail -1
 full=$build/Testing/Temporary/LastTest.log
 lit_total=$(grep -E "^Total Discovered Tests:" "$full" 2>/dev/null | tail -1 | awk '{print $4}')
 lit_passed=$(grep -E "^  Passed *:" "$full" 2>/dev/null | tail -1 | sed -E 's/^  Passed *: *([0-9]+).*/\1/')
-conformance=$(grep -E "^conformance-import:" "$full" 2>/dev/null | tail -1)
-[ -n "$conformance" ] && echo "$conformance"
+grep -E "^(conformance-import|conformance-run|numerics-vs-ort):" "$full" 2>/dev/null
 fuzz=$(grep -E "^fuzz-onnx-import:" "$full" 2>/dev/null | tail -1)
 [ -n "$fuzz" ] && echo "$fuzz"
 summary="ctest: ${ctest_line:-no result}; lit: ${lit_passed:-?}/${lit_total:-?} passed"

@@ -312,7 +312,7 @@ LogicalResult castKernel(Operation *op, ArrayRef<Tensor> in,
 //===----------------------------------------------------------------------===//
 
 enum class BinOp { Add, Sub, Mul, Div, IntDiv, Pow, Max, Min, Eq, Gt, Ge,
-                   And, Or, Xor };
+                   And, Or, Xor, BitAnd, BitOr, BitXor };
 
 template <BinOp K> float applyF(float a, float b) {
   switch (K) {
@@ -389,6 +389,12 @@ template <BinOp K> int64_t applyI(int64_t a, int64_t b) {
     return (a != 0) || (b != 0);
   case BinOp::Xor:
     return (a != 0) != (b != 0);
+  case BinOp::BitAnd:
+    return a & b;
+  case BinOp::BitOr:
+    return a | b;
+  case BinOp::BitXor:
+    return a ^ b;
   case BinOp::Pow: {
     int64_t r = 1;
     for (int64_t i = 0; i < b; ++i)
@@ -510,5 +516,8 @@ void exec::registerElementwiseKernels(KernelTable &t) {
   t[TypeID::get<tosa::LogicalAndOp>()] = binaryKernel<BinOp::And>;
   t[TypeID::get<tosa::LogicalOrOp>()] = binaryKernel<BinOp::Or>;
   t[TypeID::get<tosa::LogicalXorOp>()] = binaryKernel<BinOp::Xor>;
+  t[TypeID::get<tosa::BitwiseAndOp>()] = binaryKernel<BinOp::BitAnd>;
+  t[TypeID::get<tosa::BitwiseOrOp>()] = binaryKernel<BinOp::BitOr>;
+  t[TypeID::get<tosa::BitwiseXorOp>()] = binaryKernel<BinOp::BitXor>;
   t[TypeID::get<tosa::SelectOp>()] = selectKernel;
 }

@@ -14,6 +14,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qopt/Executor/Executor.h"
+#include "qopt/Executor/TensorIO.h"
 #include "qopt/InitAllDialects.h"
 #include "qopt/Target/ONNX/ImportONNX.h"
 
@@ -23,6 +25,7 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -30,6 +33,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -50,9 +54,88 @@ static llvm::cl::opt<bool> listSupported(
     "list-supported",
     llvm::cl::desc("Print the supported op types as a Markdown list and exit"),
     llvm::cl::init(false));
+static llvm::cl::opt<bool> runTests(
+    "run",
+    llvm::cl::desc("Also execute each imported test with the reference "
+                   "executor and compare with its stored outputs"),
+    llvm::cl::init(false));
 static llvm::cl::opt<bool>
     verbose("v", llvm::cl::desc("Print every test's result"),
             llvm::cl::init(false));
+
+/// Compares an executor output with the test's expected tensor: same
+/// element type and shape; floats within rtol 1e-3 / atol 1e-7 (the ONNX
+/// backend test defaults, NaN equal to NaN), other types exactly.
+static std::string compare(const qopt::Tensor &got, const qopt::Tensor &want) {
+  // ONNX bool and uint8 read from .pb as I1 / U8; the executor agrees.
+  if (got.getDType() != want.getDType() || got.getShape() != want.getShape())
+    return "got " + got.describe() + ", expected " + want.describe();
+  int64_t n = got.getNumElements();
+  bool floating = qopt::isFloat(got.getDType());
+  for (int64_t i = 0; i < n; ++i) {
+    if (floating) {
+      double a = got.getDouble(i), b = want.getDouble(i);
+      if (std::isnan(a) && std::isnan(b))
+        continue;
+      if (std::isinf(a) && a == b)
+        continue;
+      if (!(std::fabs(a - b) <= 1e-7 + 1e-3 * std::fabs(b)))
+        return llvm::formatv("element {0}: got {1}, expected {2}", i, a, b)
+            .str();
+    } else if (got.getInt(i) != want.getInt(i)) {
+      return llvm::formatv("element {0}: got {1}, expected {2}", i,
+                           got.getInt(i), want.getInt(i))
+          .str();
+    }
+  }
+  return "";
+}
+
+/// Runs the imported test on test_data_set_0 and compares its outputs.
+static std::string runTest(ModuleOp module, StringRef testPath,
+                           ArrayRef<qopt::OnnxGraphInput> inputs,
+                           const llvm::StringMap<std::string> &bound) {
+  auto func = module.lookupSymbol<func::FuncOp>("main");
+  auto executor = qopt::Executor::create(func);
+  if (failed(executor))
+    return "executor rejected the IR";
+  SmallVector<qopt::Tensor> args;
+  for (auto [i, in] : llvm::enumerate(inputs)) {
+    if (bound.count(in.name))
+      continue;
+    SmallString<256> pb(testPath);
+    llvm::sys::path::append(pb, "test_data_set_0",
+                            "input_" + std::to_string(i) + ".pb");
+    auto t = qopt::readTensorProto(pb);
+    if (!t)
+      return llvm::toString(t.takeError());
+    // Some test data stores bfloat16 as UINT16 bit patterns.
+    const qopt::TensorSpec &spec = (*executor)->getInputs()[args.size()];
+    if (t->getDType() != spec.dtype &&
+        qopt::dtypeBytes(t->getDType()) == qopt::dtypeBytes(spec.dtype) &&
+        !qopt::isFloat(t->getDType()))
+      *t = t->bitcast(spec.dtype);
+    args.push_back(*t);
+  }
+  auto results = (*executor)->run(args);
+  if (failed(results))
+    return "execution failed";
+  for (auto [j, got] : llvm::enumerate(*results)) {
+    SmallString<256> pb(testPath);
+    llvm::sys::path::append(pb, "test_data_set_0",
+                            "output_" + std::to_string(j) + ".pb");
+    auto want = qopt::readTensorProto(pb);
+    if (!want)
+      return llvm::toString(want.takeError());
+    if (want->getDType() == qopt::DType::I16 &&
+        got.getDType() == qopt::DType::BF16)
+      *want = want->bitcast(qopt::DType::BF16);
+    std::string mismatch = compare(got, *want);
+    if (!mismatch.empty())
+      return "output " + std::to_string(j) + ": " + mismatch;
+  }
+  return "";
+}
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
@@ -88,7 +171,7 @@ int main(int argc, char **argv) {
   qopt::registerAllDialects(registry);
   qopt::registerOnnxImportDialects(registry);
 
-  unsigned counted = 0, passed = 0, skipped = 0;
+  unsigned counted = 0, passed = 0, skipped = 0, ran = 0;
   llvm::StringMap<unsigned> skippedOps;
   for (const std::string &test : tests) {
     SmallString<256> path(testDir);
@@ -113,6 +196,8 @@ int main(int argc, char **argv) {
     std::vector<qopt::OnnxGraphInput> inputs =
         qopt::listOnnxGraphInputs((*buffer)->getBuffer());
     std::string model = (*buffer)->getBuffer().str();
+    std::string runError;
+    bool runOk = false;
     auto attempt = [&](bool bindAllButFirst, std::string &errors) {
       qopt::OnnxImportOptions options;
       for (auto [i, in] : llvm::enumerate(inputs)) {
@@ -135,7 +220,16 @@ int main(int argc, char **argv) {
       FailureOr<OwningOpRef<ModuleOp>> module = qopt::importOnnxModel(
           llvm::MemoryBuffer::getMemBuffer(model, path, false), path, context,
           options);
-      return succeeded(module) && succeeded(verify(**module));
+      bool imported = succeeded(module) && succeeded(verify(**module));
+      if (imported && runTests) {
+        SmallString<256> testPath(testDir);
+        llvm::sys::path::append(testPath, test);
+        runError = runTest(**module, testPath, inputs, options.boundInputs);
+        if (!runError.empty() && !errors.empty())
+          runError += " (" + errors + ")";
+        runOk = runError.empty();
+      }
+      return imported;
     };
     std::string errors;
     bool ok = attempt(false, errors);
@@ -145,8 +239,11 @@ int main(int argc, char **argv) {
       ok = attempt(true, errors);
     }
     passed += ok;
+    ran += runOk;
     if (!ok)
       llvm::outs() << "FAIL " << test << ": " << errors << "\n";
+    else if (runTests && !runOk)
+      llvm::outs() << "FAIL-RUN " << test << ": " << runError << "\n";
     else if (verbose)
       llvm::outs() << "PASS " << test << "\n";
   }
@@ -160,7 +257,13 @@ int main(int argc, char **argv) {
   llvm::outs() << "conformance-import: passed " << passed << " / " << counted
                << " (" << skipped << " tests skipped: they use ops qopt does "
                << "not list as supported)\n";
+  if (runTests)
+    llvm::outs() << "conformance-run: passed " << ran << " / " << counted
+                 << " (imported, executed and matched the stored outputs "
+                    "within rtol 1e-3, atol 1e-7)\n";
   if (counted && double(passed) / counted < minPassRate)
+    return 1;
+  if (runTests && counted && double(ran) / counted < minPassRate)
     return 1;
   return 0;
 }

@@ -38,6 +38,7 @@ static std::optional<DType> dtypeOf(int32_t onnxType) {
   case onnx::TensorProto::UINT8:
     return DType::U8;
   case onnx::TensorProto::INT16:
+  case onnx::TensorProto::UINT16: // 16-bit patterns (e.g. bfloat16 data).
     return DType::I16;
   case onnx::TensorProto::INT32:
     return DType::I32;

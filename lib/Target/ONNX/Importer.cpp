@@ -509,6 +509,54 @@ FailureOr<ConstTensor> GraphImporter::readTensor(onnx::TensorProto &tensor,
       return emitError(loc) << "tensor '" << tensor.name()
                             << "' has a negative dimension";
   unsigned size = dtypeSize(t.dtype);
+  // Wide unsigned constants (exponents, indices) are widened to a signed
+  // type that holds every value; TOSA has no unsigned tensors.
+  int32_t widenTo = 0;
+  if (t.dtype == onnx::TensorProto::UINT16)
+    widenTo = onnx::TensorProto::INT32;
+  else if (t.dtype == onnx::TensorProto::UINT32 ||
+           t.dtype == onnx::TensorProto::UINT64)
+    widenTo = onnx::TensorProto::INT64;
+  if (widenTo) {
+    int32_t original = t.dtype;
+    ConstTensor raw;
+    raw.dtype = original;
+    raw.shape = t.shape;
+    uint64_t bytes = uint64_t(t.numElements()) * size;
+    if (tensor.has_raw_data()) {
+      if (tensor.raw_data().size() != bytes)
+        return emitError(loc) << "tensor '" << tensor.name() << "' has "
+                              << tensor.raw_data().size()
+                              << " bytes of raw data, its shape needs "
+                              << bytes;
+      raw = ConstTensor::fromBuffer(original, t.shape, tensor.raw_data());
+      SmallVector<int64_t> values = raw.toInt64();
+      for (int64_t v : values)
+        if (original == onnx::TensorProto::UINT64 && v < 0)
+          return emitError(loc) << "tensor '" << tensor.name()
+                                << "' holds a UINT64 value above 2^63";
+      return ConstTensor::fromInt64(widenTo, t.shape, values);
+    }
+    SmallVector<int64_t> values;
+    if (original == onnx::TensorProto::UINT64) {
+      for (uint64_t v : tensor.uint64_data()) {
+        if (v > uint64_t(INT64_MAX))
+          return emitError(loc) << "tensor '" << tensor.name()
+                                << "' holds a UINT64 value above 2^63";
+        values.push_back(int64_t(v));
+      }
+    } else {
+      for (int32_t v : tensor.int32_data())
+        values.push_back(original == onnx::TensorProto::UINT16
+                             ? int64_t(uint16_t(v))
+                             : int64_t(uint32_t(v)));
+    }
+    if (int64_t(values.size()) != t.numElements())
+      return emitError(loc) << "tensor '" << tensor.name() << "' holds "
+                            << values.size() << " values, its shape needs "
+                            << t.numElements();
+    return ConstTensor::fromInt64(widenTo, t.shape, values);
+  }
   if (size == 0 || !convertDType(t.dtype))
     return emitError(loc) << "tensor '" << tensor.name()
                           << "' has unsupported element type "
@@ -791,8 +839,15 @@ GraphImporter::importModel(onnx::ModelProto &model) {
       return emitError(moduleLoc) << "graph output '" << out.name()
                                   << "' is not produced by any node";
     if (!values.count(out.name())) {
-      values[out.name()] =
-          materialize(constants.find(out.name())->second, out.name());
+      const ConstTensor &c = constants.find(out.name())->second;
+      Value v = materialize(c, out.name());
+      // Constants are signless inside; the boundary keeps ONNX's UINT8.
+      Type element = convertDType(c.dtype);
+      if (element != TosaBuilder::typeOf(v).getElementType() &&
+          c.numElements() != 0)
+        v = tensor::BitcastOp::create(
+            b, moduleLoc, RankedTensorType::get(c.shape, element), v);
+      values[out.name()] = v;
     }
     results.push_back(values[out.name()]);
   }
@@ -823,7 +878,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       static const llvm::StringSet<> takesUnsigned = {
           "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear",
           "MatMulInteger",  "ConvInteger",      "QLinearMatMul",
-          "QLinearConv",    "Cast",             "Identity"};
+          "QLinearConv",    "Cast",             "Identity",
+          "MaxPool"};
       auto intType = dyn_cast<IntegerType>(inputElementType(i));
       if (intType && intType.isUnsigned() &&
           !takesUnsigned.contains(node.op_type()))

@@ -11,6 +11,7 @@
 #include "Ops.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <cmath>
 #include <cstring>
@@ -265,6 +266,25 @@ LogicalResult importPool(GraphImporter &im, const onnx::NodeProto &) {
   if (im.hasOutput(1))
     return im.nodeError("the Indices output of MaxPool is not supported");
   Value x = im.input(0);
+  // UINT8 max pooling: x - 128 keeps the order, so pool in int8 and shift
+  // back.
+  auto u8 = dyn_cast<IntegerType>(im.inputElementType(0));
+  bool unsignedBytes = IsMax && u8 && u8.isUnsigned() && u8.getWidth() == 8;
+  auto flipSign = [&](Value v, Type to) {
+    // (x xor 0x80) as bits: the same as adding or subtracting 128 mod 256.
+    OpBuilder &b = im.builder();
+    auto i8Type = RankedTensorType::get(TosaBuilder::shapeOf(v), b.getI8Type());
+    if (!TosaBuilder::typeOf(v).getElementType().isSignlessInteger())
+      v = tensor::BitcastOp::create(b, im.loc(), i8Type, v);
+    Value flipped = tosa::BitwiseXorOp::create(
+        b, im.loc(), i8Type, v,
+        tb.splat(b.getI8Type(), SmallVector<int64_t>(xs.size(), 1), -128));
+    if (to == flipped.getType())
+      return flipped;
+    return Value(tensor::BitcastOp::create(b, im.loc(), to, flipped));
+  };
+  if (unsignedBytes)
+    x = flipSign(x, RankedTensorType::get(xs, im.builder().getI8Type()));
   SmallVector<int64_t> kernel = im.intsAttr("kernel_shape");
   FailureOr<Window> wnd = resolveWindow(
       im, ArrayRef<int64_t>(xs).drop_front(2), kernel);
@@ -345,6 +365,9 @@ LogicalResult importPool(GraphImporter &im, const onnx::NodeProto &) {
   Value nchw = tb.toNCHW(out);
   if (oneD)
     nchw = tb.reshape(nchw, {xs[0], xs[1], ow});
+  if (unsignedBytes)
+    nchw = flipSign(nchw, RankedTensorType::get(TosaBuilder::shapeOf(nchw),
+                                               u8));
   im.setOutput(0, nchw);
   return success();
 }
@@ -378,8 +401,36 @@ LogicalResult importBatchNorm(GraphImporter &im, const onnx::NodeProto &) {
   Value x = im.input(0);
   int64_t rank = im.inputShape(0).size();
   double eps = im.floatAttr("epsilon", 1e-5f);
-  if (im.intAttr("training_mode", 0) != 0)
-    return im.nodeError("training_mode=1 is not supported");
+  if (im.intAttr("training_mode", 0) != 0) {
+    // Batch statistics over every axis but the channel axis; the running
+    // statistics are updated with `momentum`.
+    double momentum = im.floatAttr("momentum", 0.9f);
+    SmallVector<int64_t> shape = im.inputShape(0);
+    double count = double(product(shape)) / double(shape[1]);
+    auto meanOver = [&](Value v) {
+      for (int64_t a = 0; a < rank; ++a)
+        if (a != 1)
+          v = tb.reduceSum(v, a);
+      return tb.mul(v, tb.scalarLike(v, 1.0 / count));
+    };
+    Value mean = meanOver(x);
+    Value centered = tb.sub(x, mean);
+    Value var = meanOver(tb.mul(centered, centered));
+    Value inv = tb.rsqrt(tb.add(var, tb.scalarLike(var, eps)));
+    Value y = tb.add(tb.mul(tb.mul(centered, inv),
+                            channelVector(tb, im.input(1), rank)),
+                     channelVector(tb, im.input(2), rank));
+    im.setOutput(0, y);
+    int64_t c = shape[1];
+    Value batchMean = tb.reshape(mean, {c}), batchVar = tb.reshape(var, {c});
+    Value runMean = tb.add(tb.mul(im.input(3), tb.scalarLike(batchMean, momentum)),
+                           tb.mul(batchMean, tb.scalarLike(batchMean, 1 - momentum)));
+    Value runVar = tb.add(tb.mul(im.input(4), tb.scalarLike(batchVar, momentum)),
+                          tb.mul(batchVar, tb.scalarLike(batchVar, 1 - momentum)));
+    im.setOutput(1, runMean);
+    im.setOutput(2, runVar);
+    return success();
+  }
   std::optional<ConstTensor> scale = im.constInput(1), bias = im.constInput(2),
                              mean = im.constInput(3), var = im.constInput(4);
   if (scale && bias && mean && var) {

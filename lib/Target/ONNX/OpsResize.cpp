@@ -27,9 +27,13 @@ FailureOr<float> sourceCoordinate(GraphImporter &im, StringRef mode, int64_t x,
     return (xf + 0.5f) / scale - 0.5f;
   if (mode == "pytorch_half_pixel")
     return outSize > 1 ? (xf + 0.5f) / scale - 0.5f : 0.0f;
-  if (mode == "align_corners")
-    return outSize == 1 ? 0.0f
-                        : xf * float(inSize - 1) / float(outSize - 1);
+  if (mode == "align_corners") {
+    // ONNX uses the unfloored resized length in * scale.
+    float resized = float(inSize) * scale;
+    return outSize == 1 || resized == 1.0f
+               ? 0.0f
+               : xf * float(inSize - 1) / (resized - 1.0f);
+  }
   if (mode == "asymmetric")
     return xf / scale;
   if (mode == "tf_half_pixel_for_nn")

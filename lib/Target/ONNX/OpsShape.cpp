@@ -133,6 +133,16 @@ static LogicalResult importIdentity(GraphImporter &im,
 
 static LogicalResult importDropout(GraphImporter &im,
                                    const onnx::NodeProto &node) {
+  // Training-mode dropout with a non-zero ratio is random: not something
+  // to compile. With ratio 0 it is the identity.
+  if (im.hasInput(2)) {
+    std::optional<ConstTensor> training = im.constInput(2);
+    std::optional<ConstTensor> ratio = im.constInput(1);
+    double r = im.hasInput(1) ? (ratio ? ratio->toDouble()[0] : 1.0) : 0.5;
+    if ((!training || training->toInt64()[0] != 0) && r != 0.0)
+      return im.nodeError("training-mode dropout (random masking) is not "
+                          "supported; export the model in inference mode");
+  }
   // Inference: identity. The mask output, if read, is all true.
   if (failed(importIdentity(im, node)))
     return failure();
@@ -425,9 +435,8 @@ static LogicalResult importTile(GraphImporter &im, const onnx::NodeProto &) {
 
 static LogicalResult importPad(GraphImporter &im, const onnx::NodeProto &) {
   std::string mode = im.stringAttr("mode", "constant");
-  if (mode != "constant")
-    return im.nodeError("pad mode '" + mode +
-                        "' is not supported (only 'constant')");
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return im.nodeError("unknown pad mode '" + mode + "'");
   SmallVector<int64_t> pads;
   double value = 0;
   Value padValue; // A run-time constant_value, if not known at import.
@@ -461,6 +470,47 @@ static LogicalResult importPad(GraphImporter &im, const onnx::NodeProto &) {
   }
   TosaBuilder tb = im.tosa();
   Value v = im.input(0);
+  if (mode != "constant") {
+    // Edge / reflect: per axis, concatenate slices of the border (reversed
+    // for reflect) before and after the tensor.
+    for (int64_t axis = 0; axis < rank; ++axis) {
+      int64_t before = pads[axis], after = pads[axis + rank];
+      if (!before && !after)
+        continue;
+      SmallVector<int64_t> cur(TosaBuilder::shapeOf(v));
+      int64_t dim = cur[axis];
+      if (mode == "reflect" && (before >= dim || after >= dim))
+        return im.nodeError("reflect padding must be smaller than the axis");
+      auto piece = [&](int64_t start, int64_t len, bool reverse) {
+        SmallVector<int64_t> begin(rank, 0), size(cur);
+        begin[axis] = start;
+        size[axis] = len;
+        Value p = tb.slice(v, begin, size);
+        if (reverse && len > 1)
+          p = tosa::ReverseOp::create(im.builder(), im.loc(),
+                                      TosaBuilder::typeOf(p), p,
+                                      im.builder().getI32IntegerAttr(axis));
+        return p;
+      };
+      SmallVector<Value> parts;
+      if (mode == "reflect") {
+        if (before)
+          parts.push_back(piece(1, before, true));
+        parts.push_back(v);
+        if (after)
+          parts.push_back(piece(dim - 1 - after, after, true));
+      } else {
+        for (int64_t i = 0; i < before; ++i)
+          parts.push_back(piece(0, 1, false));
+        parts.push_back(v);
+        for (int64_t i = 0; i < after; ++i)
+          parts.push_back(piece(dim - 1, 1, false));
+      }
+      v = tb.concat(parts, axis);
+    }
+    im.setOutput(0, v);
+    return success();
+  }
   Type element = TosaBuilder::typeOf(v).getElementType();
   Value padConst = padValue ? padValue : tb.splat(element, {1}, value);
   im.setOutput(0, tosa::PadOp::create(im.builder(), im.loc(),
