@@ -15,6 +15,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/ThreadPool.h"
 
+#include <chrono>
 #include <cstring>
 
 using namespace mlir;
@@ -285,8 +286,14 @@ FailureOr<SmallVector<Tensor>> Executor::run(ArrayRef<Tensor> args) {
     results.clear();
     for (Value v : op->getOperands())
       operands.push_back(values.lookup(v));
+    auto start = std::chrono::steady_clock::now();
     if (failed(lookupKernel(op)(op, operands, results, *context)))
       return failure();
+    if (profiling)
+      profile[op->getName().getStringRef()] +=
+          std::chrono::duration<double, std::milli>(
+              std::chrono::steady_clock::now() - start)
+              .count();
     for (auto [i, result] : llvm::enumerate(results)) {
       if (observer)
         observer(op, i, result);

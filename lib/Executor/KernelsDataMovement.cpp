@@ -11,8 +11,10 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 #include <cmath>
+#include <array>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 using namespace mlir;
 using namespace mlir::qopt;
@@ -51,12 +53,67 @@ LogicalResult emptyKernel(Operation *op, ArrayRef<Tensor>,
   return success();
 }
 
+/// If `perms` swaps two adjacent groups of axes after a common prefix
+/// ([outer, A, B] -> [outer, B, A], e.g. NCHW <-> NHWC), returns
+/// (outer, A, B) as element counts.
+std::optional<std::array<int64_t, 3>>
+asBatchedTranspose(ArrayRef<int32_t> perms, ArrayRef<int64_t> shape) {
+  int64_t rank = perms.size(), prefix = 0;
+  while (prefix < rank && perms[prefix] == prefix)
+    ++prefix;
+  if (prefix == rank)
+    return std::nullopt;
+  // After the prefix: perms = [s, s+1, ..., rank-1, prefix, ..., s-1].
+  int64_t split = perms[prefix];
+  for (int64_t i = prefix; i < rank; ++i) {
+    int64_t expected = i - prefix < rank - split ? split + (i - prefix)
+                                                 : prefix + (i - prefix) -
+                                                       (rank - split);
+    if (perms[i] != expected)
+      return std::nullopt;
+  }
+  std::array<int64_t, 3> dims = {1, 1, 1};
+  for (int64_t i = 0; i < prefix; ++i)
+    dims[0] *= shape[i];
+  for (int64_t i = prefix; i < split; ++i)
+    dims[1] *= shape[i];
+  for (int64_t i = split; i < rank; ++i)
+    dims[2] *= shape[i];
+  return dims;
+}
+
 LogicalResult transposeKernel(Operation *op, ArrayRef<Tensor> in,
                               SmallVectorImpl<Tensor> &r,
                               const KernelContext &ctx) {
   ArrayRef<int32_t> perms = cast<tosa::TransposeOp>(op).getPerms();
   const Tensor &x = in[0];
   Tensor out = allocResult(op);
+  if (dtypeBytes(x.getDType()) == 4) {
+    if (auto dims = asBatchedTranspose(perms, x.getShape())) {
+      // Tiled [A, B] -> [B, A] per outer index, 4-byte elements.
+      auto [outer, rowsA, colsB] = *dims;
+      const uint32_t *src = x.data<uint32_t>();
+      uint32_t *dst = out.mutableData<uint32_t>();
+      constexpr int64_t tile = 32;
+      int64_t tilesA = (rowsA + tile - 1) / tile;
+      ctx.parallelFor(outer * tilesA, 1, [&](int64_t t0, int64_t t1) {
+        for (int64_t t = t0; t < t1; ++t) {
+          int64_t o = t / tilesA, a0 = (t % tilesA) * tile;
+          int64_t a1 = std::min(rowsA, a0 + tile);
+          const uint32_t *s = src + o * rowsA * colsB;
+          uint32_t *d = dst + o * rowsA * colsB;
+          for (int64_t b0 = 0; b0 < colsB; b0 += tile) {
+            int64_t b1 = std::min(colsB, b0 + tile);
+            for (int64_t a = a0; a < a1; ++a)
+              for (int64_t b = b0; b < b1; ++b)
+                d[b * rowsA + a] = s[a * colsB + b];
+          }
+        }
+      });
+      r.push_back(out);
+      return success();
+    }
+  }
   int64_t rank = x.getRank();
   SmallVector<int64_t, 4> inStrides = stridesOf(x.getShape());
   ArrayRef<int64_t> shape = out.getShape();

@@ -8,13 +8,13 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Gemm.h"
 #include "Kernels.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
-#include <Eigen/Core>
-
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -23,11 +23,6 @@ using namespace mlir::qopt;
 using namespace mlir::qopt::exec;
 
 namespace {
-using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic,
-                               Eigen::RowMajor>;
-using ConstMap = Eigen::Map<const RowMajor>;
-using Map = Eigen::Map<RowMajor>;
-
 /// Output rows per GEMM block (fixed, so results do not depend on threads).
 constexpr int64_t kRowBlock = 64;
 
@@ -84,7 +79,7 @@ LogicalResult conv2dKernel(Operation *op, ArrayRef<Tensor> in,
     return success();
   }
 
-  ConstMap weight(w.data<float>(), g.oc, k);
+  PackedWeights weight(w.data<float>(), g.oc, k);
   const float *xd = x.data<float>();
   float *od = out.mutableData<float>();
   const float *bd = bias.data<float>();
@@ -120,10 +115,7 @@ LogicalResult conv2dKernel(Operation *op, ArrayRef<Tensor> in,
         }
         lhs = patch.data();
       }
-      Map result(od + (n * rows + r0) * g.oc, m, g.oc);
-      result.noalias() = ConstMap(lhs, m, k) * weight.transpose();
-      result.rowwise() +=
-          Eigen::Map<const Eigen::RowVectorXf>(bd, g.oc);
+      gemm(lhs, k, weight, bd, od + (n * rows + r0) * g.oc, g.oc, m);
     }
   });
   r.push_back(out);
@@ -140,6 +132,34 @@ LogicalResult depthwiseKernel(Operation *op, ArrayRef<Tensor> in,
   int64_t mult = ws[3];
   bool f32 = x.getDType() == DType::F32;
   int64_t xzp = f32 ? 0 : in[3].getInt(0), wzp = f32 ? 0 : in[4].getInt(0);
+  if (f32 && mult == 1) {
+    // Channel vectors per tap: acc[c] += x[.., c] * w[ky, kx, c].
+    ctx.parallelFor(g.n * g.oh, 1, [&](int64_t b0, int64_t b1) {
+      for (int64_t row = b0; row < b1; ++row) {
+        int64_t n = row / g.oh, oy = row % g.oh;
+        for (int64_t ox = 0; ox < g.ow; ++ox) {
+          float *o = out.mutableData<float>() + ((n * g.oh + oy) * g.ow + ox) * g.oc;
+          std::memcpy(o, bias.data<float>(), g.oc * sizeof(float));
+          for (int64_t ky = 0; ky < g.kh; ++ky) {
+            int64_t iy = oy * g.strideH - g.padTop + ky * g.dilH;
+            if (iy < 0 || iy >= g.h)
+              continue;
+            for (int64_t kx = 0; kx < g.kw; ++kx) {
+              int64_t ix = ox * g.strideW - g.padLeft + kx * g.dilW;
+              if (ix < 0 || ix >= g.w)
+                continue;
+              const float *xp = x.data<float>() + ((n * g.h + iy) * g.w + ix) * g.ic;
+              const float *wp = w.data<float>() + (ky * g.kw + kx) * g.ic;
+              for (int64_t c = 0; c < g.ic; ++c)
+                o[c] += xp[c] * wp[c];
+            }
+          }
+        }
+      }
+    });
+    r.push_back(out);
+    return success();
+  }
   ctx.parallelFor(g.n * g.oh, 1, [&](int64_t b0, int64_t b1) {
     for (int64_t row = b0; row < b1; ++row) {
       int64_t n = row / g.oh, oy = row % g.oh;
@@ -205,16 +225,24 @@ LogicalResult matmulKernel(Operation *op, ArrayRef<Tensor> in,
     r.push_back(out);
     return success();
   }
+  // The GEMM takes the right operand as [W x C] (a weight's layout):
+  // transpose each batch of b once, pack it, then split rows.
   int64_t blocks = (h + kRowBlock - 1) / kRowBlock;
-  ctx.parallelFor(batch * blocks, 1, [&](int64_t b0, int64_t b1) {
-    for (int64_t blk = b0; blk < b1; ++blk) {
-      int64_t n = blk / blocks, r0 = (blk % blocks) * kRowBlock;
-      int64_t m = std::min(h, r0 + kRowBlock) - r0;
-      Map result(out.mutableData<float>() + (n * h + r0) * w, m, w);
-      result.noalias() = ConstMap(a.data<float>() + (n * h + r0) * c, m, c) *
-                         ConstMap(b.data<float>() + n * c * w, c, w);
-    }
-  });
+  for (int64_t n = 0; n < batch; ++n) {
+    std::vector<float> bt(w * c);
+    const float *bn = b.data<float>() + n * c * w;
+    for (int64_t i = 0; i < c; ++i)
+      for (int64_t j = 0; j < w; ++j)
+        bt[j * c + i] = bn[i * w + j];
+    PackedWeights packed(bt.data(), w, c);
+    ctx.parallelFor(blocks, 1, [&](int64_t b0, int64_t b1) {
+      for (int64_t blk = b0; blk < b1; ++blk) {
+        int64_t r0 = blk * kRowBlock, m = std::min(h, r0 + kRowBlock) - r0;
+        gemm(a.data<float>() + (n * h + r0) * c, c, packed, nullptr,
+             out.mutableData<float>() + (n * h + r0) * w, w, m);
+      }
+    });
+  }
   r.push_back(out);
   return success();
 }
@@ -228,6 +256,41 @@ LogicalResult poolKernel(Operation *op, ArrayRef<Tensor> in,
   auto kernel = cast<DenseI64ArrayAttr>(op->getAttr("kernel")).asArrayRef();
   ConvGeometry g = geometry(op, x, out, kernel[0], kernel[1]);
   bool f32 = x.getDType() == DType::F32;
+  if (f32) {
+    // Channels are contiguous: combine whole channel vectors per tap.
+    ctx.parallelFor(g.n * g.oh, 1, [&](int64_t b0, int64_t b1) {
+      std::vector<float> acc(g.ic);
+      for (int64_t row = b0; row < b1; ++row) {
+        int64_t n = row / g.oh, oy = row % g.oh;
+        for (int64_t ox = 0; ox < g.ow; ++ox) {
+          std::fill(acc.begin(), acc.end(),
+                    IsMax ? -std::numeric_limits<float>::infinity() : 0.0f);
+          int64_t count = 0;
+          for (int64_t ky = 0; ky < g.kh; ++ky) {
+            int64_t iy = oy * g.strideH - g.padTop + ky;
+            if (iy < 0 || iy >= g.h)
+              continue;
+            for (int64_t kx = 0; kx < g.kw; ++kx) {
+              int64_t ix = ox * g.strideW - g.padLeft + kx;
+              if (ix < 0 || ix >= g.w)
+                continue;
+              ++count;
+              const float *p = x.data<float>() + ((n * g.h + iy) * g.w + ix) * g.ic;
+              for (int64_t c = 0; c < g.ic; ++c)
+                acc[c] = IsMax ? (p[c] > acc[c] || std::isnan(p[c]) ? p[c] : acc[c])
+                               : acc[c] + p[c];
+            }
+          }
+          float *o = out.mutableData<float>() + ((n * g.oh + oy) * g.ow + ox) * g.oc;
+          float inv = float(std::max<int64_t>(count, 1));
+          for (int64_t c = 0; c < g.ic; ++c)
+            o[c] = IsMax ? acc[c] : acc[c] / inv;
+        }
+      }
+    });
+    r.push_back(out);
+    return success();
+  }
   ctx.parallelFor(g.n * g.oh, 1, [&](int64_t b0, int64_t b1) {
     for (int64_t row = b0; row < b1; ++row) {
       int64_t n = row / g.oh, oy = row % g.oh;

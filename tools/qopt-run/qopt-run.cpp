@@ -29,6 +29,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <chrono>
 
 using namespace mlir;
@@ -73,6 +74,12 @@ static bool takeThreadsOption(int &argc, char **argv) {
   argc = out;
   return true;
 }
+static llvm::cl::opt<unsigned>
+    repeat("repeat", llvm::cl::desc("Run N times; report the median time"),
+           llvm::cl::init(1));
+static llvm::cl::opt<bool>
+    profileOps("profile", llvm::cl::desc("Print kernel time per op name"),
+               llvm::cl::init(false));
 static llvm::cl::list<std::string>
     inputShapes("input-shape",
                 llvm::cl::desc("Pin an ONNX input's shape (name:AxBxC)"));
@@ -215,10 +222,20 @@ int main(int argc, char **argv) {
   }
 
   auto ready = std::chrono::steady_clock::now();
-  auto outputs = (*executor)->run(args);
-  if (failed(outputs))
-    return 1;
-  auto done = std::chrono::steady_clock::now();
+  (*executor)->setProfiling(profileOps);
+  FailureOr<SmallVector<Tensor>> outputs = failure();
+  std::vector<double> times;
+  for (unsigned i = 0; i < std::max(1u, unsigned(repeat)); ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    outputs = (*executor)->run(args);
+    if (failed(outputs))
+      return 1;
+    times.push_back(std::chrono::duration<double, std::milli>(
+                        std::chrono::steady_clock::now() - t0)
+                        .count());
+  }
+  std::sort(times.begin(), times.end());
+  double median = times[times.size() / 2];
 
   if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
     return fail("cannot create '" + outputDir + "': " + ec.message());
@@ -232,7 +249,16 @@ int main(int argc, char **argv) {
     return std::chrono::duration<double, std::milli>(b - a).count();
   };
   llvm::outs() << llvm::formatv(
-      "qopt-run: {0} output(s) in {1:f2} ms (load {2:f1} ms, threads {3})\n",
-      outputs->size(), ms(ready, done), ms(start, ready), numThreads);
+      "qopt-run: {0} output(s) in {1:f2} ms (median of {2}; load {3:f1} ms, "
+      "threads {4})\n",
+      outputs->size(), median, times.size(), ms(start, ready), numThreads);
+  if (profileOps) {
+    std::vector<std::pair<double, std::string>> rows;
+    for (auto &entry : (*executor)->getProfile())
+      rows.emplace_back(entry.getValue() / times.size(), entry.getKey().str());
+    std::sort(rows.rbegin(), rows.rend());
+    for (auto &[t, name] : rows)
+      llvm::outs() << llvm::formatv("  {0,10:f2} ms  {1}\n", t, name);
+  }
   return 0;
 }

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
 
 #include <functional>
 #include <memory>
@@ -93,6 +94,11 @@ public:
   /// type and shape; a mismatch is an error naming the input.
   FailureOr<SmallVector<Tensor>> run(llvm::ArrayRef<Tensor> args);
 
+  /// Accumulated kernel time per op name over all runs (ms), when
+  /// profiling is on.
+  void setProfiling(bool on) { profiling = on; }
+  const llvm::StringMap<double> &getProfile() const { return profile; }
+
   void setObserver(ExecutionObserver observer) {
     this->observer = std::move(observer);
   }
@@ -111,6 +117,8 @@ private:
   llvm::SmallVector<Operation *> schedule;
   llvm::DenseMap<Value, size_t> lastUse;
   ExecutionObserver observer;
+  bool profiling = false;
+  llvm::StringMap<double> profile;
 };
 
 } // namespace mlir::qopt
