@@ -84,8 +84,8 @@ SmallVector<int64_t> exec::shapeValues(const Tensor &t) {
 
 Tensor exec::allocResult(Operation *op, unsigned i) {
   auto type = cast<RankedTensorType>(op->getResult(i).getType());
-  return Tensor::zeros(*dtypeFromType(type.getElementType()),
-                       type.getShape());
+  return Tensor::uninitialized(*dtypeFromType(type.getElementType()),
+                               type.getShape());
 }
 
 FailureOr<Tensor> exec::evaluateConstant(Operation *op) {

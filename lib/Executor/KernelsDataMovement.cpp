@@ -49,7 +49,9 @@ LogicalResult bitcastKernel(Operation *op, ArrayRef<Tensor> in,
 
 LogicalResult emptyKernel(Operation *op, ArrayRef<Tensor>,
                           SmallVectorImpl<Tensor> &r, const KernelContext &) {
-  r.push_back(allocResult(op));
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  r.push_back(Tensor::zeros(*dtypeFromType(type.getElementType()),
+                            type.getShape()));
   return success();
 }
 
@@ -123,6 +125,21 @@ LogicalResult transposeKernel(Operation *op, ArrayRef<Tensor> in,
   unsigned bytes = dtypeBytes(x.getDType());
   int64_t n = out.getNumElements();
   if (n == 0) {
+    r.push_back(out);
+    return success();
+  }
+  if (rank >= 2 && perms[rank - 1] == rank - 1) {
+    // The innermost axis stays innermost: copy whole rows.
+    int64_t row = shape[rank - 1] * bytes;
+    for (int64_t o = 0; o < n; o += shape[rank - 1]) {
+      int64_t s = 0;
+      int64_t rem = o;
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        s += (rem % shape[d]) * src[d];
+        rem /= shape[d];
+      }
+      std::memcpy(out.mutableBytes() + o * bytes, x.bytes() + s * bytes, row);
+    }
     r.push_back(out);
     return success();
   }

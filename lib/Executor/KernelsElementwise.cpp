@@ -150,6 +150,45 @@ void exec::forEachBroadcast(
   }
 }
 
+/// Like forEachBroadcast, one innermost row at a time: fn(outOffset,
+/// aOffset, bOffset, aInnerStride, bInnerStride, rowLength).
+template <typename Fn>
+static void forEachBroadcastRow(ArrayRef<int64_t> shape, ArrayRef<int64_t> a,
+                                ArrayRef<int64_t> b, Fn &&fn) {
+  int64_t rank = shape.size();
+  if (rank == 0) {
+    fn(0, 0, 0, 0, 0, 1);
+    return;
+  }
+  auto broadcastStrides = [&](ArrayRef<int64_t> s) {
+    SmallVector<int64_t, 4> dense = stridesOf(s), strides(rank, 0);
+    for (int64_t i = 0; i < rank; ++i)
+      strides[i] = s[i] == 1 ? 0 : dense[i];
+    return strides;
+  };
+  SmallVector<int64_t, 4> sa = broadcastStrides(a), sb = broadcastStrides(b);
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  int64_t inner = shape[rank - 1];
+  if (n == 0 || inner == 0)
+    return;
+  SmallVector<int64_t, 4> coord(rank, 0);
+  int64_t ia = 0, ib = 0;
+  for (int64_t out = 0; out < n; out += inner) {
+    fn(out, ia, ib, sa[rank - 1], sb[rank - 1], inner);
+    for (int64_t d = rank - 2; d >= 0; --d) {
+      ia += sa[d];
+      ib += sb[d];
+      if (++coord[d] < shape[d])
+        break;
+      ia -= sa[d] * shape[d];
+      ib -= sb[d] * shape[d];
+      coord[d] = 0;
+    }
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // Unary ops
 //===----------------------------------------------------------------------===//
@@ -423,10 +462,15 @@ LogicalResult binaryKernel(Operation *op, ArrayRef<Tensor> in,
           o[i] = applyF<K>(pa[i], pb[i]);
       });
     } else {
-      forEachBroadcast(out.getShape(), a.getShape(), b.getShape(), {},
-                       [&](int64_t i, int64_t ia, int64_t ib, int64_t) {
-                         o[i] = applyF<K>(pa[ia], pb[ib]);
-                       });
+      // Row by row: the innermost axis of each operand is contiguous or
+      // broadcast, so the inner loop is a plain strided loop.
+      forEachBroadcastRow(out.getShape(), a.getShape(), b.getShape(),
+                          [&](int64_t o0, int64_t a0, int64_t b0, int64_t sa,
+                              int64_t sb, int64_t len) {
+                            for (int64_t j = 0; j < len; ++j)
+                              o[o0 + j] =
+                                  applyF<K>(pa[a0 + j * sa], pb[b0 + j * sb]);
+                          });
     }
   } else if (isFloat(a.getDType())) {
     forEachBroadcast(out.getShape(), a.getShape(), b.getShape(), {},

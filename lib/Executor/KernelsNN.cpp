@@ -24,7 +24,7 @@ using namespace mlir::qopt::exec;
 
 namespace {
 /// Output rows per GEMM block (fixed, so results do not depend on threads).
-constexpr int64_t kRowBlock = 64;
+constexpr int64_t kRowBlock = 24;
 
 struct ConvGeometry {
   int64_t n, h, w, ic, oh, ow, oc, kh, kw;
@@ -87,7 +87,8 @@ LogicalResult conv2dKernel(Operation *op, ArrayRef<Tensor> in,
                    g.strideW == 1 && g.padTop == 0 && g.padLeft == 0 &&
                    g.oh == g.h && g.ow == g.w;
   int64_t blocksPerImage = (rows + kRowBlock - 1) / kRowBlock;
-  ctx.parallelFor(g.n * blocksPerImage, 1, [&](int64_t b0, int64_t b1) {
+  int64_t grain = std::max<int64_t>(1, (1 << 18) / (kRowBlock * k * g.oc + 1));
+  ctx.parallelFor(g.n * blocksPerImage, grain, [&](int64_t b0, int64_t b1) {
     std::vector<float> patch;
     for (int64_t blk = b0; blk < b1; ++blk) {
       int64_t n = blk / blocksPerImage;
@@ -225,6 +226,27 @@ LogicalResult matmulKernel(Operation *op, ArrayRef<Tensor> in,
     r.push_back(out);
     return success();
   }
+  if (h * c * w <= 32768) {
+    // Small products (attention heads): a direct k-ordered loop beats
+    // transposing and packing.
+    for (int64_t n = 0; n < batch; ++n) {
+      const float *an = a.data<float>() + n * h * c;
+      const float *bn = b.data<float>() + n * c * w;
+      float *on = out.mutableData<float>() + n * h * w;
+      for (int64_t i = 0; i < h; ++i) {
+        float *row = on + i * w;
+        std::fill(row, row + w, 0.0f);
+        for (int64_t k = 0; k < c; ++k) {
+          float av = an[i * c + k];
+          const float *brow = bn + k * w;
+          for (int64_t j = 0; j < w; ++j)
+            row[j] += av * brow[j];
+        }
+      }
+    }
+    r.push_back(out);
+    return success();
+  }
   // The GEMM takes the right operand as [W x C] (a weight's layout):
   // transpose each batch of b once, pack it, then split rows.
   int64_t blocks = (h + kRowBlock - 1) / kRowBlock;
@@ -235,7 +257,9 @@ LogicalResult matmulKernel(Operation *op, ArrayRef<Tensor> in,
       for (int64_t j = 0; j < w; ++j)
         bt[j * c + i] = bn[i * w + j];
     PackedWeights packed(bt.data(), w, c);
-    ctx.parallelFor(blocks, 1, [&](int64_t b0, int64_t b1) {
+    // Threads only pay off for enough work per block.
+    int64_t grain = std::max<int64_t>(1, (1 << 18) / (kRowBlock * c * w + 1));
+    ctx.parallelFor(blocks, grain, [&](int64_t b0, int64_t b1) {
       for (int64_t blk = b0; blk < b1; ++blk) {
         int64_t r0 = blk * kRowBlock, m = std::min(h, r0 + kRowBlock) - r0;
         gemm(a.data<float>() + (n * h + r0) * c, c, packed, nullptr,

@@ -104,6 +104,13 @@ int64_t Tensor::getNumElements() const {
 }
 
 Tensor Tensor::zeros(DType dtype, ArrayRef<int64_t> shape) {
+  Tensor t = uninitialized(dtype, shape);
+  if (t.getNumBytes())
+    std::memset(t.storage, 0, t.getNumBytes());
+  return t;
+}
+
+Tensor Tensor::uninitialized(DType dtype, ArrayRef<int64_t> shape) {
   Tensor t;
   t.dtype = dtype;
   t.shape.assign(shape.begin(), shape.end());
@@ -113,7 +120,6 @@ Tensor Tensor::zeros(DType dtype, ArrayRef<int64_t> shape) {
   if (!p)
     llvm::report_fatal_error("qopt executor: out of memory allocating " +
                              llvm::Twine(bytes) + " bytes");
-  std::memset(p, 0, rounded ? rounded : 64);
   t.owner = std::shared_ptr<const void>(p, [](const void *q) {
     std::free(const_cast<void *>(q));
   });

@@ -122,6 +122,10 @@ MODELS = collections.OrderedDict([
     ("lstm", (lambda: RecurrentClassifier(nn.LSTM), (1, 8, 16), 13, False)),
     ("gru", (lambda: RecurrentClassifier(nn.GRU), (1, 8, 16), 13, False)),
     ("big_mlp", (BigMLP, (1, 4096), 13, True)),
+    # Same weights with a dynamic batch dimension, for batch > 1 runs
+    # (benchmarks pin the batch with --input-shape / --shape).
+    ("resnet18_dynbatch", (tv("resnet18"), (1, 3, 224, 224), 13, False)),
+    ("transformer_encoder_dynbatch", (transformer_encoder, (1, 16, 64), 17, False)),
 ])
 
 
@@ -194,9 +198,11 @@ def export_one(name, out_dir):
     if external:
         export_external(model, example, opset, tmp_onnx, name + ".onnx.data")
     else:
+        dynamic = ({"input": {0: "batch"}, "output": {0: "batch"}}
+                   if name.endswith("_dynbatch") else None)
         torch.onnx.export(model, (example,), tmp_onnx, opset_version=opset,
                           input_names=["input"], output_names=["output"],
-                          do_constant_folding=True,
+                          do_constant_folding=True, dynamic_axes=dynamic,
                           training=torch.onnx.TrainingMode.EVAL)
         onnx.checker.check_model(onnx.load(tmp_onnx))
     del model

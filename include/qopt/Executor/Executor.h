@@ -74,7 +74,8 @@ Kernel lookupKernel(Operation *op);
 /// Materializes a constant op (tosa.const, tosa.const_shape,
 /// arith.constant) as a tensor; resource blobs are viewed, not copied.
 FailureOr<Tensor> evaluateConstant(Operation *op);
-/// A zero-filled tensor of result `i`'s type.
+/// An uninitialized tensor of result `i`'s type (kernels write every
+/// element).
 Tensor allocResult(Operation *op, unsigned i = 0);
 } // namespace exec
 

@@ -39,6 +39,8 @@ public:
 
   /// A zero-filled tensor.
   static Tensor zeros(DType dtype, llvm::ArrayRef<int64_t> shape);
+  /// A tensor whose contents are undefined until written.
+  static Tensor uninitialized(DType dtype, llvm::ArrayRef<int64_t> shape);
   /// A tensor viewing `data` (not copied); `owner` keeps it alive.
   static Tensor view(DType dtype, llvm::ArrayRef<int64_t> shape,
                      const void *data, std::shared_ptr<const void> owner);
