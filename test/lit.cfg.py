@@ -15,7 +15,7 @@ config.test_exec_root = os.path.join(config.qopt_obj_root, "test")
 
 # Inputs of tests, not tests.
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
-                   "Inputs", "Embedding", "unittests", "lib"]
+                   "Inputs", "Embedding", "unittests", "lib", "fuzz"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 # Encodes a readable ONNX model (onnx.ModelProto text format) to binary.
@@ -34,7 +34,7 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qopt_tools_dir, config.llvm_tools_dir]
-tools = ["qopt", "qopt-capi-test", "qopt-onnx-conformance"]
+tools = ["qopt", "qopt-capi-test", "qopt-onnx-conformance", "qopt-run"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # FileCheck, not and count come from LLVM's tools directory.

@@ -142,6 +142,9 @@ int main(int argc, char **argv) {
     return fail("cannot read '" + modelPath + "': " +
                 buffer.getError().message());
   OwningOpRef<ModuleOp> module;
+  // Lives as long as the module: executor errors point into the file.
+  llvm::SourceMgr sourceMgr;
+  std::optional<SourceMgrDiagnosticHandler> sourceHandler;
   if (looksLikeOnnxModel(modelPath, (*buffer)->getBuffer())) {
     OnnxImportOptions options;
     for (const std::string &spec : inputShapes) {
@@ -155,9 +158,8 @@ int main(int argc, char **argv) {
       return 1;
     module = std::move(*imported);
   } else {
-    llvm::SourceMgr sourceMgr;
     sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
-    SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+    sourceHandler.emplace(sourceMgr, &context);
     module = parseSourceFile<ModuleOp>(sourceMgr, &context);
     if (!module)
       return 1;
