@@ -279,6 +279,8 @@ FailureOr<SmallVector<Tensor>> Executor::run(ArrayRef<Tensor> args) {
              failure();
     values[body.getArgument(i)] = arg;
   }
+  if (observer)
+    observer(nullptr, {}, args);
 
   SmallVector<Tensor> operands, results;
   for (auto [index, op] : llvm::enumerate(schedule)) {
@@ -294,11 +296,10 @@ FailureOr<SmallVector<Tensor>> Executor::run(ArrayRef<Tensor> args) {
           std::chrono::duration<double, std::milli>(
               std::chrono::steady_clock::now() - start)
               .count();
-    for (auto [i, result] : llvm::enumerate(results)) {
-      if (observer)
-        observer(op, i, result);
+    if (observer)
+      observer(op, operands, results);
+    for (auto [i, result] : llvm::enumerate(results))
       values[op->getResult(i)] = result;
-    }
     // Free what no later op reads (function results stay alive).
     for (Value v : op->getOperands()) {
       auto it = lastUse.find(v);

@@ -265,3 +265,72 @@ mlir::qopt::readNpz(StringRef path) {
   }
   return arrays;
 }
+
+template <typename T>
+static void putLE(std::string &out, T v) {
+  for (size_t i = 0; i < sizeof(T); ++i)
+    out.push_back(char((uint64_t(v) >> (8 * i)) & 0xff));
+}
+
+llvm::Error
+mlir::qopt::writeNpz(ArrayRef<std::pair<std::string, Tensor>> arrays,
+                     StringRef path) {
+  // Stored (uncompressed) zip members with fixed timestamps, so the same
+  // arrays give the same bytes.
+  std::string zip, central;
+  for (const auto &[name, tensor] : arrays) {
+    std::string member = name + ".npy", data = serializeNpy(tensor);
+    if (data.size() >= 0xffffffffu)
+      return fail(path, "array '" + name + "' is too large for a zip member");
+    uint32_t crc = crc32(0, reinterpret_cast<const Bytef *>(data.data()),
+                         data.size());
+    uint32_t offset = zip.size();
+    putLE<uint32_t>(zip, 0x04034b50);
+    putLE<uint16_t>(zip, 20);                      // version needed
+    putLE<uint16_t>(zip, 0);                       // flags
+    putLE<uint16_t>(zip, 0);                       // stored
+    putLE<uint16_t>(zip, 0);                       // time
+    putLE<uint16_t>(zip, 0x21);                    // date 1980-01-01
+    putLE<uint32_t>(zip, crc);
+    putLE<uint32_t>(zip, data.size());
+    putLE<uint32_t>(zip, data.size());
+    putLE<uint16_t>(zip, member.size());
+    putLE<uint16_t>(zip, 0);
+    zip += member;
+    zip += data;
+    putLE<uint32_t>(central, 0x02014b50);
+    putLE<uint16_t>(central, 20);
+    putLE<uint16_t>(central, 20);
+    putLE<uint16_t>(central, 0);
+    putLE<uint16_t>(central, 0);
+    putLE<uint16_t>(central, 0);
+    putLE<uint16_t>(central, 0x21);
+    putLE<uint32_t>(central, crc);
+    putLE<uint32_t>(central, data.size());
+    putLE<uint32_t>(central, data.size());
+    putLE<uint16_t>(central, member.size());
+    putLE<uint16_t>(central, 0);
+    putLE<uint16_t>(central, 0);
+    putLE<uint16_t>(central, 0);
+    putLE<uint16_t>(central, 0);
+    putLE<uint32_t>(central, 0);
+    putLE<uint32_t>(central, offset);
+    central += member;
+  }
+  uint32_t centralOffset = zip.size();
+  zip += central;
+  putLE<uint32_t>(zip, 0x06054b50);
+  putLE<uint16_t>(zip, 0);
+  putLE<uint16_t>(zip, 0);
+  putLE<uint16_t>(zip, arrays.size());
+  putLE<uint16_t>(zip, arrays.size());
+  putLE<uint32_t>(zip, central.size());
+  putLE<uint32_t>(zip, centralOffset);
+  putLE<uint16_t>(zip, 0);
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return fail(path, "cannot write: " + ec.message());
+  os << zip;
+  return llvm::Error::success();
+}

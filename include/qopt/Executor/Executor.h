@@ -40,9 +40,11 @@ struct TensorSpec {
   llvm::SmallVector<int64_t> shape;
 };
 
-/// Called after every op with each of its results (calibration probes).
-using ExecutionObserver =
-    std::function<void(Operation *op, unsigned resultIndex, const Tensor &)>;
+/// Called after every op with its operands and results (calibration
+/// probes), and once before the first op with `op` null and the function
+/// arguments as `results`.
+using ExecutionObserver = std::function<void(
+    Operation *op, ArrayRef<Tensor> operands, ArrayRef<Tensor> results)>;
 
 namespace exec {
 /// What kernels get besides their operands.

@@ -32,6 +32,11 @@ llvm::Error writeNpy(const Tensor &t, llvm::StringRef path);
 llvm::Expected<std::vector<std::pair<std::string, Tensor>>>
 readNpz(llvm::StringRef path);
 
+/// Writes arrays as an uncompressed .npz archive (numpy.load reads it).
+llvm::Error
+writeNpz(llvm::ArrayRef<std::pair<std::string, Tensor>> arrays,
+         llvm::StringRef path);
+
 /// Parses a serialized onnx.TensorProto (raw or typed data).
 llvm::Expected<Tensor> parseTensorProto(llvm::StringRef bytes,
                                         llvm::StringRef name);

@@ -94,7 +94,7 @@ func.func @duplicate_candidates() attributes {a = #qopt.candidates<[<si4>, <si8>
 
 // -----
 
-// expected-error @+1 {{'func.func' op has unknown qopt attribute 'qopt.formats'; expected 'qopt.format' or 'qopt.candidates'}}
+// expected-error @+1 {{'func.func' op has unknown qopt attribute 'qopt.formats'; expected 'qopt.format', 'qopt.candidates', 'qopt.act_stats' or 'qopt.input_stats'}}
 func.func @unknown_attr() attributes {qopt.formats = #qopt.format<si8>} { return }
 
 // -----
@@ -208,4 +208,71 @@ func.func @fake_quant_result_type(%x: tensor<4x8xf32>, %s: tensor<f32>) -> tenso
   // expected-error @+1 {{'qopt.fake_quant' op failed to verify that all of {input, result} have same type}}
   %y = "qopt.fake_quant"(%x, %s) <{format = #qopt.format<si8>}> : (tensor<4x8xf32>, tensor<f32>) -> tensor<4x8xf16>
   return %y : tensor<4x8xf16>
+}
+
+//===----------------------------------------------------------------------===//
+// #qopt.act_stats / #qopt.input_stats
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// expected-error @+1 {{unknown range method 'median'; expected minmax, percentile, mse or entropy}}
+func.func @stats_method() attributes {a = #qopt.act_stats<method = "median", samples = 1, axis = -1, min = [0.0], max = [1.0], lo = [0.0], hi = [1.0]>} { return }
+
+// -----
+
+// expected-error @+1 {{samples must be positive, got 0}}
+func.func @stats_samples() attributes {a = #qopt.act_stats<method = "minmax", samples = 0, axis = -1, min = [0.0], max = [1.0], lo = [0.0], hi = [1.0]>} { return }
+
+// -----
+
+// expected-error @+1 {{axis must be -1 (per tensor) or a dimension, got -3}}
+func.func @stats_axis() attributes {a = #qopt.act_stats<method = "minmax", samples = 1, axis = -3, min = [0.0], max = [1.0], lo = [0.0], hi = [1.0]>} { return }
+
+// -----
+
+// expected-error @+1 {{min, max, lo and hi must have the same non-zero length}}
+func.func @stats_lengths() attributes {a = #qopt.act_stats<method = "minmax", samples = 1, axis = 1, min = [0.0, 1.0], max = [1.0], lo = [0.0], hi = [1.0]>} { return }
+
+// -----
+
+// expected-error @+1 {{per-tensor statistics have one value, got 2}}
+func.func @stats_per_tensor() attributes {a = #qopt.act_stats<method = "minmax", samples = 1, axis = -1, min = [0.0, 0.0], max = [1.0, 1.0], lo = [0.0, 0.0], hi = [1.0, 1.0]>} { return }
+
+// -----
+
+// expected-error @+1 {{min 2.000000e+00 exceeds max 1.000000e+00 at 0}}
+func.func @stats_min_max() attributes {a = #qopt.act_stats<method = "minmax", samples = 1, axis = -1, min = [2.0], max = [1.0], lo = [0.0], hi = [1.0]>} { return }
+
+// -----
+
+// expected-error @+1 {{lo 1.000000e+00 exceeds hi 0.000000e+00 at 0}}
+func.func @stats_lo_hi() attributes {a = #qopt.act_stats<method = "minmax", samples = 1, axis = -1, min = [0.0], max = [1.0], lo = [1.0], hi = [0.0]>} { return }
+
+// -----
+
+// expected-error @+1 {{diag must hold f32 values}}
+func.func @input_stats_type() attributes {a = #qopt.input_stats<samples = 1, diag = dense<1> : tensor<2xi32>>} { return }
+
+// -----
+
+// expected-error @+1 {{sidecar, key and sha256 go together}}
+func.func @input_stats_sidecar() attributes {a = #qopt.input_stats<samples = 1, diag = dense<1.0> : tensor<2xf32>, sidecar = "h.npz">} { return }
+
+// -----
+
+// expected-error @+1 {{'func.func' op 'qopt.act_stats' must be a #qopt.act_stats attribute}}
+func.func @act_stats_kind() attributes {qopt.act_stats = 1 : i32} { return }
+
+// -----
+
+// expected-error @+1 {{'func.func' op carries 'qopt.input_stats' but does not implement QuantizableOpInterface}}
+func.func @input_stats_not_layer() attributes {qopt.input_stats = #qopt.input_stats<samples = 1, diag = dense<1.0> : tensor<2xf32>>} { return }
+
+// -----
+
+func.func @input_stats_kind(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'linalg.matmul' op 'qopt.input_stats' must be a #qopt.input_stats attribute}}
+  %y = linalg.matmul {qopt.input_stats = 1 : i32} ins(%a, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
 }

@@ -297,3 +297,51 @@ CandidatesAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       return emitError() << "candidate set lists " << format << " twice";
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// ActStatsAttr / InputStatsAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult ActStatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   StringAttr method, int64_t samples,
+                                   int64_t axis, DenseF32ArrayAttr min,
+                                   DenseF32ArrayAttr max, DenseF32ArrayAttr lo,
+                                   DenseF32ArrayAttr hi) {
+  if (!llvm::is_contained({"minmax", "percentile", "mse", "entropy"},
+                          method.getValue()))
+    return emitError() << "unknown range method '" << method.getValue()
+                       << "'; expected minmax, percentile, mse or entropy";
+  if (samples < 1)
+    return emitError() << "samples must be positive, got " << samples;
+  if (axis < -1)
+    return emitError() << "axis must be -1 (per tensor) or a dimension, got "
+                       << axis;
+  size_t n = min.size();
+  if (n == 0 || max.size() != n || lo.size() != n || hi.size() != n)
+    return emitError() << "min, max, lo and hi must have the same non-zero "
+                          "length";
+  if (axis == -1 && n != 1)
+    return emitError() << "per-tensor statistics have one value, got " << n;
+  for (size_t i = 0; i < n; ++i) {
+    if (min[i] > max[i])
+      return emitError() << "min " << min[i] << " exceeds max " << max[i]
+                         << " at " << i;
+    if (lo[i] > hi[i])
+      return emitError() << "lo " << lo[i] << " exceeds hi " << hi[i]
+                         << " at " << i;
+  }
+  return success();
+}
+
+LogicalResult
+InputStatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                       int64_t samples, ElementsAttr diag, StringAttr sidecar,
+                       StringAttr key, StringAttr sha256) {
+  if (samples < 1)
+    return emitError() << "samples must be positive, got " << samples;
+  if (!diag.getElementType().isF32())
+    return emitError() << "diag must hold f32 values";
+  if (bool(sidecar) != bool(key) || bool(sidecar) != bool(sha256))
+    return emitError() << "sidecar, key and sha256 go together";
+  return success();
+}

@@ -39,16 +39,31 @@ static LogicalResult verifyFormatForLayer(Operation *op,
 LogicalResult QOptDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attr) {
   StringRef name = attr.getName().strref();
-  if (name != kFormatAttrName && name != kCandidatesAttrName)
-    return op->emitOpError() << "has unknown qopt attribute '" << name
-                             << "'; expected '" << kFormatAttrName
-                             << "' or '" << kCandidatesAttrName << "'";
+  if (name == kActStatsAttrName) {
+    if (!isa<ActStatsAttr>(attr.getValue()))
+      return op->emitOpError() << "'" << name
+                               << "' must be a #qopt.act_stats attribute";
+    return success();
+  }
+  if (name != kFormatAttrName && name != kCandidatesAttrName &&
+      name != kInputStatsAttrName)
+    return op->emitOpError()
+           << "has unknown qopt attribute '" << name << "'; expected '"
+           << kFormatAttrName << "', '" << kCandidatesAttrName << "', '"
+           << kActStatsAttrName << "' or '" << kInputStatsAttrName << "'";
 
   auto layer = dyn_cast<QuantizableOpInterface>(op);
   if (!layer)
     return op->emitOpError()
            << "carries '" << name
            << "' but does not implement QuantizableOpInterface";
+
+  if (name == kInputStatsAttrName) {
+    if (!isa<InputStatsAttr>(attr.getValue()))
+      return op->emitOpError() << "'" << name
+                               << "' must be a #qopt.input_stats attribute";
+    return success();
+  }
 
   if (name == kCandidatesAttrName) {
     auto candidates = dyn_cast<CandidatesAttr>(attr.getValue());

@@ -124,4 +124,63 @@ def QOpt_CandidatesAttr : QOpt_Attr<"Candidates", "candidates"> {
   }];
 }
 
+def QOpt_ActStatsAttr : QOpt_Attr<"ActStats", "act_stats"> {
+  let summary = "Calibrated statistics of an activation tensor";
+  let description = [{
+    What `qopt-calibrate` measured for one value (an op's result, or a
+    function argument as an argument attribute `qopt.act_stats`) over the
+    calibration data: the observed `min` and `max`, and the clipping range
+    `[lo, hi]` the range `method` chose (`minmax`, `percentile`, `mse` or
+    `entropy`; see docs/Calibration.md). Arrays have one element for
+    per-tensor statistics, or one per channel along `axis` (-1 for per
+    tensor).
+
+    ```mlir
+    qopt.act_stats = #qopt.act_stats<method = "percentile", samples = 256,
+        axis = -1, min = [-2.5], max = [7.25],
+        lo = [-2.0], hi = [6.5]>
+    ```
+  }];
+  let parameters = (ins
+    "::mlir::StringAttr":$method,
+    "int64_t":$samples,
+    "int64_t":$axis,
+    "::mlir::DenseF32ArrayAttr":$min,
+    "::mlir::DenseF32ArrayAttr":$max,
+    "::mlir::DenseF32ArrayAttr":$lo,
+    "::mlir::DenseF32ArrayAttr":$hi
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def QOpt_InputStatsAttr : QOpt_Attr<"InputStats", "input_stats"> {
+  let summary = "Second moments of a layer's input";
+  let description = [{
+    The input statistics a quantizable layer needs for Hessian-proxy
+    sensitivity and GPTQ-style compensation, measured by `qopt-calibrate`:
+    `diag` holds `E[x_j^2]` for every reduction index `j` of the layer's
+    weight (shaped like the weight without its output-channel axis, e.g.
+    `[KH, KW, IC]` for a convolution, `[C]` for a matmul), over `samples`
+    calibration inputs and every position the weight is applied at. When the
+    full matrix `E[x x^T]` was requested it lives in a sidecar `.npz` file
+    (`sidecar`, relative to the working directory) under `key`, with the
+    file's SHA-256 in `sha256` so stale files are detected.
+
+    ```mlir
+    qopt.input_stats = #qopt.input_stats<samples = 256,
+        diag = dense_resource<conv1_hdiag> : tensor<3x3x16xf32>>
+    ```
+  }];
+  let parameters = (ins
+    "int64_t":$samples,
+    "::mlir::ElementsAttr":$diag,
+    OptionalParameter<"::mlir::StringAttr">:$sidecar,
+    OptionalParameter<"::mlir::StringAttr">:$key,
+    OptionalParameter<"::mlir::StringAttr">:$sha256
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // QOPT_DIALECT_QOPT_IR_QOPTATTRS_TD

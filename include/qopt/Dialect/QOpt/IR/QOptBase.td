@@ -39,6 +39,9 @@ def QOpt_Dialect : Dialect {
       implement `QuantizableOpInterface`, axes must exist in the weight, a
       group size must tile its axis when the weight shape is static, and a
       chosen format must be one of the candidates.
+    * `qopt.act_stats` (`#qopt.act_stats`) on any op: calibrated range of
+      its first result; `qopt.input_stats` (`#qopt.input_stats`) on a layer:
+      second moments of its input. Both are written by `qopt-calibrate`.
     * `qopt.fake_quant`: quantize-dequantize in float, used to simulate a
       format's error before compiling real low-bit kernels.
 
@@ -68,6 +71,13 @@ def QOpt_Dialect : Dialect {
         "qopt.candidates";
     /// Name of the discardable attribute holding a layer's chosen format.
     static constexpr ::llvm::StringLiteral kFormatAttrName = "qopt.format";
+    /// Calibrated statistics of an op's first result (any op) or of a
+    /// function argument (argument attribute).
+    static constexpr ::llvm::StringLiteral kActStatsAttrName =
+        "qopt.act_stats";
+    /// Second moments of a quantizable layer's input.
+    static constexpr ::llvm::StringLiteral kInputStatsAttrName =
+        "qopt.input_stats";
 
   private:
     void registerAttributes();

@@ -1,0 +1,376 @@
+//===- Calibrate.cpp - Run calibration data and record statistics ----------===//
+//
+// Implements qopt-calibrate: data -> reference executor (with an observer)
+// -> ActivationStats / SecondMoments (qopt/Analysis/Calibration.h) ->
+// attributes on the IR (and the full second moments in a sidecar .npz).
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Analysis/Calibration.h"
+#include "qopt/Analysis/QuantizableLayers.h"
+#include "qopt/Dialect/QOpt/IR/QOptOps.h"
+#include "qopt/Dialect/QOpt/Transforms/Passes.h"
+#include "qopt/Executor/Datasets.h"
+#include "qopt/Executor/Executor.h"
+#include "qopt/Executor/TensorIO.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SHA256.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
+#include <map>
+#include <memory>
+
+namespace mlir::qopt {
+#define GEN_PASS_DEF_CALIBRATEPASS
+#include "qopt/Dialect/QOpt/Transforms/Passes.h.inc"
+} // namespace mlir::qopt
+
+using namespace mlir;
+using namespace mlir::qopt;
+
+namespace {
+
+/// How a layer's input vectors are formed from its input tensor.
+struct LayerProbe {
+  Operation *op;
+  std::string name;
+  /// Shape of the diagonal (the weight without its output-channel axis).
+  SmallVector<int64_t> diagShape;
+  int64_t dim = 0;
+  bool full = false;
+  std::unique_ptr<SecondMoments> moments;
+};
+
+/// im2col rows of an NHWC input for a KHxKW window (zero padding), in the
+/// weight's (kh, kw, ic) order; `channelsOnly` keeps one channel per row
+/// block for depthwise layers (rows of length KH*KW per channel).
+void convPatches(Operation *op, const Tensor &x, int64_t kh, int64_t kw,
+                 std::vector<float> &rows, int64_t &count) {
+  auto pad = cast<DenseI64ArrayAttr>(op->getAttr("pad")).asArrayRef();
+  auto stride = cast<DenseI64ArrayAttr>(op->getAttr("stride")).asArrayRef();
+  auto dil = cast<DenseI64ArrayAttr>(op->getAttr("dilation")).asArrayRef();
+  auto outShape = cast<RankedTensorType>(op->getResult(0).getType()).getShape();
+  ArrayRef<int64_t> xs = x.getShape();
+  int64_t n = xs[0], h = xs[1], w = xs[2], c = xs[3];
+  int64_t oh = outShape[1], ow = outShape[2], k = kh * kw * c;
+  count = n * oh * ow;
+  rows.assign(count * k, 0.0f);
+  const float *xd = x.data<float>();
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t oy = 0; oy < oh; ++oy)
+      for (int64_t ox = 0; ox < ow; ++ox) {
+        float *dst = rows.data() + ((b * oh + oy) * ow + ox) * k;
+        for (int64_t ky = 0; ky < kh; ++ky) {
+          int64_t iy = oy * stride[0] - pad[0] + ky * dil[0];
+          for (int64_t kx = 0; kx < kw; ++kx, dst += c) {
+            int64_t ix = ox * stride[1] - pad[2] + kx * dil[1];
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w)
+              continue;
+            std::memcpy(dst, xd + ((b * h + iy) * w + ix) * c,
+                        c * sizeof(float));
+          }
+        }
+      }
+}
+
+struct CalibratePass
+    : public qopt::impl::CalibratePassBase<CalibratePass> {
+  using Base::Base;
+
+  void runOnOperation() override;
+
+private:
+  LogicalResult fail(const Twine &message) {
+    getOperation()->emitError() << "qopt-calibrate: " << message;
+    signalPassFailure();
+    return failure();
+  }
+  void progress(StringRef pass, int64_t done, int64_t total) {
+    if (total < 4 || (done * 4) / total == ((done - 1) * 4) / total)
+      return;
+    llvm::errs() << "qopt-calibrate: " << pass << ": " << done << "/" << total
+                 << " batches\n";
+  }
+};
+
+void CalibratePass::runOnOperation() {
+  ModuleOp module = getOperation();
+  if (data.empty())
+    return (void)fail("no data given (data=FILE|DIR|fashion-mnist:...|"
+                      "digits:...)");
+  if (method != "minmax" && method != "percentile" && method != "mse" &&
+      method != "entropy")
+    return (void)fail("unknown method '" + method +
+                      "' (minmax, percentile, mse or entropy)");
+  if (secondMoments != "none" && secondMoments != "diagonal" &&
+      secondMoments != "full")
+    return (void)fail("second-moments must be none, diagonal or full");
+  if (secondMoments == "full" && sidecar.empty())
+    return (void)fail("second-moments=full needs sidecar=FILE.npz");
+  if (bits < 2 || bits > 16)
+    return (void)fail("bits must be 2 to 16");
+  if (inputStd == 0.0)
+    return (void)fail("input-std must not be 0");
+
+  func::FuncOp func = module.lookupSymbol<func::FuncOp>("main");
+  if (!func) {
+    auto funcs = llvm::to_vector(module.getOps<func::FuncOp>());
+    if (funcs.size() != 1)
+      return (void)fail("the module needs a function @main or exactly one "
+                        "function");
+    func = funcs.front();
+  }
+  auto executor = Executor::create(func, {numThreads});
+  if (failed(executor))
+    return signalPassFailure();
+  ArrayRef<TensorSpec> inputs = (*executor)->getInputs();
+  if (inputs.size() != 1)
+    return (void)fail("calibration feeds one input; the function has " +
+                      Twine(inputs.size()));
+  const TensorSpec &spec = inputs.front();
+  if (spec.dtype != DType::F32 || spec.shape.empty())
+    return (void)fail("input '" + spec.name +
+                      "' must be a float32 tensor with a batch dimension");
+
+  auto dataset = loadDataset(data, numSamples);
+  if (!dataset)
+    return (void)fail(llvm::toString(dataset.takeError()));
+
+  // Batches of the input's leading dimension; a last partial batch is
+  // dropped so every sample is seen in a full batch.
+  int64_t batch = spec.shape[0];
+  int64_t perSample = 1;
+  for (int64_t d : ArrayRef(spec.shape).drop_front())
+    perSample *= d;
+  std::vector<Tensor> batches;
+  for (size_t s = 0; s + batch <= dataset->samples.size(); s += batch) {
+    Tensor t = Tensor::zeros(DType::F32, spec.shape);
+    for (int64_t i = 0; i < batch; ++i) {
+      const Tensor &sample = dataset->samples[s + i];
+      if (sample.getNumElements() != perSample)
+        return (void)fail("sample " + Twine(s + i) + " has " +
+                          Twine(sample.getNumElements()) +
+                          " values, input '" + spec.name + "' takes " +
+                          Twine(perSample) + " per batch element (" +
+                          formatShape(spec.shape) + ")");
+      for (int64_t j = 0; j < perSample; ++j)
+        t.mutableData<float>()[i * perSample + j] =
+            float((sample.getDouble(j) - inputMean) / inputStd);
+    }
+    batches.push_back(t);
+  }
+  if (batches.empty())
+    return (void)fail("fewer samples than one batch of " + Twine(batch));
+  int64_t samples = int64_t(batches.size()) * batch;
+
+  // What to observe.
+  Block &body = func.getBody().front();
+  llvm::DenseMap<Operation *, std::unique_ptr<ActivationStats>> opStats;
+  SmallVector<std::unique_ptr<ActivationStats>> argStats;
+  int64_t axis = perChannel ? 1 : -1;
+  auto wants = [&](Type type) {
+    auto ranked = dyn_cast<RankedTensorType>(type);
+    return ranked && isa<FloatType>(ranked.getElementType()) &&
+           (axis < 0 || ranked.getRank() > 1);
+  };
+  for (BlockArgument arg : body.getArguments())
+    argStats.push_back(wants(arg.getType())
+                           ? std::make_unique<ActivationStats>(axis)
+                           : nullptr);
+  for (Operation &op : body)
+    if (op.getNumResults() && wants(op.getResult(0).getType()) &&
+        !op.hasTrait<OpTrait::ConstantLike>())
+      opStats[&op] = std::make_unique<ActivationStats>(axis);
+
+  std::vector<LayerProbe> probes;
+  llvm::DenseMap<Operation *, size_t> probeIndex;
+  if (secondMoments != "none") {
+    QuantizableLayerAnalysis layers(func);
+    for (const LayerInfo &layer : layers.getLayers()) {
+      Operation *op = layer.op;
+      if (!layer.constantWeight ||
+          !isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp>(op))
+        continue;
+      LayerProbe p{op, layer.name, {}, 0, false, nullptr};
+      ArrayRef<int64_t> ws = layer.weightType.getShape();
+      if (isa<tosa::Conv2DOp>(op))
+        p.diagShape = {ws[1], ws[2], ws[3]};
+      else if (isa<tosa::DepthwiseConv2DOp>(op))
+        p.diagShape = {ws[0], ws[1], ws[2]};
+      else
+        p.diagShape = {ws[1]};
+      p.dim = 1;
+      for (int64_t d : p.diagShape)
+        p.dim *= d;
+      // Full matrices for convolutions and matmuls (depthwise: diagonal).
+      p.full = secondMoments == "full" && !isa<tosa::DepthwiseConv2DOp>(op);
+      probeIndex[op] = probes.size();
+      probes.push_back(std::move(p));
+    }
+  }
+
+  // Groups of layers whose full matrices fit the memory budget; the first
+  // group rides along with the range pass.
+  std::vector<std::vector<size_t>> groups(1);
+  int64_t budget = std::max<int64_t>(1, maxMemoryMB) << 20, used = 0;
+  for (size_t i = 0; i < probes.size(); ++i) {
+    int64_t bytes = probes[i].full ? probes[i].dim * probes[i].dim * 8 : 0;
+    if (bytes && used && used + bytes > budget) {
+      groups.emplace_back();
+      used = 0;
+    }
+    used += bytes;
+    groups.back().push_back(i);
+  }
+
+  auto observeLayer = [&](Operation *op, ArrayRef<Tensor> operands,
+                          const llvm::DenseSet<size_t> &active) {
+    auto it = probeIndex.find(op);
+    if (it == probeIndex.end() || !active.count(it->second))
+      return;
+    LayerProbe &p = probes[it->second];
+    const Tensor &x = operands[0];
+    if (x.getDType() != DType::F32)
+      return;
+    if (!p.moments)
+      p.moments = std::make_unique<SecondMoments>(p.dim, p.full);
+    if (isa<tosa::MatMulOp>(op)) {
+      p.moments->add(x.data<float>(), x.getNumElements() / p.dim);
+      return;
+    }
+    auto ws = cast<ShapedType>(op->getOperand(1).getType()).getShape();
+    bool depthwise = isa<tosa::DepthwiseConv2DOp>(op);
+    int64_t kh = depthwise ? ws[0] : ws[1], kw = depthwise ? ws[1] : ws[2];
+    std::vector<float> rows;
+    int64_t count;
+    convPatches(op, x, kh, kw, rows, count);
+    p.moments->add(rows.data(), count);
+  };
+
+  // Pass 1: ranges (and the first group of layer moments).
+  llvm::DenseSet<size_t> active(groups.front().begin(), groups.front().end());
+  bool inRangePass = true;
+  (*executor)->setObserver([&](Operation *op, ArrayRef<Tensor> operands,
+                               ArrayRef<Tensor> results) {
+    if (!op) {
+      for (auto [i, t] : llvm::enumerate(results))
+        if (argStats[i])
+          inRangePass ? argStats[i]->observeRange(t)
+                      : argStats[i]->observeHistogram(t, bins);
+      return;
+    }
+    auto it = opStats.find(op);
+    if (it != opStats.end() && !results.empty())
+      inRangePass ? it->second->observeRange(results[0])
+                  : it->second->observeHistogram(results[0], bins);
+    if (inRangePass)
+      observeLayer(op, operands, active);
+  });
+  int64_t passes = 1 + (method != "minmax") + int64_t(groups.size()) - 1;
+  int64_t passNo = 1;
+  auto runAll = [&](StringRef what) -> LogicalResult {
+    std::string label = ("pass " + Twine(passNo++) + "/" + Twine(passes) +
+                         " (" + what + ")")
+                            .str();
+    for (size_t b = 0; b < batches.size(); ++b) {
+      if (failed((*executor)->run({batches[b]})))
+        return failure();
+      progress(label, b + 1, batches.size());
+    }
+    return success();
+  };
+  if (failed(runAll("ranges")))
+    return signalPassFailure();
+  if (method != "minmax") {
+    inRangePass = false;
+    if (failed(runAll("histograms")))
+      return signalPassFailure();
+  }
+  // Further groups of full matrices, one pass each.
+  for (size_t g = 1; g < groups.size(); ++g) {
+    active = llvm::DenseSet<size_t>(groups[g].begin(), groups[g].end());
+    (*executor)->setObserver([&](Operation *op, ArrayRef<Tensor> operands,
+                                 ArrayRef<Tensor>) {
+      if (op)
+        observeLayer(op, operands, active);
+    });
+    if (failed(runAll("second moments")))
+      return signalPassFailure();
+  }
+
+  // Attach the results.
+  MLIRContext *ctx = &getContext();
+  Builder b(ctx);
+  auto statsAttr = [&](const ActivationStats &s) {
+    auto [lo, hi] = s.range(method, percentile, bits);
+    return ActStatsAttr::get(ctx, b.getStringAttr(method), samples,
+                             s.getAxis(), b.getDenseF32ArrayAttr(s.getMin()),
+                             b.getDenseF32ArrayAttr(s.getMax()),
+                             b.getDenseF32ArrayAttr(lo),
+                             b.getDenseF32ArrayAttr(hi));
+  };
+  for (auto [i, s] : llvm::enumerate(argStats))
+    if (s && s->getSamples())
+      func.setArgAttr(i, QOptDialect::kActStatsAttrName, statsAttr(*s));
+  for (Operation &op : body) {
+    auto it = opStats.find(&op);
+    if (it != opStats.end() && it->second->getSamples())
+      op.setAttr(QOptDialect::kActStatsAttrName, statsAttr(*it->second));
+  }
+
+  // Full matrices go to the sidecar first, so its hash can be recorded.
+  std::vector<std::pair<std::string, Tensor>> matrices;
+  for (LayerProbe &p : probes) {
+    if (!p.moments || !p.full)
+      continue;
+    std::vector<float> m = p.moments->matrix();
+    Tensor t = Tensor::zeros(DType::F32, {p.dim, p.dim});
+    std::memcpy(t.mutableBytes(), m.data(), m.size() * sizeof(float));
+    matrices.emplace_back(p.name, t);
+  }
+  StringAttr sidecarAttr, hashAttr;
+  if (!matrices.empty()) {
+    if (llvm::Error e = writeNpz(matrices, sidecar))
+      return (void)fail(llvm::toString(std::move(e)));
+    auto bytes = llvm::MemoryBuffer::getFile(sidecar);
+    if (!bytes)
+      return (void)fail("cannot read back '" + sidecar + "'");
+    std::array<uint8_t, 32> hash = llvm::SHA256::hash(
+        llvm::arrayRefFromStringRef((*bytes)->getBuffer()));
+    sidecarAttr = b.getStringAttr(sidecar);
+    hashAttr = b.getStringAttr(llvm::toHex(hash, /*LowerCase=*/true));
+  }
+
+  for (LayerProbe &p : probes) {
+    if (!p.moments)
+      continue;
+    auto owned =
+        std::make_shared<std::vector<float>>(p.moments->diagonal());
+    AsmResourceBlob blob(
+        ArrayRef<char>(reinterpret_cast<char *>(owned->data()),
+                       owned->size() * sizeof(float)),
+        alignof(float),
+        [owned](void *, size_t, size_t) mutable { owned.reset(); },
+        /*dataIsMutable=*/false);
+    std::string blobName = p.name + "_hdiag";
+    for (char &c : blobName)
+      if (!llvm::isAlnum(c) && c != '_' && c != '.')
+        c = '_';
+    auto diagAttr = DenseResourceElementsAttr::get(
+        RankedTensorType::get(p.diagShape, b.getF32Type()), blobName,
+        std::move(blob));
+    p.op->setAttr(QOptDialect::kInputStatsAttrName,
+                  InputStatsAttr::get(
+                      ctx, samples, diagAttr, p.full ? sidecarAttr : nullptr,
+                      p.full ? b.getStringAttr(p.name) : nullptr,
+                      p.full ? hashAttr : nullptr));
+  }
+}
+} // namespace
