@@ -77,6 +77,10 @@ static bool takeThreadsOption(int &argc, char **argv) {
 static llvm::cl::opt<unsigned>
     repeat("repeat", llvm::cl::desc("Run N times; report the median time"),
            llvm::cl::init(1));
+static llvm::cl::opt<std::string> outputFormat(
+    "output-format",
+    llvm::cl::desc("npy (default) or pb (ONNX TensorProto) output files"),
+    llvm::cl::init("npy"));
 static llvm::cl::opt<bool>
     profileOps("profile", llvm::cl::desc("Print kernel time per op name"),
                llvm::cl::init(false));
@@ -241,10 +245,15 @@ int main(int argc, char **argv) {
 
   if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
     return fail("cannot create '" + outputDir + "': " + ec.message());
+  if (outputFormat != "npy" && outputFormat != "pb")
+    return fail("--output-format must be npy or pb");
   for (auto [spec, tensor] : llvm::zip((*executor)->getOutputs(), *outputs)) {
     SmallString<256> path(outputDir);
-    llvm::sys::path::append(path, fileNameFor(spec.name) + ".npy");
-    if (llvm::Error e = writeNpy(tensor, path))
+    llvm::sys::path::append(path, fileNameFor(spec.name) + "." + outputFormat);
+    llvm::Error e = outputFormat == "npy"
+                        ? writeNpy(tensor, path)
+                        : writeTensorProto(tensor, spec.name, path);
+    if (e)
       return fail(llvm::toString(std::move(e)));
   }
   auto ms = [](auto a, auto b) {

@@ -42,6 +42,11 @@ llvm::Expected<Tensor> parseTensorProto(llvm::StringRef bytes,
                                         llvm::StringRef name);
 /// Reads a .pb TensorProto file.
 llvm::Expected<Tensor> readTensorProto(llvm::StringRef path);
+/// Serializes `t` as an onnx.TensorProto named `name` (raw data).
+std::string serializeTensorProto(const Tensor &t, llvm::StringRef name);
+/// Writes `t` to a .pb TensorProto file.
+llvm::Error writeTensorProto(const Tensor &t, llvm::StringRef name,
+                             llvm::StringRef path);
 
 } // namespace mlir::qopt
 

@@ -7,7 +7,9 @@
 
 #include "qopt/Executor/TensorIO.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -105,6 +107,52 @@ llvm::Expected<Tensor> mlir::qopt::parseTensorProto(StringRef bytes,
     break;
   }
   return t;
+}
+
+static int32_t onnxTypeOf(DType dtype) {
+  switch (dtype) {
+  case DType::F32:
+    return onnx::TensorProto::FLOAT;
+  case DType::F64:
+    return onnx::TensorProto::DOUBLE;
+  case DType::F16:
+    return onnx::TensorProto::FLOAT16;
+  case DType::BF16:
+    return onnx::TensorProto::BFLOAT16;
+  case DType::I1:
+    return onnx::TensorProto::BOOL;
+  case DType::I8:
+    return onnx::TensorProto::INT8;
+  case DType::U8:
+    return onnx::TensorProto::UINT8;
+  case DType::I16:
+    return onnx::TensorProto::INT16;
+  case DType::I32:
+    return onnx::TensorProto::INT32;
+  case DType::I64:
+    return onnx::TensorProto::INT64;
+  }
+  llvm_unreachable("unknown dtype");
+}
+
+std::string mlir::qopt::serializeTensorProto(const Tensor &t, StringRef name) {
+  onnx::TensorProto proto;
+  proto.set_name(name.str());
+  proto.set_data_type(onnxTypeOf(t.getDType()));
+  for (int64_t d : t.getShape())
+    proto.add_dims(d);
+  proto.set_raw_data(std::string(t.bytes(), t.getNumBytes()));
+  return proto.SerializeAsString();
+}
+
+llvm::Error mlir::qopt::writeTensorProto(const Tensor &t, StringRef name,
+                                         StringRef path) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return fail(path, "cannot write: " + ec.message());
+  os << serializeTensorProto(t, name);
+  return llvm::Error::success();
 }
 
 llvm::Expected<Tensor> mlir::qopt::readTensorProto(StringRef path) {
