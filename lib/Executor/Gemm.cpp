@@ -46,6 +46,25 @@ PackedWeights::PackedWeights(const float *w, int64_t n, int64_t k)
 }
 
 #if defined(__x86_64__)
+/// Writes R rows of 16 accumulated columns (the first `cols`), plus bias.
+template <int R>
+__attribute__((target("avx2,fma"))) static void
+storeTile(const __m256 (&acc)[R][2], float *c, int64_t ldc, int64_t cols,
+          const float *bias) {
+  alignas(32) float tmp[kPanel];
+  for (int r = 0; r < R; ++r) {
+    if (cols == kPanel && !bias) {
+      _mm256_storeu_ps(c + r * ldc, acc[r][0]);
+      _mm256_storeu_ps(c + r * ldc + 8, acc[r][1]);
+      continue;
+    }
+    _mm256_store_ps(tmp, acc[r][0]);
+    _mm256_store_ps(tmp + 8, acc[r][1]);
+    for (int64_t j = 0; j < cols; ++j)
+      c[r * ldc + j] = tmp[j] + (bias ? bias[j] : 0.0f);
+  }
+}
+
 /// C[r, 0..cols) for R rows r, from A rows and one packed 16-column panel.
 template <int R>
 __attribute__((target("avx2,fma"))) static void
@@ -63,18 +82,7 @@ microKernel(const float *a, int64_t lda, const float *panel, int64_t k,
       acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
     }
   }
-  alignas(32) float tmp[kPanel];
-  for (int r = 0; r < R; ++r) {
-    if (cols == kPanel && !bias) {
-      _mm256_storeu_ps(c + r * ldc, acc[r][0]);
-      _mm256_storeu_ps(c + r * ldc + 8, acc[r][1]);
-      continue;
-    }
-    _mm256_store_ps(tmp, acc[r][0]);
-    _mm256_store_ps(tmp + 8, acc[r][1]);
-    for (int64_t j = 0; j < cols; ++j)
-      c[r * ldc + j] = tmp[j] + (bias ? bias[j] : 0.0f);
-  }
+  storeTile<R>(acc, c, ldc, cols, bias);
 }
 
 /// The full 6-row tile with its 12 accumulators in named variables: GCC
@@ -114,18 +122,7 @@ microKernel6(const float *a, int64_t lda, const float *panel, int64_t k,
   }
   __m256 acc[kRows][2] = {{c00, c01}, {c10, c11}, {c20, c21},
                           {c30, c31}, {c40, c41}, {c50, c51}};
-  alignas(32) float tmp[kPanel];
-  for (int r = 0; r < kRows; ++r) {
-    if (cols == kPanel && !bias) {
-      _mm256_storeu_ps(c + r * ldc, acc[r][0]);
-      _mm256_storeu_ps(c + r * ldc + 8, acc[r][1]);
-      continue;
-    }
-    _mm256_store_ps(tmp, acc[r][0]);
-    _mm256_store_ps(tmp + 8, acc[r][1]);
-    for (int64_t j = 0; j < cols; ++j)
-      c[r * ldc + j] = tmp[j] + (bias ? bias[j] : 0.0f);
-  }
+  storeTile<kRows>(acc, c, ldc, cols, bias);
 }
 
 using MicroKernelFn = void (*)(const float *, int64_t, const float *, int64_t,

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Kernels.h"
+#include "qopt/Support/FloatBits.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -25,34 +26,6 @@ using namespace mlir::qopt::exec;
 // Element access
 //===----------------------------------------------------------------------===//
 
-static uint16_t floatToHalfBits(float f) {
-  uint32_t x;
-  std::memcpy(&x, &f, 4);
-  uint32_t sign = (x >> 16) & 0x8000;
-  int32_t exp = int32_t((x >> 23) & 0xff) - 127 + 15;
-  uint32_t mant = x & 0x7fffff;
-  if (((x >> 23) & 0xff) == 0xff)
-    return sign | 0x7c00 | (mant ? 0x200 : 0);
-  if (exp >= 31)
-    return sign | 0x7c00;
-  if (exp <= 0) {
-    if (exp < -10)
-      return sign;
-    mant |= 0x800000;
-    uint32_t shift = 14 - exp;
-    uint32_t half = mant >> shift;
-    uint32_t rem = mant & ((1u << shift) - 1), mid = 1u << (shift - 1);
-    if (rem > mid || (rem == mid && (half & 1)))
-      ++half;
-    return sign | half;
-  }
-  uint32_t half = sign | (uint32_t(exp) << 10) | (mant >> 13);
-  uint32_t rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem == 0x1000 && (half & 1)))
-    ++half;
-  return half;
-}
-
 double exec::loadDouble(const Tensor &t, int64_t i) { return t.getDouble(i); }
 
 void exec::storeDouble(Tensor &t, int64_t i, double v) {
@@ -66,14 +39,9 @@ void exec::storeDouble(Tensor &t, int64_t i, double v) {
   case DType::F16:
     t.mutableData<uint16_t>()[i] = floatToHalfBits(float(v));
     return;
-  case DType::BF16: {
-    float f = float(v);
-    uint32_t bits;
-    std::memcpy(&bits, &f, 4);
-    bits += 0x7fff + ((bits >> 16) & 1);
-    t.mutableData<uint16_t>()[i] = uint16_t(bits >> 16);
+  case DType::BF16:
+    t.mutableData<uint16_t>()[i] = floatToBf16Bits(float(v));
     return;
-  }
   default:
     storeInt(t, i, int64_t(v));
     return;

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Executor/Tensor.h"
+#include "qopt/Support/FloatBits.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLExtras.h"
@@ -158,30 +159,6 @@ Tensor Tensor::clone() const {
   return t;
 }
 
-static float halfBitsToFloat(uint16_t h) {
-  uint32_t sign = (h & 0x8000u) << 16, exp = (h >> 10) & 0x1f,
-           mant = h & 0x3ff, bits;
-  if (exp == 0) {
-    if (mant == 0) {
-      bits = sign;
-    } else {
-      exp = 127 - 15 + 1;
-      while ((mant & 0x400) == 0) {
-        mant <<= 1;
-        --exp;
-      }
-      bits = sign | (exp << 23) | ((mant & 0x3ff) << 13);
-    }
-  } else if (exp == 31) {
-    bits = sign | 0x7f800000u | (mant << 13);
-  } else {
-    bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
-  }
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
-
 double Tensor::getDouble(int64_t i) const {
   switch (dtype) {
   case DType::F32:
@@ -190,12 +167,8 @@ double Tensor::getDouble(int64_t i) const {
     return data<double>()[i];
   case DType::F16:
     return halfBitsToFloat(data<uint16_t>()[i]);
-  case DType::BF16: {
-    uint32_t bits = uint32_t(data<uint16_t>()[i]) << 16;
-    float f;
-    std::memcpy(&f, &bits, 4);
-    return f;
-  }
+  case DType::BF16:
+    return bf16BitsToFloat(data<uint16_t>()[i]);
   default:
     return double(getInt(i));
   }

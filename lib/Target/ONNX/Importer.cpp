@@ -7,6 +7,7 @@
 
 #include "Importer.h"
 #include "TosaBuilder.h"
+#include "qopt/Support/FloatBits.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -82,31 +83,6 @@ ConstTensor ConstTensor::fromBuffer(int32_t dtype, ArrayRef<int64_t> shape,
   return t;
 }
 
-/// f16 / bf16 bit patterns <-> float.
-static float halfToFloat(uint16_t h) {
-  uint32_t sign = (h & 0x8000u) << 16, exp = (h >> 10) & 0x1f,
-           mant = h & 0x3ff, bits;
-  if (exp == 0) {
-    if (mant == 0) {
-      bits = sign;
-    } else { // Subnormal: normalize.
-      exp = 127 - 15 + 1;
-      while ((mant & 0x400) == 0) {
-        mant <<= 1;
-        --exp;
-      }
-      bits = sign | (exp << 23) | ((mant & 0x3ff) << 13);
-    }
-  } else if (exp == 31) {
-    bits = sign | 0x7f800000u | (mant << 13);
-  } else {
-    bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
-  }
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
-
 template <typename T>
 static T load(const char *p) {
   T v;
@@ -128,13 +104,11 @@ SmallVector<double> ConstTensor::toDouble() const {
       out.push_back(load<double>(p + 8 * i));
       break;
     case onnx::TensorProto::FLOAT16:
-      out.push_back(halfToFloat(load<uint16_t>(p + 2 * i)));
+      out.push_back(halfBitsToFloat(load<uint16_t>(p + 2 * i)));
       break;
-    case onnx::TensorProto::BFLOAT16: {
-      uint32_t bits = uint32_t(load<uint16_t>(p + 2 * i)) << 16;
-      out.push_back(load<float>(reinterpret_cast<const char *>(&bits)));
+    case onnx::TensorProto::BFLOAT16:
+      out.push_back(bf16BitsToFloat(load<uint16_t>(p + 2 * i)));
       break;
-    }
     default:
       out.push_back(double(toInt64()[i]));
       break;
@@ -192,34 +166,6 @@ static void store(std::string &buf, T v) {
   buf.append(reinterpret_cast<const char *>(&v), sizeof(T));
 }
 
-static uint16_t floatToHalf(float f) {
-  uint32_t x;
-  std::memcpy(&x, &f, 4);
-  uint32_t sign = (x >> 16) & 0x8000;
-  int32_t exp = int32_t((x >> 23) & 0xff) - 127 + 15;
-  uint32_t mant = x & 0x7fffff;
-  if (((x >> 23) & 0xff) == 0xff)
-    return sign | 0x7c00 | (mant ? 0x200 : 0);
-  if (exp >= 31)
-    return sign | 0x7c00;
-  if (exp <= 0) {
-    if (exp < -10)
-      return sign;
-    mant |= 0x800000;
-    uint32_t shift = 14 - exp;
-    uint32_t half = mant >> shift;
-    uint32_t rem = mant & ((1u << shift) - 1), mid = 1u << (shift - 1);
-    if (rem > mid || (rem == mid && (half & 1)))
-      ++half;
-    return sign | half;
-  }
-  uint32_t half = sign | (uint32_t(exp) << 10) | (mant >> 13);
-  uint32_t rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem == 0x1000 && (half & 1)))
-    ++half;
-  return half;
-}
-
 ConstTensor ConstTensor::fromDouble(int32_t dtype, ArrayRef<int64_t> shape,
                                     ArrayRef<double> values) {
   std::string buf;
@@ -233,16 +179,11 @@ ConstTensor ConstTensor::fromDouble(int32_t dtype, ArrayRef<int64_t> shape,
       store<double>(buf, v);
       break;
     case onnx::TensorProto::FLOAT16:
-      store<uint16_t>(buf, floatToHalf(float(v)));
+      store<uint16_t>(buf, floatToHalfBits(float(v)));
       break;
-    case onnx::TensorProto::BFLOAT16: {
-      float f = float(v);
-      uint32_t bits;
-      std::memcpy(&bits, &f, 4);
-      bits += 0x7fff + ((bits >> 16) & 1); // Round to nearest even.
-      store<uint16_t>(buf, uint16_t(bits >> 16));
+    case onnx::TensorProto::BFLOAT16:
+      store<uint16_t>(buf, floatToBf16Bits(float(v)));
       break;
-    }
     default:
       return fromInt64(dtype, shape,
                        llvm::to_vector(llvm::map_range(
