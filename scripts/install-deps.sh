@@ -22,6 +22,8 @@ PACKAGES=(
   libonnx-dev protobuf-compiler libprotobuf-dev
   # The reference executor's GEMM/convolution, and zlib for .npz inputs.
   libeigen3-dev zlib1g-dev
+  # The MILP backend of the bit allocator (CBC with CLP/CGL/OSI).
+  coinor-libcbc-dev
   # clang + its runtimes build the libFuzzer target of the ONNX importer.
   clang-22 libclang-rt-22-dev
   # ONNX backend node tests (conformance suite).

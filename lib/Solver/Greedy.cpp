@@ -1,0 +1,126 @@
+//===- Greedy.cpp - The greedy baseline ------------------------------------===//
+//
+// Starts from every group's lowest-cost choice and, while a budget is
+// exceeded, applies the move (one group to another choice) with the least
+// cost increase per unit of normalized excess resource removed.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Solver/Allocation.h"
+
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <queue>
+
+using namespace mlir::qopt::solver;
+
+Solution mlir::qopt::solver::solveGreedy(const Problem &problem) {
+  auto start = std::chrono::steady_clock::now();
+  Solution s;
+  s.solver = "greedy";
+  if (std::string error = problem.validate(); !error.empty()) {
+    s.message = error;
+    return s;
+  }
+  size_t n = problem.groups.size(), rs = problem.numResources();
+  for (size_t r = 0; r < rs; ++r)
+    if (problem.minimalUse(r) > problem.budgets[r]) {
+      s.status = Status::Infeasible;
+      return s;
+    }
+  std::vector<int64_t> x(n);
+  for (size_t g = 0; g < n; ++g) {
+    int64_t best = 0;
+    for (size_t c = 1; c < problem.groups[g].size(); ++c)
+      if (problem.groups[g][c].cost < problem.groups[g][best].cost)
+        best = c;
+    x[g] = best;
+  }
+  std::vector<double> use(rs);
+  for (size_t r = 0; r < rs; ++r)
+    use[r] = totalUse(problem, x, r);
+
+  // Phases: within one, the set of exceeded resources is fixed, so each
+  // group's best move depends only on its own choice and a heap finds the
+  // best move overall. A phase ends when a resource fits its budget.
+  struct Move {
+    double ratio;
+    size_t group;
+    int64_t choice;
+    bool operator>(const Move &o) const {
+      return ratio != o.ratio ? ratio > o.ratio : group > o.group;
+    }
+  };
+  while (true) {
+    std::vector<bool> exceeded(rs);
+    bool feasible = true;
+    for (size_t r = 0; r < rs; ++r) {
+      exceeded[r] = use[r] > problem.budgets[r];
+      feasible &= !exceeded[r];
+    }
+    if (feasible)
+      break;
+    auto bestMove = [&](size_t g, Move &move) {
+      const Choice &cur = problem.groups[g][x[g]];
+      bool found = false;
+      for (size_t c = 0; c < problem.groups[g].size(); ++c) {
+        const Choice &alt = problem.groups[g][c];
+        double saved = 0;
+        for (size_t r = 0; r < rs; ++r)
+          if (exceeded[r])
+            saved += (cur.use[r] - alt.use[r]) /
+                     std::max(problem.budgets[r], 1e-12);
+        if (saved <= 0)
+          continue;
+        double ratio = (alt.cost - cur.cost) / saved;
+        if (!found || ratio < move.ratio) {
+          move = {ratio, g, int64_t(c)};
+          found = true;
+        }
+      }
+      return found;
+    };
+    std::priority_queue<Move, std::vector<Move>, std::greater<Move>> heap;
+    for (size_t g = 0; g < n; ++g) {
+      Move m;
+      if (bestMove(g, m))
+        heap.push(m);
+    }
+    bool phaseDone = false;
+    while (!phaseDone) {
+      if (heap.empty()) { // No move reduces the excess.
+        s.status = Status::Infeasible;
+        return s;
+      }
+      Move m = heap.top();
+      heap.pop();
+      // Skip stale entries (the group moved since).
+      Move fresh;
+      if (!bestMove(m.group, fresh) || fresh.choice != m.choice ||
+          fresh.ratio != m.ratio) {
+        if (bestMove(m.group, fresh))
+          heap.push(fresh);
+        continue;
+      }
+      for (size_t r = 0; r < rs; ++r)
+        use[r] += problem.groups[m.group][m.choice].use[r] -
+                  problem.groups[m.group][x[m.group]].use[r];
+      x[m.group] = m.choice;
+      for (size_t r = 0; r < rs; ++r)
+        if (exceeded[r] && use[r] <= problem.budgets[r])
+          phaseDone = true;
+      if (!phaseDone && bestMove(m.group, fresh))
+        heap.push(fresh);
+    }
+  }
+  s.status = Status::Feasible;
+  s.choice = x;
+  s.objective = totalCost(problem, x);
+  for (size_t r = 0; r < rs; ++r)
+    s.use.push_back(totalUse(problem, x, r));
+  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                            start)
+                  .count();
+  return s;
+}
