@@ -61,6 +61,8 @@ public:
   range(llvm::StringRef method, double percentile, unsigned bits) const;
 
   int64_t getAxis() const { return axis; }
+  /// Histograms of x per channel (empty before the second pass).
+  llvm::ArrayRef<Histogram> getHistograms() const { return hist; }
   llvm::ArrayRef<float> getMin() const { return min; }
   llvm::ArrayRef<float> getMax() const { return max; }
   int64_t getSamples() const { return samples; }

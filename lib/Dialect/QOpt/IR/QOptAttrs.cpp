@@ -306,7 +306,10 @@ LogicalResult ActStatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    StringAttr method, int64_t samples,
                                    int64_t axis, DenseF32ArrayAttr min,
                                    DenseF32ArrayAttr max, DenseF32ArrayAttr lo,
-                                   DenseF32ArrayAttr hi) {
+                                   DenseF32ArrayAttr hi, StringAttr sidecar,
+                                   StringAttr histogram, StringAttr sha256) {
+  if (bool(sidecar) != bool(histogram) || bool(sidecar) != bool(sha256))
+    return emitError() << "sidecar, histogram and sha256 go together";
   if (!llvm::is_contained({"minmax", "percentile", "mse", "entropy"},
                           method.getValue()))
     return emitError() << "unknown range method '" << method.getValue()

@@ -88,7 +88,7 @@ struct CalibratePass
 
 private:
   LogicalResult fail(const Twine &message) {
-    getOperation()->emitError() << "qopt-calibrate: " << message;
+    mlir::emitError(getOperation()->getLoc()) << "qopt-calibrate: " << message;
     signalPassFailure();
     return failure();
   }
@@ -146,6 +146,13 @@ void CalibratePass::runOnOperation() {
   // Batches of the input's leading dimension; a last partial batch is
   // dropped so every sample is seen in a full batch.
   int64_t batch = spec.shape[0];
+  if (batchSize != 0 && batchSize != batch)
+    return (void)fail("batch-size=" + Twine(int64_t(batchSize)) +
+                      " but input '" + spec.name + "' has batch " +
+                      Twine(batch) + "; import the model with "
+                      "--input-shape=" + spec.name + ":" +
+                      Twine(int64_t(batchSize)) + "x... to calibrate in "
+                      "batches of " + Twine(int64_t(batchSize)));
   int64_t perSample = 1;
   for (int64_t d : ArrayRef(spec.shape).drop_front())
     perSample *= d;
@@ -308,25 +315,50 @@ void CalibratePass::runOnOperation() {
   // Attach the results.
   MLIRContext *ctx = &getContext();
   Builder b(ctx);
-  auto statsAttr = [&](const ActivationStats &s) {
-    auto [lo, hi] = s.range(method, percentile, bits);
-    return ActStatsAttr::get(ctx, b.getStringAttr(method), samples,
-                             s.getAxis(), b.getDenseF32ArrayAttr(s.getMin()),
-                             b.getDenseF32ArrayAttr(s.getMax()),
-                             b.getDenseF32ArrayAttr(lo),
-                             b.getDenseF32ArrayAttr(hi));
+  // Sidecar arrays first (histograms, full matrices), so the attributes
+  // can record the file's hash.
+  std::vector<std::pair<std::string, Tensor>> matrices;
+  bool storeHistograms = !sidecar.empty() && method != "minmax";
+  auto histogramKey = [&](int64_t index) {
+    return "act" + std::to_string(index);
   };
+  auto addHistograms = [&](const ActivationStats &s, int64_t index) {
+    ArrayRef<Histogram> hs = s.getHistograms();
+    if (hs.empty())
+      return;
+    int64_t channels = hs.size(), nbins = hs.front().counts.size();
+    Tensor counts = Tensor::zeros(DType::I64, {channels, nbins});
+    Tensor range = Tensor::zeros(DType::F32, {channels, 2});
+    for (int64_t c = 0; c < channels; ++c) {
+      for (int64_t k = 0; k < nbins; ++k)
+        counts.mutableData<int64_t>()[c * nbins + k] = int64_t(hs[c].counts[k]);
+      range.mutableData<float>()[2 * c] = float(hs[c].lo);
+      range.mutableData<float>()[2 * c + 1] = float(hs[c].hi);
+    }
+    matrices.emplace_back(histogramKey(index) + ".counts", counts);
+    matrices.emplace_back(histogramKey(index) + ".range", range);
+  };
+  // Values in a fixed order: arguments, then ops in the block.
+  int64_t valueIndex = 0;
+  llvm::DenseMap<Operation *, int64_t> opValueIndex;
+  std::vector<int64_t> argValueIndex(argStats.size(), -1);
   for (auto [i, s] : llvm::enumerate(argStats))
     if (s && s->getSamples())
-      func.setArgAttr(i, QOptDialect::kActStatsAttrName, statsAttr(*s));
+      argValueIndex[i] = valueIndex++;
   for (Operation &op : body) {
     auto it = opStats.find(&op);
     if (it != opStats.end() && it->second->getSamples())
-      op.setAttr(QOptDialect::kActStatsAttrName, statsAttr(*it->second));
+      opValueIndex[&op] = valueIndex++;
+  }
+  if (storeHistograms) {
+    for (auto [i, s] : llvm::enumerate(argStats))
+      if (argValueIndex[i] >= 0)
+        addHistograms(*s, argValueIndex[i]);
+    for (Operation &op : body)
+      if (opValueIndex.count(&op))
+        addHistograms(*opStats[&op], opValueIndex[&op]);
   }
 
-  // Full matrices go to the sidecar first, so its hash can be recorded.
-  std::vector<std::pair<std::string, Tensor>> matrices;
   for (LayerProbe &p : probes) {
     if (!p.moments || !p.full)
       continue;
@@ -336,7 +368,7 @@ void CalibratePass::runOnOperation() {
     matrices.emplace_back(p.name, t);
   }
   StringAttr sidecarAttr, hashAttr;
-  if (!matrices.empty()) {
+  if (!matrices.empty() || storeHistograms) {
     if (llvm::Error e = writeNpz(matrices, sidecar))
       return (void)fail(llvm::toString(std::move(e)));
     auto bytes = llvm::MemoryBuffer::getFile(sidecar);
@@ -347,6 +379,26 @@ void CalibratePass::runOnOperation() {
     sidecarAttr = b.getStringAttr(sidecar);
     hashAttr = b.getStringAttr(llvm::toHex(hash, /*LowerCase=*/true));
   }
+
+  auto statsAttr = [&](const ActivationStats &s, int64_t index) {
+    auto [lo, hi] = s.range(method, percentile, bits);
+    bool withHist = storeHistograms && !s.getHistograms().empty();
+    return ActStatsAttr::get(
+        ctx, b.getStringAttr(method), samples, s.getAxis(),
+        b.getDenseF32ArrayAttr(s.getMin()), b.getDenseF32ArrayAttr(s.getMax()),
+        b.getDenseF32ArrayAttr(lo), b.getDenseF32ArrayAttr(hi),
+        withHist ? sidecarAttr : nullptr,
+        withHist ? b.getStringAttr(histogramKey(index)) : nullptr,
+        withHist ? hashAttr : nullptr);
+  };
+  for (auto [i, s] : llvm::enumerate(argStats))
+    if (argValueIndex[i] >= 0)
+      func.setArgAttr(i, QOptDialect::kActStatsAttrName,
+                      statsAttr(*s, argValueIndex[i]));
+  for (Operation &op : body)
+    if (opValueIndex.count(&op))
+      op.setAttr(QOptDialect::kActStatsAttrName,
+                 statsAttr(*opStats[&op], opValueIndex[&op]));
 
   for (LayerProbe &p : probes) {
     if (!p.moments)

@@ -5,6 +5,9 @@
 // RUN: qopt %s --pass-pipeline='builtin.module(qopt-calibrate{data=%t/x.npy second-moments=full sidecar=%t/h.npz})' -o %t/full.mlir
 // RUN: FileCheck %s --check-prefix=FULL < %t/full.mlir
 // RUN: %python -c "import numpy as np; print(np.load('%t/h.npz')['mm'].tolist())" | FileCheck %s --check-prefix=MATRIX
+// Histograms go to the sidecar with the other methods.
+// RUN: qopt %s --pass-pipeline='builtin.module(qopt-calibrate{data=%t/x.npy method=percentile sidecar=%t/hist.npz})' | FileCheck %s --check-prefix=HIST
+// RUN: %python -c "import numpy as np; z = np.load('%t/hist.npz'); print(sorted(z.files), int(z['act0.counts'].sum()), z['act0.range'].tolist())" | FileCheck %s --check-prefix=HISTFILE
 // Normalization, and determinism: the same data gives the same bytes.
 // RUN: qopt %s --pass-pipeline='builtin.module(qopt-calibrate{data=%t/x.npy input-mean=1 input-std=2})' | FileCheck %s --check-prefix=NORM
 // RUN: qopt %s --pass-pipeline='builtin.module(qopt-calibrate{data=%t/x.npy second-moments=full sidecar=%t/h2.npz})' -o %t/full2.mlir
@@ -15,6 +18,7 @@
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-calibrate{data=%t/x.npy second-moments=full})' 2>&1 | FileCheck %s --check-prefix=SIDECAR
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-calibrate{data=%t/bad.npy})' 2>&1 | FileCheck %s --check-prefix=SHAPE
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-calibrate{data=%t/missing.npy})' 2>&1 | FileCheck %s --check-prefix=MISSING
+// RUN: not qopt %s --pass-pipeline='builtin.module(qopt-calibrate{data=%t/x.npy batch-size=8})' 2>&1 | FileCheck %s --check-prefix=BATCH
 
 // CHECK-LABEL: func.func @main
 // CHECK-SAME: qopt.act_stats = #qopt.act_stats<method = "minmax", samples = 2, axis = -1, min = [1.000000e+00], max = [4.000000e+00], lo = [1.000000e+00], hi = [4.000000e+00]>
@@ -29,6 +33,9 @@
 // E[x x^T] = [[5, 7], [7, 10]].
 // MATRIX: {{\[\[}}5.0, 7.0], [7.0, 10.0]]
 
+// HIST: func.func @main(%arg0: tensor<1x2xf32> {qopt.act_stats = #qopt.act_stats<method = "percentile", samples = 2, axis = -1, min = [1.000000e+00], max = [4.000000e+00], lo = [1.000000e+00], hi = [4.000000e+00], sidecar = "{{.*}}hist.npz", histogram = "act0", sha256 = "{{[0-9a-f]+}}">
+// HISTFILE: ['act0.counts', 'act0.range', 'act1.counts', 'act1.range', 'act2.counts', 'act2.range'] 4 {{\[\[}}1.0, 4.0]]
+
 // (x - 1) / 2: samples [0, 0.5] and [1, 1.5].
 // NORM: min = [0.000000e+00], max = [1.500000e+00]
 
@@ -36,6 +43,7 @@
 // METHOD: error: qopt-calibrate: unknown method 'median' (minmax, percentile, mse or entropy)
 // SIDECAR: error: qopt-calibrate: second-moments=full needs sidecar=FILE.npz
 // SHAPE: error: qopt-calibrate: sample 0 has 3 values, input 'x' takes 2 per batch element ([1, 2])
+// BATCH: error: qopt-calibrate: batch-size=8 but input 'x' has batch 1; import the model with --input-shape=x:8x... to calibrate in batches of 8
 // MISSING: error: qopt-calibrate: {{.*}}missing.npy: cannot read: No such file or directory
 
 func.func @main(%x: tensor<1x2xf32> {qopt.name = "x"}) -> tensor<1x1x1xf32> {

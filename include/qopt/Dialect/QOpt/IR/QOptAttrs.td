@@ -133,7 +133,10 @@ def QOpt_ActStatsAttr : QOpt_Attr<"ActStats", "act_stats"> {
     `[lo, hi]` the range `method` chose (`minmax`, `percentile`, `mse` or
     `entropy`; see docs/Calibration.md). Arrays have one element for
     per-tensor statistics, or one per channel along `axis` (-1 for per
-    tensor).
+    tensor). When histograms were collected and a sidecar file requested,
+    `histogram` names the arrays `<key>.counts` ([channels, bins]) and
+    `<key>.range` ([channels, 2]) in the `.npz` file `sidecar`, whose
+    SHA-256 is `sha256`.
 
     ```mlir
     qopt.act_stats = #qopt.act_stats<method = "percentile", samples = 256,
@@ -148,7 +151,10 @@ def QOpt_ActStatsAttr : QOpt_Attr<"ActStats", "act_stats"> {
     "::mlir::DenseF32ArrayAttr":$min,
     "::mlir::DenseF32ArrayAttr":$max,
     "::mlir::DenseF32ArrayAttr":$lo,
-    "::mlir::DenseF32ArrayAttr":$hi
+    "::mlir::DenseF32ArrayAttr":$hi,
+    OptionalParameter<"::mlir::StringAttr">:$sidecar,
+    OptionalParameter<"::mlir::StringAttr">:$histogram,
+    OptionalParameter<"::mlir::StringAttr">:$sha256
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -143,6 +143,10 @@ def CalibratePass : Pass<"qopt-calibrate", "::mlir::ModuleOp"> {
            "Calibration data (see the description)">,
     Option<"numSamples", "num-samples", "int64_t", "256",
            "Samples to use (0: all)">,
+    Option<"batchSize", "batch-size", "int64_t", "0",
+           "Samples per run; 0 takes the input's leading dimension, which "
+           "any other value must equal (pin it at import with "
+           "--input-shape)">,
     Option<"method", "method", "std::string", "\"minmax\"",
            "Range method: minmax, percentile, mse or entropy">,
     Option<"percentile", "percentile", "double", "99.99",
@@ -156,7 +160,8 @@ def CalibratePass : Pass<"qopt-calibrate", "::mlir::ModuleOp"> {
            "\"diagonal\"",
            "Layer input moments: none, diagonal or full">,
     Option<"sidecar", "sidecar", "std::string", "\"\"",
-           "The .npz file for second-moments=full">,
+           "The .npz file for full second moments and (methods other "
+           "than minmax) every histogram">,
     Option<"maxMemoryMB", "max-memory-mb", "int64_t", "512",
            "Budget for full second-moment matrices held at once">,
     Option<"inputMean", "input-mean", "double", "0.0",
