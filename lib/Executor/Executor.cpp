@@ -172,6 +172,28 @@ FailureOr<Tensor> exec::evaluateConstant(Operation *op) {
   return t;
 }
 
+FailureOr<Tensor> exec::evaluateConstantValue(Value value) {
+  Operation *def = value.getDefiningOp();
+  if (!def)
+    return failure();
+  if (FailureOr<Tensor> c = evaluateConstant(def); succeeded(c))
+    return c;
+  Kernel kernel = lookupKernel(def);
+  if (!kernel)
+    return failure();
+  SmallVector<Tensor> operands, results;
+  for (Value operand : def->getOperands()) {
+    FailureOr<Tensor> t = evaluateConstantValue(operand);
+    if (failed(t))
+      return failure();
+    operands.push_back(*t);
+  }
+  static const KernelContext serial(1);
+  if (failed(kernel(def, operands, results, serial)))
+    return failure();
+  return results[cast<OpResult>(value).getResultNumber()];
+}
+
 //===----------------------------------------------------------------------===//
 // Executor
 //===----------------------------------------------------------------------===//

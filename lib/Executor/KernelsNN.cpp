@@ -35,12 +35,15 @@ ConvGeometry geometry(Operation *op, const Tensor &x, const Tensor &out,
                       int64_t kh, int64_t kw) {
   auto pad = cast<DenseI64ArrayAttr>(op->getAttr("pad")).asArrayRef();
   auto stride = cast<DenseI64ArrayAttr>(op->getAttr("stride")).asArrayRef();
-  ArrayRef<int64_t> dil = {1, 1};
-  if (auto d = op->getAttrOfType<DenseI64ArrayAttr>("dilation"))
-    dil = d.asArrayRef();
+  // Pools have no dilation.
+  int64_t dilH = 1, dilW = 1;
+  if (auto d = op->getAttrOfType<DenseI64ArrayAttr>("dilation")) {
+    dilH = d.asArrayRef()[0];
+    dilW = d.asArrayRef()[1];
+  }
   ArrayRef<int64_t> xs = x.getShape(), os = out.getShape();
   return {xs[0], xs[1], xs[2], xs[3], os[1], os[2], os[3], kh, kw,
-          pad[0], pad[2], stride[0], stride[1], dil[0], dil[1]};
+          pad[0], pad[2], stride[0], stride[1], dilH, dilW};
 }
 
 LogicalResult conv2dKernel(Operation *op, ArrayRef<Tensor> in,

@@ -76,6 +76,9 @@ Kernel lookupKernel(Operation *op);
 /// Materializes a constant op (tosa.const, tosa.const_shape,
 /// arith.constant) as a tensor; resource blobs are viewed, not copied.
 FailureOr<Tensor> evaluateConstant(Operation *op);
+/// Evaluates a value computed only from constants (a weight, possibly
+/// reshaped, transposed or sliced) with the executor's kernels.
+FailureOr<Tensor> evaluateConstantValue(Value value);
 /// An uninitialized tensor of result `i`'s type (kernels write every
 /// element).
 Tensor allocResult(Operation *op, unsigned i = 0);

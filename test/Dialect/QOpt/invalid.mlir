@@ -94,7 +94,7 @@ func.func @duplicate_candidates() attributes {a = #qopt.candidates<[<si4>, <si8>
 
 // -----
 
-// expected-error @+1 {{'func.func' op has unknown qopt attribute 'qopt.formats'; expected 'qopt.format', 'qopt.candidates', 'qopt.act_stats' or 'qopt.input_stats'}}
+// expected-error @+1 {{'func.func' op has unknown qopt attribute 'qopt.formats'; expected 'qopt.format', 'qopt.candidates', 'qopt.act_stats', 'qopt.input_stats' or 'qopt.sensitivity'}}
 func.func @unknown_attr() attributes {qopt.formats = #qopt.format<si8>} { return }
 
 // -----
@@ -274,5 +274,37 @@ func.func @input_stats_not_layer() attributes {qopt.input_stats = #qopt.input_st
 func.func @input_stats_kind(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
   // expected-error @+1 {{'linalg.matmul' op 'qopt.input_stats' must be a #qopt.input_stats attribute}}
   %y = linalg.matmul {qopt.input_stats = 1 : i32} ins(%a, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+//===----------------------------------------------------------------------===//
+// #qopt.sensitivity
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// expected-error @+1 {{unknown sensitivity method 'taylor'; expected weight-error, hessian or output}}
+func.func @sens_method() attributes {a = #qopt.sensitivity<method = "taylor", channels_per_group = 0, values = dense<1.0> : tensor<2xf64>>} { return }
+
+// -----
+
+// expected-error @+1 {{values must be f64}}
+func.func @sens_type() attributes {a = #qopt.sensitivity<method = "hessian", channels_per_group = 0, values = dense<1.0> : tensor<2xf32>>} { return }
+
+// -----
+
+// expected-error @+1 {{values must have rank 2 ([groups, candidates])}}
+func.func @sens_rank() attributes {a = #qopt.sensitivity<method = "hessian", channels_per_group = 4, values = dense<1.0> : tensor<2xf64>>} { return }
+
+// -----
+
+// expected-error @+1 {{channels_per_group must be >= 0, got -1}}
+func.func @sens_group() attributes {a = #qopt.sensitivity<method = "hessian", channels_per_group = -1, values = dense<1.0> : tensor<2xf64>>} { return }
+
+// -----
+
+func.func @sens_candidates(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'linalg.matmul' op 'qopt.sensitivity' has 3 values per group but the op has 2 candidates}}
+  %y = linalg.matmul {qopt.candidates = #qopt.candidates<[<si8, per_channel(axis = 1)>, <si4, per_channel(axis = 1)>]>, qopt.sensitivity = #qopt.sensitivity<method = "weight-error", channels_per_group = 0, values = dense<1.0> : tensor<3xf64>>} ins(%a, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
 }

@@ -319,13 +319,14 @@ LogicalResult ActStatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (axis < -1)
     return emitError() << "axis must be -1 (per tensor) or a dimension, got "
                        << axis;
-  size_t n = min.size();
-  if (n == 0 || max.size() != n || lo.size() != n || hi.size() != n)
+  int64_t n = min.size();
+  if (n == 0 || int64_t(max.size()) != n || int64_t(lo.size()) != n ||
+      int64_t(hi.size()) != n)
     return emitError() << "min, max, lo and hi must have the same non-zero "
                           "length";
   if (axis == -1 && n != 1)
     return emitError() << "per-tensor statistics have one value, got " << n;
-  for (size_t i = 0; i < n; ++i) {
+  for (int64_t i = 0; i < n; ++i) {
     if (min[i] > max[i])
       return emitError() << "min " << min[i] << " exceeds max " << max[i]
                          << " at " << i;
@@ -346,5 +347,27 @@ InputStatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "diag must hold f32 values";
   if (bool(sidecar) != bool(key) || bool(sidecar) != bool(sha256))
     return emitError() << "sidecar, key and sha256 go together";
+  return success();
+}
+
+LogicalResult
+SensitivityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                        StringAttr method, int64_t channelsPerGroup,
+                        ElementsAttr values) {
+  if (!llvm::is_contained({"weight-error", "hessian", "output"},
+                          method.getValue()))
+    return emitError() << "unknown sensitivity method '" << method.getValue()
+                       << "'; expected weight-error, hessian or output";
+  if (channelsPerGroup < 0)
+    return emitError() << "channels_per_group must be >= 0, got "
+                       << channelsPerGroup;
+  auto type = cast<ShapedType>(values.getType());
+  if (!type.getElementType().isF64())
+    return emitError() << "values must be f64";
+  if (type.getRank() != (channelsPerGroup ? 2 : 1))
+    return emitError() << "values must have rank "
+                       << (channelsPerGroup ? 2 : 1)
+                       << (channelsPerGroup ? " ([groups, candidates])"
+                                            : " ([candidates])");
   return success();
 }

@@ -46,11 +46,12 @@ LogicalResult QOptDialect::verifyOperationAttribute(Operation *op,
     return success();
   }
   if (name != kFormatAttrName && name != kCandidatesAttrName &&
-      name != kInputStatsAttrName)
+      name != kInputStatsAttrName && name != kSensitivityAttrName)
     return op->emitOpError()
            << "has unknown qopt attribute '" << name << "'; expected '"
            << kFormatAttrName << "', '" << kCandidatesAttrName << "', '"
-           << kActStatsAttrName << "' or '" << kInputStatsAttrName << "'";
+           << kActStatsAttrName << "', '" << kInputStatsAttrName << "' or '"
+           << kSensitivityAttrName << "'";
 
   auto layer = dyn_cast<QuantizableOpInterface>(op);
   if (!layer)
@@ -58,6 +59,22 @@ LogicalResult QOptDialect::verifyOperationAttribute(Operation *op,
            << "carries '" << name
            << "' but does not implement QuantizableOpInterface";
 
+  if (name == kSensitivityAttrName) {
+    auto sens = dyn_cast<SensitivityAttr>(attr.getValue());
+    if (!sens)
+      return op->emitOpError() << "'" << name
+                               << "' must be a #qopt.sensitivity attribute";
+    auto candidates = op->getAttrOfType<CandidatesAttr>(kCandidatesAttrName);
+    int64_t perCandidate =
+        cast<ShapedType>(sens.getValues().getType()).getShape().back();
+    if (!candidates || int64_t(candidates.getFormats().size()) != perCandidate)
+      return op->emitOpError()
+             << "'" << name << "' has " << perCandidate
+             << " values per group but the op has "
+             << (candidates ? int64_t(candidates.getFormats().size()) : 0)
+             << " candidates";
+    return success();
+  }
   if (name == kInputStatsAttrName) {
     if (!isa<InputStatsAttr>(attr.getValue()))
       return op->emitOpError() << "'" << name

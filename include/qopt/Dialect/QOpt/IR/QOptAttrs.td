@@ -189,4 +189,28 @@ def QOpt_InputStatsAttr : QOpt_Attr<"InputStats", "input_stats"> {
   let genVerifyDecl = 1;
 }
 
+def QOpt_SensitivityAttr : QOpt_Attr<"Sensitivity", "sensitivity"> {
+  let summary = "Estimated loss increase of a layer per candidate format";
+  let description = [{
+    What `qopt-sensitivity` estimated for a layer: for each of its
+    `qopt.candidates` (in order), the increase of the loss when the layer's
+    weight is quantized to that format, by `method` (`weight-error`,
+    `hessian`, `output`; docs/Sensitivity.md). `values` has shape
+    `[candidates]`, or `[groups, candidates]` when estimated per group of
+    `channels_per_group` output channels (0: the whole layer).
+
+    ```mlir
+    qopt.sensitivity = #qopt.sensitivity<method = "hessian",
+        channels_per_group = 0, values = dense<[1.5e-4, 2.3e-2]> : tensor<2xf64>>
+    ```
+  }];
+  let parameters = (ins
+    "::mlir::StringAttr":$method,
+    "int64_t":$channels_per_group,
+    "::mlir::ElementsAttr":$values
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // QOPT_DIALECT_QOPT_IR_QOPTATTRS_TD

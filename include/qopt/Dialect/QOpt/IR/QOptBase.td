@@ -75,6 +75,9 @@ def QOpt_Dialect : Dialect {
     /// function argument (argument attribute).
     static constexpr ::llvm::StringLiteral kActStatsAttrName =
         "qopt.act_stats";
+    /// Estimated loss increase per candidate format of a layer.
+    static constexpr ::llvm::StringLiteral kSensitivityAttrName =
+        "qopt.sensitivity";
     /// Second moments of a quantizable layer's input.
     static constexpr ::llvm::StringLiteral kInputStatsAttrName =
         "qopt.input_stats";

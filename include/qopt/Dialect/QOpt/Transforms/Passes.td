@@ -173,4 +173,40 @@ def CalibratePass : Pass<"qopt-calibrate", "::mlir::ModuleOp"> {
   ];
 }
 
+def SensitivityPass : Pass<"qopt-sensitivity", "::mlir::ModuleOp"> {
+  let summary = "Estimate each layer's loss increase for each candidate";
+  let description = [{
+    For every layer with `qopt.candidates` and a constant weight, estimates
+    the loss increase of quantizing the weight to each candidate and
+    records it as `qopt.sensitivity` (docs/Sensitivity.md):
+
+    * `method=weight-error`: sum of (Q(W) - W)^2 (data-free);
+    * `method=hessian`: sum over output channels of dW^T H dW with the
+      layer input's second moments from `qopt-calibrate`
+      (`qopt.input_stats`): the full matrix when its sidecar is available
+      and `hessian=full|auto`, else the diagonal.
+
+    With `channels-per-group=N`, one value per group of N output channels
+    (for per-group allocation) instead of one per layer.
+
+    ```mlir
+    %y = tosa.matmul %x, %w, %zp, %zp {qopt.candidates = #qopt.candidates<[
+           <si8, per_channel(axis = 2)>, <si4, per_channel(axis = 2)>]>,
+         qopt.sensitivity = #qopt.sensitivity<method = "weight-error",
+           channels_per_group = 0,
+           values = dense<[1.2e-05, 3.4e-03]> : tensor<2xf64>>} : ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::qopt::QOptDialect"];
+  let options = [
+    Option<"method", "method", "std::string", "\"weight-error\"",
+           "weight-error or hessian">,
+    Option<"hessian", "hessian", "std::string", "\"auto\"",
+           "For method=hessian: diagonal, full, or auto (full when the "
+           "layer has a sidecar)">,
+    Option<"channelsPerGroup", "channels-per-group", "int64_t", "0",
+           "Output channels per sensitivity group (0: per layer)">
+  ];
+}
+
 #endif // QOPT_DIALECT_QOPT_TRANSFORMS_PASSES_TD

@@ -1,0 +1,43 @@
+//===- Sensitivity.h - Loss-increase estimates per format --------*- C++ -*-===//
+//
+// Layer-wise estimates of how much quantizing a weight to a format hurts
+// (docs/Sensitivity.md), per layer or per group of output channels:
+//
+//  * weight-error: sum (Q(W) - W)^2, data-free;
+//  * hessian: sum over output channels o of dW_o^T H dW_o, with H = E[x x^T]
+//    of the layer's input (diagonal or full), from qopt-calibrate.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QOPT_ANALYSIS_SENSITIVITY_H
+#define QOPT_ANALYSIS_SENSITIVITY_H
+
+#include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
+#include "qopt/Executor/Tensor.h"
+
+#include <vector>
+
+namespace mlir::qopt {
+
+/// The reduction-space second moments of a layer: the diagonal shaped like
+/// the weight without its output-channel axis, and optionally the full
+/// matrix (dim x dim, row-major) in the same index order.
+struct InputMoments {
+  std::vector<float> diag;
+  std::vector<float> full;
+};
+
+/// Sensitivity of quantizing `weight` to `format`, per group of
+/// `channelsPerGroup` output channels along `outputAxis` (0: one value for
+/// the whole weight). `moments` null gives weight-error; otherwise the
+/// Hessian proxy (full if `moments->full` is set). For depthwise layers the
+/// moments are indexed by every weight axis but `dropAxis` (the channel
+/// multiplier); pass dropAxis = outputAxis otherwise.
+std::vector<double> layerSensitivity(const Tensor &weight, FormatAttr format,
+                                     int64_t outputAxis, int64_t dropAxis,
+                                     int64_t channelsPerGroup,
+                                     const InputMoments *moments);
+
+} // namespace mlir::qopt
+
+#endif // QOPT_ANALYSIS_SENSITIVITY_H

@@ -1,0 +1,42 @@
+//===- WeightQuantization.h - Simulated weight quantization ------*- C++ -*-===//
+//
+// Round-to-nearest quantization of a weight tensor to a #qopt.format, in
+// float (quantize then dequantize), and the storage a format needs. This is
+// what sensitivity analysis measures and what the allocator budgets; the
+// rules are the ones docs/Semantics.md specifies:
+//
+//  * integer, symmetric: s = max|w| / qmax per scale group, q =
+//    clamp(round_half_even(w / s), qmin, qmax), w' = s * q;
+//  * integer, asymmetric: s = (max - min) / (qmax - qmin),
+//    z = clamp(round_half_even(qmin - min / s), qmin, qmax),
+//    q = clamp(round_half_even(w / s) + z, qmin, qmax), w' = s * (q - z);
+//  * floating point: s = max|w| / largest finite value of the format,
+//    w' = s * round_to_format(w / s) (nearest even, saturating);
+//  * an all-zero group has s = 1 (every value quantizes to 0).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QOPT_ANALYSIS_WEIGHTQUANTIZATION_H
+#define QOPT_ANALYSIS_WEIGHTQUANTIZATION_H
+
+#include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
+#include "qopt/Executor/Tensor.h"
+
+namespace mlir::qopt {
+
+/// The scale index of every element of a tensor of `shape` under `format`
+/// (0 per tensor; the channel index; the group index) and the number of
+/// scales.
+int64_t numScales(FormatAttr format, llvm::ArrayRef<int64_t> shape);
+
+/// w quantized to `format` and dequantized back (float32 in, float32 out).
+Tensor fakeQuantizeWeight(const Tensor &w, FormatAttr format);
+
+/// Bytes to store a weight of `shape` in `format`: packed elements
+/// (ceil(elements * bits / 8)) plus one float32 scale per scale group and,
+/// for asymmetric formats, one zero-point byte per scale group.
+double weightBytes(FormatAttr format, llvm::ArrayRef<int64_t> shape);
+
+} // namespace mlir::qopt
+
+#endif // QOPT_ANALYSIS_WEIGHTQUANTIZATION_H

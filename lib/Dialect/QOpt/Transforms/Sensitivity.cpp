@@ -1,0 +1,197 @@
+//===- Sensitivity.cpp - Estimate the loss increase per candidate ----------===//
+//
+// Implements qopt-sensitivity: layers (QuantizableLayerAnalysis) -> weights
+// (evaluated from constants) and input moments (qopt.input_stats, sidecar)
+// -> layerSensitivity (qopt/Analysis/Sensitivity.h) -> qopt.sensitivity.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Analysis/QuantizableLayers.h"
+#include "qopt/Analysis/Sensitivity.h"
+#include "qopt/Dialect/QOpt/IR/QOptOps.h"
+#include "qopt/Dialect/QOpt/Transforms/Passes.h"
+#include "qopt/Executor/Executor.h"
+#include "qopt/Executor/TensorIO.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SHA256.h"
+
+#include <map>
+
+namespace mlir::qopt {
+#define GEN_PASS_DEF_SENSITIVITYPASS
+#include "qopt/Dialect/QOpt/Transforms/Passes.h.inc"
+} // namespace mlir::qopt
+
+using namespace mlir;
+using namespace mlir::qopt;
+
+namespace {
+
+/// float values of a diag attribute (dense or resource blob).
+FailureOr<std::vector<float>> readDiag(ElementsAttr attr) {
+  std::vector<float> out;
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = res.getRawHandle().getBlob();
+    if (!blob)
+      return failure();
+    ArrayRef<char> data = blob->getData();
+    out.resize(data.size() / sizeof(float));
+    std::memcpy(out.data(), data.data(), out.size() * sizeof(float));
+    return out;
+  }
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    for (APFloat v : dense.getValues<APFloat>())
+      out.push_back(v.convertToFloat());
+    return out;
+  }
+  return failure();
+}
+
+struct SensitivityPass
+    : public qopt::impl::SensitivityPassBase<SensitivityPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (method != "weight-error" && method != "hessian") {
+      mlir::emitError(module.getLoc())
+          << "qopt-sensitivity: unknown method '" << method
+          << "' (weight-error or hessian)";
+      return signalPassFailure();
+    }
+    if (hessian != "auto" && hessian != "diagonal" && hessian != "full") {
+      mlir::emitError(module.getLoc())
+          << "qopt-sensitivity: hessian must be auto, diagonal or full";
+      return signalPassFailure();
+    }
+    if (channelsPerGroup < 0) {
+      mlir::emitError(module.getLoc())
+          << "qopt-sensitivity: channels-per-group must be >= 0";
+      return signalPassFailure();
+    }
+    // Sidecars are read once each and checked against their hash.
+    std::map<std::string, std::vector<std::pair<std::string, Tensor>>>
+        sidecars;
+    QuantizableLayerAnalysis layers(module);
+    bool failedAny = false;
+    for (const LayerInfo &layer : layers.getLayers()) {
+      auto candidates = layer.op->getAttrOfType<CandidatesAttr>(
+          QOptDialect::kCandidatesAttrName);
+      if (!candidates || !layer.constantWeight)
+        continue;
+      if (failed(analyze(layer, candidates, sidecars)))
+        failedAny = true;
+    }
+    if (failedAny)
+      signalPassFailure();
+  }
+
+  LogicalResult
+  analyze(const LayerInfo &layer, CandidatesAttr candidates,
+          std::map<std::string, std::vector<std::pair<std::string, Tensor>>>
+              &sidecars) {
+    QuantizableOpInterface iface = layer.op;
+    Operation *op = iface;
+    FailureOr<Tensor> weight = exec::evaluateConstantValue(iface.getWeight());
+    if (failed(weight) || weight->getDType() != DType::F32)
+      return op->emitError("qopt-sensitivity: cannot evaluate the layer's "
+                           "float32 weight");
+    int64_t outputAxis = iface.getWeightOutputChannelAxis();
+    // Depthwise moments are per (kh, kw, c): drop the multiplier axis.
+    int64_t dropAxis = isa<tosa::DepthwiseConv2DOp>(op) ? 3 : outputAxis;
+
+    InputMoments moments;
+    const InputMoments *momentsPtr = nullptr;
+    if (method == "hessian") {
+      auto stats = op->getAttrOfType<InputStatsAttr>(
+          QOptDialect::kInputStatsAttrName);
+      if (!stats)
+        return op->emitError("qopt-sensitivity: method=hessian needs the "
+                             "layer's input statistics; run qopt-calibrate "
+                             "first");
+      FailureOr<std::vector<float>> diag = readDiag(stats.getDiag());
+      if (failed(diag))
+        return op->emitError("qopt-sensitivity: unreadable input statistics");
+      moments.diag = std::move(*diag);
+      bool wantFull = hessian == "full" ||
+                      (hessian == "auto" && stats.getSidecar());
+      if (wantFull) {
+        if (!stats.getSidecar())
+          return op->emitError("qopt-sensitivity: hessian=full needs "
+                               "qopt-calibrate's second-moments=full sidecar");
+        FailureOr<Tensor> full =
+            loadMatrix(op, stats.getSidecar().str(), stats.getKey().str(),
+                       stats.getSha256().str(), sidecars);
+        if (failed(full))
+          return failure();
+        moments.full.assign(full->data<float>(),
+                            full->data<float>() + full->getNumElements());
+      }
+      momentsPtr = &moments;
+    }
+
+    ArrayRef<FormatAttr> formats = candidates.getFormats();
+    int64_t channels = weight->getShape()[outputAxis];
+    int64_t groups = channelsPerGroup
+                         ? (channels + channelsPerGroup - 1) / channelsPerGroup
+                         : 1;
+    std::vector<double> values(groups * formats.size());
+    for (auto [c, format] : llvm::enumerate(formats)) {
+      std::vector<double> s = layerSensitivity(
+          *weight, format, outputAxis, dropAxis, channelsPerGroup, momentsPtr);
+      for (int64_t g = 0; g < groups; ++g)
+        values[g * formats.size() + c] = s[g];
+    }
+    Builder b(op->getContext());
+    SmallVector<int64_t> shape;
+    if (channelsPerGroup)
+      shape.push_back(groups);
+    shape.push_back(int64_t(formats.size()));
+    auto attr = DenseElementsAttr::get(
+        RankedTensorType::get(shape, b.getF64Type()), ArrayRef(values));
+    op->setAttr(QOptDialect::kSensitivityAttrName,
+                SensitivityAttr::get(op->getContext(), b.getStringAttr(method),
+                                     channelsPerGroup, attr));
+    return success();
+  }
+
+  FailureOr<Tensor> loadMatrix(
+      Operation *op, const std::string &path, const std::string &key,
+      const std::string &sha256,
+      std::map<std::string, std::vector<std::pair<std::string, Tensor>>>
+          &sidecars) {
+    auto it = sidecars.find(path);
+    if (it == sidecars.end()) {
+      auto bytes = llvm::MemoryBuffer::getFile(path);
+      if (!bytes)
+        return op->emitError() << "qopt-sensitivity: cannot read sidecar '"
+                               << path << "'",
+               failure();
+      std::array<uint8_t, 32> hash = llvm::SHA256::hash(
+          llvm::arrayRefFromStringRef((*bytes)->getBuffer()));
+      if (llvm::toHex(hash, true) != sha256)
+        return op->emitError() << "qopt-sensitivity: sidecar '" << path
+                               << "' does not match its recorded SHA-256 "
+                                  "(recalibrate)",
+               failure();
+      auto arrays = readNpz(path);
+      if (!arrays)
+        return op->emitError() << "qopt-sensitivity: "
+                               << llvm::toString(arrays.takeError()),
+               failure();
+      it = sidecars.emplace(path, std::move(*arrays)).first;
+    }
+    for (auto &[name, t] : it->second)
+      if (name == key)
+        return t;
+    return op->emitError() << "qopt-sensitivity: sidecar '" << path
+                           << "' has no matrix '" << key << "'",
+           failure();
+  }
+};
+} // namespace
