@@ -81,10 +81,11 @@ TEST(AllocationTest, CbcMatchesBruteForce) {
     Problem p = randomProblem(1000 + seed, 3 + seed % 5, 3, 1 + seed % 2, 0.4);
     Solution brute = solveBruteForce(p), cbc = solveCBC(p);
     ASSERT_EQ(brute.status, cbc.status) << "seed " << seed;
-    if (brute.status == Status::Optimal)
+    if (brute.status == Status::Optimal) {
       EXPECT_NEAR(cbc.objective, brute.objective,
                   1e-6 * std::max(1.0, brute.objective))
           << "seed " << seed;
+    }
   }
 }
 
@@ -98,6 +99,28 @@ TEST(AllocationTest, GreedyIsFeasibleAndNoBetterThanOptimal) {
     EXPECT_GE(greedy.objective, brute.objective - 1e-9);
     for (size_t r = 0; r < p.numResources(); ++r)
       EXPECT_LE(greedy.use[r], p.budgets[r] * (1 + 1e-12));
+  }
+}
+
+TEST(AllocationTest, GreedyLeavesNoImprovingSingleMove) {
+  // After the descent the fill-up phase spends the slack: no single group
+  // can switch to a cheaper choice and still fit every budget.
+  for (unsigned seed = 0; seed < 40; ++seed) {
+    Problem p = randomProblem(3000 + seed, 30, 4, 1 + seed % 2, 0.4);
+    Solution greedy = solveGreedy(p);
+    if (greedy.status != Status::Feasible)
+      continue;
+    for (size_t g = 0; g < p.groups.size(); ++g) {
+      const Choice &cur = p.groups[g][greedy.choice[g]];
+      for (const Choice &alt : p.groups[g]) {
+        if (alt.cost >= cur.cost)
+          continue;
+        bool fits = true;
+        for (size_t r = 0; r < p.numResources(); ++r)
+          fits &= greedy.use[r] - cur.use[r] + alt.use[r] <= p.budgets[r];
+        EXPECT_FALSE(fits) << "seed " << seed << " group " << g;
+      }
+    }
   }
 }
 

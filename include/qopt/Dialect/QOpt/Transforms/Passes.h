@@ -10,6 +10,7 @@
 #include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
 #include "qopt/Dialect/QOpt/IR/QOptDialect.h"
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
 #include <memory>

@@ -209,4 +209,53 @@ def SensitivityPass : Pass<"qopt-sensitivity", "::mlir::ModuleOp"> {
   ];
 }
 
+def AllocateBitsPass : Pass<"qopt-allocate-bits", "::mlir::ModuleOp"> {
+  let summary = "Choose each layer's format by solving a budgeted ILP";
+  let description = [{
+    Every layer with `qopt.candidates`, a constant weight and a
+    `qopt.sensitivity` is a group of the multiple-choice knapsack
+    `minimize sum sensitivity subject to budgets` (qopt/Solver), solved by
+    `solver` (`exact`, `cbc` or `greedy`). The chosen format is written as
+    `qopt.format`. Budgets (any subset; 0 disables one):
+
+    * `weight-bytes`: packed weights plus one float32 scale per scale group
+      and one zero-point byte per group for asymmetric formats;
+    * `avg-bits`: the parameter-weighted average weight bit width;
+    * `bops`: sum of MACs x weight bits x activation bits (`act-bits`).
+
+    `first-last-min-bits=N` keeps the first and last layers at N bits or
+    more; `min-bits=N` is a floor for every layer. An infeasible budget is
+    an error that gives the smallest achievable value of each violated
+    budget. A report (a table, and JSON when `report-json` names a file) is
+    printed to `report` (`-`: stdout; empty: none).
+
+    ```mlir
+    // qopt-allocate-bits{avg-bits=5}
+    %y = tosa.conv2d ... {qopt.candidates = #qopt.candidates<[<si8, ...>,
+           <si4, ...>]>, qopt.sensitivity = ..., qopt.format = #qopt.format<si4, ...>}
+    ```
+  }];
+  let dependentDialects = ["::mlir::qopt::QOptDialect"];
+  let options = [
+    Option<"weightBytes", "weight-bytes", "double", "0",
+           "Budget on weight bytes (with scale/zero-point overhead)">,
+    Option<"avgBits", "avg-bits", "double", "0",
+           "Budget on the average weight bit width">,
+    Option<"bops", "bops", "double", "0",
+           "Budget on bit operations (MACs x weight bits x act bits)">,
+    Option<"actBits", "act-bits", "unsigned", "8",
+           "Activation bit width used for BOPs">,
+    Option<"firstLastMinBits", "first-last-min-bits", "unsigned", "0",
+           "Minimum bits of the first and last layers (0: no pin)">,
+    Option<"minBits", "min-bits", "unsigned", "0",
+           "Minimum bits of every layer">,
+    Option<"solver", "solver", "std::string", "\"exact\"",
+           "exact, cbc or greedy">,
+    Option<"report", "report", "std::string", "\"-\"",
+           "Where to print the allocation table ('-': stdout, '': none)">,
+    Option<"reportJson", "report-json", "std::string", "\"\"",
+           "Write the allocation as JSON to this file">
+  ];
+}
+
 #endif // QOPT_DIALECT_QOPT_TRANSFORMS_PASSES_TD

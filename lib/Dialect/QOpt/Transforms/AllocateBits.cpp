@@ -1,0 +1,308 @@
+//===- AllocateBits.cpp - Choose formats under budgets ---------------------===//
+//
+// Implements qopt-allocate-bits: layers with candidates and sensitivities
+// -> solver::Problem (costs: sensitivity; resources: bytes, bits, BOPs) ->
+// solver -> qopt.format on each layer, and a report.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Analysis/QuantizableLayers.h"
+#include "qopt/Analysis/WeightQuantization.h"
+#include "qopt/Dialect/QOpt/IR/QOptOps.h"
+#include "qopt/Dialect/QOpt/Transforms/Passes.h"
+#include "qopt/Solver/Allocation.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+namespace mlir::qopt {
+#define GEN_PASS_DEF_ALLOCATEBITSPASS
+#include "qopt/Dialect/QOpt/Transforms/Passes.h.inc"
+} // namespace mlir::qopt
+
+using namespace mlir;
+using namespace mlir::qopt;
+
+namespace {
+
+struct Layer {
+  const LayerInfo *info;
+  SmallVector<FormatAttr> formats; // allowed candidates
+  SmallVector<double> sensitivity;
+  SmallVector<int64_t> candidateIndex; // into the layer's candidates
+};
+
+struct AllocateBitsPass
+    : public qopt::impl::AllocateBitsPassBase<AllocateBitsPass> {
+  using Base::Base;
+
+  LogicalResult fail(const Twine &message) {
+    mlir::emitError(getOperation().getLoc()) << "qopt-allocate-bits: "
+                                             << message;
+    signalPassFailure();
+    return failure();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (solver != "exact" && solver != "cbc" && solver != "greedy")
+      return (void)fail("unknown solver '" + solver +
+                        "' (exact, cbc or greedy)");
+    QuantizableLayerAnalysis analysis(module);
+    std::vector<Layer> layers;
+    for (const LayerInfo &info : analysis.getLayers()) {
+      auto candidates = info.op->getAttrOfType<CandidatesAttr>(
+          QOptDialect::kCandidatesAttrName);
+      if (!candidates || !info.constantWeight)
+        continue;
+      auto sens = info.op->getAttrOfType<SensitivityAttr>(
+          QOptDialect::kSensitivityAttrName);
+      if (!sens) {
+        info.op->emitError("qopt-allocate-bits: layer '")
+            << info.name << "' has no qopt.sensitivity; run "
+                            "qopt-sensitivity first";
+        return signalPassFailure();
+      }
+      if (sens.getChannelsPerGroup() != 0)
+        return (void)fail("per-group sensitivities need per-group formats, "
+                          "which qopt.format cannot express yet; use "
+                          "channels-per-group=0");
+      if (!info.numParams || !info.macs)
+        return (void)fail("layer '" + info.name + "' has a dynamic shape");
+      Layer layer{&info, {}, {}, {}};
+      SmallVector<double> values;
+      for (APFloat v : cast<DenseElementsAttr>(sens.getValues())
+                           .getValues<APFloat>())
+        values.push_back(v.convertToDouble());
+      layers.push_back(std::move(layer));
+      Layer &l = layers.back();
+      for (auto [i, format] : llvm::enumerate(candidates.getFormats())) {
+        l.formats.push_back(format);
+        l.sensitivity.push_back(values[i]);
+        l.candidateIndex.push_back(i);
+      }
+    }
+    if (layers.empty())
+      return (void)fail("no layer has candidates and a sensitivity");
+
+    // Floors: every layer, and the first and last layers.
+    for (auto [index, l] : llvm::enumerate(layers)) {
+      unsigned floor = minBits;
+      if (index == 0 || index + 1 == layers.size())
+        floor = std::max<unsigned>(floor, firstLastMinBits);
+      if (!floor)
+        continue;
+      Layer kept{l.info, {}, {}, {}};
+      for (size_t c = 0; c < l.formats.size(); ++c)
+        if (l.formats[c].getBitWidth() >= floor) {
+          kept.formats.push_back(l.formats[c]);
+          kept.sensitivity.push_back(l.sensitivity[c]);
+          kept.candidateIndex.push_back(l.candidateIndex[c]);
+        }
+      if (kept.formats.empty())
+        return (void)fail("layer '" + l.info->name + "' has no candidate "
+                          "with at least " + Twine(floor) + " bits");
+      l = std::move(kept);
+    }
+
+    // The problem: resources in the order they are enabled.
+    solver::Problem problem;
+    std::vector<std::function<double(const Layer &, FormatAttr)>> uses;
+    double totalParams = 0;
+    for (const Layer &l : layers)
+      totalParams += double(*l.info->numParams);
+    auto bytesOf = [](const Layer &l, FormatAttr f) {
+      return mlir::qopt::weightBytes(f, l.info->weightType.getShape());
+    };
+    auto bitsOf = [](const Layer &l, FormatAttr f) {
+      return double(*l.info->numParams) * f.getBitWidth();
+    };
+    unsigned abits = actBits;
+    auto bopsOf = [abits](const Layer &l, FormatAttr f) {
+      return double(*l.info->macs) * f.getBitWidth() * abits;
+    };
+    if (weightBytes > 0) {
+      problem.resources.push_back("weight-bytes");
+      problem.budgets.push_back(weightBytes);
+      uses.push_back(bytesOf);
+    }
+    if (avgBits > 0) {
+      problem.resources.push_back("avg-bits");
+      problem.budgets.push_back(avgBits * totalParams);
+      uses.push_back(bitsOf);
+    }
+    if (bops > 0) {
+      problem.resources.push_back("bops");
+      problem.budgets.push_back(bops);
+      uses.push_back(bopsOf);
+    }
+    for (const Layer &l : layers) {
+      std::vector<solver::Choice> group;
+      for (size_t c = 0; c < l.formats.size(); ++c) {
+        solver::Choice choice;
+        choice.cost = l.sensitivity[c];
+        for (auto &use : uses)
+          choice.use.push_back(use(l, l.formats[c]));
+        group.push_back(choice);
+      }
+      problem.groups.push_back(group);
+    }
+
+    solver::Solution solution =
+        solver == "exact"   ? solver::solveExact(problem)
+        : solver == "cbc"   ? solver::solveCBC(problem)
+                            : solver::solveGreedy(problem);
+    if (solution.status == solver::Status::Infeasible) {
+      std::string details;
+      for (size_t r = 0; r < problem.numResources(); ++r) {
+        double minimal = problem.minimalUse(r);
+        if (minimal <= problem.budgets[r])
+          continue;
+        if (problem.resources[r] == "avg-bits")
+          minimal /= totalParams;
+        double budget = problem.resources[r] == "avg-bits"
+                            ? double(avgBits)
+                            : problem.budgets[r];
+        details += llvm::formatv("; {0} budget {1} is below the smallest "
+                                 "achievable {2}",
+                                 problem.resources[r], budget, minimal)
+                       .str();
+      }
+      if (details.empty())
+        details = "; the budgets cannot be met together";
+      return (void)fail("infeasible budgets" + details);
+    }
+    if (solution.choice.empty())
+      return (void)fail("solver '" + solver + "' failed: " +
+                        solution.message);
+
+    for (auto [g, l] : llvm::enumerate(layers))
+      l.info->op->setAttr(QOptDialect::kFormatAttrName,
+                          l.formats[solution.choice[g]]);
+    printReport(layers, problem, solution, bytesOf, bopsOf, totalParams);
+  }
+
+  template <typename BytesFn, typename BopsFn>
+  void printReport(const std::vector<Layer> &layers,
+                   const solver::Problem &problem,
+                   const solver::Solution &solution, BytesFn bytesOf,
+                   BopsFn bopsOf, double totalParams) {
+    double totalBytes = 0, totalBops = 0, bits = 0;
+    // Budgets in the units of their options (avg-bits is summed as
+    // parameter bits).
+    auto userUnits = [&](size_t r, double value) {
+      if (problem.resources[r] == "avg-bits")
+        return llvm::formatv("{0:f3}", value / totalParams).str();
+      if (problem.resources[r] == "bops")
+        return llvm::formatv("{0:e4}", value).str();
+      return llvm::formatv("{0:f0}", value).str();
+    };
+    llvm::json::Array jsonLayers;
+    SmallVector<SmallVector<std::string>> rows;
+    rows.push_back({"layer", "params", "MACs", "sensitivity per candidate",
+                    "chosen", "bytes", "BOPs"});
+    for (auto [g, l] : llvm::enumerate(layers)) {
+      FormatAttr chosen = l.formats[solution.choice[g]];
+      double b = bytesOf(l, chosen), o = bopsOf(l, chosen);
+      totalBytes += b;
+      totalBops += o;
+      bits += double(*l.info->numParams) * chosen.getBitWidth();
+      SmallVector<std::string> sens;
+      llvm::json::Object perCandidate;
+      for (size_t c = 0; c < l.formats.size(); ++c) {
+        sens.push_back(l.formats[c].getShortName() + "=" +
+                       llvm::formatv("{0:e2}", l.sensitivity[c]).str());
+        perCandidate[l.formats[c].getShortName()] = l.sensitivity[c];
+      }
+      rows.push_back({l.info->name, std::to_string(*l.info->numParams),
+                      std::to_string(*l.info->macs), llvm::join(sens, " "),
+                      chosen.getShortName(),
+                      llvm::formatv("{0:f0}", b).str(),
+                      llvm::formatv("{0:e3}", o).str()});
+      jsonLayers.push_back(llvm::json::Object{
+          {"name", l.info->name},
+          {"params", *l.info->numParams},
+          {"macs", *l.info->macs},
+          {"sensitivity", std::move(perCandidate)},
+          {"chosen", chosen.getShortName()},
+          {"bytes", b},
+          {"bops", o}});
+    }
+    if (!report.empty()) {
+      std::string error;
+      auto out = openOutputFile(report, &error);
+      if (!out) {
+        (void)fail(error);
+        return;
+      }
+      raw_ostream &os = out->os();
+      os << llvm::formatv("qopt allocation: {0} layers, solver {1} ({2}), "
+                          "objective {3:e4}, bound {4:e4}, gap {5:e2}, "
+                          "{6:f3} s\n",
+                          layers.size(), solution.solver,
+                          solver::statusName(solution.status),
+                          solution.objective, solution.bound, solution.gap(),
+                          solution.seconds);
+      os << llvm::formatv("  weight bytes {0:f0}, average bits {1:f3}, "
+                          "BOPs {2:e3}\n",
+                          totalBytes, bits / totalParams, totalBops);
+      for (size_t r = 0; r < problem.numResources(); ++r)
+        os << llvm::formatv("  budget {0}: {1} of {2}\n",
+                            problem.resources[r],
+                            userUnits(r, solution.use[r]),
+                            userUnits(r, problem.budgets[r]));
+      SmallVector<size_t> widths(rows.front().size(), 0);
+      for (const auto &row : rows)
+        for (auto [i, cell] : llvm::enumerate(row))
+          widths[i] = std::max(widths[i], cell.size());
+      for (const auto &row : rows) {
+        for (auto [i, cell] : llvm::enumerate(row)) {
+          os << "  ";
+          if (i + 1 == row.size())
+            os << cell;
+          else
+            os << llvm::left_justify(cell, widths[i]);
+        }
+        os << "\n";
+      }
+      out->keep();
+    }
+    if (!reportJson.empty()) {
+      llvm::json::Array jsonBudgets;
+      for (size_t r = 0; r < problem.numResources(); ++r) {
+        double scale =
+            problem.resources[r] == "avg-bits" ? 1.0 / totalParams : 1.0;
+        jsonBudgets.push_back(
+            llvm::json::Object{{"name", problem.resources[r]},
+                               {"budget", problem.budgets[r] * scale},
+                               {"use", solution.use[r] * scale}});
+      }
+      llvm::json::Object root{
+          {"solver", solution.solver},
+          {"status", solver::statusName(solution.status)},
+          {"objective", solution.objective},
+          {"bound", solution.bound},
+          {"gap", solution.gap()},
+          {"seconds", solution.seconds},
+          {"weight_bytes", totalBytes},
+          {"average_bits", bits / totalParams},
+          {"bops", totalBops},
+          {"budgets", std::move(jsonBudgets)},
+          {"layers", std::move(jsonLayers)}};
+      std::string error;
+      auto out = openOutputFile(reportJson, &error);
+      if (!out) {
+        (void)fail(error);
+        return;
+      }
+      out->os() << llvm::formatv("{0:2}", llvm::json::Value(std::move(root)))
+                << "\n";
+      out->keep();
+    }
+  }
+};
+} // namespace

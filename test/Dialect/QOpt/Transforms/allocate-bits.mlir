@@ -1,0 +1,67 @@
+// Known-answer allocations on three 64-parameter layers (4 output channels)
+// with given sensitivities for si8 / si4 / si2: a = [1, 10, 100],
+// b = [1, 2, 50], c = [1, 30, 40]. Weight bytes per layer: 64 codes plus one
+// f32 scale per channel, so si8 = 80, si4 = 48, si2 = 32 bytes.
+// RUN: qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{avg-bits=4 report=%t.table report-json=%t.json})' -mlir-print-debuginfo -mlir-print-local-scope | FileCheck %s --check-prefix=AVG4
+// RUN: FileCheck %s --check-prefix=TABLE < %t.table
+// RUN: %python -c "import json; d = json.load(open('%t.json')); print(d['status'], d['average_bits'], d['bops'], d['budgets'], [l['chosen'] for l in d['layers']])" | FileCheck %s --check-prefix=JSON
+// The three solvers agree.
+// RUN: qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{avg-bits=4 solver=cbc report=})' -mlir-print-debuginfo -mlir-print-local-scope | FileCheck %s --check-prefix=AVG4
+// RUN: qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{avg-bits=4 solver=greedy report=})' -mlir-print-debuginfo -mlir-print-local-scope | FileCheck %s --check-prefix=AVG4
+// RUN: qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{avg-bits=3.34 report=})' -mlir-print-debuginfo -mlir-print-local-scope | FileCheck %s --check-prefix=AVG3
+// RUN: qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{weight-bytes=160 report=})' -mlir-print-debuginfo -mlir-print-local-scope | FileCheck %s --check-prefix=BYTES
+// Errors.
+// RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{avg-bits=4 first-last-min-bits=8 report=})' 2>&1 | FileCheck %s --check-prefix=PIN
+// RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{avg-bits=1 report=})' 2>&1 | FileCheck %s --check-prefix=INFEASIBLE
+// RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{avg-bits=4 min-bits=16 report=})' 2>&1 | FileCheck %s --check-prefix=FLOOR
+// RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{solver=simplex})' 2>&1 | FileCheck %s --check-prefix=SOLVER
+
+// 12 bits over three layers: 4+4+4 costs 10+2+30 = 42; 8+2+2 costs 91;
+// 2+8+2 costs 141; 2+2+8 costs 151.
+// AVG4: tosa.matmul
+// AVG4-SAME: qopt.format = #qopt.format<si4, per_channel(axis = 2)>
+// AVG4-SAME: loc("a")
+// AVG4: tosa.matmul
+// AVG4-SAME: qopt.format = #qopt.format<si4, per_channel(axis = 2)>
+// AVG4-SAME: loc("b")
+// AVG4: tosa.matmul
+// AVG4-SAME: qopt.format = #qopt.format<si4, per_channel(axis = 2)>
+// AVG4-SAME: loc("c")
+
+// TABLE: qopt allocation: 3 layers, solver exact (optimal), objective 4.2000e+01, bound 4.2000e+01, gap 0.00e+00
+// TABLE: weight bytes 144, average bits 4.000, BOPs 6.144e+03
+// TABLE: budget avg-bits: 4.000 of 4.000
+// TABLE: layer params MACs sensitivity per candidate chosen bytes BOPs
+// TABLE: a 64 64 si8-ch=1.00e+00 si4-ch=1.00e+01 si2-ch=1.00e+02 si4-ch 48 2.048e+03
+// TABLE: b 64 64 si8-ch=1.00e+00 si4-ch=2.00e+00 si2-ch=5.00e+01 si4-ch 48 2.048e+03
+// TABLE: c 64 64 si8-ch=1.00e+00 si4-ch=3.00e+01 si2-ch=4.00e+01 si4-ch 48 2.048e+03
+
+// JSON: optimal 4 6144 [{'budget': 4, 'name': 'avg-bits', 'use': 4}] ['si4-ch', 'si4-ch', 'si4-ch']
+
+// Average 3.34 bits allows 10 bits: 4+4+2 costs 10+2+40 = 52, 8+... needs
+// two 2-bit layers (1+50+40 = 91).
+// AVG3: qopt.format = #qopt.format<si4, per_channel(axis = 2)>{{.*}}loc("a")
+// AVG3: qopt.format = #qopt.format<si4, per_channel(axis = 2)>{{.*}}loc("b")
+// AVG3: qopt.format = #qopt.format<si2, per_channel(axis = 2)>{{.*}}loc("c")
+
+// 160 bytes: 4+4+4 = 144 bytes (cost 42) beats 8+2+4 = 160 bytes (cost 81)
+// and 8+4+2 = 160 bytes (cost 43).
+// BYTES: qopt.format = #qopt.format<si4, per_channel(axis = 2)>{{.*}}loc("a")
+// BYTES: qopt.format = #qopt.format<si4, per_channel(axis = 2)>{{.*}}loc("b")
+// BYTES: qopt.format = #qopt.format<si4, per_channel(axis = 2)>{{.*}}loc("c")
+
+// Pinning the first (a) and last (c) layer to 8 bits needs 8+2+8 = 18 bits.
+// PIN: error: qopt-allocate-bits: infeasible budgets; avg-bits budget 4.00 is below the smallest achievable 6.00
+// INFEASIBLE: error: qopt-allocate-bits: infeasible budgets; avg-bits budget 1.00 is below the smallest achievable 2.00
+// FLOOR: error: qopt-allocate-bits: layer 'a' has no candidate with at least 16 bits
+// SOLVER: error: qopt-allocate-bits: unknown solver 'simplex' (exact, cbc or greedy)
+
+#cands = #qopt.candidates<[<si8, per_channel(axis = 2)>, <si4, per_channel(axis = 2)>, <si2, per_channel(axis = 2)>]>
+func.func @main(%x: tensor<1x1x16xf32>) -> (tensor<1x1x4xf32>, tensor<1x1x4xf32>, tensor<1x1x4xf32>) {
+  %w = "tosa.const"() <{values = dense<0.5> : tensor<1x16x4xf32>}> : () -> tensor<1x16x4xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %a = tosa.matmul %x, %w, %zp, %zp {qopt.candidates = #cands, qopt.sensitivity = #qopt.sensitivity<method = "hessian", channels_per_group = 0, values = dense<[1.0, 10.0, 100.0]> : tensor<3xf64>>} : (tensor<1x1x16xf32>, tensor<1x16x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4xf32> loc("a")
+  %b = tosa.matmul %x, %w, %zp, %zp {qopt.candidates = #cands, qopt.sensitivity = #qopt.sensitivity<method = "hessian", channels_per_group = 0, values = dense<[1.0, 2.0, 50.0]> : tensor<3xf64>>} : (tensor<1x1x16xf32>, tensor<1x16x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4xf32> loc("b")
+  %c = tosa.matmul %x, %w, %zp, %zp {qopt.candidates = #cands, qopt.sensitivity = #qopt.sensitivity<method = "hessian", channels_per_group = 0, values = dense<[1.0, 30.0, 40.0]> : tensor<3xf64>>} : (tensor<1x1x16xf32>, tensor<1x16x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4xf32> loc("c")
+  return %a, %b, %c : tensor<1x1x4xf32>, tensor<1x1x4xf32>, tensor<1x1x4xf32>
+}
