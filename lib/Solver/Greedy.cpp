@@ -2,7 +2,9 @@
 //
 // Starts from every group's lowest-cost choice and, while a budget is
 // exceeded, applies the move (one group to another choice) with the least
-// cost increase per unit of normalized excess resource removed. Once every
+// cost increase per unit of normalized excess resource removed that keeps
+// every holding budget holding (so the set of exceeded budgets only
+// shrinks and every move lowers the excess: it terminates). Once every
 // budget holds, the descent usually left slack: a fill-up phase then applies
 // the feasible move with the largest cost decrease per unit of normalized
 // resource added, until no move both lowers the cost and fits.
@@ -70,11 +72,15 @@ Solution mlir::qopt::solver::solveGreedy(const Problem &problem) {
       for (size_t c = 0; c < problem.groups[g].size(); ++c) {
         const Choice &alt = problem.groups[g][c];
         double saved = 0;
-        for (size_t r = 0; r < rs; ++r)
+        bool admissible = true;
+        for (size_t r = 0; r < rs; ++r) {
+          double delta = alt.use[r] - cur.use[r];
           if (exceeded[r])
-            saved += (cur.use[r] - alt.use[r]) /
-                     std::max(problem.budgets[r], 1e-12);
-        if (saved <= 0)
+            saved -= delta / std::max(problem.budgets[r], 1e-12);
+          else // Never push a budget that holds over it: phases would cycle.
+            admissible &= use[r] + delta <= problem.budgets[r];
+        }
+        if (!admissible || saved <= 0)
           continue;
         double ratio = (alt.cost - cur.cost) / saved;
         if (!found || ratio < move.ratio) {
@@ -93,7 +99,8 @@ Solution mlir::qopt::solver::solveGreedy(const Problem &problem) {
     bool phaseDone = false;
     while (!phaseDone) {
       if (heap.empty()) { // No move reduces the excess.
-        s.status = Status::Infeasible;
+        s.message = "the greedy heuristic found no feasible allocation (the "
+                    "budgets may still be feasible: use the exact solver)";
         return s;
       }
       Move m = heap.top();
@@ -118,8 +125,10 @@ Solution mlir::qopt::solver::solveGreedy(const Problem &problem) {
     }
   }
 
-  // Fill-up. Resource use only grows here, so a move that does not fit now
-  // never will; a group whose best move stops fitting gets its next best.
+  // Fill-up. With one budget use only grows here, so a move that does not
+  // fit now never will; with several a move can free one budget while
+  // spending another, so when the heap runs dry every group is rescanned.
+  // Every applied move lowers the cost, so this ends.
   auto bestFill = [&](size_t g, Move &move) {
     const Choice &cur = problem.groups[g][x[g]];
     bool found = false;
@@ -148,12 +157,16 @@ Solution mlir::qopt::solver::solveGreedy(const Problem &problem) {
     return found;
   };
   std::priority_queue<Move, std::vector<Move>, std::greater<Move>> fill;
-  for (size_t g = 0; g < n; ++g) {
-    Move m;
-    if (bestFill(g, m))
-      fill.push(m);
-  }
-  while (!fill.empty()) {
+  auto rescan = [&] {
+    for (size_t g = 0; g < n; ++g) {
+      Move m;
+      if (bestFill(g, m))
+        fill.push(m);
+    }
+    return !fill.empty();
+  };
+  rescan();
+  while (!fill.empty() || (rs > 1 && rescan())) {
     Move m = fill.top();
     fill.pop();
     Move fresh;

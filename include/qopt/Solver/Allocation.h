@@ -78,7 +78,10 @@ Solution solveExact(const Problem &problem, const SolverOptions &options = {});
 
 /// The greedy baseline: start from each group's cheapest-cost choice and
 /// repeatedly take the move with the best cost increase per unit of
-/// (normalized) resource saved until every budget holds.
+/// (normalized) excess removed until every budget holds, then spend the
+/// slack on the fitting moves with the best cost decrease per unit of
+/// resource added. Status::Error (with a message) when it finds no feasible
+/// allocation though the budgets pass the per-resource minimum check.
 Solution solveGreedy(const Problem &problem);
 
 /// Enumerates every combination (tests only; refuses more than 2^22).

@@ -7,49 +7,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Solver/Allocation.h"
+#include "qopt/Solver/RandomProblem.h"
 
 #include <gtest/gtest.h>
-
-#include <cmath>
-#include <random>
 
 using namespace mlir::qopt::solver;
 
 namespace {
-/// Layers with candidate bit widths: fewer bits use less and cost more.
 Problem randomProblem(unsigned seed, size_t groups, size_t choices,
                       size_t resources, double tightness) {
-  std::mt19937 gen(seed);
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  Problem p;
-  for (size_t r = 0; r < resources; ++r)
-    p.resources.push_back("r" + std::to_string(r));
-  std::vector<double> minUse(resources, 0.0), maxUse(resources, 0.0);
-  for (size_t g = 0; g < groups; ++g) {
-    std::vector<Choice> group;
-    double size = 1 + 10 * u(gen);
-    for (size_t c = 0; c < choices; ++c) {
-      Choice ch;
-      double bits = 8.0 / double(1 << c);
-      ch.cost = std::pow(4.0, -double(bits)) * size * (0.5 + u(gen)) * 1e3;
-      for (size_t r = 0; r < resources; ++r)
-        ch.use.push_back(size * bits * (0.8 + 0.4 * u(gen)) + (r ? 3 * u(gen) : 0));
-      group.push_back(ch);
-    }
-    for (size_t r = 0; r < resources; ++r) {
-      double lo = 1e300, hi = 0;
-      for (const Choice &ch : group) {
-        lo = std::min(lo, ch.use[r]);
-        hi = std::max(hi, ch.use[r]);
-      }
-      minUse[r] += lo;
-      maxUse[r] += hi;
-    }
-    p.groups.push_back(group);
-  }
-  for (size_t r = 0; r < resources; ++r)
-    p.budgets.push_back(minUse[r] + tightness * (maxUse[r] - minUse[r]));
-  return p;
+  return makeRandomProblem({seed, groups, choices, resources, tightness});
 }
 
 TEST(AllocationTest, ExactMatchesBruteForce) {
