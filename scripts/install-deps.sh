@@ -34,6 +34,8 @@ PACKAGES=(
   # architectures and train the small benchmark models; sklearn ships the
   # digits data set; Fashion-MNIST as IDX files under /usr/share/datasets.
   python3-torch python3-torchvision python3-sklearn dataset-fashion-mnist
+  # Plots (scripts/plot-pareto.py draws the allocation Pareto frontier).
+  python3-matplotlib
 )
 
 # node + npm run onnxruntime-node (the reference executor) and fetch the npm

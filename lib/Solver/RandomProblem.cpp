@@ -34,7 +34,7 @@ mlir::qopt::solver::makeRandomProblem(const RandomProblemOptions &options) {
                          (r ? 3 * u(gen) : 0));
       group.push_back(std::move(ch));
     }
-    for (size_t r = 0; r < rs; ++r) {
+    for (size_t r = 0; r < rs && !group.empty(); ++r) {
       double lo = group.front().use[r], hi = lo;
       for (const Choice &ch : group) {
         lo = std::min(lo, ch.use[r]);

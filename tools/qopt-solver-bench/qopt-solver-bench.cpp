@@ -49,6 +49,11 @@ int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv,
                               "qopt allocation solvers vs CBC benchmark\n");
+  if (choices == 0 || resources == 0 || tightness < 0 || tightness > 1) {
+    errs() << "qopt-solver-bench: need --choices >= 1, --budgets >= 1 and "
+              "0 <= --tightness <= 1\n";
+    return 1;
+  }
   static const size_t defaultSizes[] = {1000, 10000, 100000};
   ArrayRef<size_t> sizes = defaultSizes;
   if (!groupCounts.empty())
@@ -64,6 +69,10 @@ int main(int argc, char **argv) {
     for (unsigned seed = 0; seed < seeds; ++seed) {
       Problem p = makeRandomProblem(
           {seed + 1, n, choices, resources, tightness});
+      if (std::string error = p.validate(); !error.empty()) {
+        errs() << "qopt-solver-bench: invalid instance: " << error << "\n";
+        return 1;
+      }
       SolverOptions options;
       options.timeLimitSeconds = timeLimit;
       auto start = std::chrono::steady_clock::now();

@@ -67,6 +67,10 @@ struct SolverOptions {
   /// its gap).
   int64_t maxNodes = 10'000'000;
   double timeLimitSeconds = 60;
+  /// Optimality tolerance: a solution is reported optimal once no other can
+  /// be cheaper by more than this fraction of its objective (like a MILP
+  /// solver's relative MIP gap; the reported bound reflects it).
+  double relativeGap = 1e-9;
 };
 
 /// The exact solver specialized for this structure (docs/Allocation.md):

@@ -152,10 +152,7 @@ struct AllocateBitsPass
       problem.groups.push_back(group);
     }
 
-    solver::Solution solution =
-        solver == "exact"   ? solver::solveExact(problem)
-        : solver == "cbc"   ? solver::solveCBC(problem)
-                            : solver::solveGreedy(problem);
+    solver::Solution solution = solve(problem);
     if (solution.status == solver::Status::Infeasible) {
       std::string details;
       for (size_t r = 0; r < problem.numResources(); ++r) {
@@ -184,6 +181,136 @@ struct AllocateBitsPass
       l.info->op->setAttr(QOptDialect::kFormatAttrName,
                           l.formats[solution.choice[g]]);
     printReport(layers, problem, solution, bytesOf, bopsOf, totalParams);
+
+    if (!pareto.empty()) {
+      std::function<double(const Layer &, FormatAttr)> sweptUse;
+      if (pareto == "weight-bytes")
+        sweptUse = bytesOf;
+      else if (pareto == "avg-bits")
+        sweptUse = bitsOf;
+      else if (pareto == "bops")
+        sweptUse = bopsOf;
+      else
+        return (void)fail("unknown pareto budget '" + pareto +
+                          "' (weight-bytes, avg-bits or bops)");
+      (void)writePareto(layers, problem, sweptUse, bytesOf, bitsOf, bopsOf,
+                        totalParams);
+    }
+  }
+
+  solver::Solution solve(const solver::Problem &problem) {
+    return solver == "exact" ? solver::solveExact(problem)
+           : solver == "cbc" ? solver::solveCBC(problem)
+                             : solver::solveGreedy(problem);
+  }
+
+  /// Solves `base` once per swept budget value and writes the frontier.
+  template <typename UseFn, typename BytesFn, typename BitsFn, typename BopsFn>
+  LogicalResult writePareto(const std::vector<Layer> &layers,
+                            const solver::Problem &base, UseFn sweptUse,
+                            BytesFn bytesOf, BitsFn bitsOf, BopsFn bopsOf,
+                            double totalParams) {
+    if (paretoOut.empty())
+      return fail("pareto needs pareto-out=FILE");
+    if (paretoPoints < 2)
+      return fail("pareto-points must be at least 2");
+    // The swept resource replaces a budget on the same resource.
+    solver::Problem problem = base;
+    size_t r = llvm::find(problem.resources, pareto) - problem.resources.begin();
+    if (r == problem.resources.size()) {
+      problem.resources.push_back(pareto);
+      problem.budgets.push_back(0);
+    }
+    double lo = 0, hi = 0;
+    for (auto [g, l] : llvm::enumerate(layers)) {
+      double gLo = std::numeric_limits<double>::infinity(), gHi = 0;
+      for (size_t c = 0; c < l.formats.size(); ++c) {
+        double u = sweptUse(l, l.formats[c]);
+        gLo = std::min(gLo, u);
+        gHi = std::max(gHi, u);
+        if (r == base.resources.size())
+          problem.groups[g][c].use.push_back(u);
+      }
+      lo += gLo;
+      hi += gHi;
+    }
+    double unit = pareto == "avg-bits" ? totalParams : 1.0;
+    bool csv = StringRef(paretoOut).ends_with(".csv");
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    llvm::json::Array points;
+    if (csv) {
+      os << "budget,status,objective,bound,gap,weight_bytes,average_bits,bops";
+      for (const Layer &l : layers)
+        os << "," << l.info->name;
+      os << "\n";
+    }
+    for (unsigned i = 0; i < paretoPoints; ++i) {
+      problem.budgets[r] = lo + (hi - lo) * double(i) / (paretoPoints - 1);
+      solver::Solution s = solve(problem);
+      double budget = problem.budgets[r] / unit;
+      if (s.choice.empty()) {
+        if (s.status != solver::Status::Infeasible)
+          return fail("solver '" + solver + "' failed at " + pareto + " " +
+                      llvm::formatv("{0}", budget).str() + ": " + s.message);
+        if (csv)
+          os << llvm::formatv("{0:f4},infeasible,,,,,,", budget) << "\n";
+        else
+          points.push_back(llvm::json::Object{{"budget", budget},
+                                              {"status", "infeasible"}});
+        continue;
+      }
+      double bytes = 0, bits = 0, ops = 0;
+      llvm::json::Array chosen;
+      SmallVector<std::string> names;
+      for (auto [g, l] : llvm::enumerate(layers)) {
+        FormatAttr f = l.formats[s.choice[g]];
+        bytes += bytesOf(l, f);
+        bits += bitsOf(l, f);
+        ops += bopsOf(l, f);
+        names.push_back(f.getShortName());
+        chosen.push_back(f.getShortName());
+      }
+      if (csv) {
+        os << llvm::formatv("{0:f4},{1},{2:e6},{3:e6},{4:e2},{5:f0},{6:f4},{7:e6}",
+                            budget, solver::statusName(s.status), s.objective,
+                            s.bound, s.gap(), bytes, bits / totalParams, ops);
+        for (const std::string &name : names)
+          os << "," << name;
+        os << "\n";
+      } else {
+        points.push_back(llvm::json::Object{
+            {"budget", budget},
+            {"status", solver::statusName(s.status)},
+            {"objective", s.objective},
+            {"bound", s.bound},
+            {"gap", s.gap()},
+            {"weight_bytes", bytes},
+            {"average_bits", bits / totalParams},
+            {"bops", ops},
+            {"chosen", std::move(chosen)}});
+      }
+    }
+    if (!csv) {
+      llvm::json::Array names;
+      for (const Layer &l : layers)
+        names.push_back(l.info->name);
+      os << llvm::formatv(
+                "{0:2}",
+                llvm::json::Value(llvm::json::Object{
+                    {"budget", pareto},
+                    {"solver", solver},
+                    {"layers", std::move(names)},
+                    {"points", std::move(points)}}))
+         << "\n";
+    }
+    std::string error;
+    auto out = openOutputFile(paretoOut, &error);
+    if (!out)
+      return fail(error);
+    out->os() << text;
+    out->keep();
+    return success();
   }
 
   template <typename BytesFn, typename BopsFn>

@@ -10,7 +10,14 @@
 // RUN: qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{avg-bits=4 solver=greedy report=})' -mlir-print-debuginfo -mlir-print-local-scope | FileCheck %s --check-prefix=AVG4
 // RUN: qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{avg-bits=3.34 report=})' -mlir-print-debuginfo -mlir-print-local-scope | FileCheck %s --check-prefix=AVG3
 // RUN: qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{weight-bytes=160 report=})' -mlir-print-debuginfo -mlir-print-local-scope | FileCheck %s --check-prefix=BYTES
+// Pareto sweep of avg-bits from 2 (all si2) to 8 (all si8) in 4 points.
+// RUN: qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{report= pareto=avg-bits pareto-points=4 pareto-out=%t.csv})' -o /dev/null
+// RUN: FileCheck %s --check-prefix=PARETO < %t.csv
+// RUN: qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{report= solver=cbc pareto=weight-bytes pareto-points=3 pareto-out=%t.pareto.json})' -o /dev/null
+// RUN: %python -c "import json; d = json.load(open('%t.pareto.json')); print(d['budget'], d['layers'], [(p['budget'], p['objective'], p['chosen']) for p in d['points']])" | FileCheck %s --check-prefix=PARETO-JSON
 // Errors.
+// RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{report= pareto=latency pareto-out=%t.x})' 2>&1 | FileCheck %s --check-prefix=PARETO-BAD
+// RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{report= pareto=avg-bits})' 2>&1 | FileCheck %s --check-prefix=PARETO-NOFILE
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{avg-bits=4 first-last-min-bits=8 report=})' 2>&1 | FileCheck %s --check-prefix=PIN
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{avg-bits=1 report=})' 2>&1 | FileCheck %s --check-prefix=INFEASIBLE
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{avg-bits=4 min-bits=16 report=})' 2>&1 | FileCheck %s --check-prefix=FLOOR
@@ -49,6 +56,18 @@
 // BYTES: qopt.format = #qopt.format<si4, per_channel(axis = 2)>{{.*}}loc("a")
 // BYTES: qopt.format = #qopt.format<si4, per_channel(axis = 2)>{{.*}}loc("b")
 // BYTES: qopt.format = #qopt.format<si4, per_channel(axis = 2)>{{.*}}loc("c")
+
+// 18 bits: 4+4+8 costs 10+2+1 = 13, 8+4+4 costs 33, 8+8+2 costs 42.
+// PARETO: budget,status,objective,bound,gap,weight_bytes,average_bits,bops,a,b,c
+// PARETO-NEXT: 2.0000,optimal,1.900000e+02,1.900000e+02,0.00e+00,96,2.0000,3.072000e+03,si2-ch,si2-ch,si2-ch
+// PARETO-NEXT: 4.0000,optimal,4.200000e+01,{{.*}},144,4.0000,6.144000e+03,si4-ch,si4-ch,si4-ch
+// PARETO-NEXT: 6.0000,optimal,1.300000e+01,{{.*}},176,5.3333,8.192000e+03,si4-ch,si4-ch,si8-ch
+// PARETO-NEXT: 8.0000,optimal,3.000000e+00,{{.*}},240,8.0000,1.228800e+04,si8-ch,si8-ch,si8-ch
+
+// Bytes from 96 to 240: at 168, 4+4+4 (144 bytes, 42) beats 8+4+2 (160, 43).
+// PARETO-JSON: weight-bytes ['a', 'b', 'c'] [(96, 190, ['si2-ch', 'si2-ch', 'si2-ch']), (168, 42, ['si4-ch', 'si4-ch', 'si4-ch']), (240, 3, ['si8-ch', 'si8-ch', 'si8-ch'])]
+// PARETO-BAD: error: qopt-allocate-bits: unknown pareto budget 'latency' (weight-bytes, avg-bits or bops)
+// PARETO-NOFILE: error: qopt-allocate-bits: pareto needs pareto-out=FILE
 
 // Pinning the first (a) and last (c) layer to 8 bits needs 8+2+8 = 18 bits.
 // PIN: error: qopt-allocate-bits: infeasible budgets; avg-bits budget 4.00 is below the smallest achievable 6.00

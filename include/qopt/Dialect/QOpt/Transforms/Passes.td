@@ -229,6 +229,14 @@ def AllocateBitsPass : Pass<"qopt-allocate-bits", "::mlir::ModuleOp"> {
     budget. A report (a table, and JSON when `report-json` names a file) is
     printed to `report` (`-`: stdout; empty: none).
 
+    Pareto mode (`pareto=avg-bits pareto-out=f.csv`) also solves the
+    problem for `pareto-points` values of one budget, evenly spaced from
+    the smallest achievable to the value where every layer gets its widest
+    format, with the other budgets as given, and writes each point's
+    budget, objective, bound, resources and chosen formats as CSV or JSON
+    (`scripts/plot-pareto.py` draws it). The IR gets the allocation of the
+    budgets given as options.
+
     ```mlir
     // qopt-allocate-bits{avg-bits=5}
     %y = tosa.conv2d ... {qopt.candidates = #qopt.candidates<[<si8, ...>,
@@ -254,7 +262,15 @@ def AllocateBitsPass : Pass<"qopt-allocate-bits", "::mlir::ModuleOp"> {
     Option<"report", "report", "std::string", "\"-\"",
            "Where to print the allocation table ('-': stdout, '': none)">,
     Option<"reportJson", "report-json", "std::string", "\"\"",
-           "Write the allocation as JSON to this file">
+           "Write the allocation as JSON to this file">,
+    Option<"pareto", "pareto", "std::string", "\"\"",
+           "Sweep this budget (weight-bytes, avg-bits or bops) and write "
+           "the frontier to pareto-out">,
+    Option<"paretoPoints", "pareto-points", "unsigned", "16",
+           "Budgets in the sweep, evenly spaced from the smallest to the "
+           "largest useful value">,
+    Option<"paretoOut", "pareto-out", "std::string", "\"\"",
+           "Pareto frontier file: CSV when it ends in .csv, JSON otherwise">
   ];
 }
 
