@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Executor/Executor.h"
+#include "qopt/Executor/Datasets.h"
 #include "Kernels.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -301,6 +302,9 @@ FailureOr<SmallVector<Tensor>> Executor::run(ArrayRef<Tensor> args) {
              failure();
     values[body.getArgument(i)] = arg;
   }
+  for (auto &[v, t] : overrides)
+    if (constants.count(v))
+      values[v] = t;
   if (observer)
     observer(nullptr, {}, args);
 
@@ -320,8 +324,10 @@ FailureOr<SmallVector<Tensor>> Executor::run(ArrayRef<Tensor> args) {
               .count();
     if (observer)
       observer(op, operands, results);
-    for (auto [i, result] : llvm::enumerate(results))
-      values[op->getResult(i)] = result;
+    for (auto [i, result] : llvm::enumerate(results)) {
+      auto it = overrides.find(op->getResult(i));
+      values[op->getResult(i)] = it == overrides.end() ? result : it->second;
+    }
     // Free what no later op reads (function results stay alive).
     for (Value v : op->getOperands()) {
       auto it = lastUse.find(v);
@@ -334,4 +340,64 @@ FailureOr<SmallVector<Tensor>> Executor::run(ArrayRef<Tensor> args) {
   for (Value v : body.getTerminator()->getOperands())
     out.push_back(values.lookup(v));
   return out;
+}
+
+LogicalResult Executor::overrideValue(Value v, Tensor t) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  std::optional<DType> dtype =
+      type ? dtypeFromType(type.getElementType()) : std::nullopt;
+  if (!type || !dtype || t.getDType() != *dtype ||
+      t.getShape() != type.getShape())
+    return emitError(v.getLoc())
+               << "qopt executor: override of type " << v.getType()
+               << " does not match " << t.describe(),
+           failure();
+  overrides[v] = std::move(t);
+  return success();
+}
+
+func::FuncOp mlir::qopt::lookupEntryFunction(ModuleOp module,
+                                             llvm::StringRef tool) {
+  if (auto main = module.lookupSymbol<func::FuncOp>("main"))
+    return main;
+  auto funcs = llvm::to_vector(module.getOps<func::FuncOp>());
+  if (funcs.size() == 1)
+    return funcs.front();
+  emitError(module.getLoc())
+      << tool << ": the module needs a function @main or exactly one "
+      << "function";
+  return nullptr;
+}
+
+llvm::Expected<std::vector<Tensor>>
+mlir::qopt::makeInputBatches(const Dataset &dataset, const TensorSpec &input,
+                             double mean, double std) {
+  auto error = [](const Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  };
+  if (input.dtype != DType::F32 || input.shape.empty())
+    return error("input '" + input.name +
+                 "' must be a float32 tensor with a batch dimension");
+  int64_t batch = input.shape[0], perSample = 1;
+  for (int64_t d : ArrayRef(input.shape).drop_front())
+    perSample *= d;
+  std::vector<Tensor> batches;
+  for (size_t s = 0; s + batch <= dataset.samples.size(); s += batch) {
+    Tensor t = Tensor::zeros(DType::F32, input.shape);
+    for (int64_t i = 0; i < batch; ++i) {
+      const Tensor &sample = dataset.samples[s + i];
+      if (sample.getNumElements() != perSample)
+        return error("sample " + Twine(s + i) + " has " +
+                     Twine(sample.getNumElements()) + " values, input '" +
+                     input.name + "' takes " + Twine(perSample) +
+                     " per batch element (" + formatShape(input.shape) + ")");
+      for (int64_t j = 0; j < perSample; ++j)
+        t.mutableData<float>()[i * perSample + j] =
+            float((sample.getDouble(j) - mean) / std);
+    }
+    batches.push_back(std::move(t));
+  }
+  if (batches.empty())
+    return error("fewer samples than one batch of " + Twine(batch));
+  return batches;
 }

@@ -14,6 +14,7 @@
 #include "qopt/Executor/Tensor.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
@@ -27,6 +28,8 @@ class ThreadPoolInterface;
 } // namespace llvm
 
 namespace mlir::qopt {
+
+struct Dataset;
 
 struct ExecutorOptions {
   /// Threads for the heavy kernels; 1 runs everything on the caller.
@@ -84,6 +87,17 @@ FailureOr<Tensor> evaluateConstantValue(Value value);
 Tensor allocResult(Operation *op, unsigned i = 0);
 } // namespace exec
 
+/// The function a module runs: @main, else its only function; null (with
+/// an error on the module naming what is missing) otherwise.
+func::FuncOp lookupEntryFunction(ModuleOp module, llvm::StringRef tool);
+
+/// Splits `dataset` into batches shaped like `input` (float32, leading
+/// batch dimension), normalizing every value as (x - mean) / std; a last
+/// partial batch is dropped. Errors name the sample and the input.
+llvm::Expected<std::vector<Tensor>>
+makeInputBatches(const Dataset &dataset, const TensorSpec &input,
+                 double mean, double std);
+
 class Executor {
 public:
   /// Prepares `func` for execution: every op must have a kernel and every
@@ -105,6 +119,13 @@ public:
   void setProfiling(bool on) { profiling = on; }
   const llvm::StringMap<double> &getProfile() const { return profile; }
 
+  /// Replaces the value `v` (a constant, or an op result such as a
+  /// transposed weight) by `t` in every later run; `t` must have v's element
+  /// type and shape. Sensitivity measurement swaps quantized weights in
+  /// this way without rebuilding the executor.
+  LogicalResult overrideValue(Value v, Tensor t);
+  void clearOverrides() { overrides.clear(); }
+
   void setObserver(ExecutionObserver observer) {
     this->observer = std::move(observer);
   }
@@ -119,6 +140,8 @@ private:
   llvm::SmallVector<TensorSpec> inputs, outputs;
   /// Constants, evaluated once.
   llvm::DenseMap<Value, Tensor> constants;
+  /// Values replaced by overrideValue.
+  llvm::DenseMap<Value, Tensor> overrides;
   /// Ops to run in order, with the index of each value's last use.
   llvm::SmallVector<Operation *> schedule;
   llvm::DenseMap<Value, size_t> lastUse;

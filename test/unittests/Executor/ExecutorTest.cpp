@@ -187,6 +187,45 @@ func.func @main(%x: tensor<2xf32> {qopt.name = "image"}) -> tensor<2xf32> {
   EXPECT_EQ(message, "input 'image': expected float32[2], got float32[3]");
 }
 
+TEST_F(ExecutorTest, OverridesReplaceConstantsAndOpResults) {
+  // %c is a constant, %n an op result computed from it; each can be
+  // overridden, the override persists across runs, and clearing restores.
+  module = parseSourceString<ModuleOp>(R"mlir(
+func.func @main(%x: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>) {
+  %c = "tosa.const"() <{values = dense<[1.0, 2.0]> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %n = tosa.abs %c : (tensor<2xf32>) -> tensor<2xf32>
+  %a = tosa.add %x, %c : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %b = tosa.add %x, %n : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return %a, %b : tensor<2xf32>, tensor<2xf32>
+})mlir", &ctx);
+  ASSERT_TRUE(module);
+  auto func = module->lookupSymbol<func::FuncOp>("main");
+  auto ex = Executor::create(func);
+  ASSERT_TRUE(succeeded(ex));
+  Block &body = func.getBody().front();
+  Value c = body.getOperations().front().getResult(0);
+  Value n = std::next(body.begin())->getResult(0);
+  Tensor x = Tensor::zeros(DType::F32, {2});
+  Tensor ten = Tensor::zeros(DType::F32, {2});
+  ten.mutableData<float>()[0] = ten.mutableData<float>()[1] = 10;
+  ASSERT_TRUE(succeeded((*ex)->overrideValue(c, ten)));
+  for (int repeat = 0; repeat < 2; ++repeat) {
+    auto out = (*ex)->run({x});
+    ASSERT_TRUE(succeeded(out));
+    EXPECT_FLOAT_EQ((*out)[0].data<float>()[1], 10);  // x + override
+    EXPECT_FLOAT_EQ((*out)[1].data<float>()[1], 10); // x + abs(override)
+  }
+  (*ex)->clearOverrides();
+  ASSERT_TRUE(succeeded((*ex)->overrideValue(n, ten)));
+  auto out = (*ex)->run({x});
+  ASSERT_TRUE(succeeded(out));
+  EXPECT_FLOAT_EQ((*out)[0].data<float>()[1], 2);
+  EXPECT_FLOAT_EQ((*out)[1].data<float>()[1], 10);
+  // A mismatched override is an error.
+  ScopedDiagnosticHandler handler(&ctx, [](Diagnostic &) { return success(); });
+  EXPECT_TRUE(failed((*ex)->overrideValue(c, Tensor::zeros(DType::F32, {3}))));
+}
+
 TEST(TensorIOTest, NpyRoundTrip) {
   Tensor t = Tensor::zeros(DType::I16, {2, 3});
   for (int i = 0; i < 6; ++i)

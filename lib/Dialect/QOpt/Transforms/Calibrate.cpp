@@ -119,14 +119,9 @@ void CalibratePass::runOnOperation() {
   if (inputStd == 0.0)
     return (void)fail("input-std must not be 0");
 
-  func::FuncOp func = module.lookupSymbol<func::FuncOp>("main");
-  if (!func) {
-    auto funcs = llvm::to_vector(module.getOps<func::FuncOp>());
-    if (funcs.size() != 1)
-      return (void)fail("the module needs a function @main or exactly one "
-                        "function");
-    func = funcs.front();
-  }
+  func::FuncOp func = lookupEntryFunction(module, "qopt-calibrate");
+  if (!func)
+    return signalPassFailure();
   auto executor = Executor::create(func, {numThreads});
   if (failed(executor))
     return signalPassFailure();
@@ -153,28 +148,10 @@ void CalibratePass::runOnOperation() {
                       "--input-shape=" + spec.name + ":" +
                       Twine(int64_t(batchSize)) + "x... to calibrate in "
                       "batches of " + Twine(int64_t(batchSize)));
-  int64_t perSample = 1;
-  for (int64_t d : ArrayRef(spec.shape).drop_front())
-    perSample *= d;
-  std::vector<Tensor> batches;
-  for (size_t s = 0; s + batch <= dataset->samples.size(); s += batch) {
-    Tensor t = Tensor::zeros(DType::F32, spec.shape);
-    for (int64_t i = 0; i < batch; ++i) {
-      const Tensor &sample = dataset->samples[s + i];
-      if (sample.getNumElements() != perSample)
-        return (void)fail("sample " + Twine(s + i) + " has " +
-                          Twine(sample.getNumElements()) +
-                          " values, input '" + spec.name + "' takes " +
-                          Twine(perSample) + " per batch element (" +
-                          formatShape(spec.shape) + ")");
-      for (int64_t j = 0; j < perSample; ++j)
-        t.mutableData<float>()[i * perSample + j] =
-            float((sample.getDouble(j) - inputMean) / inputStd);
-    }
-    batches.push_back(t);
-  }
-  if (batches.empty())
-    return (void)fail("fewer samples than one batch of " + Twine(batch));
+  auto madeBatches = makeInputBatches(*dataset, spec, inputMean, inputStd);
+  if (!madeBatches)
+    return (void)fail(llvm::toString(madeBatches.takeError()));
+  std::vector<Tensor> batches = std::move(*madeBatches);
   int64_t samples = int64_t(batches.size()) * batch;
 
   // What to observe.

@@ -10,6 +10,8 @@
 #include "qopt/Analysis/Sensitivity.h"
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 #include "qopt/Dialect/QOpt/Transforms/Passes.h"
+#include "qopt/Analysis/WeightQuantization.h"
+#include "qopt/Executor/Datasets.h"
 #include "qopt/Executor/Executor.h"
 #include "qopt/Executor/TensorIO.h"
 
@@ -20,6 +22,8 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SHA256.h"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace mlir::qopt {
@@ -58,11 +62,17 @@ struct SensitivityPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (method != "weight-error" && method != "hessian") {
+    if (method != "weight-error" && method != "hessian" &&
+        method != "output") {
       mlir::emitError(module.getLoc())
           << "qopt-sensitivity: unknown method '" << method
-          << "' (weight-error or hessian)";
+          << "' (weight-error, hessian or output)";
       return signalPassFailure();
+    }
+    if (method == "output") {
+      if (failed(outputSensitivity(module)))
+        signalPassFailure();
+      return;
     }
     if (hessian != "auto" && hessian != "diagonal" && hessian != "full") {
       mlir::emitError(module.getLoc())
@@ -157,6 +167,134 @@ struct SensitivityPass
     op->setAttr(QOptDialect::kSensitivityAttrName,
                 SensitivityAttr::get(op->getContext(), b.getStringAttr(method),
                                      channelsPerGroup, attr));
+    return success();
+  }
+
+  LogicalResult fail(ModuleOp module, const Twine &message) {
+    return mlir::emitError(module.getLoc()) << "qopt-sensitivity: " << message,
+           failure();
+  }
+
+  /// method=output: one layer at a time at each candidate, through the
+  /// executor, against the float model's outputs.
+  LogicalResult outputSensitivity(ModuleOp module) {
+    if (data.empty())
+      return fail(module, "method=output needs data=...");
+    if (channelsPerGroup != 0)
+      return fail(module, "method=output measures whole layers; use "
+                          "channels-per-group=0");
+    if (metric != "auto" && metric != "kl" && metric != "mse")
+      return fail(module, "metric must be auto, kl or mse");
+    if (inputStd == 0.0)
+      return fail(module, "input-std must not be 0");
+    func::FuncOp func = lookupEntryFunction(module, "qopt-sensitivity");
+    if (!func)
+      return failure();
+    auto executor = Executor::create(func, {std::max(1u, unsigned(numThreads))});
+    if (failed(executor))
+      return failure();
+    Executor &ex = **executor;
+    if (ex.getInputs().size() != 1 || ex.getOutputs().empty())
+      return fail(module, "method=output feeds one input and reads the "
+                          "first output; the function has " +
+                          Twine(ex.getInputs().size()) + " inputs");
+    auto dataset = loadDataset(data, numSamples);
+    if (!dataset)
+      return fail(module, llvm::toString(dataset.takeError()));
+    auto batches =
+        makeInputBatches(*dataset, ex.getInputs().front(), inputMean, inputStd);
+    if (!batches)
+      return fail(module, llvm::toString(batches.takeError()));
+
+    const TensorSpec &out = ex.getOutputs().front();
+    bool useKl = metric == "kl" ||
+                 (metric == "auto" && out.shape.size() == 2 &&
+                  out.shape[1] > 1);
+    if (useKl && out.shape.size() != 2)
+      return fail(module, "metric=kl needs a [batch, classes] output; '" +
+                              out.name + "' is " + formatShape(out.shape));
+    if (out.dtype != DType::F32)
+      return fail(module, "output '" + out.name + "' is not float32");
+
+    std::vector<Tensor> reference;
+    for (const Tensor &batch : *batches) {
+      auto result = ex.run({batch});
+      if (failed(result))
+        return failure();
+      reference.push_back((*result)[0]);
+    }
+    // Divergence of one run from the reference, averaged over samples (KL)
+    // or elements (MSE).
+    auto divergence = [&](ArrayRef<Tensor> outputs) {
+      double total = 0;
+      int64_t count = 0;
+      for (auto [ref, q] : llvm::zip(reference, outputs)) {
+        const float *a = ref.data<float>(), *b = q.data<float>();
+        if (!useKl) {
+          for (int64_t i = 0; i < ref.getNumElements(); ++i)
+            total += double(a[i] - b[i]) * double(a[i] - b[i]);
+          count += ref.getNumElements();
+          continue;
+        }
+        int64_t rows = ref.getShape()[0], cols = ref.getShape()[1];
+        for (int64_t r = 0; r < rows; ++r) {
+          const float *x = a + r * cols, *y = b + r * cols;
+          double mx = *std::max_element(x, x + cols);
+          double my = *std::max_element(y, y + cols);
+          double zx = 0, zy = 0;
+          for (int64_t c = 0; c < cols; ++c) {
+            zx += std::exp(double(x[c]) - mx);
+            zy += std::exp(double(y[c]) - my);
+          }
+          double lzx = std::log(zx) + mx, lzy = std::log(zy) + my, kl = 0;
+          for (int64_t c = 0; c < cols; ++c) {
+            double lp = double(x[c]) - lzx, lq = double(y[c]) - lzy;
+            kl += std::exp(lp) * (lp - lq);
+          }
+          total += std::max(kl, 0.0);
+          ++count;
+        }
+      }
+      return count ? total / double(count) : 0.0;
+    };
+
+    QuantizableLayerAnalysis layers(func);
+    Builder b(module.getContext());
+    for (const LayerInfo &layer : layers.getLayers()) {
+      auto candidates = layer.op->getAttrOfType<CandidatesAttr>(
+          QOptDialect::kCandidatesAttrName);
+      if (!candidates || !layer.constantWeight)
+        continue;
+      QuantizableOpInterface iface = layer.op;
+      Value weightValue = iface.getWeight();
+      FailureOr<Tensor> weight = exec::evaluateConstantValue(weightValue);
+      if (failed(weight) || weight->getDType() != DType::F32)
+        return iface->emitError("qopt-sensitivity: cannot evaluate the "
+                                "layer's float32 weight");
+      std::vector<double> values;
+      for (FormatAttr format : candidates.getFormats()) {
+        if (failed(ex.overrideValue(weightValue,
+                                    fakeQuantizeWeight(*weight, format))))
+          return failure();
+        std::vector<Tensor> outputs;
+        for (const Tensor &batch : *batches) {
+          auto result = ex.run({batch});
+          if (failed(result))
+            return failure();
+          outputs.push_back((*result)[0]);
+        }
+        values.push_back(divergence(outputs));
+      }
+      ex.clearOverrides();
+      auto attr = DenseElementsAttr::get(
+          RankedTensorType::get({int64_t(values.size())}, b.getF64Type()),
+          ArrayRef(values));
+      iface->setAttr(QOptDialect::kSensitivityAttrName,
+                     SensitivityAttr::get(module.getContext(),
+                                          b.getStringAttr(useKl ? "output-kl"
+                                                                : "output-mse"),
+                                          0, attr));
+    }
     return success();
   }
 

@@ -184,9 +184,15 @@ def SensitivityPass : Pass<"qopt-sensitivity", "::mlir::ModuleOp"> {
     * `method=hessian`: sum over output channels of dW^T H dW with the
       layer input's second moments from `qopt-calibrate`
       (`qopt.input_stats`): the full matrix when its sidecar is available
-      and `hessian=full|auto`, else the diagonal.
+      and `hessian=full|auto`, else the diagonal;
+    * `method=output`: quantizes one layer at a time to each candidate and
+      measures the divergence of the model's first output from the float
+      model on `data` (the loaders of `qopt-calibrate`) with the reference
+      executor: mean KL(float || quantized) of the softmaxed rows for a
+      [batch, classes] output (`metric=auto` or `kl`), else the mean
+      squared error (`mse`).
 
-    With `channels-per-group=N`, one value per group of N output channels
+    With `channels-per-group=N` (weight-error and hessian), one value per group of N output channels
     (for per-group allocation) instead of one per layer.
 
     ```mlir
@@ -200,12 +206,24 @@ def SensitivityPass : Pass<"qopt-sensitivity", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::qopt::QOptDialect"];
   let options = [
     Option<"method", "method", "std::string", "\"weight-error\"",
-           "weight-error or hessian">,
+           "weight-error, hessian or output">,
     Option<"hessian", "hessian", "std::string", "\"auto\"",
            "For method=hessian: diagonal, full, or auto (full when the "
            "layer has a sidecar)">,
     Option<"channelsPerGroup", "channels-per-group", "int64_t", "0",
-           "Output channels per sensitivity group (0: per layer)">
+           "Output channels per sensitivity group (0: per layer)">,
+    Option<"data", "data", "std::string", "\"\"",
+           "For method=output: the samples (as qopt-calibrate's data=)">,
+    Option<"numSamples", "num-samples", "int64_t", "64",
+           "For method=output: samples to use (0: all)">,
+    Option<"inputMean", "input-mean", "double", "0.0",
+           "For method=output: subtracted from every input value">,
+    Option<"inputStd", "input-std", "double", "1.0",
+           "For method=output: every input value is divided by this">,
+    Option<"metric", "metric", "std::string", "\"auto\"",
+           "For method=output: auto, kl or mse">,
+    Option<"numThreads", "threads", "unsigned", "1",
+           "For method=output: executor threads">
   ];
 }
 
