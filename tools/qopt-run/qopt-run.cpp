@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qopt/Executor/Datasets.h"
 #include "qopt/Executor/Executor.h"
 #include "qopt/Executor/TensorIO.h"
 #include "qopt/InitAllDialects.h"
@@ -44,8 +45,23 @@ static llvm::cl::list<std::string>
     namedInputs("input", llvm::cl::desc("NAME=FILE (.npy, .npz or .pb)"),
                 llvm::cl::value_desc("name=file"));
 static llvm::cl::opt<std::string>
-    outputDir("output-dir", llvm::cl::desc("Directory for <output>.npy files"),
-              llvm::cl::Required);
+    outputDir("output-dir", llvm::cl::desc("Directory for <output>.npy files "
+                                           "(required unless --eval)"));
+static llvm::cl::opt<std::string> evalData(
+    "eval",
+    llvm::cl::desc("Top-1 accuracy of output 0 on a labelled data set "
+                   "(qopt-calibrate's data= specs) instead of one run"),
+    llvm::cl::value_desc("spec"));
+static llvm::cl::opt<double>
+    evalMean("eval-mean", llvm::cl::desc("--eval: subtracted from inputs"),
+             llvm::cl::init(0.0));
+static llvm::cl::opt<double>
+    evalStd("eval-std", llvm::cl::desc("--eval: inputs are divided by this"),
+            llvm::cl::init(1.0));
+static llvm::cl::opt<int64_t>
+    evalSamples("eval-samples",
+                llvm::cl::desc("--eval: samples to use (0: all)"),
+                llvm::cl::init(0));
 /// --threads N. Parsed by hand: libLLVM already registers an unrelated,
 /// undocumented "threads" option, so a cl::opt of that name cannot exist.
 static unsigned numThreads = 1;
@@ -124,6 +140,53 @@ static std::string fileNameFor(StringRef name) {
   return out.empty() ? "output" : out;
 }
 
+/// --eval: runs every full batch of the data set and compares the argmax
+/// of each row of output 0 ([batch, classes]) with the labels.
+static int evaluate(Executor &executor,
+                    std::chrono::steady_clock::time_point start) {
+  if (evalStd == 0.0)
+    return fail("--eval-std must not be 0");
+  if (executor.getInputs().size() != 1)
+    return fail("--eval feeds one input; the model has " +
+                Twine(executor.getInputs().size()));
+  const TensorSpec &out = executor.getOutputs().front();
+  if (out.dtype != DType::F32 || out.shape.size() != 2)
+    return fail("--eval needs a float32 [batch, classes] first output; '" +
+                out.name + "' is " + dtypeName(out.dtype) +
+                formatShape(out.shape));
+  auto dataset = loadDataset(evalData, evalSamples);
+  if (!dataset)
+    return fail(llvm::toString(dataset.takeError()));
+  if (dataset->labels.size() != dataset->samples.size())
+    return fail("--eval: '" + evalData + "' has no labels");
+  auto batches = makeInputBatches(*dataset, executor.getInputs().front(),
+                                  evalMean, evalStd);
+  if (!batches)
+    return fail(llvm::toString(batches.takeError()));
+  auto ready = std::chrono::steady_clock::now();
+  int64_t correct = 0, seen = 0, classes = out.shape[1];
+  for (const Tensor &batch : *batches) {
+    auto result = executor.run({batch});
+    if (failed(result))
+      return 1;
+    const float *logits = (*result)[0].data<float>();
+    for (int64_t r = 0; r < out.shape[0]; ++r, ++seen) {
+      const float *row = logits + r * classes;
+      int64_t argmax = std::max_element(row, row + classes) - row;
+      correct += argmax == dataset->labels[seen];
+    }
+  }
+  auto ms = [](auto a, auto b) {
+    return std::chrono::duration<double, std::milli>(b - a).count();
+  };
+  llvm::outs() << llvm::formatv(
+      "qopt-run: top-1 accuracy {0:f4} ({1} / {2} samples; {3:f1} ms, load "
+      "{4:f1} ms)\n",
+      double(correct) / double(seen), correct, seen,
+      ms(ready, std::chrono::steady_clock::now()), ms(start, ready));
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   if (!takeThreadsOption(argc, argv))
@@ -169,17 +232,16 @@ int main(int argc, char **argv) {
       return 1;
   }
 
-  func::FuncOp func = module->lookupSymbol<func::FuncOp>("main");
-  if (!func) {
-    auto funcs = llvm::to_vector(module->getOps<func::FuncOp>());
-    if (funcs.size() != 1)
-      return fail("the model must have a function @main or exactly one "
-                  "function");
-    func = funcs.front();
-  }
+  func::FuncOp func = lookupEntryFunction(*module, "qopt-run");
+  if (!func)
+    return 1;
   auto executor = Executor::create(func, {numThreads});
   if (failed(executor))
     return 1;
+  if (!evalData.empty())
+    return evaluate(**executor, start);
+  if (outputDir.empty())
+    return fail("--output-dir is required (or --eval to measure accuracy)");
   ArrayRef<TensorSpec> specs = (*executor)->getInputs();
 
   // Inputs by name, then the rest by position.

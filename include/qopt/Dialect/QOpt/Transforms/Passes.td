@@ -292,4 +292,36 @@ def AllocateBitsPass : Pass<"qopt-allocate-bits", "::mlir::ModuleOp"> {
   ];
 }
 
+def FakeQuantizeWeightsPass
+    : Pass<"qopt-fake-quantize-weights", "::mlir::ModuleOp"> {
+  let summary = "Replace each layer's weight by its quantize-dequantize "
+                "image under its qopt.format";
+  let description = [{
+    For every layer with `qopt.format` (chosen by `qopt-allocate-bits` or
+    set by hand) and a constant weight, evaluates the weight, applies the
+    format's simulated quantization (the one `qopt-sensitivity` measures:
+    round half to even, scale from max |w| per scale group) and feeds the
+    layer a new `tosa.const` with the dequantized values. The model stays
+    float; running it (`qopt-run --eval`) measures the accuracy of the
+    allocation. The old weight ops are left for `canonicalize` to remove
+    when unused. A layer with a format but a weight that is not constant is
+    an error.
+
+    ```mlir
+    // Before:
+    %w = "tosa.const"() <{values = dense<[[[0.3], [1.0]]]> : tensor<1x2x1xf32>}> : ...
+    %y = tosa.matmul %x, %w, ... {qopt.format = #qopt.format<si4, per_channel(axis = 2)>}
+    // After: 0.3 -> round(0.3 * 7) / 7 = 2/7
+    %q = "tosa.const"() <{values = dense<[[[0.285714298], [1.0]]]> : tensor<1x2x1xf32>}> : ...
+    %y = tosa.matmul %x, %q, ... {qopt.format = #qopt.format<si4, per_channel(axis = 2)>}
+    ```
+  }];
+  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+  let options = [
+    ListOption<"layers", "layers", "std::string",
+               "Only these layers (by name; default: every layer with a "
+               "format), e.g. to measure one layer's accuracy drop">
+  ];
+}
+
 #endif // QOPT_DIALECT_QOPT_TRANSFORMS_PASSES_TD
