@@ -283,7 +283,7 @@ func.func @input_stats_kind(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tenso
 
 // -----
 
-// expected-error @+1 {{unknown sensitivity method 'taylor'; expected weight-error, hessian or output}}
+// expected-error @+1 {{unknown sensitivity method 'taylor'; expected weight-error, hessian, output-kl or output-mse}}
 func.func @sens_method() attributes {a = #qopt.sensitivity<method = "taylor", channels_per_group = 0, values = dense<1.0> : tensor<2xf64>>} { return }
 
 // -----

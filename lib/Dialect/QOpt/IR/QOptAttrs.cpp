@@ -354,10 +354,10 @@ LogicalResult
 SensitivityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                         StringAttr method, int64_t channelsPerGroup,
                         ElementsAttr values) {
-  if (!llvm::is_contained({"weight-error", "hessian", "output"},
+  if (!llvm::is_contained({"weight-error", "hessian", "output-kl", "output-mse"},
                           method.getValue()))
     return emitError() << "unknown sensitivity method '" << method.getValue()
-                       << "'; expected weight-error, hessian or output";
+                       << "'; expected weight-error, hessian, output-kl or output-mse";
   if (channelsPerGroup < 0)
     return emitError() << "channels_per_group must be >= 0, got "
                        << channelsPerGroup;

@@ -4,7 +4,10 @@
 // [3, -1] give errors dW and 3 dW, so the MSE is 5 dW^2: 3.0999e-06 and
 // 1.0204e-03.
 // RUN: %python -c "import numpy as np; np.save('%t.npy', np.array([[[1.0, 2.0]], [[3.0, -1.0]]], dtype=np.float32))"
-// RUN: qopt %s --pass-pipeline='builtin.module(qopt-sensitivity{method=output data=%t.npy})' | FileCheck %s
+// RUN: qopt %s --pass-pipeline='builtin.module(qopt-sensitivity{method=output data=%t.npy})' -o %t.mlir
+// RUN: FileCheck %s < %t.mlir
+// The result parses back (round trip).
+// RUN: qopt %t.mlir | FileCheck %s
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-sensitivity{method=output})' 2>&1 | FileCheck %s --check-prefix=NODATA
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-sensitivity{method=output data=%t.npy metric=kl})' 2>&1 | FileCheck %s --check-prefix=KL
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-sensitivity{method=output data=%t.npy channels-per-group=1})' 2>&1 | FileCheck %s --check-prefix=GROUPS

@@ -195,7 +195,7 @@ def QOpt_SensitivityAttr : QOpt_Attr<"Sensitivity", "sensitivity"> {
     What `qopt-sensitivity` estimated for a layer: for each of its
     `qopt.candidates` (in order), the increase of the loss when the layer's
     weight is quantized to that format, by `method` (`weight-error`,
-    `hessian`, `output`; docs/Sensitivity.md). `values` has shape
+    `hessian`, `output-kl`, `output-mse`; docs/Sensitivity.md). `values` has shape
     `[candidates]`, or `[groups, candidates]` when estimated per group of
     `channels_per_group` output channels (0: the whole layer).
 
