@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qopt/Analysis/CostModel.h"
 #include "qopt/Analysis/QuantizableLayers.h"
 #include "qopt/Analysis/WeightQuantization.h"
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
@@ -34,11 +35,15 @@ struct Layer {
   SmallVector<FormatAttr> formats; // allowed candidates
   SmallVector<double> sensitivity;
   SmallVector<int64_t> candidateIndex; // into the layer's candidates
+  SmallVector<double> latency;         // per allowed candidate, with a model
 };
 
 struct AllocateBitsPass
     : public qopt::impl::AllocateBitsPassBase<AllocateBitsPass> {
   using Base::Base;
+
+  bool hasLatency = false;
+  std::string latencyUnit;
 
   LogicalResult fail(const Twine &message) {
     mlir::emitError(getOperation().getLoc()) << "qopt-allocate-bits: "
@@ -109,6 +114,28 @@ struct AllocateBitsPass
       l = std::move(kept);
     }
 
+    // Target cost model.
+    std::unique_ptr<LatencyTableCostModel> costModel;
+    if (latency > 0 && latencyTable.empty())
+      return (void)fail("latency=" + llvm::formatv("{0}", double(latency)).str() +
+                        " needs latency-table=FILE");
+    if (!latencyTable.empty()) {
+      auto loaded = LatencyTableCostModel::load(latencyTable);
+      if (!loaded)
+        return (void)fail(llvm::toString(loaded.takeError()));
+      costModel = std::move(*loaded);
+      for (Layer &l : layers)
+        for (FormatAttr f : l.formats) {
+          llvm::Expected<double> t = costModel->latency(*l.info, f);
+          if (!t)
+            return (void)fail(llvm::toString(t.takeError()));
+          l.latency.push_back(*t);
+        }
+    }
+    hasLatency = bool(costModel);
+    if (costModel)
+      latencyUnit = costModel->getLatencyUnit().str();
+
     // The problem: resources in the order they are enabled.
     solver::Problem problem;
     std::vector<std::function<double(const Layer &, FormatAttr)>> uses;
@@ -139,6 +166,17 @@ struct AllocateBitsPass
       problem.resources.push_back("bops");
       problem.budgets.push_back(bops);
       uses.push_back(bopsOf);
+    }
+    auto latencyOf = [](const Layer &l, FormatAttr f) {
+      for (size_t c = 0; c < l.formats.size(); ++c)
+        if (l.formats[c] == f && c < l.latency.size())
+          return l.latency[c];
+      return 0.0;
+    };
+    if (latency > 0) {
+      problem.resources.push_back("latency");
+      problem.budgets.push_back(latency);
+      uses.push_back(latencyOf);
     }
     for (const Layer &l : layers) {
       std::vector<solver::Choice> group;
@@ -180,7 +218,8 @@ struct AllocateBitsPass
     for (auto [g, l] : llvm::enumerate(layers))
       l.info->op->setAttr(QOptDialect::kFormatAttrName,
                           l.formats[solution.choice[g]]);
-    printReport(layers, problem, solution, bytesOf, bopsOf, totalParams);
+    printReport(layers, problem, solution, bytesOf, bopsOf, latencyOf,
+                totalParams);
 
     if (!pareto.empty()) {
       std::function<double(const Layer &, FormatAttr)> sweptUse;
@@ -190,9 +229,13 @@ struct AllocateBitsPass
         sweptUse = bitsOf;
       else if (pareto == "bops")
         sweptUse = bopsOf;
+      else if (pareto == "latency" && hasLatency)
+        sweptUse = latencyOf;
+      else if (pareto == "latency")
+        return (void)fail("pareto=latency needs latency-table=FILE");
       else
         return (void)fail("unknown pareto budget '" + pareto +
-                          "' (weight-bytes, avg-bits or bops)");
+                          "' (weight-bytes, avg-bits, bops or latency)");
       (void)writePareto(layers, problem, sweptUse, bytesOf, bitsOf, bopsOf,
                         totalParams);
     }
@@ -313,12 +356,12 @@ struct AllocateBitsPass
     return success();
   }
 
-  template <typename BytesFn, typename BopsFn>
+  template <typename BytesFn, typename BopsFn, typename LatencyFn>
   void printReport(const std::vector<Layer> &layers,
                    const solver::Problem &problem,
                    const solver::Solution &solution, BytesFn bytesOf,
-                   BopsFn bopsOf, double totalParams) {
-    double totalBytes = 0, totalBops = 0, bits = 0;
+                   BopsFn bopsOf, LatencyFn latencyOf, double totalParams) {
+    double totalBytes = 0, totalBops = 0, bits = 0, totalLatency = 0;
     // Budgets in the units of their options (avg-bits is summed as
     // parameter bits).
     auto userUnits = [&](size_t r, double value) {
@@ -326,12 +369,16 @@ struct AllocateBitsPass
         return llvm::formatv("{0:f3}", value / totalParams).str();
       if (problem.resources[r] == "bops")
         return llvm::formatv("{0:e4}", value).str();
+      if (problem.resources[r] == "latency")
+        return llvm::formatv("{0:f3} {1}", value, latencyUnit).str();
       return llvm::formatv("{0:f0}", value).str();
     };
     llvm::json::Array jsonLayers;
     SmallVector<SmallVector<std::string>> rows;
     rows.push_back({"layer", "params", "MACs", "sensitivity per candidate",
                     "chosen", "bytes", "BOPs"});
+    if (hasLatency)
+      rows.back().push_back("latency (" + latencyUnit + ")");
     for (auto [g, l] : llvm::enumerate(layers)) {
       FormatAttr chosen = l.formats[solution.choice[g]];
       double b = bytesOf(l, chosen), o = bopsOf(l, chosen);
@@ -350,14 +397,20 @@ struct AllocateBitsPass
                       chosen.getShortName(),
                       llvm::formatv("{0:f0}", b).str(),
                       llvm::formatv("{0:e3}", o).str()});
-      jsonLayers.push_back(llvm::json::Object{
-          {"name", l.info->name},
-          {"params", *l.info->numParams},
-          {"macs", *l.info->macs},
-          {"sensitivity", std::move(perCandidate)},
-          {"chosen", chosen.getShortName()},
-          {"bytes", b},
-          {"bops", o}});
+      llvm::json::Object jsonLayer{{"name", l.info->name},
+                                   {"params", *l.info->numParams},
+                                   {"macs", *l.info->macs},
+                                   {"sensitivity", std::move(perCandidate)},
+                                   {"chosen", chosen.getShortName()},
+                                   {"bytes", b},
+                                   {"bops", o}};
+      if (hasLatency) {
+        double t = latencyOf(l, chosen);
+        totalLatency += t;
+        rows.back().push_back(llvm::formatv("{0:f3}", t).str());
+        jsonLayer["latency"] = t;
+      }
+      jsonLayers.push_back(std::move(jsonLayer));
     }
     if (!report.empty()) {
       std::string error;
@@ -375,8 +428,12 @@ struct AllocateBitsPass
                           solution.objective, solution.bound, solution.gap(),
                           solution.seconds);
       os << llvm::formatv("  weight bytes {0:f0}, average bits {1:f3}, "
-                          "BOPs {2:e3}\n",
+                          "BOPs {2:e3}",
                           totalBytes, bits / totalParams, totalBops);
+      if (hasLatency)
+        os << llvm::formatv(", latency {0:f3} {1}", totalLatency,
+                            latencyUnit);
+      os << "\n";
       for (size_t r = 0; r < problem.numResources(); ++r)
         os << llvm::formatv("  budget {0}: {1} of {2}\n",
                             problem.resources[r],
@@ -418,6 +475,8 @@ struct AllocateBitsPass
           {"weight_bytes", totalBytes},
           {"average_bits", bits / totalParams},
           {"bops", totalBops},
+          {"latency", hasLatency ? llvm::json::Value(totalLatency)
+                                 : llvm::json::Value(nullptr)},
           {"budgets", std::move(jsonBudgets)},
           {"layers", std::move(jsonLayers)}};
       std::string error;

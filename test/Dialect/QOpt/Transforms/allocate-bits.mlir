@@ -15,8 +15,19 @@
 // RUN: FileCheck %s --check-prefix=PARETO < %t.csv
 // RUN: qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{report= solver=cbc pareto=weight-bytes pareto-points=3 pareto-out=%t.pareto.json})' -o /dev/null
 // RUN: %python -c "import json; d = json.load(open('%t.pareto.json')); print(d['budget'], d['layers'], [(p['budget'], p['objective'], p['chosen']) for p in d['points']])" | FileCheck %s --check-prefix=PARETO-JSON
+// Latency from a table: per MAC by bits plus 1 us per layer for a and b
+// (si8 1.64, si4 1.32, si2 1.256 us), measured figures for c.
+// RUN: echo '{"target": "test-cpu", "unit": "us", "per_mac": {"8": 0.01, "4": 0.005, "2": 0.004}, "per_layer": 1.0, "layers": {"c": {"si8-ch": 0.5, "si4-ch": 0.25, "si2-ch": 0.2}}}' > %t.lat.json
+// RUN: qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{latency=3.5 latency-table=%t.lat.json})' -o /dev/null | FileCheck %s --check-prefix=LATENCY
+// RUN: echo '{"per_mac": {"8": 0.01}}' > %t.lat8.json
+// RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{latency=3 latency-table=%t.lat8.json})' 2>&1 | FileCheck %s --check-prefix=LAT-MISSING
+// RUN: echo '{"per_mac": {"eight": 0.01}}' > %t.latbad.json
+// RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{latency=3 latency-table=%t.latbad.json})' 2>&1 | FileCheck %s --check-prefix=LAT-BAD
+// RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{latency=3})' 2>&1 | FileCheck %s --check-prefix=LAT-NOTABLE
+// RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{latency=2.5 latency-table=%t.lat.json})' 2>&1 | FileCheck %s --check-prefix=LAT-INFEASIBLE
 // Errors.
-// RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{report= pareto=latency pareto-out=%t.x})' 2>&1 | FileCheck %s --check-prefix=PARETO-BAD
+// RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{report= pareto=energy pareto-out=%t.x})' 2>&1 | FileCheck %s --check-prefix=PARETO-BAD
+// RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{report= pareto=latency pareto-out=%t.x})' 2>&1 | FileCheck %s --check-prefix=PARETO-LAT
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{report= pareto=avg-bits})' 2>&1 | FileCheck %s --check-prefix=PARETO-NOFILE
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{avg-bits=4 first-last-min-bits=8 report=})' 2>&1 | FileCheck %s --check-prefix=PIN
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{avg-bits=1 report=})' 2>&1 | FileCheck %s --check-prefix=INFEASIBLE
@@ -66,8 +77,21 @@
 
 // Bytes from 96 to 240: at 168, 4+4+4 (144 bytes, 42) beats 8+4+2 (160, 43).
 // PARETO-JSON: weight-bytes ['a', 'b', 'c'] [(96, 190, ['si2-ch', 'si2-ch', 'si2-ch']), (168, 42, ['si4-ch', 'si4-ch', 'si4-ch']), (240, 3, ['si8-ch', 'si8-ch', 'si8-ch'])]
-// PARETO-BAD: error: qopt-allocate-bits: unknown pareto budget 'latency' (weight-bytes, avg-bits or bops)
+// PARETO-BAD: error: qopt-allocate-bits: unknown pareto budget 'energy' (weight-bytes, avg-bits, bops or latency)
+// PARETO-LAT: error: qopt-allocate-bits: pareto=latency needs latency-table=FILE
 // PARETO-NOFILE: error: qopt-allocate-bits: pareto needs pareto-out=FILE
+
+// 3.5 us: 8+8+8 takes 3.78 us; 8+4+8 (3.46 us, cost 4) beats 4+8+8 (cost 12).
+// LATENCY: weight bytes 208, average bits 6.667, BOPs 1.024e+04, latency 3.460 us
+// LATENCY: budget latency: 3.460 us of 3.500 us
+// LATENCY: layer params MACs sensitivity per candidate chosen bytes BOPs latency (us)
+// LATENCY: a {{.*}} si8-ch 80 4.096e+03 1.640
+// LATENCY: b {{.*}} si4-ch 48 2.048e+03 1.320
+// LATENCY: c {{.*}} si8-ch 80 4.096e+03 0.500
+// LAT-MISSING: error: qopt-allocate-bits: latency table '{{.*}}lat8.json' has no entry for layer 'a' in si4-ch and no per_mac cost for 4 bits
+// LAT-BAD: error: qopt-allocate-bits: latency table '{{.*}}latbad.json': 'per_mac' key 'eight' is not a bit width
+// LAT-NOTABLE: error: qopt-allocate-bits: latency=3.00 needs latency-table=FILE
+// LAT-INFEASIBLE: error: qopt-allocate-bits: infeasible budgets; latency budget 2.50 is below the smallest achievable 2.71
 
 // Pinning the first (a) and last (c) layer to 8 bits needs 8+2+8 = 18 bits.
 // PIN: error: qopt-allocate-bits: infeasible budgets; avg-bits budget 4.00 is below the smallest achievable 6.00

@@ -239,7 +239,11 @@ def AllocateBitsPass : Pass<"qopt-allocate-bits", "::mlir::ModuleOp"> {
     * `weight-bytes`: packed weights plus one float32 scale per scale group
       and one zero-point byte per group for asymmetric formats;
     * `avg-bits`: the parameter-weighted average weight bit width;
-    * `bops`: sum of MACs x weight bits x activation bits (`act-bits`).
+    * `bops`: sum of MACs x weight bits x activation bits (`act-bits`);
+    * `latency`: summed layer latencies from the target cost model given
+      by `latency-table` (a JSON table of per-MAC costs by bit width and
+      measured per-layer figures), which also adds a latency column to
+      the report.
 
     `first-last-min-bits=N` keeps the first and last layers at N bits or
     more; `min-bits=N` is a floor for every layer. An infeasible budget is
@@ -271,6 +275,10 @@ def AllocateBitsPass : Pass<"qopt-allocate-bits", "::mlir::ModuleOp"> {
            "Budget on bit operations (MACs x weight bits x act bits)">,
     Option<"actBits", "act-bits", "unsigned", "8",
            "Activation bit width used for BOPs">,
+    Option<"latency", "latency", "double", "0",
+           "Budget on the summed layer latency from latency-table">,
+    Option<"latencyTable", "latency-table", "std::string", "\"\"",
+           "Latency cost model: a JSON table (docs/Allocation.md)">,
     Option<"firstLastMinBits", "first-last-min-bits", "unsigned", "0",
            "Minimum bits of the first and last layers (0: no pin)">,
     Option<"minBits", "min-bits", "unsigned", "0",
@@ -282,7 +290,8 @@ def AllocateBitsPass : Pass<"qopt-allocate-bits", "::mlir::ModuleOp"> {
     Option<"reportJson", "report-json", "std::string", "\"\"",
            "Write the allocation as JSON to this file">,
     Option<"pareto", "pareto", "std::string", "\"\"",
-           "Sweep this budget (weight-bytes, avg-bits or bops) and write "
+           "Sweep this budget (weight-bytes, avg-bits, bops or latency) and "
+           "write "
            "the frontier to pareto-out">,
     Option<"paretoPoints", "pareto-points", "unsigned", "16",
            "Budgets in the sweep, evenly spaced from the smallest to the "
