@@ -178,11 +178,33 @@ struct AllocateBitsPass
       problem.budgets.push_back(latency);
       uses.push_back(latencyOf);
     }
+    // Objective: sensitivity, plus cost-weight x a resource when asked
+    // (trading accuracy against size or speed without a hard budget).
+    std::function<double(const Layer &, FormatAttr)> weighted;
+    if (costWeight != 0.0) {
+      if (costWeight < 0)
+        return (void)fail("cost-weight must be >= 0");
+      if (costResource == "weight-bytes")
+        weighted = bytesOf;
+      else if (costResource == "avg-bits")
+        weighted = [&](const Layer &l, FormatAttr f) {
+          return bitsOf(l, f) / totalParams;
+        };
+      else if (costResource == "bops")
+        weighted = bopsOf;
+      else if (costResource == "latency" && hasLatency)
+        weighted = latencyOf;
+      else
+        return (void)fail("cost-resource must be weight-bytes, avg-bits, "
+                          "bops or latency (with latency-table)");
+    }
     for (const Layer &l : layers) {
       std::vector<solver::Choice> group;
       for (size_t c = 0; c < l.formats.size(); ++c) {
         solver::Choice choice;
         choice.cost = l.sensitivity[c];
+        if (weighted)
+          choice.cost += costWeight * weighted(l, l.formats[c]);
         for (auto &use : uses)
           choice.use.push_back(use(l, l.formats[c]));
         group.push_back(choice);

@@ -25,6 +25,9 @@
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{latency=3 latency-table=%t.latbad.json})' 2>&1 | FileCheck %s --check-prefix=LAT-BAD
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{latency=3})' 2>&1 | FileCheck %s --check-prefix=LAT-NOTABLE
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{latency=2.5 latency-table=%t.lat.json})' 2>&1 | FileCheck %s --check-prefix=LAT-INFEASIBLE
+// A soft price instead of a budget: 0.2 per weight byte.
+// RUN: qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{cost-weight=0.2 cost-resource=weight-bytes})' -o /dev/null | FileCheck %s --check-prefix=WEIGHTED
+// RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{cost-weight=1 cost-resource=latency})' 2>&1 | FileCheck %s --check-prefix=WEIGHTED-BAD
 // Errors.
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{report= pareto=energy pareto-out=%t.x})' 2>&1 | FileCheck %s --check-prefix=PARETO-BAD
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-allocate-bits{report= pareto=latency pareto-out=%t.x})' 2>&1 | FileCheck %s --check-prefix=PARETO-LAT
@@ -92,6 +95,14 @@
 // LAT-BAD: error: qopt-allocate-bits: latency table '{{.*}}latbad.json': 'per_mac' key 'eight' is not a bit width
 // LAT-NOTABLE: error: qopt-allocate-bits: latency=3.00 needs latency-table=FILE
 // LAT-INFEASIBLE: error: qopt-allocate-bits: infeasible budgets; latency budget 2.50 is below the smallest achievable 2.71
+
+// a: si8 1 + 16 = 17 < si4 10 + 9.6; b: si4 2 + 9.6 = 11.6 < si8 17;
+// c: si8 17 < si4 30 + 9.6. Objective 45.6.
+// WEIGHTED: objective 4.5600e+01
+// WEIGHTED: a {{.*}} si8-ch 80
+// WEIGHTED: b {{.*}} si4-ch 48
+// WEIGHTED: c {{.*}} si8-ch 80
+// WEIGHTED-BAD: error: qopt-allocate-bits: cost-resource must be weight-bytes, avg-bits, bops or latency (with latency-table)
 
 // Pinning the first (a) and last (c) layer to 8 bits needs 8+2+8 = 18 bits.
 // PIN: error: qopt-allocate-bits: infeasible budgets; avg-bits budget 4.00 is below the smallest achievable 6.00

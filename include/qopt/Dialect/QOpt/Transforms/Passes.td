@@ -245,6 +245,10 @@ def AllocateBitsPass : Pass<"qopt-allocate-bits", "::mlir::ModuleOp"> {
       measured per-layer figures), which also adds a latency column to
       the report.
 
+    The objective is the summed sensitivity, or with `cost-weight=w` the
+    summed `sensitivity + w * cost` where `cost-resource` names the priced
+    resource (a soft alternative to a budget).
+
     `first-last-min-bits=N` keeps the first and last layers at N bits or
     more; `min-bits=N` is a floor for every layer. An infeasible budget is
     an error that gives the smallest achievable value of each violated
@@ -275,6 +279,13 @@ def AllocateBitsPass : Pass<"qopt-allocate-bits", "::mlir::ModuleOp"> {
            "Budget on bit operations (MACs x weight bits x act bits)">,
     Option<"actBits", "act-bits", "unsigned", "8",
            "Activation bit width used for BOPs">,
+    Option<"costWeight", "cost-weight", "double", "0",
+           "Minimize sensitivity + cost-weight x cost-resource (0: "
+           "sensitivity only)">,
+    Option<"costResource", "cost-resource", "std::string",
+           "\"weight-bytes\"",
+           "The resource cost-weight prices: weight-bytes, avg-bits, bops "
+           "or latency">,
     Option<"latency", "latency", "double", "0",
            "Budget on the summed layer latency from latency-table">,
     Option<"latencyTable", "latency-table", "std::string", "\"\"",
