@@ -1,6 +1,7 @@
 //===- WeightQuantization.cpp - Simulated weight quantization --------------===//
 //
-// Implements fake weight quantization and storage sizes for #qopt.format.
+// Simulated (quantize-dequantize) weight quantization and storage sizes
+// for #qopt.format.
 //
 //===----------------------------------------------------------------------===//
 

@@ -321,7 +321,10 @@ LogicalResult castKernel(Operation *op, ArrayRef<Tensor> in,
 enum class BinOp { Add, Sub, Mul, Div, IntDiv, Pow, Max, Min, Eq, Gt, Ge,
                    And, Or, Xor, BitAnd, BitOr, BitXor };
 
-template <BinOp K> float applyF(float a, float b) {
+/// One binary op on floating-point values: float32 directly, other float
+/// types widened to double. Max and Min propagate NaN (ONNX semantics);
+/// comparisons return 0 or 1.
+template <BinOp K, typename T> T applyFloat(T a, T b) {
   switch (K) {
   case BinOp::Add:
     return a + b;
@@ -334,30 +337,9 @@ template <BinOp K> float applyF(float a, float b) {
   case BinOp::Pow:
     return std::pow(a, b);
   case BinOp::Max:
-    return std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b);
+    return std::isnan(a) || std::isnan(b) ? T(NAN) : std::max(a, b);
   case BinOp::Min:
-    return std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b);
-  default:
-    return 0;
-  }
-}
-
-template <BinOp K> double applyD(double a, double b) {
-  switch (K) {
-  case BinOp::Add:
-    return a + b;
-  case BinOp::Sub:
-    return a - b;
-  case BinOp::Mul:
-    return a * b;
-  case BinOp::Div:
-    return a / b;
-  case BinOp::Pow:
-    return std::pow(a, b);
-  case BinOp::Max:
-    return std::max(a, b);
-  case BinOp::Min:
-    return std::min(a, b);
+    return std::isnan(a) || std::isnan(b) ? T(NAN) : std::min(a, b);
   case BinOp::Eq:
     return a == b;
   case BinOp::Gt:
@@ -427,7 +409,7 @@ LogicalResult binaryKernel(Operation *op, ArrayRef<Tensor> in,
     if (a.getShape() == out.getShape() && b.getShape() == out.getShape()) {
       ctx.parallelFor(n, 1 << 14, [&](int64_t s, int64_t e) {
         for (int64_t i = s; i < e; ++i)
-          o[i] = applyF<K>(pa[i], pb[i]);
+          o[i] = applyFloat<K, float>(pa[i], pb[i]);
       });
     } else {
       // Row by row: the innermost axis of each operand is contiguous or
@@ -437,13 +419,13 @@ LogicalResult binaryKernel(Operation *op, ArrayRef<Tensor> in,
                               int64_t sb, int64_t len) {
                             for (int64_t j = 0; j < len; ++j)
                               o[o0 + j] =
-                                  applyF<K>(pa[a0 + j * sa], pb[b0 + j * sb]);
+                                  applyFloat<K, float>(pa[a0 + j * sa], pb[b0 + j * sb]);
                           });
     }
   } else if (isFloat(a.getDType())) {
     forEachBroadcast(out.getShape(), a.getShape(), b.getShape(), {},
                      [&](int64_t i, int64_t ia, int64_t ib, int64_t) {
-                       double v = applyD<K>(loadDouble(a, ia),
+                       double v = applyFloat<K, double>(loadDouble(a, ia),
                                             loadDouble(b, ib));
                        if (isCompare)
                          storeInt(out, i, int64_t(v));
