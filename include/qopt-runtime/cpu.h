@@ -1,0 +1,131 @@
+/*===- qopt-runtime/cpu.h - qopt CPU kernel library, C ABI ---------*- C -*-===*
+ *
+ * The kernels that compiled qopt models call, and their storage ABI. This
+ * library depends on no MLIR or LLVM library: a compiled model links only it.
+ * The semantics (rounding, clamping, accumulation, the packed sub-byte
+ * layout) are specified in docs/Semantics.md; the reference executor
+ * implements the same rules and is the oracle every variant is tested
+ * against, bit for bit on the integer paths.
+ *
+ * Every kernel exists in several ISA variants (portable C++, AVX2+FMA,
+ * AVX-512 with VNNI). A caller picks one explicitly; qopt_rt_best_isa()
+ * names the fastest one the running CPU supports. Kernels are
+ * single-threaded over the output-channel range [n_begin, n_end) so callers
+ * split work across threads without the library owning any.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef QOPT_RUNTIME_CPU_H
+#define QOPT_RUNTIME_CPU_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*===-- ISA variants and dispatch -----------------------------------------===*/
+
+typedef enum qopt_rt_isa {
+  QOPT_RT_ISA_PORTABLE = 0,    /* plain C++, any CPU */
+  QOPT_RT_ISA_AVX2 = 1,        /* x86-64 AVX2 + FMA */
+  QOPT_RT_ISA_AVX512_VNNI = 2, /* x86-64 AVX-512 F/BW/DQ/VL + VNNI */
+  QOPT_RT_ISA_COUNT = 3
+} qopt_rt_isa;
+
+/* Non-zero when this build contains `isa` and the running CPU supports it. */
+int qopt_rt_isa_supported(qopt_rt_isa isa);
+/* The fastest supported variant. */
+qopt_rt_isa qopt_rt_best_isa(void);
+/* "portable", "avx2", "avx512-vnni". */
+const char *qopt_rt_isa_name(qopt_rt_isa isa);
+
+/*===-- Packed weight storage ABI -----------------------------------------===*
+ *
+ * A weight is N rows (output channels) of K quantized values (the
+ * reduction axis; for a convolution the row is the OHWI kernel flattened).
+ * Each row is padded with zero-valued elements to a multiple of 64 and
+ * stored in blocks of 64 elements, rows one after another:
+ *
+ *  - 8 bits: 64 bytes, element j in byte j (two's complement);
+ *  - 4 bits: 32 bytes, byte j holds element j in bits 0-3 and element
+ *    j + 32 in bits 4-7;
+ *  - 2 bits: 16 bytes, byte j holds elements j, j + 16, j + 32, j + 48 in
+ *    bits 0-1, 2-3, 4-5, 6-7.
+ *
+ * Sub-byte elements are two's complement in their field (int4: -8..7,
+ * int2: -2..1). Scales are float32, `scales[n * groups + g]`, where a
+ * group is `group_size` consecutive elements of a row (the last one
+ * ragged when group_size does not divide K), or the whole row when
+ * group_size is 0 (per channel). Zero points, when present, are int8 in
+ * the same layout; the padding elements of a row then hold the last
+ * group's zero point so that they contribute nothing.
+ *===----------------------------------------------------------------------===*/
+
+typedef struct qopt_rt_weight {
+  int64_t n;                  /* rows (output channels) */
+  int64_t k;                  /* logical elements per row */
+  int32_t bits;               /* 8, 4 or 2 */
+  int32_t group_size;         /* 0: per channel */
+  const uint8_t *data;        /* n * qopt_rt_row_bytes(k, bits) bytes */
+  const float *scales;        /* n * qopt_rt_num_groups(k, group_size) */
+  const int8_t *zero_points;  /* NULL when symmetric */
+} qopt_rt_weight;
+
+/* Bytes of one packed row: ceil(k / 64) * 64 * bits / 8. */
+int64_t qopt_rt_row_bytes(int64_t k, int32_t bits);
+/* Groups per row: 1 per channel, else ceil(k / group_size). */
+int64_t qopt_rt_num_groups(int64_t k, int32_t group_size);
+/* Packs `values` ([n][k] row-major, each within the bits' range) into
+ * `out` (n * qopt_rt_row_bytes(k, bits) bytes); padding elements take
+ * `pad_value[row]` (NULL: 0). */
+void qopt_rt_pack(const int8_t *values, int64_t n, int64_t k, int32_t bits,
+                  const int8_t *pad_value, uint8_t *out);
+/* Element (row, col) of a packed weight, sign-extended. */
+int8_t qopt_rt_packed_get(const uint8_t *data, int64_t k, int32_t bits,
+                          int64_t row, int64_t col);
+
+/*===-- Kernels -------------------------------------------------------------===*/
+
+/* out[i] = clamp(round_half_even(x[i] / scale) + zero_point, -128, 127),
+ * the division in float32; NaN quantizes to zero_point. */
+void qopt_rt_quantize_s8(qopt_rt_isa isa, int64_t count, const float *x,
+                         float scale, int32_t zero_point, int8_t *out);
+
+/* Integer path (W8A8, W4A8, W2A8): for rows m < M and channels n in
+ * [n_begin, n_end),
+ *   acc[g] = sum_{k in group g} (x[m][k] - x_zero_point) * (w[n][k] - z[n][g])
+ * exactly in int32, then in float32 without contraction, groups in order:
+ *   y = 0; y = y + (float)acc[g] * (x_scale * scale[n][g]); y = y + bias[n]
+ * (bias may be NULL: no addition). Bit-identical across ISA variants. */
+void qopt_rt_matmul_s8(qopt_rt_isa isa, int64_t m, const int8_t *x,
+                       int64_t ldx, float x_scale, int32_t x_zero_point,
+                       const qopt_rt_weight *w, const float *bias, float *y,
+                       int64_t ldy, int64_t n_begin, int64_t n_end);
+
+/* Weight-only path (W8/W4/W2 with float32 activations):
+ *   y[m][n] = bias[n] + sum_g scale[n][g] * sum_{k in g} x[m][k] * (w - z)
+ * in float32. Summation order differs between variants, so results agree
+ * to rounding, not bit for bit. */
+void qopt_rt_matmul_f32(qopt_rt_isa isa, int64_t m, const float *x,
+                        int64_t ldx, const qopt_rt_weight *w,
+                        const float *bias, float *y, int64_t ldy,
+                        int64_t n_begin, int64_t n_end);
+
+/* Integer-only requantization of int32 accumulators to int8 (TOSA RESCALE
+ * with single rounding):
+ *   out = clamp(zero_point + ((acc * multiplier + 2^(shift-1)) >> shift),
+ *               -128, 127)
+ * with the product in int64 and an arithmetic shift (ties round toward
+ * +infinity); multiplier in [2^30, 2^31), 2 <= shift <= 62, per channel
+ * (channel of element i: i % channels). */
+void qopt_rt_requantize_s8(qopt_rt_isa isa, int64_t count, int64_t channels,
+                           const int32_t *acc, const int32_t *multiplier,
+                           const int32_t *shift, int32_t zero_point,
+                           int8_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QOPT_RUNTIME_CPU_H */

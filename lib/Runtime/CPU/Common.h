@@ -1,0 +1,122 @@
+//===- Common.h - Shared pieces of the CPU kernel variants --------*- C++ -*-===//
+//
+// Private to the runtime: the per-ISA kernel table, and the scalar rules of
+// docs/Semantics.md every variant shares (rounding, packed element access,
+// the float epilogue of the integer path). Variants include this header, so
+// the scalar parts are the same code everywhere.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QOPT_LIB_RUNTIME_CPU_COMMON_H
+#define QOPT_LIB_RUNTIME_CPU_COMMON_H
+
+#include "qopt-runtime/cpu.h"
+
+#include <cmath>
+#include <cstdint>
+
+namespace qopt_rt {
+
+/// Elements per packed block (docs/Semantics.md, "Packed storage").
+constexpr int64_t kBlock = 64;
+
+/// One ISA variant's kernels; every entry is non-null.
+struct KernelTable {
+  void (*quantizeS8)(int64_t, const float *, float, int32_t, int8_t *);
+  void (*matmulS8)(int64_t, const int8_t *, int64_t, float, int32_t,
+                   const qopt_rt_weight *, const float *, float *, int64_t,
+                   int64_t, int64_t);
+  void (*matmulF32)(int64_t, const float *, int64_t, const qopt_rt_weight *,
+                    const float *, float *, int64_t, int64_t, int64_t);
+  void (*requantizeS8)(int64_t, int64_t, const int32_t *, const int32_t *,
+                       const int32_t *, int32_t, int8_t *);
+};
+
+const KernelTable &portableKernels();
+/// Null when the build does not contain the variant.
+const KernelTable *avx2Kernels();
+const KernelTable *avx512VnniKernels();
+
+inline int64_t paddedK(int64_t k) { return (k + kBlock - 1) / kBlock * kBlock; }
+inline int64_t numGroups(int64_t k, int32_t groupSize) {
+  return groupSize <= 0 ? 1 : (k + groupSize - 1) / groupSize;
+}
+/// The elements of group `g` are [groupBegin, groupEnd) of the padded row;
+/// padding belongs to the last group.
+inline int64_t groupBegin(int64_t g, int32_t groupSize) {
+  return groupSize <= 0 ? 0 : g * groupSize;
+}
+inline int64_t groupEnd(int64_t g, int64_t k, int32_t groupSize) {
+  int64_t groups = numGroups(k, groupSize);
+  return g + 1 == groups ? paddedK(k) : (g + 1) * groupSize;
+}
+
+/// Element `col` of a packed row (sign-extended), `col` < paddedK(k).
+inline int8_t packedGet(const uint8_t *row, int32_t bits, int64_t col) {
+  int64_t block = col / kBlock, j = col % kBlock;
+  switch (bits) {
+  case 8:
+    return int8_t(row[col]);
+  case 4: {
+    uint8_t byte = row[block * 32 + j % 32];
+    int v = (j < 32 ? byte : byte >> 4) & 0xF;
+    return int8_t((v ^ 8) - 8);
+  }
+  default: {
+    uint8_t byte = row[block * 16 + j % 16];
+    int v = (byte >> (2 * (j / 16))) & 0x3;
+    return int8_t((v ^ 2) - 2);
+  }
+  }
+}
+
+/// round_half_even(x / scale) + zeroPoint clamped to int8; NaN gives the
+/// zero point. The clamp happens in float before conversion so that no
+/// integer overflows.
+inline int8_t quantizeOne(float x, float scale, int32_t zeroPoint) {
+  float r = std::nearbyint(x / scale);
+  if (r != r)
+    r = 0.0f;
+  float lo = float(-128 - zeroPoint), hi = float(127 - zeroPoint);
+  r = r < lo ? lo : (r > hi ? hi : r);
+  return int8_t(int32_t(r) + zeroPoint);
+}
+
+/// The float32 epilogue of the integer path for one output: groups in
+/// order, no fused multiply-add (the file is built with -ffp-contract=off).
+inline float integerEpilogue(const int32_t *acc, int64_t groups, float xScale,
+                             const float *scales, const float *bias) {
+  float y = 0.0f;
+  for (int64_t g = 0; g < groups; ++g) {
+    float multiplier = xScale * scales[g];
+    float term = float(acc[g]) * multiplier;
+    y = y + term;
+  }
+  if (bias)
+    y = y + *bias;
+  return y;
+}
+
+/// acc = sum (x - zx)(q - zq) over a group from the partial sums the SIMD
+/// variants compute on the unsigned form u = q + 2^(bits-1):
+/// sxu = sum x*u, sx = sum x, su = sum u, count elements.
+inline int32_t combineGroup(int64_t sxu, int64_t sx, int64_t su, int64_t count,
+                            int32_t bits, int32_t zx, int32_t zq) {
+  int64_t offset = int64_t(1) << (bits - 1);
+  int64_t sxq = sxu - offset * sx;
+  int64_t sq = su - offset * count;
+  return int32_t(sxq - int64_t(zq) * sx - int64_t(zx) * sq +
+                 count * int64_t(zx) * int64_t(zq));
+}
+
+inline int8_t requantizeOne(int32_t acc, int32_t multiplier, int32_t shift,
+                            int32_t zeroPoint) {
+  int64_t v = int64_t(acc) * int64_t(multiplier);
+  v = (v + (int64_t(1) << (shift - 1))) >> shift;
+  v += zeroPoint;
+  return int8_t(v < -128 ? -128 : (v > 127 ? 127 : v));
+}
+
+} // namespace qopt_rt
+
+#endif // QOPT_LIB_RUNTIME_CPU_COMMON_H

@@ -1,0 +1,149 @@
+//===- Dispatch.cpp - ISA selection and the C entry points -------------------===//
+//
+// Detects what the running CPU supports and forwards each C entry point to
+// the chosen variant's kernel table. Selection is explicit (the caller
+// passes the ISA), so the library has no mutable global state.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Common.h"
+
+#include <cstring>
+
+using namespace qopt_rt;
+
+static const KernelTable *tableFor(qopt_rt_isa isa) {
+  switch (isa) {
+  case QOPT_RT_ISA_AVX2:
+    return avx2Kernels();
+  case QOPT_RT_ISA_AVX512_VNNI:
+    return avx512VnniKernels();
+  default:
+    return &portableKernels();
+  }
+}
+
+static bool cpuSupports(qopt_rt_isa isa) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  __builtin_cpu_init();
+  switch (isa) {
+  case QOPT_RT_ISA_AVX2:
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  case QOPT_RT_ISA_AVX512_VNNI:
+    return __builtin_cpu_supports("avx512f") &&
+           __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512vnni");
+  default:
+    return isa == QOPT_RT_ISA_PORTABLE;
+  }
+#else
+  return isa == QOPT_RT_ISA_PORTABLE;
+#endif
+}
+
+/// The table of a supported variant; unsupported requests run portably
+/// rather than fault on an illegal instruction.
+static const KernelTable &kernels(qopt_rt_isa isa) {
+  if (qopt_rt_isa_supported(isa))
+    return *tableFor(isa);
+  return portableKernels();
+}
+
+extern "C" {
+
+int qopt_rt_isa_supported(qopt_rt_isa isa) {
+  if (isa < 0 || isa >= QOPT_RT_ISA_COUNT)
+    return 0;
+  return tableFor(isa) != nullptr && cpuSupports(isa);
+}
+
+qopt_rt_isa qopt_rt_best_isa(void) {
+  for (int isa = QOPT_RT_ISA_COUNT - 1; isa > 0; --isa)
+    if (qopt_rt_isa_supported(qopt_rt_isa(isa)))
+      return qopt_rt_isa(isa);
+  return QOPT_RT_ISA_PORTABLE;
+}
+
+const char *qopt_rt_isa_name(qopt_rt_isa isa) {
+  switch (isa) {
+  case QOPT_RT_ISA_PORTABLE:
+    return "portable";
+  case QOPT_RT_ISA_AVX2:
+    return "avx2";
+  case QOPT_RT_ISA_AVX512_VNNI:
+    return "avx512-vnni";
+  default:
+    return "unknown";
+  }
+}
+
+int64_t qopt_rt_row_bytes(int64_t k, int32_t bits) {
+  return paddedK(k) * bits / 8;
+}
+
+int64_t qopt_rt_num_groups(int64_t k, int32_t groupSize) {
+  return numGroups(k, groupSize);
+}
+
+void qopt_rt_pack(const int8_t *values, int64_t n, int64_t k, int32_t bits,
+                  const int8_t *padValue, uint8_t *out) {
+  int64_t rowBytes = qopt_rt_row_bytes(k, bits), padded = paddedK(k);
+  std::memset(out, 0, size_t(n * rowBytes));
+  unsigned mask = (1u << bits) - 1;
+  for (int64_t r = 0; r < n; ++r) {
+    uint8_t *row = out + r * rowBytes;
+    for (int64_t c = 0; c < padded; ++c) {
+      int8_t v = c < k ? values[r * k + c] : (padValue ? padValue[r] : 0);
+      unsigned field = unsigned(uint8_t(v)) & mask;
+      int64_t block = c / kBlock, j = c % kBlock;
+      switch (bits) {
+      case 8:
+        row[c] = uint8_t(v);
+        break;
+      case 4:
+        row[block * 32 + j % 32] |= uint8_t(field << (j < 32 ? 0 : 4));
+        break;
+      default:
+        row[block * 16 + j % 16] |= uint8_t(field << (2 * (j / 16)));
+        break;
+      }
+    }
+  }
+}
+
+int8_t qopt_rt_packed_get(const uint8_t *data, int64_t k, int32_t bits,
+                          int64_t row, int64_t col) {
+  return packedGet(data + row * qopt_rt_row_bytes(k, bits), bits, col);
+}
+
+void qopt_rt_quantize_s8(qopt_rt_isa isa, int64_t count, const float *x,
+                         float scale, int32_t zeroPoint, int8_t *out) {
+  kernels(isa).quantizeS8(count, x, scale, zeroPoint, out);
+}
+
+void qopt_rt_matmul_s8(qopt_rt_isa isa, int64_t m, const int8_t *x,
+                       int64_t ldx, float xScale, int32_t xZeroPoint,
+                       const qopt_rt_weight *w, const float *bias, float *y,
+                       int64_t ldy, int64_t nBegin, int64_t nEnd) {
+  kernels(isa).matmulS8(m, x, ldx, xScale, xZeroPoint, w, bias, y, ldy, nBegin,
+                        nEnd);
+}
+
+void qopt_rt_matmul_f32(qopt_rt_isa isa, int64_t m, const float *x,
+                        int64_t ldx, const qopt_rt_weight *w,
+                        const float *bias, float *y, int64_t ldy,
+                        int64_t nBegin, int64_t nEnd) {
+  kernels(isa).matmulF32(m, x, ldx, w, bias, y, ldy, nBegin, nEnd);
+}
+
+void qopt_rt_requantize_s8(qopt_rt_isa isa, int64_t count, int64_t channels,
+                           const int32_t *acc, const int32_t *multiplier,
+                           const int32_t *shift, int32_t zeroPoint,
+                           int8_t *out) {
+  kernels(isa).requantizeS8(count, channels, acc, multiplier, shift, zeroPoint,
+                            out);
+}
+
+} // extern "C"

@@ -1,0 +1,94 @@
+//===- Kernels.cpp - Portable C++ kernels ------------------------------------===//
+//
+// The variant every CPU runs, and the fallback the SIMD variants use for
+// shapes they do not specialise (odd group sizes). Written for clarity: it
+// computes the integer path exactly as docs/Semantics.md states it, one
+// group at a time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../Common.h"
+
+#include <vector>
+
+using namespace qopt_rt;
+
+static void quantizeS8(int64_t count, const float *x, float scale,
+                       int32_t zeroPoint, int8_t *out) {
+  for (int64_t i = 0; i < count; ++i)
+    out[i] = quantizeOne(x[i], scale, zeroPoint);
+}
+
+/// Row `n` of `w` unpacked to int8, padding included.
+static void unpackRow(const qopt_rt_weight &w, int64_t n, int8_t *out) {
+  const uint8_t *row = w.data + n * qopt_rt_row_bytes(w.k, w.bits);
+  for (int64_t c = 0, e = paddedK(w.k); c < e; ++c)
+    out[c] = packedGet(row, w.bits, c);
+}
+
+static void matmulS8(int64_t m, const int8_t *x, int64_t ldx, float xScale,
+                     int32_t xZeroPoint, const qopt_rt_weight *w,
+                     const float *bias, float *y, int64_t ldy, int64_t nBegin,
+                     int64_t nEnd) {
+  int64_t k = w->k, groups = numGroups(k, w->group_size);
+  std::vector<int8_t> q(paddedK(k));
+  std::vector<int32_t> acc(groups);
+  for (int64_t n = nBegin; n < nEnd; ++n) {
+    unpackRow(*w, n, q.data());
+    for (int64_t r = 0; r < m; ++r) {
+      const int8_t *xr = x + r * ldx;
+      for (int64_t g = 0; g < groups; ++g) {
+        int32_t zq = w->zero_points ? w->zero_points[n * groups + g] : 0;
+        int64_t end = groupEnd(g, k, w->group_size);
+        int32_t sum = 0;
+        for (int64_t c = groupBegin(g, w->group_size); c < end; ++c) {
+          // Padding columns pair the zero point with the zero point.
+          int32_t xv = c < k ? xr[c] : xZeroPoint;
+          sum += (xv - xZeroPoint) * (int32_t(q[c]) - zq);
+        }
+        acc[g] = sum;
+      }
+      y[r * ldy + n] =
+          integerEpilogue(acc.data(), groups, xScale, w->scales + n * groups,
+                          bias ? bias + n : nullptr);
+    }
+  }
+}
+
+static void matmulF32(int64_t m, const float *x, int64_t ldx,
+                      const qopt_rt_weight *w, const float *bias, float *y,
+                      int64_t ldy, int64_t nBegin, int64_t nEnd) {
+  int64_t k = w->k, groups = numGroups(k, w->group_size);
+  std::vector<int8_t> q(paddedK(k));
+  for (int64_t n = nBegin; n < nEnd; ++n) {
+    unpackRow(*w, n, q.data());
+    for (int64_t r = 0; r < m; ++r) {
+      const float *xr = x + r * ldx;
+      float out = bias ? bias[n] : 0.0f;
+      for (int64_t g = 0; g < groups; ++g) {
+        float zq = w->zero_points ? float(w->zero_points[n * groups + g]) : 0;
+        int64_t end = std::min(groupEnd(g, k, w->group_size), k);
+        float sum = 0.0f;
+        for (int64_t c = groupBegin(g, w->group_size); c < end; ++c)
+          sum += xr[c] * (float(q[c]) - zq);
+        out += w->scales[n * groups + g] * sum;
+      }
+      y[r * ldy + n] = out;
+    }
+  }
+}
+
+static void requantizeS8(int64_t count, int64_t channels, const int32_t *acc,
+                         const int32_t *multiplier, const int32_t *shift,
+                         int32_t zeroPoint, int8_t *out) {
+  for (int64_t i = 0; i < count; ++i) {
+    int64_t c = i % channels;
+    out[i] = requantizeOne(acc[i], multiplier[c], shift[c], zeroPoint);
+  }
+}
+
+const KernelTable &qopt_rt::portableKernels() {
+  static const KernelTable table = {quantizeS8, matmulS8, matmulF32,
+                                    requantizeS8};
+  return table;
+}

@@ -1,0 +1,143 @@
+//===- AVX2.cpp - AVX2 + FMA kernels -----------------------------------------===//
+//
+// Integer path: activations and unsigned weights widened to int16 once per
+// call / tile, then vpmaddwd (exact: |x * u| <= 128 * 255, pairs fit in
+// int32), 2 x 4 output tiles. Weight-only path: 8-wide float FMAs, two
+// partial sums per row. Built with -mavx2 -mfma; called only when the CPU
+// has them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Drivers.h"
+
+namespace {
+
+static int64_t reduceAdd(__m256i v) {
+  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v),
+                            _mm256_extracti128_si256(v, 1));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+  return _mm_cvtsi128_si32(s);
+}
+
+static float reduceAdd(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+struct Avx2Policy {
+  using XS8 = int16_t;
+  using US8 = int16_t;
+  static constexpr int kGroupQuantum = 16;
+  static constexpr int kMT = 2, kNT = 4;
+  static constexpr int kFloatGroupQuantum = 16;
+  static constexpr int kFMT = 4;
+
+  static void prepareX(const int8_t *x, int64_t padded, int16_t *dst) {
+    for (int64_t c = 0; c < padded; c += 16)
+      _mm256_storeu_si256(
+          reinterpret_cast<__m256i *>(dst + c),
+          _mm256_cvtepi8_epi16(
+              _mm_loadu_si128(reinterpret_cast<const __m128i *>(x + c))));
+  }
+  static void prepareU(const uint8_t *block, int16_t *dst) {
+    for (int c = 0; c < kBlock; c += 16)
+      _mm256_storeu_si256(
+          reinterpret_cast<__m256i *>(dst + c),
+          _mm256_cvtepu8_epi16(
+              _mm_loadu_si128(reinterpret_cast<const __m128i *>(block + c))));
+  }
+
+  template <int TM, int TN>
+  static void dotS8(const int16_t *xs, const int16_t *us, int64_t stride,
+                    int64_t begin, int64_t end, int64_t *out) {
+    __m256i acc[TM][TN];
+    for (int i = 0; i < TM; ++i)
+      for (int j = 0; j < TN; ++j)
+        acc[i][j] = _mm256_setzero_si256();
+    for (int64_t c = begin; c < end; c += 16) {
+      __m256i u[TN];
+      for (int j = 0; j < TN; ++j)
+        u[j] = _mm256_loadu_si256(
+            reinterpret_cast<const __m256i *>(us + j * stride + c));
+      for (int i = 0; i < TM; ++i) {
+        __m256i x = _mm256_loadu_si256(
+            reinterpret_cast<const __m256i *>(xs + i * stride + c));
+        for (int j = 0; j < TN; ++j)
+          acc[i][j] = _mm256_add_epi32(acc[i][j], _mm256_madd_epi16(x, u[j]));
+      }
+    }
+    for (int i = 0; i < TM; ++i)
+      for (int j = 0; j < TN; ++j)
+        out[i * kNT + j] += reduceAdd(acc[i][j]);
+  }
+
+  static __m256 load8(const uint8_t *u) {
+    __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i *>(u));
+    return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(b));
+  }
+
+  template <int TM>
+  static void dotF32(const float *xs, int64_t stride, const uint8_t *u,
+                     int64_t groups, int32_t gs, const float *scales,
+                     float *out) {
+    int64_t kp = stride;
+    __m256 y[TM];
+    for (int i = 0; i < TM; ++i)
+      y[i] = _mm256_setzero_ps();
+    for (int64_t g = 0; g < groups; ++g) {
+      int64_t begin = gs > 0 ? g * gs : 0;
+      int64_t end = (gs > 0 && g + 1 < groups) ? (g + 1) * gs : kp;
+      __m256 a[TM][2];
+      for (int i = 0; i < TM; ++i)
+        a[i][0] = a[i][1] = _mm256_setzero_ps();
+      for (int64_t c = begin; c < end; c += 16) {
+        __m256 w0 = load8(u + c), w1 = load8(u + c + 8);
+        for (int i = 0; i < TM; ++i) {
+          a[i][0] = _mm256_fmadd_ps(_mm256_loadu_ps(xs + i * stride + c), w0,
+                                    a[i][0]);
+          a[i][1] = _mm256_fmadd_ps(_mm256_loadu_ps(xs + i * stride + c + 8),
+                                    w1, a[i][1]);
+        }
+      }
+      __m256 s = _mm256_set1_ps(scales[g]);
+      for (int i = 0; i < TM; ++i)
+        y[i] = _mm256_fmadd_ps(s, _mm256_add_ps(a[i][0], a[i][1]), y[i]);
+    }
+    for (int i = 0; i < TM; ++i)
+      out[i] = reduceAdd(y[i]);
+  }
+};
+
+void quantizeS8(int64_t count, const float *x, float scale, int32_t zeroPoint,
+                int8_t *out) {
+  const __m256 s = _mm256_set1_ps(scale);
+  const __m256 lo = _mm256_set1_ps(float(-128 - zeroPoint));
+  const __m256 hi = _mm256_set1_ps(float(127 - zeroPoint));
+  const __m256i z = _mm256_set1_epi32(zeroPoint);
+  int64_t i = 0;
+  alignas(32) int32_t q[8];
+  for (; i + 8 <= count; i += 8) {
+    __m256 v = _mm256_div_ps(_mm256_loadu_ps(x + i), s);
+    v = _mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    v = _mm256_and_ps(v, _mm256_cmp_ps(v, v, _CMP_ORD_Q));
+    v = _mm256_min_ps(_mm256_max_ps(v, lo), hi);
+    _mm256_store_si256(reinterpret_cast<__m256i *>(q),
+                       _mm256_add_epi32(_mm256_cvtps_epi32(v), z));
+    for (int j = 0; j < 8; ++j)
+      out[i + j] = int8_t(q[j]);
+  }
+  for (; i < count; ++i)
+    out[i] = quantizeOne(x[i], scale, zeroPoint);
+}
+
+} // namespace
+
+const KernelTable *qopt_rt::avx2Kernels() {
+  static const KernelTable table = {quantizeS8, matmulS8Driver<Avx2Policy>,
+                                    matmulF32Driver<Avx2Policy>,
+                                    requantizeS8Scalar};
+  return &table;
+}

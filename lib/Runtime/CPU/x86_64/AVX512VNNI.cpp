@@ -1,0 +1,131 @@
+//===- AVX512VNNI.cpp - AVX-512 + VNNI kernels -------------------------------===//
+//
+// Integer path: vpdpbusd on the unsigned weight form (u8) times int8
+// activations, 4 x 4 output tiles of 512-bit accumulators. Weight-only
+// path: 16-wide float FMAs on weights decoded to float, four partial sums
+// per row to hide FMA latency. Built with -mavx512f -mavx512bw -mavx512dq
+// -mavx512vl -mavx512vnni; called only when the CPU has them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Drivers.h"
+
+#include <cstring>
+
+namespace {
+
+struct Avx512VnniPolicy {
+  using XS8 = int8_t;
+  using US8 = uint8_t;
+  static constexpr int kGroupQuantum = 64;
+  static constexpr int kMT = 4, kNT = 4;
+  static constexpr int kFloatGroupQuantum = 16;
+  static constexpr int kFMT = 4;
+
+  static void prepareX(const int8_t *x, int64_t padded, int8_t *dst) {
+    std::memcpy(dst, x, size_t(padded));
+  }
+  static void prepareU(const uint8_t *block, uint8_t *dst) {
+    std::memcpy(dst, block, kBlock);
+  }
+
+  template <int TM, int TN>
+  static void dotS8(const int8_t *xs, const uint8_t *us, int64_t stride,
+                    int64_t begin, int64_t end, int64_t *out) {
+    __m512i acc[TM][TN];
+    for (int i = 0; i < TM; ++i)
+      for (int j = 0; j < TN; ++j)
+        acc[i][j] = _mm512_setzero_si512();
+    for (int64_t c = begin; c < end; c += 64) {
+      __m512i u[TN];
+      for (int j = 0; j < TN; ++j)
+        u[j] = _mm512_loadu_si512(us + j * stride + c);
+      for (int i = 0; i < TM; ++i) {
+        __m512i x = _mm512_loadu_si512(xs + i * stride + c);
+        for (int j = 0; j < TN; ++j)
+          acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], u[j], x);
+      }
+    }
+    for (int i = 0; i < TM; ++i)
+      for (int j = 0; j < TN; ++j)
+        out[i * kNT + j] += _mm512_reduce_add_epi32(acc[i][j]);
+  }
+
+  static __m512 load16(const uint8_t *u) {
+    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i *>(u));
+    return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(b));
+  }
+
+  template <int TM>
+  static void dotF32(const float *xs, int64_t stride, const uint8_t *u,
+                     int64_t groups, int32_t gs, const float *scales,
+                     float *out) {
+    int64_t kp = stride;
+    __m512 y[TM];
+    for (int i = 0; i < TM; ++i)
+      y[i] = _mm512_setzero_ps();
+    for (int64_t g = 0; g < groups; ++g) {
+      int64_t begin = gs > 0 ? g * gs : 0;
+      int64_t end = (gs > 0 && g + 1 < groups) ? (g + 1) * gs : kp;
+      __m512 a[TM][4];
+      for (int i = 0; i < TM; ++i)
+        for (int p = 0; p < 4; ++p)
+          a[i][p] = _mm512_setzero_ps();
+      int64_t c = begin;
+      for (; c + 64 <= end; c += 64) {
+        __m512 w[4];
+        for (int p = 0; p < 4; ++p)
+          w[p] = load16(u + c + 16 * p);
+        for (int i = 0; i < TM; ++i)
+          for (int p = 0; p < 4; ++p)
+            a[i][p] = _mm512_fmadd_ps(
+                _mm512_loadu_ps(xs + i * stride + c + 16 * p), w[p], a[i][p]);
+      }
+      for (; c < end; c += 16) {
+        __m512 w = load16(u + c);
+        for (int i = 0; i < TM; ++i)
+          a[i][0] =
+              _mm512_fmadd_ps(_mm512_loadu_ps(xs + i * stride + c), w, a[i][0]);
+      }
+      __m512 s = _mm512_set1_ps(scales[g]);
+      for (int i = 0; i < TM; ++i) {
+        __m512 sum = _mm512_add_ps(_mm512_add_ps(a[i][0], a[i][1]),
+                                   _mm512_add_ps(a[i][2], a[i][3]));
+        y[i] = _mm512_fmadd_ps(s, sum, y[i]);
+      }
+    }
+    for (int i = 0; i < TM; ++i)
+      out[i] = _mm512_reduce_add_ps(y[i]);
+  }
+};
+
+void quantizeS8(int64_t count, const float *x, float scale, int32_t zeroPoint,
+                int8_t *out) {
+  const __m512 s = _mm512_set1_ps(scale);
+  const __m512 lo = _mm512_set1_ps(float(-128 - zeroPoint));
+  const __m512 hi = _mm512_set1_ps(float(127 - zeroPoint));
+  const __m512i z = _mm512_set1_epi32(zeroPoint);
+  int64_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    __m512 v = _mm512_div_ps(_mm512_loadu_ps(x + i), s);
+    v = _mm512_roundscale_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    // NaN -> 0 (ordered compare is false for NaN), then clamp.
+    __mmask16 ordered = _mm512_cmp_ps_mask(v, v, _CMP_ORD_Q);
+    v = _mm512_maskz_mov_ps(ordered, v);
+    v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
+    __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(v), z);
+    _mm_storeu_si128(reinterpret_cast<__m128i *>(out + i),
+                     _mm512_cvtepi32_epi8(q));
+  }
+  for (; i < count; ++i)
+    out[i] = quantizeOne(x[i], scale, zeroPoint);
+}
+
+} // namespace
+
+const KernelTable *qopt_rt::avx512VnniKernels() {
+  static const KernelTable table = {
+      quantizeS8, matmulS8Driver<Avx512VnniPolicy>,
+      matmulF32Driver<Avx512VnniPolicy>, requantizeS8Scalar};
+  return &table;
+}

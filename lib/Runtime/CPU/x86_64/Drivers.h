@@ -1,0 +1,187 @@
+//===- Drivers.h - Tiling shared by the x86 kernel variants --------*- C++ -*-===//
+//
+// The loops around the SIMD micro-kernels: padding and pre-summing the
+// activations, decoding a tile of weight rows to the unsigned form once,
+// walking M x N tiles, and the exact scalar epilogue from ../Common.h. An
+// ISA variant supplies a policy with the micro-kernels; everything else is
+// this one piece of code, instantiated per variant (internal linkage, since
+// each variant's translation unit is built with different ISA flags).
+//
+// Policy requirements:
+//   XS8, US8         element types of the prepared activations / weights
+//   kGroupQuantum    group sizes must be multiples of this (else portable)
+//   kMT, kNT         maximum integer tile (rows of x, rows of w)
+//   prepareX(x, k, padded, dst), prepareU(bytes, padded, dst)
+//   dotS8<MT, NT>(xs, us, stride, begin, end, sxu[MT][NT])  (adds)
+//   kFMT             maximum float tile (rows of x; one weight row)
+//   dotF32<MT>(xs, ldxs, u, begin, end, scale, y[MT] vectors) etc.: see
+//   the f32 driver below.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QOPT_LIB_RUNTIME_CPU_X86_64_DRIVERS_H
+#define QOPT_LIB_RUNTIME_CPU_X86_64_DRIVERS_H
+
+#include "../Common.h"
+#include "Unpack.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace {
+
+using namespace qopt_rt;
+
+/// Calls fn.template operator()<I>() for the runtime value i in [1, Max].
+template <int Max, typename Fn> static inline void dispatchCount(int i, Fn &&fn) {
+  if constexpr (Max >= 1) {
+    if (i == Max)
+      return fn.template operator()<Max>();
+    dispatchCount<Max - 1>(i, fn);
+  }
+}
+
+template <class P>
+static void matmulS8Driver(int64_t m, const int8_t *x, int64_t ldx,
+                           float xScale, int32_t zx, const qopt_rt_weight *w,
+                           const float *bias, float *y, int64_t ldy,
+                           int64_t nBegin, int64_t nEnd) {
+  const int32_t gs = w->group_size;
+  if (gs > 0 && gs % P::kGroupQuantum != 0)
+    return portableKernels().matmulS8(m, x, ldx, xScale, zx, w, bias, y, ldy,
+                                      nBegin, nEnd);
+  const int64_t k = w->k, kp = paddedK(k), groups = numGroups(k, gs);
+  const int64_t rowBytes = qopt_rt_row_bytes(k, w->bits);
+  constexpr int MT = P::kMT, NT = P::kNT;
+
+  // Activations, padded with zeros, and their per-group sums.
+  std::vector<typename P::XS8> xs(static_cast<size_t>(m * kp));
+  std::vector<int64_t> sx(static_cast<size_t>(m * groups), 0);
+  std::vector<int8_t> xrow(static_cast<size_t>(kp));
+  for (int64_t r = 0; r < m; ++r) {
+    padRow(x + r * ldx, k, kp, xrow.data());
+    P::prepareX(xrow.data(), kp, xs.data() + r * kp);
+    for (int64_t g = 0; g < groups; ++g)
+      for (int64_t c = groupBegin(g, gs), e = groupEnd(g, k, gs); c < e; ++c)
+        sx[r * groups + g] += xrow[c];
+  }
+
+  std::vector<typename P::US8> us(static_cast<size_t>(NT * kp));
+  std::vector<int64_t> su(static_cast<size_t>(NT * groups));
+  std::vector<int64_t> sxu(static_cast<size_t>(MT * NT * groups));
+  std::vector<int32_t> acc(static_cast<size_t>(groups));
+  alignas(64) uint8_t block[kBlock];
+  for (int64_t n0 = nBegin; n0 < nEnd; n0 += NT) {
+    const int nt = int(std::min<int64_t>(NT, nEnd - n0));
+    for (int j = 0; j < nt; ++j) {
+      const uint8_t *row = w->data + (n0 + j) * rowBytes;
+      int64_t *sum = su.data() + j * groups;
+      std::fill(sum, sum + groups, 0);
+      for (int64_t b = 0; b < kp / kBlock; ++b) {
+        unpackBlockU(row + b * kBlock * w->bits / 8, w->bits, block);
+        P::prepareU(block, us.data() + j * kp + b * kBlock);
+        int64_t chunks[4];
+        chunkSums(block, chunks);
+        for (int q = 0; q < 4; ++q)
+          sum[gs > 0 ? std::min<int64_t>((b * kBlock + 16 * q) / gs,
+                                         groups - 1)
+                     : 0] += chunks[q];
+      }
+    }
+    for (int64_t m0 = 0; m0 < m; m0 += MT) {
+      const int mt = int(std::min<int64_t>(MT, m - m0));
+      std::fill(sxu.begin(), sxu.end(), 0);
+      for (int64_t g = 0; g < groups; ++g) {
+        int64_t begin = groupBegin(g, gs), end = groupEnd(g, k, gs);
+        int64_t *out = sxu.data() + g * MT * NT;
+        dispatchCount<MT>(mt, [&]<int TM>() {
+          dispatchCount<NT>(nt, [&]<int TN>() {
+            P::template dotS8<TM, TN>(xs.data() + m0 * kp, us.data(), kp,
+                                      begin, end, out);
+          });
+        });
+      }
+      for (int i = 0; i < mt; ++i) {
+        for (int j = 0; j < nt; ++j) {
+          int64_t n = n0 + j;
+          for (int64_t g = 0; g < groups; ++g) {
+            int32_t zq = w->zero_points ? w->zero_points[n * groups + g] : 0;
+            int64_t count = groupEnd(g, k, gs) - groupBegin(g, gs);
+            acc[g] = combineGroup(sxu[g * MT * NT + i * NT + j],
+                                  sx[(m0 + i) * groups + g],
+                                  su[j * groups + g], count, w->bits, zx, zq);
+          }
+          y[(m0 + i) * ldy + n] =
+              integerEpilogue(acc.data(), groups, xScale,
+                              w->scales + n * groups, bias ? bias + n : nullptr);
+        }
+      }
+    }
+  }
+}
+
+template <class P>
+static void matmulF32Driver(int64_t m, const float *x, int64_t ldx,
+                            const qopt_rt_weight *w, const float *bias,
+                            float *y, int64_t ldy, int64_t nBegin,
+                            int64_t nEnd) {
+  const int32_t gs = w->group_size;
+  if (gs > 0 && gs % P::kFloatGroupQuantum != 0)
+    return portableKernels().matmulF32(m, x, ldx, w, bias, y, ldy, nBegin,
+                                       nEnd);
+  const int64_t k = w->k, kp = paddedK(k), groups = numGroups(k, gs);
+  const int64_t rowBytes = qopt_rt_row_bytes(k, w->bits);
+  const float offset = float(1 << (w->bits - 1));
+  constexpr int MT = P::kFMT;
+
+  // Activations zero-padded, and their per-group sums (for the offset and
+  // zero-point correction).
+  std::vector<float> xs(static_cast<size_t>(m * kp), 0.0f), sx(static_cast<size_t>(m * groups), 0.0f);
+  for (int64_t r = 0; r < m; ++r) {
+    std::copy(x + r * ldx, x + r * ldx + k, xs.begin() + r * kp);
+    for (int64_t g = 0; g < groups; ++g) {
+      float s = 0;
+      for (int64_t c = groupBegin(g, gs), e = std::min(groupEnd(g, k, gs), k);
+           c < e; ++c)
+        s += xs[r * kp + c];
+      sx[r * groups + g] = s;
+    }
+  }
+  std::vector<uint8_t> u(static_cast<size_t>(kp));
+  for (int64_t n = nBegin; n < nEnd; ++n) {
+    const uint8_t *row = w->data + n * rowBytes;
+    for (int64_t b = 0; b < kp / kBlock; ++b)
+      unpackBlockU(row + b * kBlock * w->bits / 8, w->bits,
+                   u.data() + b * kBlock);
+    const float *scales = w->scales + n * groups;
+    for (int64_t m0 = 0; m0 < m; m0 += MT) {
+      const int mt = int(std::min<int64_t>(MT, m - m0));
+      float out[MT];
+      dispatchCount<MT>(mt, [&]<int TM>() {
+        P::template dotF32<TM>(xs.data() + m0 * kp, kp, u.data(), groups, gs,
+                               scales, out);
+      });
+      for (int i = 0; i < mt; ++i) {
+        // sum x * (u - offset - z) = sum x*u - (offset + z) * sum x.
+        float correction = 0.0f;
+        for (int64_t g = 0; g < groups; ++g) {
+          float z = w->zero_points ? float(w->zero_points[n * groups + g]) : 0;
+          correction += scales[g] * (offset + z) * sx[(m0 + i) * groups + g];
+        }
+        y[(m0 + i) * ldy + n] = out[i] - correction + (bias ? bias[n] : 0.0f);
+      }
+    }
+  }
+}
+
+static void requantizeS8Scalar(int64_t count, int64_t channels,
+                               const int32_t *acc, const int32_t *multiplier,
+                               const int32_t *shift, int32_t zeroPoint,
+                               int8_t *out) {
+  portableKernels().requantizeS8(count, channels, acc, multiplier, shift,
+                                 zeroPoint, out);
+}
+
+} // namespace
+
+#endif // QOPT_LIB_RUNTIME_CPU_X86_64_DRIVERS_H
