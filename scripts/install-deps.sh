@@ -36,6 +36,8 @@ PACKAGES=(
   python3-torch python3-torchvision python3-sklearn dataset-fashion-mnist
   # Plots (scripts/plot-pareto.py draws the allocation Pareto frontier).
   python3-matplotlib
+  # Kernel benchmarks: oneDNN is the int8 GEMM baseline of qopt-kernel-bench.
+  libdnnl-dev
 )
 
 # node + npm run onnxruntime-node (the reference executor) and fetch the npm

@@ -74,27 +74,26 @@ struct Avx2Policy {
         out[i * kNT + j] += reduceAdd(acc[i][j]);
   }
 
-  static __m256 load8(const uint8_t *u) {
-    __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i *>(u));
-    return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(b));
+  static __m256 load8(const uint8_t *q) {
+    __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i *>(q));
+    return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(b));
   }
 
+  /// sum_g scale[g] * sum_{k in g} x[k] * q[k] for TM rows of x, groups
+  /// alternating between two statically indexed accumulators per row.
   template <int TM>
-  static void dotF32(const float *xs, int64_t stride, const uint8_t *u,
+  static void dotF32(const float *xs, int64_t stride, const uint8_t *q,
                      int64_t groups, int32_t gs, const float *scales,
                      float *out) {
     int64_t kp = stride;
-    __m256 y[TM];
-    for (int i = 0; i < TM; ++i)
-      y[i] = _mm256_setzero_ps();
-    for (int64_t g = 0; g < groups; ++g) {
+    auto group = [&](int64_t g, __m256(&y)[TM]) {
       int64_t begin = gs > 0 ? g * gs : 0;
       int64_t end = (gs > 0 && g + 1 < groups) ? (g + 1) * gs : kp;
       __m256 a[TM][2];
       for (int i = 0; i < TM; ++i)
         a[i][0] = a[i][1] = _mm256_setzero_ps();
       for (int64_t c = begin; c < end; c += 16) {
-        __m256 w0 = load8(u + c), w1 = load8(u + c + 8);
+        __m256 w0 = load8(q + c), w1 = load8(q + c + 8);
         for (int i = 0; i < TM; ++i) {
           a[i][0] = _mm256_fmadd_ps(_mm256_loadu_ps(xs + i * stride + c), w0,
                                     a[i][0]);
@@ -105,9 +104,19 @@ struct Avx2Policy {
       __m256 s = _mm256_set1_ps(scales[g]);
       for (int i = 0; i < TM; ++i)
         y[i] = _mm256_fmadd_ps(s, _mm256_add_ps(a[i][0], a[i][1]), y[i]);
-    }
+    };
+    __m256 y0[TM], y1[TM];
     for (int i = 0; i < TM; ++i)
-      out[i] = reduceAdd(y[i]);
+      y0[i] = y1[i] = _mm256_setzero_ps();
+    int64_t g = 0;
+    for (; g + 2 <= groups; g += 2) {
+      group(g, y0);
+      group(g + 1, y1);
+    }
+    if (g < groups)
+      group(g, y0);
+    for (int i = 0; i < TM; ++i)
+      out[i] = reduceAdd(_mm256_add_ps(y0[i], y1[i]));
   }
 };
 

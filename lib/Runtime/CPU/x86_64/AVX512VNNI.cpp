@@ -51,51 +51,60 @@ struct Avx512VnniPolicy {
         out[i * kNT + j] += _mm512_reduce_add_epi32(acc[i][j]);
   }
 
-  static __m512 load16(const uint8_t *u) {
-    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i *>(u));
-    return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(b));
+  static __m512 load16(const uint8_t *q) {
+    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i *>(q));
+    return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(b));
   }
 
+  /// sum_g scale[g] * sum_{k in g} x[k] * q[k] for TM rows of x. Groups
+  /// go round four accumulators per row (statically indexed, so they stay
+  /// in registers) to break the dependency from one group to the next.
   template <int TM>
-  static void dotF32(const float *xs, int64_t stride, const uint8_t *u,
+  static void dotF32(const float *xs, int64_t stride, const uint8_t *q,
                      int64_t groups, int32_t gs, const float *scales,
                      float *out) {
     int64_t kp = stride;
-    __m512 y[TM];
-    for (int i = 0; i < TM; ++i)
-      y[i] = _mm512_setzero_ps();
-    for (int64_t g = 0; g < groups; ++g) {
+    auto group = [&](int64_t g, __m512(&y)[TM]) {
       int64_t begin = gs > 0 ? g * gs : 0;
       int64_t end = (gs > 0 && g + 1 < groups) ? (g + 1) * gs : kp;
-      __m512 a[TM][4];
+      __m512 a[TM][2];
       for (int i = 0; i < TM; ++i)
-        for (int p = 0; p < 4; ++p)
-          a[i][p] = _mm512_setzero_ps();
+        a[i][0] = a[i][1] = _mm512_setzero_ps();
       int64_t c = begin;
-      for (; c + 64 <= end; c += 64) {
-        __m512 w[4];
-        for (int p = 0; p < 4; ++p)
-          w[p] = load16(u + c + 16 * p);
-        for (int i = 0; i < TM; ++i)
-          for (int p = 0; p < 4; ++p)
-            a[i][p] = _mm512_fmadd_ps(
-                _mm512_loadu_ps(xs + i * stride + c + 16 * p), w[p], a[i][p]);
+      for (; c + 32 <= end; c += 32) {
+        __m512 w0 = load16(q + c), w1 = load16(q + c + 16);
+        for (int i = 0; i < TM; ++i) {
+          a[i][0] = _mm512_fmadd_ps(_mm512_loadu_ps(xs + i * stride + c), w0,
+                                    a[i][0]);
+          a[i][1] = _mm512_fmadd_ps(_mm512_loadu_ps(xs + i * stride + c + 16),
+                                    w1, a[i][1]);
+        }
       }
-      for (; c < end; c += 16) {
-        __m512 w = load16(u + c);
+      if (c < end) {
+        __m512 w0 = load16(q + c);
         for (int i = 0; i < TM; ++i)
-          a[i][0] =
-              _mm512_fmadd_ps(_mm512_loadu_ps(xs + i * stride + c), w, a[i][0]);
+          a[i][0] = _mm512_fmadd_ps(_mm512_loadu_ps(xs + i * stride + c), w0,
+                                    a[i][0]);
       }
       __m512 s = _mm512_set1_ps(scales[g]);
-      for (int i = 0; i < TM; ++i) {
-        __m512 sum = _mm512_add_ps(_mm512_add_ps(a[i][0], a[i][1]),
-                                   _mm512_add_ps(a[i][2], a[i][3]));
-        y[i] = _mm512_fmadd_ps(s, sum, y[i]);
-      }
-    }
+      for (int i = 0; i < TM; ++i)
+        y[i] = _mm512_fmadd_ps(s, _mm512_add_ps(a[i][0], a[i][1]), y[i]);
+    };
+    __m512 y0[TM], y1[TM], y2[TM], y3[TM];
     for (int i = 0; i < TM; ++i)
-      out[i] = _mm512_reduce_add_ps(y[i]);
+      y0[i] = y1[i] = y2[i] = y3[i] = _mm512_setzero_ps();
+    int64_t g = 0;
+    for (; g + 4 <= groups; g += 4) {
+      group(g, y0);
+      group(g + 1, y1);
+      group(g + 2, y2);
+      group(g + 3, y3);
+    }
+    for (; g < groups; ++g)
+      group(g, y0);
+    for (int i = 0; i < TM; ++i)
+      out[i] = _mm512_reduce_add_ps(_mm512_add_ps(
+          _mm512_add_ps(y0[i], y1[i]), _mm512_add_ps(y2[i], y3[i])));
   }
 };
 

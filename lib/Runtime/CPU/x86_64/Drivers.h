@@ -131,15 +131,14 @@ static void matmulF32Driver(int64_t m, const float *x, int64_t ldx,
                                        nEnd);
   const int64_t k = w->k, kp = paddedK(k), groups = numGroups(k, gs);
   const int64_t rowBytes = qopt_rt_row_bytes(k, w->bits);
-  const float offset = float(1 << (w->bits - 1));
   constexpr int MT = P::kFMT;
 
-  // Activations zero-padded, and their per-group sums (for the offset and
-  // zero-point correction).
+  // Activations zero-padded, and their per-group sums (for the zero-point
+  // correction).
   std::vector<float> xs(static_cast<size_t>(m * kp), 0.0f), sx(static_cast<size_t>(m * groups), 0.0f);
   for (int64_t r = 0; r < m; ++r) {
     std::copy(x + r * ldx, x + r * ldx + k, xs.begin() + r * kp);
-    for (int64_t g = 0; g < groups; ++g) {
+    for (int64_t g = 0; w->zero_points && g < groups; ++g) {
       float s = 0;
       for (int64_t c = groupBegin(g, gs), e = std::min(groupEnd(g, k, gs), k);
            c < e; ++c)
@@ -153,6 +152,14 @@ static void matmulF32Driver(int64_t m, const float *x, int64_t ldx,
     for (int64_t b = 0; b < kp / kBlock; ++b)
       unpackBlockU(row + b * kBlock * w->bits / 8, w->bits,
                    u.data() + b * kBlock);
+    // Back to the signed values q = u - offset, which the micro-kernel
+    // sign-extends.
+    const __m256i offsetBytes = _mm256_set1_epi8(char(1 << (w->bits - 1)));
+    for (int64_t c = 0; c < kp; c += 32) {
+      __m256i *p = reinterpret_cast<__m256i *>(u.data() + c);
+      _mm256_storeu_si256(p, _mm256_sub_epi8(_mm256_loadu_si256(p),
+                                             offsetBytes));
+    }
     const float *scales = w->scales + n * groups;
     for (int64_t m0 = 0; m0 < m; m0 += MT) {
       const int mt = int(std::min<int64_t>(MT, m - m0));
@@ -162,12 +169,12 @@ static void matmulF32Driver(int64_t m, const float *x, int64_t ldx,
                                scales, out);
       });
       for (int i = 0; i < mt; ++i) {
-        // sum x * (u - offset - z) = sum x*u - (offset + z) * sum x.
+        // sum x * (q - z) = sum x*q - z * sum x.
         float correction = 0.0f;
-        for (int64_t g = 0; g < groups; ++g) {
-          float z = w->zero_points ? float(w->zero_points[n * groups + g]) : 0;
-          correction += scales[g] * (offset + z) * sx[(m0 + i) * groups + g];
-        }
+        if (w->zero_points)
+          for (int64_t g = 0; g < groups; ++g)
+            correction += scales[g] * float(w->zero_points[n * groups + g]) *
+                          sx[(m0 + i) * groups + g];
         y[(m0 + i) * ldy + n] = out[i] - correction + (bias ? bias[n] : 0.0f);
       }
     }
