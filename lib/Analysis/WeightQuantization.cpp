@@ -10,6 +10,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/APFloat.h"
 
+#include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <vector>
 
@@ -49,59 +51,103 @@ int64_t mlir::qopt::numScales(FormatAttr format, ArrayRef<int64_t> shape) {
   return n;
 }
 
-Tensor mlir::qopt::fakeQuantizeWeight(const Tensor &w, FormatAttr format) {
+namespace {
+/// Per scale group: the group of every element and its min, max, max|w|.
+struct GroupStats {
+  std::vector<int64_t> group;
+  std::vector<double> lo, hi, absMax;
+};
+} // namespace
+
+static GroupStats groupStats(const Tensor &w, FormatAttr format) {
   ArrayRef<int64_t> shape = w.getShape();
   SmallVector<int64_t, 4> strides = stridesOf(shape);
   int64_t n = w.getNumElements(), groups = numScales(format, shape);
-  std::vector<int64_t> group(n);
-  std::vector<double> lo(groups, 0.0), hi(groups, 0.0), absMax(groups, 0.0);
+  GroupStats st;
+  st.group.resize(n);
+  st.lo.assign(groups, 0.0);
+  st.hi.assign(groups, 0.0);
+  st.absMax.assign(groups, 0.0);
   const float *src = w.data<float>();
   for (int64_t i = 0; i < n; ++i) {
-    int64_t g = group[i] = scaleIndex(format, shape, strides, i);
+    int64_t g = st.group[i] = scaleIndex(format, shape, strides, i);
     double v = src[i];
-    lo[g] = std::min(lo[g], v);
-    hi[g] = std::max(hi[g], v);
-    absMax[g] = std::max(absMax[g], std::fabs(v));
+    st.lo[g] = std::min(st.lo[g], v);
+    st.hi[g] = std::max(st.hi[g], v);
+    st.absMax[g] = std::max(st.absMax[g], std::fabs(v));
   }
-  Tensor out = Tensor::zeros(DType::F32, shape);
+  return st;
+}
+
+QuantizedWeight mlir::qopt::quantizeWeight(const Tensor &w, FormatAttr format) {
+  assert(format.isInteger() && "integer formats only");
+  GroupStats st = groupStats(w, format);
+  int64_t n = w.getNumElements(), groups = int64_t(st.lo.size());
+  double qmin = double(format.getQMin()), qmax = double(format.getQMax());
+  QuantizedWeight out;
+  out.scales.resize(groups);
+  out.zeroPoints.assign(groups, 0);
+  for (int64_t g = 0; g < groups; ++g) {
+    // Scales are stored as float32; q is computed with the stored value.
+    double scale;
+    if (format.getSymmetric()) {
+      // Signed: the positive side [1, qmax]; unsigned symmetric formats
+      // cover [0, qmax] for non-negative weights.
+      scale = st.absMax[g] > 0 ? st.absMax[g] / qmax : 1.0;
+    } else {
+      double range = st.hi[g] - st.lo[g];
+      scale = range > 0 ? range / (qmax - qmin) : 1.0;
+    }
+    float s = float(scale);
+    if (!(s > 0.0f))
+      s = 1.0f;
+    out.scales[g] = s;
+    if (!format.getSymmetric())
+      out.zeroPoints[g] = int32_t(
+          std::clamp(std::nearbyint(qmin - st.lo[g] / double(s)), qmin, qmax));
+  }
+  out.values.resize(n);
+  const float *src = w.data<float>();
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t g = st.group[i];
+    out.values[i] = int32_t(std::clamp(
+        std::nearbyint(double(src[i]) / double(out.scales[g])) +
+            out.zeroPoints[g],
+        qmin, qmax));
+  }
+  out.group = std::move(st.group);
+  return out;
+}
+
+Tensor mlir::qopt::fakeQuantizeWeight(const Tensor &w, FormatAttr format) {
+  int64_t n = w.getNumElements();
+  Tensor out = Tensor::zeros(DType::F32, w.getShape());
   float *dst = out.mutableData<float>();
-  if (!format.isInteger()) {
-    auto floatType = cast<FloatType>(format.getElementType());
-    const llvm::fltSemantics &sem = floatType.getFloatSemantics();
-    double largest = llvm::APFloat::getLargest(sem).convertToDouble();
+  if (format.isInteger()) {
+    QuantizedWeight q = quantizeWeight(w, format);
     for (int64_t i = 0; i < n; ++i) {
-      double s = absMax[group[i]] > 0 ? absMax[group[i]] / largest : 1.0;
-      llvm::APFloat v(double(src[i]) / s);
-      bool lost;
-      v.convert(sem, llvm::APFloat::rmNearestTiesToEven, &lost);
-      // Saturate: formats without infinity clamp to the largest value.
-      double q = v.isInfinity() || v.isNaN() ? std::copysign(largest, src[i])
-                                             : v.convertToDouble();
-      if (std::fabs(q) > largest)
-        q = std::copysign(largest, q);
-      dst[i] = float(s * q);
+      int64_t g = q.group[i];
+      dst[i] = q.scales[g] * float(q.values[i] - q.zeroPoints[g]);
     }
     return out;
   }
-  double qmin = double(format.getQMin()), qmax = double(format.getQMax());
-  bool symmetric = format.getSymmetric();
-  std::vector<double> scale(groups), zero(groups, 0.0);
-  for (int64_t g = 0; g < groups; ++g) {
-    if (symmetric) {
-      // Signed: the positive side [1, qmax]; unsigned symmetric formats
-      // cover [0, qmax] for non-negative weights.
-      scale[g] = absMax[g] > 0 ? absMax[g] / qmax : 1.0;
-    } else {
-      double range = hi[g] - lo[g];
-      scale[g] = range > 0 ? range / (qmax - qmin) : 1.0;
-      zero[g] = std::clamp(std::nearbyint(qmin - lo[g] / scale[g]), qmin, qmax);
-    }
-  }
+  GroupStats st = groupStats(w, format);
+  const float *src = w.data<float>();
+  auto floatType = cast<FloatType>(format.getElementType());
+  const llvm::fltSemantics &sem = floatType.getFloatSemantics();
+  double largest = llvm::APFloat::getLargest(sem).convertToDouble();
   for (int64_t i = 0; i < n; ++i) {
-    int64_t g = group[i];
-    double q = std::clamp(std::nearbyint(double(src[i]) / scale[g]) + zero[g],
-                          qmin, qmax);
-    dst[i] = float(scale[g] * (q - zero[g]));
+    double s = st.absMax[st.group[i]] > 0 ? st.absMax[st.group[i]] / largest
+                                          : 1.0;
+    llvm::APFloat v(double(src[i]) / s);
+    bool lost;
+    v.convert(sem, llvm::APFloat::rmNearestTiesToEven, &lost);
+    // Saturate: formats without infinity clamp to the largest value.
+    double q = v.isInfinity() || v.isNaN() ? std::copysign(largest, src[i])
+                                           : v.convertToDouble();
+    if (std::fabs(q) > largest)
+      q = std::copysign(largest, q);
+    dst[i] = float(s * q);
   }
   return out;
 }

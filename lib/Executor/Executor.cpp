@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Executor/Executor.h"
+#include "qopt/Dialect/QOpt/IR/QOptOps.h"
 #include "qopt/Executor/Datasets.h"
 #include "Kernels.h"
 
@@ -68,6 +69,7 @@ Kernel exec::lookupKernel(Operation *op) {
     registerElementwiseKernels(t);
     registerDataMovementKernels(t);
     registerNNKernels(t);
+    registerQuantKernels(t);
     return t;
   }();
   auto name = op->getName().getRegisteredInfo();
@@ -89,7 +91,33 @@ Tensor exec::allocResult(Operation *op, unsigned i) {
                                type.getShape());
 }
 
+/// The bytes of a qopt.packed_weight as a U8 tensor [bytes]: kernels read
+/// the packed layout themselves.
+static FailureOr<Tensor> packedWeightBytes(qopt::PackedWeightOp op) {
+  auto dataType = cast<RankedTensorType>(op.getData().getType());
+  int64_t size = dataType.getDimSize(0);
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(op.getData())) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || int64_t(blob->getData().size()) != size)
+      return op.emitError("qopt executor: packed weight blob is missing or "
+                          "has the wrong size"),
+             failure();
+    return Tensor::view(DType::U8, {size}, blob->getData().data(), nullptr);
+  }
+  auto dense = dyn_cast<DenseIntElementsAttr>(op.getData());
+  if (!dense)
+    return op.emitError("qopt executor: unsupported packed weight data"),
+           failure();
+  Tensor t = Tensor::zeros(DType::U8, {size});
+  int64_t i = 0;
+  for (const APInt &v : dense.getValues<APInt>())
+    t.mutableData<uint8_t>()[i++] = uint8_t(v.getZExtValue());
+  return t;
+}
+
 FailureOr<Tensor> exec::evaluateConstant(Operation *op) {
+  if (auto packed = dyn_cast<qopt::PackedWeightOp>(op))
+    return packedWeightBytes(packed);
   Attribute attr;
   if (auto c = dyn_cast<tosa::ConstOp>(op))
     attr = c.getValues();

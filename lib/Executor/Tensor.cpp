@@ -7,6 +7,7 @@
 #include "qopt/Executor/Tensor.h"
 #include "qopt/Support/FloatBits.h"
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
@@ -70,6 +71,9 @@ bool mlir::qopt::isFloat(DType dtype) {
 }
 
 std::optional<DType> mlir::qopt::dtypeFromType(Type type) {
+  // Quantized tensors hold their storage integers (int8 activations).
+  if (auto quantType = dyn_cast<quant::QuantizedType>(type))
+    type = quantType.getStorageType();
   if (type.isF32())
     return DType::F32;
   if (type.isF64())

@@ -5,7 +5,7 @@
 // what sensitivity analysis measures and what the allocator budgets; the
 // rules are the ones docs/Semantics.md specifies:
 //
-//  * integer, symmetric: s = max|w| / qmax per scale group, q =
+//  * integer, symmetric: s = float32(max|w| / qmax) per scale group, q =
 //    clamp(round_half_even(w / s), qmin, qmax), w' = s * q;
 //  * integer, asymmetric: s = (max - min) / (qmax - qmin),
 //    z = clamp(round_half_even(qmin - min / s), qmin, qmax),
@@ -22,6 +22,8 @@
 #include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
 #include "qopt/Executor/Tensor.h"
 
+#include <vector>
+
 namespace mlir::qopt {
 
 /// The scale index of every element of a tensor of `shape` under `format`
@@ -29,7 +31,22 @@ namespace mlir::qopt {
 /// scales.
 int64_t numScales(FormatAttr format, llvm::ArrayRef<int64_t> shape);
 
-/// w quantized to `format` and dequantized back (float32 in, float32 out).
+/// An integer quantization of a weight: the grid values (row-major, w's
+/// shape), one float32 scale and one zero point per scale group (in the
+/// order of FormatAttr::getScaleShape).
+struct QuantizedWeight {
+  std::vector<int32_t> values;
+  std::vector<float> scales;
+  std::vector<int32_t> zeroPoints;
+  /// Scale group of every element.
+  std::vector<int64_t> group;
+};
+
+/// Round-to-nearest quantization of w (float32) to an integer `format`.
+QuantizedWeight quantizeWeight(const Tensor &w, FormatAttr format);
+
+/// w quantized to `format` and dequantized back (float32 in, float32 out):
+/// float32(s * (q - z)) for integer formats.
 Tensor fakeQuantizeWeight(const Tensor &w, FormatAttr format);
 
 /// Bytes to store a weight of `shape` in `format`: packed elements

@@ -308,3 +308,96 @@ func.func @sens_candidates(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tensor
   %y = linalg.matmul {qopt.candidates = #qopt.candidates<[<si8, per_channel(axis = 1)>, <si4, per_channel(axis = 1)>]>, qopt.sensitivity = #qopt.sensitivity<method = "weight-error", channels_per_group = 0, values = dense<1.0> : tensor<3xf64>>} ins(%a, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
 }
+
+// -----
+
+func.func @quantize_wide(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'qopt.quantize' op expected a per-tensor !quant.uniform<i8:f32, s:z> with the full int8 range}}
+  %q = qopt.quantize %x : tensor<4xf32> to tensor<4x!quant.uniform<i16:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @dequantize_per_axis(%q: tensor<2x!quant.uniform<i8:f32:0, {0.5, 0.25}>>) {
+  // expected-error @+1 {{'qopt.dequantize' op expected a per-tensor !quant.uniform<i8:f32, s:z>}}
+  %y = qopt.dequantize %q : tensor<2x!quant.uniform<i8:f32:0, {0.5, 0.25}>> to tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @packed_weight_size() {
+  // expected-error @+1 {{'qopt.packed_weight' op data holds 32 bytes; 2 rows of K = 3 at 4 bits need 64}}
+  %w = qopt.packed_weight dense<0> : tensor<32xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  return
+}
+
+// -----
+
+func.func @packed_weight_bits() {
+  // expected-error @+1 {{'qopt.packed_weight' op packed weight storage must be i8, i4 or i2, got 'i3'}}
+  %w = qopt.packed_weight dense<0> : tensor<48xi8> : tensor<2x3x!quant.uniform<i3:f32:0, {0.5, 0.25}>>
+  return
+}
+
+// -----
+
+func.func @packed_weight_axis() {
+  // expected-error @+1 {{'qopt.packed_weight' op per-axis packed weight must be quantized along axis 0}}
+  %w = qopt.packed_weight dense<0> : tensor<192xi8> : tensor<2x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 1.0}>>
+  return
+}
+
+// -----
+
+func.func @packed_weight_blocks() {
+  // expected-error @+1 {{'qopt.packed_weight' op sub-channel packed weight must have block sizes {0:1, 1:g} with g dividing K}}
+  %w = qopt.packed_weight dense<0> : tensor<128xi8> : tensor<2x3x!quant.uniform<i8:f32:{0:2, 1:3}, {{0.5}}>>
+  return
+}
+
+// -----
+
+func.func @matmul_k(%x: tensor<1x4xf32>) {
+  %w = qopt.packed_weight dense<0> : tensor<64xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  // expected-error @+1 {{'qopt.matmul' op input reduces over 4 elements but the weight rows have 3}}
+  %y = qopt.matmul %x, %w : tensor<1x4xf32>, tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>> -> tensor<1x2xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_result(%x: tensor<1x3xf32>) {
+  %w = qopt.packed_weight dense<0> : tensor<64xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  // expected-error @+1 {{'qopt.matmul' op result shape [1, 3] does not match [1, 2]}}
+  %y = qopt.matmul %x, %w : tensor<1x3xf32>, tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>> -> tensor<1x3xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_bias(%x: tensor<1x3xf32>, %b: tensor<3xf32>) {
+  %w = qopt.packed_weight dense<0> : tensor<64xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  // expected-error @+1 {{'qopt.matmul' op bias must have shape [2], got [3]}}
+  %y = qopt.matmul %x, %w, %b : tensor<1x3xf32>, tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>, tensor<3xf32> -> tensor<1x2xf32>
+  return
+}
+
+// -----
+
+func.func @conv_result(%x: tensor<1x8x8x1xf32>) {
+  %w = qopt.packed_weight dense<1> : tensor<128xi8> : tensor<2x9x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
+  // expected-error @+1 {{'qopt.conv2d' op result shape [1, 8, 8, 2] does not match [1, 4, 4, 2]}}
+  %y = qopt.conv2d %x, %w {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>} : tensor<1x8x8x1xf32>, tensor<2x9x!quant.uniform<i8:f32:0, {0.5, 0.25}>> -> tensor<1x8x8x2xf32>
+  return
+}
+
+// -----
+
+func.func @conv_kernel(%x: tensor<1x8x8x2xf32>) {
+  %w = qopt.packed_weight dense<1> : tensor<128xi8> : tensor<2x9x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
+  // expected-error @+1 {{'qopt.conv2d' op input reduces over 18 elements but the weight rows have 9}}
+  %y = qopt.conv2d %x, %w {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>} : tensor<1x8x8x2xf32>, tensor<2x9x!quant.uniform<i8:f32:0, {0.5, 0.25}>> -> tensor<1x4x4x2xf32>
+  return
+}

@@ -63,3 +63,240 @@ LogicalResult FakeQuantOp::verify() {
                          << " takes no zero_point operand";
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Quantized types
+//===----------------------------------------------------------------------===//
+
+FailureOr<PackedWeightInfo>
+mlir::qopt::getPackedWeightInfo(Type type,
+                                function_ref<InFlightDiagnostic()> emitError) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || tensor.getRank() != 2 || !tensor.hasStaticShape())
+    return emitError() << "packed weight must be a static 2-D tensor [N, K], "
+                          "got "
+                       << type,
+           failure();
+  auto quantType = dyn_cast<quant::QuantizedType>(tensor.getElementType());
+  if (!quantType || !quantType.getExpressedType().isF32())
+    return emitError() << "packed weight element must be a !quant.uniform "
+                          "type expressed in f32, got "
+                       << tensor.getElementType(),
+           failure();
+  PackedWeightInfo info;
+  info.n = tensor.getDimSize(0);
+  info.k = tensor.getDimSize(1);
+  info.bits = quantType.getStorageTypeIntegralWidth();
+  if (!quantType.isSigned() ||
+      (info.bits != 8 && info.bits != 4 && info.bits != 2))
+    return emitError() << "packed weight storage must be i8, i4 or i2, got "
+                       << quantType.getStorageType(),
+           failure();
+  if (quantType.getStorageTypeMin() != -(int64_t(1) << (info.bits - 1)) ||
+      quantType.getStorageTypeMax() != (int64_t(1) << (info.bits - 1)) - 1)
+    return emitError() << "packed weight storage must use the full range of "
+                          "its bits (narrowed ranges are not supported)",
+           failure();
+  bool anyZeroPoint = false;
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(quantType)) {
+    if (perAxis.getQuantizedDimension() != 0)
+      return emitError() << "per-axis packed weight must be quantized along "
+                            "axis 0 (output channels)",
+             failure();
+    if (int64_t(perAxis.getScales().size()) != info.n)
+      return emitError() << "packed weight has " << perAxis.getScales().size()
+                         << " scales for " << info.n << " rows",
+             failure();
+    for (double s : perAxis.getScales())
+      info.scales.push_back(float(s));
+    for (int64_t z : perAxis.getZeroPoints()) {
+      info.zeroPoints.push_back(int32_t(z));
+      anyZeroPoint |= z != 0;
+    }
+  } else if (auto sub = dyn_cast<quant::UniformQuantizedSubChannelType>(
+                 quantType)) {
+    ArrayRef<int32_t> dims = sub.getQuantizedDimensions();
+    ArrayRef<int64_t> blocks = sub.getBlockSizes();
+    int64_t g = 0, rowBlock = 1;
+    for (auto [d, b] : llvm::zip(dims, blocks)) {
+      if (d == 1)
+        g = b;
+      else if (d == 0)
+        rowBlock = b;
+    }
+    if (g <= 0 || rowBlock != 1 || info.k % g != 0)
+      return emitError() << "sub-channel packed weight must have block sizes "
+                            "{0:1, 1:g} with g dividing K",
+             failure();
+    info.groupSize = g == info.k ? 0 : g;
+    for (APFloat s : sub.getScales().getValues<APFloat>())
+      info.scales.push_back(float(s.convertToDouble()));
+    for (APInt z : sub.getZeroPoints().getValues<APInt>()) {
+      info.zeroPoints.push_back(int32_t(z.getSExtValue()));
+      anyZeroPoint |= !z.isZero();
+    }
+  } else {
+    return emitError() << "packed weight needs per-channel or sub-channel "
+                          "scales, got "
+                       << quantType,
+           failure();
+  }
+  if (int64_t(info.scales.size()) != info.n * info.numGroups())
+    return emitError() << "packed weight has " << info.scales.size()
+                       << " scales, expected " << info.n * info.numGroups(),
+           failure();
+  for (float s : info.scales)
+    if (!(s > 0.0f) || !std::isfinite(s))
+      return emitError() << "packed weight scales must be positive and "
+                            "finite",
+             failure();
+  for (int32_t z : info.zeroPoints)
+    if (z < -(1 << (info.bits - 1)) || z >= (1 << (info.bits - 1)))
+      return emitError() << "packed weight zero point " << z
+                         << " is outside the storage range",
+             failure();
+  if (!anyZeroPoint)
+    info.zeroPoints.clear();
+  return info;
+}
+
+FailureOr<ActivationQuantInfo> mlir::qopt::getActivationQuantInfo(
+    Type elementType, function_ref<InFlightDiagnostic()> emitError) {
+  auto uniform = dyn_cast<quant::UniformQuantizedType>(elementType);
+  if (!uniform || !uniform.isSigned() ||
+      uniform.getStorageTypeIntegralWidth() != 8 ||
+      !uniform.getExpressedType().isF32() ||
+      uniform.getStorageTypeMin() != -128 || uniform.getStorageTypeMax() != 127)
+    return emitError() << "expected a per-tensor !quant.uniform<i8:f32, s:z> "
+                          "with the full int8 range, got "
+                       << elementType,
+           failure();
+  float scale = float(uniform.getScale());
+  if (!(scale > 0.0f) || !std::isfinite(scale))
+    return emitError() << "activation scale must be positive and finite",
+           failure();
+  return ActivationQuantInfo{scale, int32_t(uniform.getZeroPoint())};
+}
+
+//===----------------------------------------------------------------------===//
+// QuantizeOp / DequantizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult QuantizeOp::verify() {
+  return getActivationQuantInfo(getResult().getType().getElementType(),
+                                [&]() { return emitOpError(); });
+}
+
+LogicalResult DequantizeOp::verify() {
+  return getActivationQuantInfo(getInput().getType().getElementType(),
+                                [&]() { return emitOpError(); });
+}
+
+//===----------------------------------------------------------------------===//
+// PackedWeightOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult PackedWeightOp::verify() {
+  FailureOr<PackedWeightInfo> info =
+      getPackedWeightInfo(getType(), [&]() { return emitOpError(); });
+  if (failed(info))
+    return failure();
+  auto dataType = dyn_cast<RankedTensorType>(getData().getType());
+  if (!dataType || dataType.getRank() != 1 ||
+      !dataType.getElementType().isInteger(8))
+    return emitOpError("data must be a 1-D tensor of i8 bytes");
+  int64_t expected = info->n * info->rowBytes();
+  if (dataType.getDimSize(0) != expected)
+    return emitOpError() << "data holds " << dataType.getDimSize(0)
+                         << " bytes; " << info->n << " rows of K = "
+                         << info->k << " at " << info->bits
+                         << " bits need " << expected;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MatmulOp / Conv2DOp
+//===----------------------------------------------------------------------===//
+
+/// Shared checks: the input is f32 or per-tensor int8, the weight a packed
+/// weight whose K matches, the bias [N].
+static LogicalResult verifyLayerOperands(Operation *op, Type inputElement,
+                                         Type weightType, int64_t inputK,
+                                         Value bias, int64_t &n) {
+  auto emit = [&]() { return op->emitOpError(); };
+  if (!inputElement.isF32() &&
+      failed(getActivationQuantInfo(inputElement, emit)))
+    return failure();
+  FailureOr<PackedWeightInfo> info = getPackedWeightInfo(weightType, emit);
+  if (failed(info))
+    return failure();
+  if (!ShapedType::isDynamic(inputK) && inputK != info->k)
+    return op->emitOpError() << "input reduces over " << inputK
+                             << " elements but the weight rows have "
+                             << info->k;
+  n = info->n;
+  if (bias) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (biasType.getRank() != 1 || biasType.getDimSize(0) != n)
+      return op->emitOpError() << "bias must have shape [" << n << "], got "
+                               << formatShape(biasType.getShape());
+  }
+  return success();
+}
+
+LogicalResult MatmulOp::verify() {
+  auto inputType = getInput().getType();
+  auto resultType = getResult().getType();
+  if (inputType.getRank() != 2 || resultType.getRank() != 2)
+    return emitOpError("input and result must be 2-D");
+  int64_t n;
+  if (failed(verifyLayerOperands(*this, inputType.getElementType(),
+                                 getWeight().getType(), inputType.getDimSize(1),
+                                 getBias(), n)))
+    return failure();
+  SmallVector<int64_t> expected = {inputType.getDimSize(0), n};
+  if (failed(verifyCompatibleShape(resultType.getShape(), expected)))
+    return emitOpError() << "result shape " << formatShape(resultType.getShape())
+                         << " does not match " << formatShape(expected);
+  return success();
+}
+
+LogicalResult Conv2DOp::verify() {
+  auto inputType = getInput().getType();
+  auto resultType = getResult().getType();
+  if (inputType.getRank() != 4 || resultType.getRank() != 4)
+    return emitOpError("input and result must be 4-D (NHWC)");
+  ArrayRef<int64_t> kernel = getKernel(), pad = getPad(), stride = getStride(),
+                    dilation = getDilation();
+  if (kernel.size() != 2 || pad.size() != 4 || stride.size() != 2 ||
+      dilation.size() != 2)
+    return emitOpError("kernel, stride and dilation need 2 values, pad 4");
+  if (llvm::any_of(kernel, [](int64_t v) { return v < 1; }) ||
+      llvm::any_of(stride, [](int64_t v) { return v < 1; }) ||
+      llvm::any_of(dilation, [](int64_t v) { return v < 1; }) ||
+      llvm::any_of(pad, [](int64_t v) { return v < 0; }))
+    return emitOpError("kernel, stride and dilation must be positive and pad "
+                       "non-negative");
+  int64_t c = inputType.getDimSize(3);
+  int64_t k = ShapedType::isDynamic(c) ? c : kernel[0] * kernel[1] * c;
+  int64_t n;
+  if (failed(verifyLayerOperands(*this, inputType.getElementType(),
+                                 getWeight().getType(), k, getBias(), n)))
+    return failure();
+  SmallVector<int64_t> expected = {inputType.getDimSize(0), ShapedType::kDynamic,
+                                   ShapedType::kDynamic, n};
+  for (int d = 0; d < 2; ++d) {
+    int64_t in = inputType.getDimSize(1 + d);
+    if (ShapedType::isDynamic(in))
+      continue;
+    int64_t span = dilation[d] * (kernel[d] - 1) + 1;
+    int64_t padded = in + pad[2 * d] + pad[2 * d + 1];
+    if (padded < span)
+      return emitOpError() << "kernel does not fit the padded input";
+    expected[1 + d] = (padded - span) / stride[d] + 1;
+  }
+  if (failed(verifyCompatibleShape(resultType.getShape(), expected)))
+    return emitOpError() << "result shape " << formatShape(resultType.getShape())
+                         << " does not match " << formatShape(expected);
+  return success();
+}

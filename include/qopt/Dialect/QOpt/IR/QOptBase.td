@@ -65,6 +65,7 @@ def QOpt_Dialect : Dialect {
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasOperationAttrVerify = 1;
+  let dependentDialects = ["::mlir::quant::QuantDialect"];
   let extraClassDeclaration = [{
     /// Name of the discardable attribute holding a layer's candidate formats.
     static constexpr ::llvm::StringLiteral kCandidatesAttrName =

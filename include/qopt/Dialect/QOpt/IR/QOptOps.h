@@ -9,6 +9,8 @@
 #define QOPT_DIALECT_QOPT_IR_QOPTOPS_H
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
@@ -20,5 +22,41 @@
 
 #define GET_OP_CLASSES
 #include "qopt/Dialect/QOpt/IR/QOptOps.h.inc"
+
+namespace mlir::qopt {
+
+/// What the type of a `qopt.packed_weight` says about its storage
+/// (docs/Semantics.md, "Packed storage").
+struct PackedWeightInfo {
+  int64_t n = 0, k = 0;
+  unsigned bits = 0;
+  /// Elements per scale group along K; 0 for one scale per row.
+  int64_t groupSize = 0;
+  /// n * groups scales, row-major.
+  llvm::SmallVector<float> scales;
+  /// n * groups zero points, or empty when every zero point is 0.
+  llvm::SmallVector<int32_t> zeroPoints;
+
+  int64_t numGroups() const { return groupSize == 0 ? 1 : k / groupSize; }
+  /// Bytes of one packed row: ceil(k / 64) * 64 * bits / 8.
+  int64_t rowBytes() const { return (k + 63) / 64 * 64 * bits / 8; }
+};
+
+/// Reads a packed weight's tensor type: 2-D, element a `!quant.uniform`
+/// per-axis type on axis 0 or a sub-channel type with blocks `{0:1, 1:g}`,
+/// storage a signed integer of 8, 4 or 2 bits, expressed type f32.
+FailureOr<PackedWeightInfo>
+getPackedWeightInfo(Type type, llvm::function_ref<InFlightDiagnostic()> emitError);
+
+/// Scale and zero point of a per-tensor `!quant.uniform<i8:f32, s:z>`.
+struct ActivationQuantInfo {
+  float scale;
+  int32_t zeroPoint;
+};
+FailureOr<ActivationQuantInfo>
+getActivationQuantInfo(Type elementType,
+                       llvm::function_ref<InFlightDiagnostic()> emitError);
+
+} // namespace mlir::qopt
 
 #endif // QOPT_DIALECT_QOPT_IR_QOPTOPS_H

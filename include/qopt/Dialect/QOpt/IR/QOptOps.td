@@ -11,6 +11,7 @@ include "qopt/Dialect/QOpt/IR/QOptBase.td"
 include "qopt/Dialect/QOpt/IR/QOptAttrs.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/CommonTypeConstraints.td"
+include "mlir/Dialect/Quant/IR/QuantBase.td"
 
 def QOpt_FakeQuantOp : QOpt_Op<"fake_quant", [
     Pure, AllTypesMatch<["input", "result"]>]> {
@@ -56,6 +57,155 @@ def QOpt_FakeQuantOp : QOpt_Op<"fake_quant", [
   let assemblyFormat = [{
     $input `,` $scale (`,` $zero_point^)? attr-dict `:` type($input) `,`
     type($scale) (`,` type($zero_point)^)? `as` custom<FormatBody>($format)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Quantized tensors and compute on packed storage
+//===----------------------------------------------------------------------===//
+
+def QOpt_QuantizedTensor : RankedTensorOf<[quant_QuantizedType]>;
+def QOpt_FloatOrQuantizedTensor : RankedTensorOf<[F32, quant_QuantizedType]>;
+
+def QOpt_QuantizeOp : QOpt_Op<"quantize", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Quantize a float32 tensor to int8 (per tensor)";
+  let description = [{
+    Converts every element with the scale `s` and zero point `z` of the
+    result's `!quant.uniform<i8:f32, s:z>` type:
+
+    ```
+    q = clamp(round_half_even(x / s) + z, -128, 127)
+    ```
+
+    with the division in float32; NaN becomes `z` (see
+    `docs/Semantics.md`, "Quantize"). Activations entering an integer
+    layer are quantized with this op, from the range `qopt-calibrate`
+    measured.
+
+    ```mlir
+    %q = qopt.quantize %x : tensor<1x28x28x1xf32>
+           to tensor<1x28x28x1x!quant.uniform<i8:f32, 0.0157:-128>>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input);
+  let results = (outs QOpt_QuantizedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let hasVerifier = 1;
+}
+
+def QOpt_DequantizeOp : QOpt_Op<"dequantize", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Dequantize an int8 tensor (per tensor) to float32";
+  let description = [{
+    `y = s * (q - z)` in float32 with the scale and zero point of the
+    operand's `!quant.uniform<i8:f32, s:z>` type; the subtraction is exact
+    in int32 and the product is rounded once.
+
+    ```mlir
+    %y = qopt.dequantize %q
+           : tensor<4x!quant.uniform<i8:f32, 0.5:3>> to tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins QOpt_QuantizedTensor:$input);
+  let results = (outs RankedTensorOf<[F32]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let hasVerifier = 1;
+}
+
+def QOpt_PackedWeightOp : QOpt_Op<"packed_weight", [Pure]> {
+  let summary = "A quantized weight in the packed sub-byte storage ABI";
+  let description = [{
+    A constant weight of logical shape `[N, K]` (N output channels, K the
+    reduction; a convolution's OHWI kernel is flattened to
+    `[O, KH * KW * C]`). The result type carries the quantization: a
+    `!quant.uniform` per-axis type on axis 0 (per-channel scales) or a
+    sub-channel type with block sizes `{0:1, 1:g}` (groups of `g` along
+    K). The storage type is a signed integer of 8, 4 or 2 bits; unsigned
+    formats are shifted to it by the quantizer (`docs/Semantics.md`).
+
+    `data` holds the packed bytes exactly as kernels read them: every row
+    padded to a multiple of 64 elements and stored in 64-element blocks
+    (8 bits: one element per byte; 4 bits: byte j holds elements j and
+    j + 32; 2 bits: byte j holds j, j + 16, j + 32, j + 48), i.e.
+    `N * ceil(K / 64) * 64 * bits / 8` bytes as a 1-D `i8` tensor,
+    normally a resource blob.
+
+    ```mlir
+    %w = qopt.packed_weight dense_resource<fc1> : tensor<2048xi8>
+           : tensor<2x64x!quant.uniform<i4:f32:0, {0.25, 0.5}>>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$data);
+  let results = (outs QOpt_QuantizedTensor:$result);
+  let assemblyFormat = "$data attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def QOpt_MatmulOp : QOpt_Op<"matmul", [Pure]> {
+  let summary = "Matrix product with a packed quantized weight";
+  let description = [{
+    `result[m][n] = sum_k input[m][k] * dequant(weight)[n][k] + bias[n]`
+    for an `[M, K]` input, a `[N, K]` `qopt.packed_weight` and an optional
+    `[N]` float32 bias. Two paths, chosen by the input's element type:
+
+    * **integer** (input `!quant.uniform<i8:f32, sx:zx>`, e.g. W8A8, W4A8):
+      per group, `acc = sum (x - zx) * (q - zq)` exactly in int32; then in
+      float32 without contraction, groups in order,
+      `y = y + float(acc) * (sx * s[n][g])`, finally `y + bias[n]`.
+      Bit-identical across the reference executor and every kernel
+      variant.
+    * **weight-only** (float32 input, e.g. W4A32): the float product with
+      the dequantized weight; summation order is not specified, so
+      backends agree to rounding.
+
+    ```mlir
+    %y = qopt.matmul %x, %w, %b : tensor<1x64x!quant.uniform<i8:f32, 0.02:-3>>,
+           tensor<10x64x!quant.uniform<i8:f32:0, {...}>>, tensor<10xf32>
+           -> tensor<1x10xf32>
+    ```
+  }];
+  let arguments = (ins QOpt_FloatOrQuantizedTensor:$input,
+                       QOpt_QuantizedTensor:$weight,
+                       Optional<RankedTensorOf<[F32]>>:$bias);
+  let results = (outs RankedTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,`
+    type($weight) (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def QOpt_Conv2DOp : QOpt_Op<"conv2d", [Pure]> {
+  let summary = "2-D convolution (NHWC) with a packed quantized weight";
+  let description = [{
+    The convolution `tosa.conv2d` computes, on an NHWC input, with the
+    OHWI kernel given as an `[O, KH * KW * C]` `qopt.packed_weight`
+    (`kernel = [KH, KW]`). `pad` is `[top, bottom, left, right]`; padded
+    input positions hold 0.0 on the weight-only path and the zero point on
+    the integer path, so they contribute nothing. It is defined as
+    `qopt.matmul` over the im2col patches (row `(b, oh, ow)`, column
+    `(kh, kw, c)`), with that op's two paths and their exactness rules.
+
+    ```mlir
+    %y = qopt.conv2d %x, %w, %b {kernel = array<i64: 3, 3>,
+           pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>,
+           dilation = array<i64: 1, 1>}
+           : tensor<1x28x28x1x!quant.uniform<i8:f32, 0.02:-128>>,
+             tensor<16x9x!quant.uniform<i8:f32:0, {...}>>, tensor<16xf32>
+           -> tensor<1x28x28x16xf32>
+    ```
+  }];
+  let arguments = (ins QOpt_FloatOrQuantizedTensor:$input,
+                       QOpt_QuantizedTensor:$weight,
+                       Optional<RankedTensorOf<[F32]>>:$bias,
+                       DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$pad,
+                       DenseI64ArrayAttr:$stride,
+                       DenseI64ArrayAttr:$dilation);
+  let results = (outs RankedTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,`
+    type($weight) (`,` type($bias)^)? `->` type($result)
   }];
   let hasVerifier = 1;
 }

@@ -344,4 +344,57 @@ def FakeQuantizeWeightsPass
   ];
 }
 
+def QuantizePass : Pass<"qopt-quantize", "::mlir::ModuleOp"> {
+  let summary = "Materialise the chosen formats: packed quantized weights, "
+                "quantized activations and qopt compute ops";
+  let description = [{
+    For every layer with a `qopt.format` (chosen by `qopt-allocate-bits` or
+    set by hand) whose weight is constant, quantizes the weight with
+    round-to-nearest at the format's granularity (the rules of
+    `docs/Semantics.md`, the same ones sensitivity analysis simulated),
+    packs it into the storage ABI as a `qopt.packed_weight` (a resource
+    blob) and replaces the layer:
+
+    * `tosa.conv2d` (NHWC, OHWI kernel) becomes `qopt.conv2d` with the
+      kernel flattened to `[O, KH * KW * C]`;
+    * `tosa.matmul` with a `[1, K, N]` constant weight becomes
+      `tosa.reshape` + `qopt.matmul` (weight transposed to `[N, K]`) +
+      `tosa.reshape`.
+
+    With `activations=int8` (the default) the layer's input is quantized to
+    int8 per tensor with `qopt.quantize`, its scale and zero point taken
+    from the `qopt.act_stats` that `qopt-calibrate` put on the producer of
+    the input (asymmetric, range widened to include 0), and the layer runs
+    on the integer path (W8A8, W4A8, W2A8). With `activations=float` the
+    layer runs weight-only (W8/W4/W2 with float32 activations).
+
+    Integer formats of other widths are stored in the next supported
+    storage width (3 bits in i4, 5-7 bits in i8, 1 bit in i2) with their
+    own grid; unsigned formats are shifted to signed storage. Layers
+    without a format, with a floating-point format (minifloats are not
+    lowered yet: warning), or of other kinds (e.g. depthwise convolutions:
+    warning) stay float.
+
+    ```mlir
+    // Before:
+    %y = tosa.conv2d %x, %w, %b, %zp, %zp {..., qopt.format =
+           #qopt.format<si4, per_channel(axis = 0)>} : ...
+    // After (activations=int8):
+    %xq = qopt.quantize %x : tensor<1x28x28x1xf32>
+            to tensor<1x28x28x1x!quant.uniform<i8:f32, 0.011:-56>>
+    %wq = qopt.packed_weight dense_resource<conv1.packed> : tensor<512xi8>
+            : tensor<16x9x!quant.uniform<i4:f32:0, {...}>>
+    %y = qopt.conv2d %xq, %wq, %b {kernel = array<i64: 3, 3>, ...} : ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::qopt::QOptDialect",
+                           "::mlir::quant::QuantDialect",
+                           "::mlir::tosa::TosaDialect"];
+  let options = [
+    Option<"activations", "activations", "std::string", "\"int8\"",
+           "int8: quantize layer inputs (integer path, needs "
+           "qopt-calibrate); float: weight-only quantization">
+  ];
+}
+
 #endif // QOPT_DIALECT_QOPT_TRANSFORMS_PASSES_TD

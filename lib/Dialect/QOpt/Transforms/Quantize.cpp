@@ -1,0 +1,366 @@
+//===- Quantize.cpp - Materialise the chosen formats -------------------------===//
+//
+// Implements qopt-quantize: layers with qopt.format -> integer weights
+// (quantizeWeight, qopt/Analysis) packed into the storage ABI
+// (qopt_rt_pack, the runtime's one encoder of that ABI) -> qopt.packed_weight
+// + qopt.conv2d / qopt.matmul, with qopt.quantize on the layer input when
+// activations are int8.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Analysis/QuantizableLayers.h"
+#include "qopt/Analysis/WeightQuantization.h"
+#include "qopt/Dialect/QOpt/IR/QOptOps.h"
+#include "qopt/Dialect/QOpt/Transforms/Passes.h"
+#include "qopt/Executor/Executor.h"
+#include "qopt-runtime/cpu.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <cmath>
+#include <memory>
+
+namespace mlir::qopt {
+#define GEN_PASS_DEF_QUANTIZEPASS
+#include "qopt/Dialect/QOpt/Transforms/Passes.h.inc"
+} // namespace mlir::qopt
+
+using namespace mlir;
+using namespace mlir::qopt;
+
+namespace {
+
+/// Storage width of an integer format of `bits` bits.
+unsigned storageBits(unsigned bits) {
+  return bits <= 2 ? 2 : (bits <= 4 ? 4 : 8);
+}
+
+/// The calibrated range of `v` (the act_stats of its producer, or of the
+/// function argument), or null.
+ActStatsAttr actStatsOf(Value v) {
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+    if (!func)
+      return nullptr;
+    return func.getArgAttrOfType<ActStatsAttr>(arg.getArgNumber(),
+                                               QOptDialect::kActStatsAttrName);
+  }
+  return v.getDefiningOp()->getAttrOfType<ActStatsAttr>(
+      QOptDialect::kActStatsAttrName);
+}
+
+/// Per-tensor asymmetric int8 parameters for the range [lo, hi] widened to
+/// include 0 (docs/Semantics.md, "Activation scales").
+quant::UniformQuantizedType activationType(MLIRContext *ctx, double lo,
+                                           double hi) {
+  lo = std::min(lo, 0.0);
+  hi = std::max(hi, 0.0);
+  float scale = hi > lo ? float((hi - lo) / 255.0) : 1.0f;
+  if (!(scale > 0.0f))
+    scale = 1.0f;
+  double zp = std::nearbyint(-128.0 - lo / double(scale));
+  zp = std::clamp(zp, -128.0, 127.0);
+  Builder b(ctx);
+  return quant::UniformQuantizedType::get(
+      quant::QuantizationFlags::Signed, b.getIntegerType(8), b.getF32Type(),
+      double(scale), int64_t(zp), -128, 127);
+}
+
+class QuantizeLayers {
+public:
+  QuantizeLayers(ModuleOp module, bool int8Activations)
+      : module(module), int8Activations(int8Activations) {}
+
+  LogicalResult run() {
+    QuantizableLayerAnalysis analysis(module);
+    bool failedAny = false;
+    for (const LayerInfo &layer : analysis.getLayers()) {
+      auto format =
+          layer.op->getAttrOfType<FormatAttr>(QOptDialect::kFormatAttrName);
+      if (!format)
+        continue;
+      Operation *op = layer.op;
+      if (!format.isInteger()) {
+        op->emitWarning() << "qopt-quantize: layer '" << layer.name
+                          << "' keeps float weights: floating-point format "
+                          << format.getShortName() << " is not lowered yet";
+        continue;
+      }
+      if (!layer.constantWeight) {
+        op->emitError() << "qopt-quantize: layer '" << layer.name
+                        << "' has qopt.format but no constant weight";
+        failedAny = true;
+        continue;
+      }
+      LogicalResult result = success();
+      if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
+        result = rewriteConv(conv, layer, format);
+      else if (auto matmul = dyn_cast<tosa::MatMulOp>(op))
+        result = rewriteMatmul(matmul, layer, format);
+      else
+        op->emitWarning() << "qopt-quantize: layer '" << layer.name
+                          << "' (" << op->getName()
+                          << ") stays float: no quantized lowering for it yet";
+      if (failed(result))
+        failedAny = true;
+    }
+    return failure(failedAny);
+  }
+
+private:
+  /// The packed weight op for w [n, k] (float32) under `format` (axes of
+  /// the [n, k] layout).
+  FailureOr<Value> packWeight(OpBuilder &b, Location loc, const Tensor &w,
+                              FormatAttr format, StringRef name) {
+    MLIRContext *ctx = module.getContext();
+    int64_t n = w.getShape()[0], k = w.getShape()[1];
+    QuantizedWeight q = quantizeWeight(w, format);
+    unsigned bits = format.getBitWidth();
+    unsigned stored = storageBits(bits);
+    // Unsigned grids shift to signed storage: q - 2^(b-1), z - 2^(b-1).
+    int32_t shift = format.isSignedInteger() ? 0 : 1 << (bits - 1);
+    int64_t groupSize =
+        format.getGranularity() == Granularity::Group ? format.getGroupSize()
+                                                      : 0;
+    int64_t groups = groupSize ? k / groupSize : 1;
+    std::vector<float> scales(static_cast<size_t>(n * groups));
+    std::vector<int32_t> zeros(static_cast<size_t>(n * groups));
+    for (int64_t r = 0; r < n; ++r)
+      for (int64_t g = 0; g < groups; ++g) {
+        // Scale groups in FormatAttr order: per tensor 1, per channel
+        // [n], groups [n, groups].
+        int64_t src = format.getGranularity() == Granularity::PerTensor
+                          ? 0
+                          : (format.getGranularity() == Granularity::PerChannel
+                                 ? r
+                                 : r * groups + g);
+        scales[r * groups + g] = q.scales[src];
+        zeros[r * groups + g] = q.zeroPoints[src] - shift;
+      }
+    std::vector<int8_t> values(q.values.size());
+    for (size_t i = 0; i < values.size(); ++i)
+      values[i] = int8_t(q.values[i] - shift);
+    std::vector<int8_t> pad(static_cast<size_t>(n));
+    for (int64_t r = 0; r < n; ++r)
+      pad[r] = int8_t(zeros[r * groups + groups - 1]);
+
+    auto packed = std::make_shared<std::vector<char>>(
+        static_cast<size_t>(n * qopt_rt_row_bytes(k, int32_t(stored))));
+    qopt_rt_pack(values.data(), n, k, int32_t(stored), pad.data(),
+                 reinterpret_cast<uint8_t *>(packed->data()));
+
+    Builder builder(ctx);
+    IntegerType storage = builder.getIntegerType(stored);
+    int64_t qmin = -(int64_t(1) << (stored - 1)), qmax = -qmin - 1;
+    Type elementType;
+    if (groupSize == 0) {
+      SmallVector<double> s(scales.begin(), scales.end());
+      SmallVector<int64_t> z(zeros.begin(), zeros.end());
+      elementType = quant::UniformQuantizedPerAxisType::get(
+          quant::QuantizationFlags::Signed, storage, builder.getF32Type(), s,
+          z, /*quantizedDimension=*/0, qmin, qmax);
+    } else {
+      auto scaleType = RankedTensorType::get({n, groups}, builder.getF32Type());
+      auto zeroType = RankedTensorType::get({n, groups}, storage);
+      SmallVector<APInt> z;
+      for (int32_t v : zeros)
+        z.push_back(APInt(stored, uint64_t(int64_t(v)), /*isSigned=*/true));
+      elementType = quant::UniformQuantizedSubChannelType::get(
+          quant::QuantizationFlags::Signed, storage, builder.getF32Type(),
+          DenseElementsAttr::get(scaleType, ArrayRef<float>(scales)),
+          DenseElementsAttr::get(zeroType, z), {0, 1}, {1, groupSize}, qmin,
+          qmax);
+    }
+    auto resultType = RankedTensorType::get({n, k}, elementType);
+
+    std::string blobName = (name + ".packed").str();
+    for (char &c : blobName)
+      if (!llvm::isAlnum(c) && c != '_' && c != '.')
+        c = '_';
+    AsmResourceBlob blob(
+        ArrayRef<char>(packed->data(), packed->size()), /*alignment=*/64,
+        [packed](void *, size_t, size_t) mutable { packed.reset(); },
+        /*dataIsMutable=*/false);
+    auto data = DenseResourceElementsAttr::get(
+        RankedTensorType::get({int64_t(packed->size())},
+                              builder.getIntegerType(8)),
+        blobName, std::move(blob));
+    return PackedWeightOp::create(b, loc, resultType, data).getResult();
+  }
+
+  /// qopt.quantize of `input` with the calibrated range of `measured` (the
+  /// same values before any reshape), or `input` itself for weight-only
+  /// layers.
+  FailureOr<Value> layerInput(OpBuilder &b, Location loc, Value input,
+                              Value measured, const LayerInfo &layer) {
+    if (!int8Activations)
+      return input;
+    ActStatsAttr stats = actStatsOf(measured);
+    if (!stats || stats.getAxis() != -1 || stats.getLo().size() != 1)
+      return layer.op->emitError()
+                 << "qopt-quantize: layer '" << layer.name
+                 << "' has no per-tensor calibrated range for its input; run "
+                    "qopt-calibrate first, or use activations=float",
+             failure();
+    auto qType = activationType(module.getContext(), stats.getLo()[0],
+                                stats.getHi()[0]);
+    auto inputType = cast<RankedTensorType>(input.getType());
+    return QuantizeOp::create(b, loc, inputType.clone(qType), input)
+        .getResult();
+  }
+
+  /// A [n] float32 bias from a TOSA bias operand (shape [n] or [1]).
+  FailureOr<Value> biasOf(OpBuilder &b, Location loc, Value bias, int64_t n,
+                          const LayerInfo &layer) {
+    auto type = cast<RankedTensorType>(bias.getType());
+    if (type.getRank() == 1 && type.getDimSize(0) == n &&
+        type.getElementType().isF32())
+      return bias;
+    FailureOr<Tensor> value = exec::evaluateConstantValue(bias);
+    if (failed(value) || value->getDType() != DType::F32 ||
+        value->getNumElements() != 1)
+      return layer.op->emitError() << "qopt-quantize: layer '" << layer.name
+                                   << "' has a bias that is neither [" << n
+                                   << "] nor a constant scalar",
+             failure();
+    auto biasType = RankedTensorType::get({n}, b.getF32Type());
+    auto attr = DenseElementsAttr::get(biasType, value->data<float>()[0]);
+    return tosa::ConstOp::create(b, loc, biasType, attr).getResult();
+  }
+
+  LogicalResult rewriteConv(tosa::Conv2DOp conv, const LayerInfo &layer,
+                            FormatAttr format) {
+    FailureOr<Tensor> w = exec::evaluateConstantValue(conv.getWeight());
+    if (failed(w) || w->getDType() != DType::F32)
+      return conv.emitError() << "qopt-quantize: layer '" << layer.name
+                              << "' weight is not a float32 constant";
+    ArrayRef<int64_t> shape = w->getShape(); // O, KH, KW, C
+    if (format.getGranularity() == Granularity::Group &&
+        format.getAxis() != 3)
+      return conv.emitError() << "qopt-quantize: layer '" << layer.name
+                              << "' groups must run along the input channels "
+                                 "(axis 3), got axis "
+                              << format.getAxis();
+    if (format.getGranularity() == Granularity::PerChannel &&
+        format.getAxis() != 0)
+      return conv.emitError() << "qopt-quantize: layer '" << layer.name
+                              << "' per-channel scales must be on axis 0";
+    // OHWI flattened to [O, K]: groups of g along C (g divides C) are runs
+    // of g along K, in the same order.
+    int64_t o = shape[0], k = shape[1] * shape[2] * shape[3];
+    Tensor w2 = w->reshaped({o, k});
+    FormatAttr flat = format;
+    if (format.getGranularity() == Granularity::Group)
+      flat = FormatAttr::get(format.getContext(), format.getElementType(),
+                             Granularity::Group, 1, format.getGroupSize(),
+                             format.getSymmetric());
+    OpBuilder b(conv);
+    Location loc = conv.getLoc();
+    FailureOr<Value> packed = packWeight(b, loc, w2, flat, layer.name);
+    if (failed(packed))
+      return failure();
+    FailureOr<Value> input = layerInput(b, loc, conv.getInput(), conv.getInput(), layer);
+    if (failed(input))
+      return failure();
+    FailureOr<Value> bias = biasOf(b, loc, conv.getBias(), o, layer);
+    if (failed(bias))
+      return failure();
+    auto result = Conv2DOp::create(
+        b, loc, conv.getType(), *input, *packed, *bias,
+        b.getDenseI64ArrayAttr({shape[1], shape[2]}), conv.getPadAttr(),
+        conv.getStrideAttr(), conv.getDilationAttr());
+    conv.getResult().replaceAllUsesWith(result.getResult());
+    conv.erase();
+    return success();
+  }
+
+  LogicalResult rewriteMatmul(tosa::MatMulOp matmul, const LayerInfo &layer,
+                              FormatAttr format) {
+    auto aType = cast<RankedTensorType>(matmul.getA().getType());
+    FailureOr<Tensor> w = exec::evaluateConstantValue(matmul.getB());
+    if (failed(w) || w->getDType() != DType::F32 || w->getShape()[0] != 1 ||
+        aType.getDimSize(0) != 1)
+      return matmul.emitWarning()
+                 << "qopt-quantize: layer '" << layer.name
+                 << "' stays float: only batch-1 matmuls with a [1, K, N] "
+                    "float32 constant weight are lowered",
+             success();
+    int64_t k = w->getShape()[1], n = w->getShape()[2], m = aType.getDimSize(1);
+    // [1, K, N] -> [N, K]; the format's axes move with it.
+    Tensor wt = Tensor::zeros(DType::F32, {n, k});
+    const float *src = w->data<float>();
+    float *dst = wt.mutableData<float>();
+    for (int64_t r = 0; r < k; ++r)
+      for (int64_t c = 0; c < n; ++c)
+        dst[c * k + r] = src[r * n + c];
+    FormatAttr rowFormat = format;
+    switch (format.getGranularity()) {
+    case Granularity::PerTensor:
+      break;
+    case Granularity::PerChannel:
+      if (format.getAxis() != 2)
+        return matmul.emitError() << "qopt-quantize: layer '" << layer.name
+                                  << "' per-channel scales must be on axis 2";
+      rowFormat = FormatAttr::get(format.getContext(), format.getElementType(),
+                                  Granularity::PerChannel, 0, 0,
+                                  format.getSymmetric());
+      break;
+    case Granularity::Group:
+      if (format.getAxis() != 1)
+        return matmul.emitError() << "qopt-quantize: layer '" << layer.name
+                                  << "' groups must run along K (axis 1)";
+      rowFormat = FormatAttr::get(format.getContext(), format.getElementType(),
+                                  Granularity::Group, 1, format.getGroupSize(),
+                                  format.getSymmetric());
+      break;
+    }
+    OpBuilder b(matmul);
+    Location loc = matmul.getLoc();
+    FailureOr<Value> packed = packWeight(b, loc, wt, rowFormat, layer.name);
+    if (failed(packed))
+      return failure();
+    auto shapeOf = [&](ArrayRef<int64_t> dims) {
+      auto type = tosa::shapeType::get(b.getContext(), dims.size());
+      return tosa::ConstShapeOp::create(b, loc, type,
+                                        b.getIndexTensorAttr(dims));
+    };
+    auto a2Type = RankedTensorType::get({m, k}, aType.getElementType());
+    Value a2 = tosa::ReshapeOp::create(b, loc, a2Type, matmul.getA(),
+                                       shapeOf({m, k}));
+    FailureOr<Value> input = layerInput(b, loc, a2, matmul.getA(), layer);
+    if (failed(input))
+      return failure();
+    auto y2Type = RankedTensorType::get({m, n}, b.getF32Type());
+    Value y2 = MatmulOp::create(b, loc, y2Type, *input, *packed, Value());
+    Value y = tosa::ReshapeOp::create(b, loc, matmul.getType(), y2,
+                                      shapeOf({1, m, n}));
+    matmul.getResult().replaceAllUsesWith(y);
+    matmul.erase();
+    return success();
+  }
+
+  ModuleOp module;
+  bool int8Activations;
+};
+
+struct QuantizePass : public qopt::impl::QuantizePassBase<QuantizePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (activations != "int8" && activations != "float") {
+      getOperation().emitError()
+          << "qopt-quantize: activations must be 'int8' or 'float', got '"
+          << activations << "'";
+      return signalPassFailure();
+    }
+    if (failed(QuantizeLayers(getOperation(), activations == "int8").run()))
+      signalPassFailure();
+  }
+};
+
+} // namespace

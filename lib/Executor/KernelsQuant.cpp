@@ -1,0 +1,253 @@
+//===- KernelsQuant.cpp - Reference kernels of quantized qopt ops ------------===//
+//
+// The oracle for docs/Semantics.md: qopt.quantize, qopt.dequantize,
+// qopt.matmul and qopt.conv2d over qopt.packed_weight storage, written
+// directly from the specification (element by element on the integer path)
+// and independent of the runtime's kernels, which are tested against it.
+// The float epilogue of the integer path is evaluated without contraction
+// (this file is built with -ffp-contract=off).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Gemm.h"
+#include "Kernels.h"
+
+#include "qopt/Dialect/QOpt/IR/QOptOps.h"
+
+#include <cmath>
+#include <vector>
+
+using namespace mlir;
+using namespace mlir::qopt;
+using namespace mlir::qopt::exec;
+
+namespace {
+
+/// The logical [N, K] values of a packed weight, unpacked to int32.
+std::vector<int32_t> unpackWeight(const PackedWeightInfo &info,
+                                  const Tensor &bytes) {
+  std::vector<int32_t> q(static_cast<size_t>(info.n * info.k));
+  const uint8_t *data = reinterpret_cast<const uint8_t *>(bytes.bytes());
+  const int bits = int(info.bits);
+  for (int64_t r = 0; r < info.n; ++r) {
+    const uint8_t *row = data + r * info.rowBytes();
+    for (int64_t c = 0; c < info.k; ++c) {
+      int64_t block = c / 64, j = c % 64;
+      int32_t field;
+      if (bits == 8) {
+        field = int8_t(row[c]);
+      } else if (bits == 4) {
+        uint8_t byte = row[block * 32 + j % 32];
+        int v = (j < 32 ? byte : byte >> 4) & 0xF;
+        field = v >= 8 ? v - 16 : v;
+      } else {
+        uint8_t byte = row[block * 16 + j % 16];
+        int v = (byte >> (2 * (j / 16))) & 0x3;
+        field = v >= 2 ? v - 4 : v;
+      }
+      q[r * info.k + c] = field;
+    }
+  }
+  return q;
+}
+
+int32_t zeroPointOf(const PackedWeightInfo &info, int64_t row, int64_t group) {
+  return info.zeroPoints.empty()
+             ? 0
+             : info.zeroPoints[row * info.numGroups() + group];
+}
+
+/// y[m][n] for x [M, K] (int8 with zero point zx and scale sx), the
+/// integer path of qopt.matmul.
+void integerMatmul(const int8_t *x, int64_t m, float sx, int32_t zx,
+                   const PackedWeightInfo &info, const std::vector<int32_t> &q,
+                   const float *bias, float *y) {
+  const int64_t groups = info.numGroups();
+  const int64_t groupSize = info.groupSize == 0 ? info.k : info.groupSize;
+  for (int64_t r = 0; r < m; ++r)
+    for (int64_t n = 0; n < info.n; ++n) {
+      float acc = 0.0f;
+      for (int64_t g = 0; g < groups; ++g) {
+        int32_t zq = zeroPointOf(info, n, g);
+        int32_t sum = 0;
+        for (int64_t c = g * groupSize; c < (g + 1) * groupSize; ++c)
+          sum += (int32_t(x[r * info.k + c]) - zx) * (q[n * info.k + c] - zq);
+        float multiplier = sx * info.scales[n * groups + g];
+        float term = float(sum) * multiplier;
+        acc = acc + term;
+      }
+      if (bias)
+        acc = acc + bias[n];
+      y[r * info.n + n] = acc;
+    }
+}
+
+/// The weight-only path: dequantize the weight to float32 and multiply.
+void floatMatmul(const float *x, int64_t m, const PackedWeightInfo &info,
+                 const std::vector<int32_t> &q, const float *bias, float *y) {
+  const int64_t groups = info.numGroups();
+  const int64_t groupSize = info.groupSize == 0 ? info.k : info.groupSize;
+  std::vector<float> w(q.size());
+  for (int64_t n = 0; n < info.n; ++n)
+    for (int64_t c = 0; c < info.k; ++c) {
+      int64_t g = c / groupSize;
+      w[n * info.k + c] = info.scales[n * groups + g] *
+                          float(q[n * info.k + c] - zeroPointOf(info, n, g));
+    }
+  PackedWeights packed(w.data(), info.n, info.k);
+  gemm(x, info.k, packed, bias, y, info.n, m);
+}
+
+struct LayerOperands {
+  PackedWeightInfo info;
+  std::vector<int32_t> q;
+  const float *bias = nullptr;
+};
+
+FailureOr<LayerOperands> layerOperands(Operation *op, Value weight,
+                                       ArrayRef<Tensor> operands) {
+  LayerOperands l;
+  FailureOr<PackedWeightInfo> info =
+      getPackedWeightInfo(weight.getType(), [&]() { return op->emitError(); });
+  if (failed(info))
+    return failure();
+  l.info = std::move(*info);
+  if (int64_t(operands[1].getNumBytes()) != l.info.n * l.info.rowBytes())
+    return op->emitError("qopt executor: packed weight size mismatch"),
+           failure();
+  l.q = unpackWeight(l.info, operands[1]);
+  if (operands.size() > 2)
+    l.bias = operands[2].data<float>();
+  return l;
+}
+
+LogicalResult quantizeKernel(Operation *op, ArrayRef<Tensor> operands,
+                             SmallVectorImpl<Tensor> &results,
+                             const KernelContext &) {
+  auto quantize = cast<QuantizeOp>(op);
+  FailureOr<ActivationQuantInfo> q = getActivationQuantInfo(
+      quantize.getType().getElementType(), [&]() { return op->emitError(); });
+  if (failed(q))
+    return failure();
+  Tensor out = allocResult(op);
+  const float *x = operands[0].data<float>();
+  int8_t *dst = out.mutableData<int8_t>();
+  for (int64_t i = 0, e = out.getNumElements(); i < e; ++i) {
+    float r = std::nearbyint(x[i] / q->scale);
+    double v = std::isnan(r) ? 0.0 : double(r);
+    v = std::fmin(std::fmax(v + q->zeroPoint, -128.0), 127.0);
+    dst[i] = int8_t(v);
+  }
+  results.push_back(out);
+  return success();
+}
+
+LogicalResult dequantizeKernel(Operation *op, ArrayRef<Tensor> operands,
+                               SmallVectorImpl<Tensor> &results,
+                               const KernelContext &) {
+  auto dequantize = cast<DequantizeOp>(op);
+  FailureOr<ActivationQuantInfo> q = getActivationQuantInfo(
+      dequantize.getInput().getType().getElementType(),
+      [&]() { return op->emitError(); });
+  if (failed(q))
+    return failure();
+  Tensor out = allocResult(op);
+  const int8_t *x = operands[0].data<int8_t>();
+  float *dst = out.mutableData<float>();
+  for (int64_t i = 0, e = out.getNumElements(); i < e; ++i)
+    dst[i] = q->scale * float(int32_t(x[i]) - q->zeroPoint);
+  results.push_back(out);
+  return success();
+}
+
+LogicalResult matmulKernel(Operation *op, ArrayRef<Tensor> operands,
+                           SmallVectorImpl<Tensor> &results,
+                           const KernelContext &) {
+  auto matmul = cast<MatmulOp>(op);
+  FailureOr<LayerOperands> l = layerOperands(op, matmul.getWeight(), operands);
+  if (failed(l))
+    return failure();
+  int64_t m = matmul.getInput().getType().getDimSize(0);
+  Tensor out = allocResult(op);
+  Type inputElement = matmul.getInput().getType().getElementType();
+  if (inputElement.isF32()) {
+    floatMatmul(operands[0].data<float>(), m, l->info, l->q, l->bias,
+                out.mutableData<float>());
+  } else {
+    ActivationQuantInfo a =
+        *getActivationQuantInfo(inputElement, [&]() { return op->emitError(); });
+    integerMatmul(operands[0].data<int8_t>(), m, a.scale, a.zeroPoint, l->info,
+                  l->q, l->bias, out.mutableData<float>());
+  }
+  results.push_back(out);
+  return success();
+}
+
+/// im2col of an NHWC tensor: rows (b, oh, ow), columns (kh, kw, c); padded
+/// positions hold `padValue`.
+template <typename T>
+std::vector<T> im2col(const T *x, ArrayRef<int64_t> inShape,
+                      ArrayRef<int64_t> outShape, Conv2DOp conv, T padValue) {
+  int64_t b = inShape[0], h = inShape[1], w = inShape[2], c = inShape[3];
+  int64_t oh = outShape[1], ow = outShape[2];
+  ArrayRef<int64_t> kernel = conv.getKernel(), pad = conv.getPad(),
+                    stride = conv.getStride(), dil = conv.getDilation();
+  int64_t k = kernel[0] * kernel[1] * c;
+  std::vector<T> cols(static_cast<size_t>(b * oh * ow * k), padValue);
+  for (int64_t n = 0; n < b; ++n)
+    for (int64_t y = 0; y < oh; ++y)
+      for (int64_t xo = 0; xo < ow; ++xo) {
+        T *row = cols.data() + ((n * oh + y) * ow + xo) * k;
+        for (int64_t ky = 0; ky < kernel[0]; ++ky) {
+          int64_t iy = y * stride[0] - pad[0] + ky * dil[0];
+          if (iy < 0 || iy >= h)
+            continue;
+          for (int64_t kx = 0; kx < kernel[1]; ++kx) {
+            int64_t ix = xo * stride[1] - pad[2] + kx * dil[1];
+            if (ix < 0 || ix >= w)
+              continue;
+            const T *src = x + ((n * h + iy) * w + ix) * c;
+            std::copy(src, src + c, row + (ky * kernel[1] + kx) * c);
+          }
+        }
+      }
+  return cols;
+}
+
+LogicalResult conv2dKernel(Operation *op, ArrayRef<Tensor> operands,
+                           SmallVectorImpl<Tensor> &results,
+                           const KernelContext &) {
+  auto conv = cast<Conv2DOp>(op);
+  FailureOr<LayerOperands> l = layerOperands(op, conv.getWeight(), operands);
+  if (failed(l))
+    return failure();
+  ArrayRef<int64_t> inShape = conv.getInput().getType().getShape();
+  ArrayRef<int64_t> outShape = conv.getResult().getType().getShape();
+  int64_t m = outShape[0] * outShape[1] * outShape[2];
+  Tensor out = allocResult(op);
+  Type inputElement = conv.getInput().getType().getElementType();
+  if (inputElement.isF32()) {
+    std::vector<float> cols =
+        im2col(operands[0].data<float>(), inShape, outShape, conv, 0.0f);
+    floatMatmul(cols.data(), m, l->info, l->q, l->bias,
+                out.mutableData<float>());
+  } else {
+    ActivationQuantInfo a =
+        *getActivationQuantInfo(inputElement, [&]() { return op->emitError(); });
+    std::vector<int8_t> cols = im2col(operands[0].data<int8_t>(), inShape,
+                                      outShape, conv, int8_t(a.zeroPoint));
+    integerMatmul(cols.data(), m, a.scale, a.zeroPoint, l->info, l->q,
+                  l->bias, out.mutableData<float>());
+  }
+  results.push_back(out);
+  return success();
+}
+
+} // namespace
+
+void exec::registerQuantKernels(KernelTable &t) {
+  t[TypeID::get<QuantizeOp>()] = quantizeKernel;
+  t[TypeID::get<DequantizeOp>()] = dequantizeKernel;
+  t[TypeID::get<MatmulOp>()] = matmulKernel;
+  t[TypeID::get<Conv2DOp>()] = conv2dKernel;
+}

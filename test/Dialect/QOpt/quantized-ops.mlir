@@ -1,0 +1,47 @@
+// RUN: qopt %s -split-input-file | FileCheck %s
+// RUN: qopt %s -split-input-file | qopt -split-input-file | FileCheck %s
+
+// Round trip of the quantized-compute ops: quantize/dequantize, packed
+// weights (per-channel and group-wise, with and without zero points), and
+// the integer and weight-only forms of matmul and conv2d.
+
+// CHECK-LABEL: func @activations
+// CHECK: qopt.quantize %{{.*}} : tensor<2x3xf32> to tensor<2x3x!quant.uniform<i8:f32, 2.500000e-01:-3>>
+// CHECK: qopt.dequantize %{{.*}} : tensor<2x3x!quant.uniform<i8:f32, 2.500000e-01:-3>> to tensor<2x3xf32>
+func.func @activations(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %q = qopt.quantize %x : tensor<2x3xf32> to tensor<2x3x!quant.uniform<i8:f32, 0.25:-3>>
+  %y = qopt.dequantize %q : tensor<2x3x!quant.uniform<i8:f32, 0.25:-3>> to tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @integer_matmul
+// CHECK: qopt.packed_weight dense<{{.*}}> : tensor<64xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {5.000000e-01,2.500000e-01}>>
+// CHECK: qopt.matmul %{{.*}}, %{{.*}}, %{{.*}} : tensor<1x3x!quant.uniform<i8:f32, 1.000000e-01>>, tensor<2x3x!quant.uniform<i4:f32:0, {5.000000e-01,2.500000e-01}>>, tensor<2xf32> -> tensor<1x2xf32>
+func.func @integer_matmul(%x: tensor<1x3x!quant.uniform<i8:f32, 0.1>>, %b: tensor<2xf32>) -> tensor<1x2xf32> {
+  %w = qopt.packed_weight dense<0> : tensor<64xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  %y = qopt.matmul %x, %w, %b : tensor<1x3x!quant.uniform<i8:f32, 0.1>>, tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>, tensor<2xf32> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @weight_only_groups
+// CHECK: qopt.matmul %{{.*}}, %{{.*}} : tensor<4x128xf32>, tensor<1x128x!quant.uniform<i2:f32:{0:1, 1:64}, {{.*}}>> -> tensor<4x1xf32>
+func.func @weight_only_groups(%x: tensor<4x128xf32>) -> tensor<4x1xf32> {
+  %w = qopt.packed_weight dense<0> : tensor<32xi8> : tensor<1x128x!quant.uniform<i2:f32:{0:1, 1:64}, {{0.5:1, 0.25:-1}}>>
+  %y = qopt.matmul %x, %w : tensor<4x128xf32>, tensor<1x128x!quant.uniform<i2:f32:{0:1, 1:64}, {{0.5:1, 0.25:-1}}>> -> tensor<4x1xf32>
+  return %y : tensor<4x1xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @conv
+// CHECK: qopt.conv2d %{{.*}}, %{{.*}}, %{{.*}} {dilation = array<i64: 1, 1>, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>}
+// CHECK-SAME: -> tensor<1x4x4x2xf32>
+func.func @conv(%x: tensor<1x8x8x1x!quant.uniform<i8:f32, 0.5:-128>>, %b: tensor<2xf32>) -> tensor<1x4x4x2xf32> {
+  %w = qopt.packed_weight dense<1> : tensor<128xi8> : tensor<2x9x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
+  %y = qopt.conv2d %x, %w, %b {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>} : tensor<1x8x8x1x!quant.uniform<i8:f32, 0.5:-128>>, tensor<2x9x!quant.uniform<i8:f32:0, {0.5, 0.25}>>, tensor<2xf32> -> tensor<1x4x4x2xf32>
+  return %y : tensor<1x4x4x2xf32>
+}
