@@ -35,7 +35,7 @@ llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qopt_tools_dir, config.llvm_tools_dir]
 tools = ["qopt", "qopt-capi-test", "qopt-onnx-conformance", "qopt-run",
-         "qopt-solver-bench"]
+         "qopt-solver-bench", "qopt-kernel-bench"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # FileCheck, not and count come from LLVM's tools directory.
