@@ -30,6 +30,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <memory>
 #include <algorithm>
 #include <chrono>
 
@@ -191,6 +192,18 @@ int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   if (!takeThreadsOption(argc, argv))
     return fail("--threads expects a positive integer");
+  // --help lists qopt-run's own options, not every LLVM library option
+  // (cl::list overloads operator&, hence std::addressof).
+  using Opt = const llvm::cl::Option *;
+  Opt own[] = {&modelPath,    std::addressof(positionalInputs),
+               std::addressof(namedInputs), &outputDir,
+               &evalData,     &evalMean,
+               &evalStd,      &evalSamples,
+               &repeat,       &outputFormat,
+               &profileOps,   std::addressof(inputShapes)};
+  for (auto &entry : llvm::cl::getRegisteredOptions())
+    if (!llvm::is_contained(own, entry.second))
+      entry.second->setHiddenFlag(llvm::cl::ReallyHidden);
   llvm::cl::ParseCommandLineOptions(
       argc, argv,
       "qopt-run: run a model with qopt's reference executor\n\n"
