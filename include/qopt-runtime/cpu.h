@@ -124,6 +124,41 @@ void qopt_rt_requantize_s8(qopt_rt_isa isa, int64_t count, int64_t channels,
                            const int32_t *shift, int32_t zero_point,
                            int8_t *out);
 
+/*===-- Entry points for compiled models ----------------------------------===*
+ *
+ * Flat-argument forms of the kernels above, the functions code compiled by
+ * qopt's CPU pipeline calls (`qopt.ukernel` ops lowered by
+ * `convert-qopt-ukernel-to-func`, docs/Backends/CPU.md). The argument
+ * order is the op's: the ISA, then a pointer to the first element of each
+ * input buffer, then of each output buffer, then the scalars. Optional
+ * buffers are always passed (compiled code passes a dummy) and `flags`
+ * says which are real.
+ *===----------------------------------------------------------------------===*/
+
+enum {
+  QOPT_RT_UK_HAS_ZERO_POINTS = 1, /* weight zero points are present */
+  QOPT_RT_UK_HAS_BIAS = 2         /* bias is present */
+};
+
+/* qopt_rt_quantize_s8 over `count` elements. */
+void qopt_rt_uk_quantize_s8(int32_t isa, const float *x, int8_t *out,
+                            int64_t count, float scale, int32_t zero_point);
+
+/* y[m][n] (dense [m, n]) = qopt_rt_matmul_s8 of x (dense [m, k]) with the
+ * packed [n, k] weight, over all n. */
+void qopt_rt_uk_matmul_s8(int32_t isa, const int8_t *x, const uint8_t *w,
+                          const float *scales, const int8_t *zero_points,
+                          const float *bias, float *y, int64_t m, int64_t n,
+                          int64_t k, int32_t bits, int32_t group_size,
+                          int32_t flags, float x_scale, int32_t x_zero_point);
+
+/* The weight-only counterpart, qopt_rt_matmul_f32. */
+void qopt_rt_uk_matmul_f32(int32_t isa, const float *x, const uint8_t *w,
+                           const float *scales, const int8_t *zero_points,
+                           const float *bias, float *y, int64_t m, int64_t n,
+                           int64_t k, int32_t bits, int32_t group_size,
+                           int32_t flags);
+
 #ifdef __cplusplus
 }
 #endif

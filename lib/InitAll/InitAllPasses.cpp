@@ -5,12 +5,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/InitAllPasses.h"
+#include "qopt/Conversion/Passes.h"
 #include "qopt/Dialect/QOpt/Transforms/Passes.h"
+#include "qopt/Pipelines/CPUPipeline.h"
 
 #include "mlir/Transforms/Passes.h"
 
 void mlir::qopt::registerAllPasses() {
   registerQOptPasses();
+  registerQOptConversionPasses();
+  registerCPUPipeline();
   registerCanonicalizerPass();
   registerCSEPass();
   registerSymbolDCEPass();

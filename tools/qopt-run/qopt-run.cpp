@@ -1,13 +1,17 @@
 //===- qopt-run.cpp - Run a model with the reference executor --------------===//
 //
-//   qopt-run MODEL(.onnx|.mlir) [--input NAME=FILE]... [FILE...]
+//   qopt-run MODEL(.onnx|.mlir|.so) [--input NAME=FILE]... [FILE...]
 //            --output-dir DIR [--threads N] [--input-shape NAME:AxB]
 //
-// Inputs are .npy, .npz or ONNX TensorProto .pb files, by name or by
-// position; each output is written to DIR/<output name>.npy. Prints one
+// ONNX and MLIR models run in the reference executor; a shared library
+// compiled by `qopt -o model.so` runs natively (--isa picks its kernel
+// variant). Inputs are .npy, .npz or ONNX TensorProto .pb files, by name or
+// by position; each output is written to DIR/<output name>.npy. Prints one
 // timing line.
 //
 //===----------------------------------------------------------------------===//
+
+#include "CompiledModel.h"
 
 #include "qopt/Executor/Datasets.h"
 #include "qopt/Executor/Executor.h"
@@ -33,13 +37,13 @@
 #include <memory>
 #include <algorithm>
 #include <chrono>
+#include <functional>
 
 using namespace mlir;
 using namespace mlir::qopt;
 
 static llvm::cl::opt<std::string> modelPath(llvm::cl::Positional,
-                                            llvm::cl::desc("<model>"),
-                                            llvm::cl::Required);
+                                            llvm::cl::desc("<model>"));
 static llvm::cl::list<std::string>
     positionalInputs(llvm::cl::Positional, llvm::cl::desc("[input files...]"));
 static llvm::cl::list<std::string>
@@ -104,6 +108,25 @@ static llvm::cl::opt<bool>
 static llvm::cl::list<std::string>
     inputShapes("input-shape",
                 llvm::cl::desc("Pin an ONNX input's shape (name:AxBxC)"));
+static llvm::cl::opt<std::string> isaOption(
+    "isa",
+    llvm::cl::desc("Compiled libraries: kernel variant (auto, portable, avx2, "
+                   "avx512-vnni)"),
+    llvm::cl::init("auto"));
+static llvm::cl::opt<std::string> libraryName(
+    "library-name",
+    llvm::cl::desc("Compiled libraries: the symbol prefix given to "
+                   "qopt-cpu-pipeline (default: the file's stem, then model)"));
+static llvm::cl::opt<bool> listIsas(
+    "list-isas",
+    llvm::cl::desc("Print the kernel variants this CPU supports and exit"),
+    llvm::cl::init(false));
+
+/// What qopt-run runs: the reference executor or a compiled library.
+struct Runnable {
+  ArrayRef<TensorSpec> inputs, outputs;
+  std::function<FailureOr<SmallVector<Tensor>>(ArrayRef<Tensor>)> run;
+};
 
 static int fail(const Twine &message) {
   llvm::errs() << "qopt-run: " << message << "\n";
@@ -143,14 +166,14 @@ static std::string fileNameFor(StringRef name) {
 
 /// --eval: runs every full batch of the data set and compares the argmax
 /// of each row of output 0 ([batch, classes]) with the labels.
-static int evaluate(Executor &executor,
+static int evaluate(Runnable &executor,
                     std::chrono::steady_clock::time_point start) {
   if (evalStd == 0.0)
     return fail("--eval-std must not be 0");
-  if (executor.getInputs().size() != 1)
+  if (executor.inputs.size() != 1)
     return fail("--eval feeds one input; the model has " +
-                Twine(executor.getInputs().size()));
-  const TensorSpec &out = executor.getOutputs().front();
+                Twine(executor.inputs.size()));
+  const TensorSpec &out = executor.outputs.front();
   if (out.dtype != DType::F32 || out.shape.size() != 2)
     return fail("--eval needs a float32 [batch, classes] first output; '" +
                 out.name + "' is " + dtypeName(out.dtype) +
@@ -160,7 +183,7 @@ static int evaluate(Executor &executor,
     return fail(llvm::toString(dataset.takeError()));
   if (dataset->labels.size() != dataset->samples.size())
     return fail("--eval: '" + evalData + "' has no labels");
-  auto batches = makeInputBatches(*dataset, executor.getInputs().front(),
+  auto batches = makeInputBatches(*dataset, executor.inputs.front(),
                                   evalMean, evalStd);
   if (!batches)
     return fail(llvm::toString(batches.takeError()));
@@ -200,7 +223,9 @@ int main(int argc, char **argv) {
                &evalData,     &evalMean,
                &evalStd,      &evalSamples,
                &repeat,       &outputFormat,
-               &profileOps,   std::addressof(inputShapes)};
+               &profileOps,   std::addressof(inputShapes),
+               &isaOption,    &libraryName,
+               &listIsas};
   for (auto &entry : llvm::cl::getRegisteredOptions())
     if (!llvm::is_contained(own, entry.second))
       entry.second->setHiddenFlag(llvm::cl::ReallyHidden);
@@ -208,6 +233,14 @@ int main(int argc, char **argv) {
       argc, argv,
       "qopt-run: run a model with qopt's reference executor\n\n"
       "  --threads N    threads for the heavy kernels (default 1)\n");
+
+  if (listIsas) {
+    for (const std::string &name : supportedIsaNames())
+      llvm::outs() << name << "\n";
+    return 0;
+  }
+  if (modelPath.empty())
+    return fail("no model given (see --help)");
 
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -221,41 +254,69 @@ int main(int argc, char **argv) {
   if (!buffer)
     return fail("cannot read '" + modelPath + "': " +
                 buffer.getError().message());
+  Runnable model;
+  std::unique_ptr<Executor> executor;
+  std::unique_ptr<CompiledModel> library;
   OwningOpRef<ModuleOp> module;
   // Lives as long as the module: executor errors point into the file.
   llvm::SourceMgr sourceMgr;
   std::optional<SourceMgrDiagnosticHandler> sourceHandler;
-  if (looksLikeOnnxModel(modelPath, (*buffer)->getBuffer())) {
-    OnnxImportOptions options;
-    for (const std::string &spec : inputShapes) {
-      std::string error = parseInputShapeOption(spec, options);
-      if (!error.empty())
-        return fail("--input-shape: " + error);
-    }
-    auto imported = importOnnxModel(std::move(*buffer), modelPath, context,
-                                    options);
-    if (failed(imported))
-      return 1;
-    module = std::move(*imported);
+  if ((*buffer)->getBuffer().starts_with("\x7f" "ELF")) {
+    auto loaded = CompiledModel::load(modelPath, libraryName, isaOption);
+    if (!loaded)
+      return fail(llvm::toString(loaded.takeError()));
+    library = std::move(*loaded);
+    model.inputs = library->getInputs();
+    model.outputs = library->getOutputs();
+    model.run = [&](ArrayRef<Tensor> args) -> FailureOr<SmallVector<Tensor>> {
+      auto results = library->run(args);
+      if (!results) {
+        fail(llvm::toString(results.takeError()));
+        return failure();
+      }
+      return std::move(*results);
+    };
+    if (profileOps)
+      return fail("--profile needs the reference executor (an .onnx or "
+                  ".mlir model)");
   } else {
-    sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
-    sourceHandler.emplace(sourceMgr, &context);
-    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-    if (!module)
+    if (isaOption != "auto" || !libraryName.empty())
+      return fail("--isa and --library-name apply to compiled libraries");
+    if (looksLikeOnnxModel(modelPath, (*buffer)->getBuffer())) {
+      OnnxImportOptions options;
+      for (const std::string &spec : inputShapes) {
+        std::string error = parseInputShapeOption(spec, options);
+        if (!error.empty())
+          return fail("--input-shape: " + error);
+      }
+      auto imported = importOnnxModel(std::move(*buffer), modelPath, context,
+                                      options);
+      if (failed(imported))
+        return 1;
+      module = std::move(*imported);
+    } else {
+      sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+      sourceHandler.emplace(sourceMgr, &context);
+      module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+      if (!module)
+        return 1;
+    }
+    func::FuncOp func = lookupEntryFunction(*module, "qopt-run");
+    if (!func)
       return 1;
+    auto created = Executor::create(func, {numThreads});
+    if (failed(created))
+      return 1;
+    executor = std::move(*created);
+    model.inputs = executor->getInputs();
+    model.outputs = executor->getOutputs();
+    model.run = [&](ArrayRef<Tensor> args) { return executor->run(args); };
   }
-
-  func::FuncOp func = lookupEntryFunction(*module, "qopt-run");
-  if (!func)
-    return 1;
-  auto executor = Executor::create(func, {numThreads});
-  if (failed(executor))
-    return 1;
   if (!evalData.empty())
-    return evaluate(**executor, start);
+    return evaluate(model, start);
   if (outputDir.empty())
     return fail("--output-dir is required (or --eval to measure accuracy)");
-  ArrayRef<TensorSpec> specs = (*executor)->getInputs();
+  ArrayRef<TensorSpec> specs = model.inputs;
 
   // Inputs by name, then the rest by position.
   SmallVector<std::optional<Tensor>> inputs(specs.size());
@@ -303,12 +364,13 @@ int main(int argc, char **argv) {
   }
 
   auto ready = std::chrono::steady_clock::now();
-  (*executor)->setProfiling(profileOps);
+  if (executor)
+    executor->setProfiling(profileOps);
   FailureOr<SmallVector<Tensor>> outputs = failure();
   std::vector<double> times;
   for (unsigned i = 0; i < std::max(1u, unsigned(repeat)); ++i) {
     auto t0 = std::chrono::steady_clock::now();
-    outputs = (*executor)->run(args);
+    outputs = model.run(args);
     if (failed(outputs))
       return 1;
     times.push_back(std::chrono::duration<double, std::milli>(
@@ -322,7 +384,7 @@ int main(int argc, char **argv) {
     return fail("cannot create '" + outputDir + "': " + ec.message());
   if (outputFormat != "npy" && outputFormat != "pb")
     return fail("--output-format must be npy or pb");
-  for (auto [spec, tensor] : llvm::zip((*executor)->getOutputs(), *outputs)) {
+  for (auto [spec, tensor] : llvm::zip(model.outputs, *outputs)) {
     SmallString<256> path(outputDir);
     llvm::sys::path::append(path, fileNameFor(spec.name) + "." + outputFormat);
     llvm::Error e = outputFormat == "npy"
@@ -336,11 +398,13 @@ int main(int argc, char **argv) {
   };
   llvm::outs() << llvm::formatv(
       "qopt-run: {0} output(s) in {1:f2} ms (median of {2}; load {3:f1} ms, "
-      "threads {4})\n",
-      outputs->size(), median, times.size(), ms(start, ready), numThreads);
+      "{4})\n",
+      outputs->size(), median, times.size(), ms(start, ready),
+      library ? "library, kernels " + library->getIsaName()
+              : "threads " + std::to_string(numThreads));
   if (profileOps) {
     std::vector<std::pair<double, std::string>> rows;
-    for (auto &entry : (*executor)->getProfile())
+    for (auto &entry : executor->getProfile())
       rows.emplace_back(entry.getValue() / times.size(), entry.getKey().str());
     std::sort(rows.rbegin(), rows.rend());
     for (auto &[t, name] : rows)

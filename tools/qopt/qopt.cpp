@@ -7,6 +7,10 @@
 // format are recognised by content through the frontend table below,
 // imported into a module, and then run through the same pass pipeline.
 //
+// With `-o model.so` (or `--emit=lib`) the pipeline's result, which must be
+// LLVM dialect from qopt-cpu-pipeline, becomes a shared library plus its C
+// header `model.h`; `-o model.o` (`--emit=obj`) a relocatable object.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Frontends.h"
@@ -14,12 +18,14 @@
 
 #include "qopt/InitAllDialects.h"
 #include "qopt/InitAllPasses.h"
+#include "qopt/Target/CPU/EmitLibrary.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
@@ -27,7 +33,10 @@
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 #ifdef QOPT_INCLUDE_TESTS
@@ -41,6 +50,83 @@ using namespace mlir;
 static void printVersion(llvm::raw_ostream &os) {
   os << "qopt version " << QOPT_VERSION << " (" << QOPT_GIT_REVISION << ")\n"
      << "  built with MLIR " << LLVM_VERSION_STRING << "\n";
+}
+
+static llvm::cl::OptionCategory nativeCategory(
+    "Native code (after qopt-cpu-pipeline)");
+static llvm::cl::opt<std::string> emitKind(
+    "emit",
+    llvm::cl::desc("What to write: mlir, obj (relocatable object) or lib "
+                   "(shared library), each native kind with a C header "
+                   "next to it. Default: from -o's extension (.so: lib, .o: "
+                   "obj, else mlir)"),
+    llvm::cl::init(""), llvm::cl::cat(nativeCategory));
+static llvm::cl::opt<std::string> targetCPU(
+    "target-cpu",
+    llvm::cl::desc("LLVM CPU for the generated code: generic (default; "
+                   "kernels still dispatch at run time), native, or a name"),
+    llvm::cl::init("generic"), llvm::cl::cat(nativeCategory));
+static llvm::cl::opt<std::string>
+    ccProgram("cc", llvm::cl::desc("C compiler driver used to link (cc)"),
+              llvm::cl::init("cc"), llvm::cl::cat(nativeCategory));
+static llvm::cl::opt<std::string> runtimeLibrary(
+    "runtime-library",
+    llvm::cl::desc("libQOptRuntimeCPU.a to link (default: next to qopt's "
+                   "installation, else the build tree's)"),
+    llvm::cl::init(""), llvm::cl::cat(nativeCategory));
+
+enum class EmitKind { MLIR, Object, Library };
+
+static FailureOr<EmitKind> resolveEmitKind(StringRef outputFilename) {
+  if (emitKind.empty())
+    return outputFilename.ends_with(".so")  ? EmitKind::Library
+           : outputFilename.ends_with(".o") ? EmitKind::Object
+                                            : EmitKind::MLIR;
+  if (emitKind == "mlir")
+    return EmitKind::MLIR;
+  if (emitKind == "obj")
+    return EmitKind::Object;
+  if (emitKind == "lib")
+    return EmitKind::Library;
+  llvm::errs() << "qopt: --emit must be mlir, obj or lib, not '" << emitKind
+               << "'\n";
+  return failure();
+}
+
+/// libQOptRuntimeCPU.a: --runtime-library, else <prefix>/lib next to an
+/// installed qopt, else the one this qopt was built with.
+static std::string findRuntimeLibrary(const char *argv0) {
+  if (!runtimeLibrary.empty())
+    return runtimeLibrary;
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      argv0, reinterpret_cast<void *>(&findRuntimeLibrary));
+  SmallString<256> installed(
+      llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)));
+  llvm::sys::path::append(installed, "lib", "libQOptRuntimeCPU.a");
+  if (llvm::sys::fs::exists(installed))
+    return installed.str().str();
+  return QOPT_BUILD_RUNTIME_LIBRARY;
+}
+
+/// Writes the native output of a module lowered by qopt-cpu-pipeline.
+static LogicalResult emitNative(ModuleOp module, EmitKind kind,
+                                StringRef outputFilename, const char *argv0) {
+  if (outputFilename == "-") {
+    llvm::errs() << "qopt: native output needs a file name (-o)\n";
+    return failure();
+  }
+  qopt::CPULibraryOptions options;
+  options.cpu = targetCPU;
+  options.cc = ccProgram;
+  options.runtimeLibrary = findRuntimeLibrary(argv0);
+  options.producer = "qopt " QOPT_VERSION;
+  SmallString<256> header(outputFilename);
+  llvm::sys::path::replace_extension(header, "h");
+  return qopt::emitLibrary(module, options,
+                           kind == EmitKind::Library
+                               ? qopt::CPULibraryKind::SharedLibrary
+                               : qopt::CPULibraryKind::Object,
+                           outputFilename, header);
 }
 
 /// Prints diagnostics about an imported model as `model.onnx: node 'conv1':
@@ -88,7 +174,8 @@ static LogicalResult runOnImportedInput(const qopt::Frontend &frontend,
                                         StringRef inputFilename,
                                         StringRef outputFilename,
                                         DialectRegistry &registry,
-                                        const MlirOptMainConfig &config) {
+                                        const MlirOptMainConfig &config,
+                                        EmitKind emit, const char *argv0) {
   MLIRContext context(registry);
   context.allowUnregisteredDialects(config.shouldAllowUnregisteredDialects());
   context.printOpOnDiagnostic(false);
@@ -116,6 +203,10 @@ static LogicalResult runOnImportedInput(const qopt::Frontend &frontend,
   pm.enableTiming(timing);
   if (failed(config.setupPassPipeline(pm)) || failed(pm.run(*module)))
     return failure();
+  if (emit != EmitKind::MLIR) {
+    TimingScope outputTiming = timing.nest("Native code");
+    return emitNative(*module, emit, outputFilename, argv0);
+  }
 
   std::string errorMessage;
   std::unique_ptr<llvm::ToolOutputFile> output =
@@ -137,11 +228,37 @@ static LogicalResult runOnImportedInput(const qopt::Frontend &frontend,
   return success();
 }
 
+/// MLIR input compiled to native code: MlirOptMain can only print IR, so
+/// parse, run the pipeline and emit here.
+static LogicalResult
+runOnMLIRInputToNative(std::unique_ptr<llvm::MemoryBuffer> buffer,
+                       StringRef outputFilename, DialectRegistry &registry,
+                       const MlirOptMainConfig &config, EmitKind emit,
+                       const char *argv0) {
+  MLIRContext context(registry);
+  context.allowUnregisteredDialects(config.shouldAllowUnregisteredDialects());
+  context.printOpOnDiagnostic(false);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return failure();
+  PassManager pm(&context, ModuleOp::getOperationName(),
+                 OpPassManager::Nesting::Implicit);
+  pm.enableVerifier(config.shouldVerifyPasses());
+  if (failed(applyPassManagerCLOptions(pm)) ||
+      failed(config.setupPassPipeline(pm)) || failed(pm.run(*module)))
+    return failure();
+  return emitNative(*module, emit, outputFilename, argv0);
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
 
   DialectRegistry registry;
   qopt::registerAllDialects(registry);
+  qopt::registerCPUTargetTranslations(registry);
   qopt::registerAllPasses();
 #ifdef QOPT_INCLUDE_TESTS
   qopt::test::registerTestQuantizableOpInterfacePass();
@@ -163,10 +280,17 @@ int main(int argc, char **argv) {
     return EXIT_FAILURE;
   }
 
+  FailureOr<EmitKind> emit = resolveEmitKind(outputFilename);
+  if (failed(emit))
+    return EXIT_FAILURE;
   for (const qopt::Frontend &frontend : qopt::getFrontends())
     if (frontend.detect(inputFilename, buffer->getBuffer()))
-      return asMainReturnCode(runOnImportedInput(
-          frontend, std::move(buffer), inputFilename, outputFilename, registry, config));
+      return asMainReturnCode(
+          runOnImportedInput(frontend, std::move(buffer), inputFilename,
+                             outputFilename, registry, config, *emit, argv[0]));
+  if (*emit != EmitKind::MLIR)
+    return asMainReturnCode(runOnMLIRInputToNative(
+        std::move(buffer), outputFilename, registry, config, *emit, argv[0]));
 
   // MLIR text or bytecode.
   std::unique_ptr<llvm::ToolOutputFile> output =

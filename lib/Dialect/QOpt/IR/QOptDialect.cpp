@@ -8,6 +8,8 @@
 #include "qopt/Dialect/QOpt/IR/QOptDialect.h"
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 
+#include "mlir/IR/BuiltinOps.h"
+
 using namespace mlir;
 using namespace mlir::qopt;
 
@@ -36,6 +38,35 @@ static LogicalResult verifyFormatForLayer(Operation *op,
   });
 }
 
+/// `qopt.cpu.abi` = {name = "...", inputs = [{name, type}...], outputs}.
+static LogicalResult verifyCPUAbiAttribute(Operation *op, Attribute value) {
+  auto fail = [&]() {
+    return op->emitOpError()
+           << "'" << QOptDialect::kCPUAbiAttrName
+           << "' must be a dictionary {name = string, inputs = [...], outputs "
+              "= [...]} of {name = string, type = tensor type} entries";
+  };
+  if (!isa<ModuleOp>(op))
+    return op->emitOpError() << "'" << QOptDialect::kCPUAbiAttrName
+                             << "' belongs on a module";
+  auto dict = dyn_cast<DictionaryAttr>(value);
+  if (!dict || !dict.getAs<StringAttr>("name"))
+    return fail();
+  for (StringRef key : {"inputs", "outputs"}) {
+    auto list = dict.getAs<ArrayAttr>(key);
+    if (!list)
+      return fail();
+    for (Attribute entry : list) {
+      auto d = dyn_cast<DictionaryAttr>(entry);
+      auto type = d ? d.getAs<TypeAttr>("type") : TypeAttr();
+      if (!d || !d.getAs<StringAttr>("name") || !type ||
+          !isa<RankedTensorType>(type.getValue()))
+        return fail();
+    }
+  }
+  return success();
+}
+
 LogicalResult QOptDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attr) {
   StringRef name = attr.getName().strref();
@@ -45,6 +76,8 @@ LogicalResult QOptDialect::verifyOperationAttribute(Operation *op,
                                << "' must be a #qopt.act_stats attribute";
     return success();
   }
+  if (name == kCPUAbiAttrName)
+    return verifyCPUAbiAttribute(op, attr.getValue());
   if (name != kFormatAttrName && name != kCandidatesAttrName &&
       name != kInputStatsAttrName && name != kSensitivityAttrName)
     return op->emitOpError()

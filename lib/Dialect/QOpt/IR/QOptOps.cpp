@@ -300,3 +300,58 @@ LogicalResult Conv2DOp::verify() {
                          << " does not match " << formatShape(expected);
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// UKernelOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult UKernelOp::verify() {
+  if (getName().empty())
+    return emitOpError("needs a function name");
+  if (getOutputs().empty())
+    return emitOpError("needs at least one output");
+  bool tensors = isa<RankedTensorType>(getOutputs().front().getType());
+  for (Type type : getOperandTypes()) {
+    if (tensors ? !isa<RankedTensorType>(type) : !isa<MemRefType>(type))
+      return emitOpError("operands must be all ranked tensors or all memrefs");
+  }
+  if (tensors) {
+    if (getResults().size() != getOutputs().size())
+      return emitOpError("on tensors returns one result per output");
+    for (auto [out, res] : llvm::zip(getOutputs(), getResults()))
+      if (out.getType() != res.getType())
+        return emitOpError("result type ")
+               << res.getType() << " differs from its output's "
+               << out.getType();
+  } else if (!getResults().empty()) {
+    return emitOpError("on memrefs has no results");
+  }
+  for (Attribute scalar : getScalars()) {
+    if (auto i = dyn_cast<IntegerAttr>(scalar)) {
+      if (i.getType().isSignlessInteger(32) || i.getType().isSignlessInteger(64))
+        continue;
+    } else if (auto f = dyn_cast<FloatAttr>(scalar)) {
+      if (f.getType().isF32() || f.getType().isF64())
+        continue;
+    }
+    return emitOpError("scalars must be i32, i64, f32 or f64 attributes, got ")
+           << scalar;
+  }
+  return success();
+}
+
+void UKernelOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  for (OpOperand &operand : getInputsMutable())
+    if (isa<MemRefType>(operand.get().getType()))
+      effects.emplace_back(MemoryEffects::Read::get(), &operand,
+                           SideEffects::DefaultResource::get());
+  for (OpOperand &operand : getOutputsMutable())
+    if (isa<MemRefType>(operand.get().getType())) {
+      effects.emplace_back(MemoryEffects::Read::get(), &operand,
+                           SideEffects::DefaultResource::get());
+      effects.emplace_back(MemoryEffects::Write::get(), &operand,
+                           SideEffects::DefaultResource::get());
+    }
+}

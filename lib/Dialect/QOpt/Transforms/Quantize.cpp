@@ -274,9 +274,17 @@ private:
         b, loc, conv.getType(), *input, *packed, *bias,
         b.getDenseI64ArrayAttr({shape[1], shape[2]}), conv.getPadAttr(),
         conv.getStrideAttr(), conv.getDilationAttr());
+    keepActStats(conv, result);
     conv.getResult().replaceAllUsesWith(result.getResult());
     conv.erase();
     return success();
+  }
+
+  /// A layer's calibrated output range moves to the op now producing that
+  /// output, where a following layer looks for it.
+  static void keepActStats(Operation *from, Operation *to) {
+    if (Attribute stats = from->getAttr(QOptDialect::kActStatsAttrName))
+      to->setAttr(QOptDialect::kActStatsAttrName, stats);
   }
 
   LogicalResult rewriteMatmul(tosa::MatMulOp matmul, const LayerInfo &layer,
@@ -339,6 +347,7 @@ private:
     Value y2 = MatmulOp::create(b, loc, y2Type, *input, *packed, Value());
     Value y = tosa::ReshapeOp::create(b, loc, matmul.getType(), y2,
                                       shapeOf({1, m, n}));
+    keepActStats(matmul, y.getDefiningOp());
     matmul.getResult().replaceAllUsesWith(y);
     matmul.erase();
     return success();

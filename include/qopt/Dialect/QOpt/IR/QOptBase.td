@@ -82,6 +82,9 @@ def QOpt_Dialect : Dialect {
     /// Second moments of a quantizable layer's input.
     static constexpr ::llvm::StringLiteral kInputStatsAttrName =
         "qopt.input_stats";
+    /// On a module compiled by qopt-cpu-pipeline: the entry function's C
+    /// ABI, `{name, inputs = [{name, type}...], outputs = [...]}`.
+    static constexpr ::llvm::StringLiteral kCPUAbiAttrName = "qopt.cpu.abi";
 
   private:
     void registerAttributes();

@@ -9,6 +9,7 @@
 
 include "qopt/Dialect/QOpt/IR/QOptBase.td"
 include "qopt/Dialect/QOpt/IR/QOptAttrs.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/CommonTypeConstraints.td"
 include "mlir/Dialect/Quant/IR/QuantBase.td"
@@ -206,6 +207,54 @@ def QOpt_Conv2DOp : QOpt_Op<"conv2d", [Pure]> {
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,`
     type($weight) (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def QOpt_UKernelOp : QOpt_Op<"ukernel", [
+    AttrSizedOperandSegments,
+    DestinationStyleOpInterface,
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "Call of a kernel-library function (microkernel)";
+  let description = [{
+    A call of the function `name` of a kernel library (for the CPU backend,
+    `qopt_rt_uk_*` of `include/qopt-runtime/cpu.h`), in destination-passing
+    style: the kernel reads `ins` and writes `outs` in place. On tensors the
+    op returns the written `outs`, so it bufferizes like a linalg op; on
+    buffers it has no results.
+
+    The ABI the op is lowered to (`convert-qopt-ukernel-to-func`) is fixed:
+    the function receives the ISA variant to use (`i32`), then a pointer to
+    the first element of each `ins` buffer, then of each `outs` buffer,
+    then each of `scalars` by value, in order, and returns nothing. Buffers
+    must be contiguous (identity layout).
+
+    ```mlir
+    %y = qopt.ukernel "qopt_rt_uk_quantize_s8" ins(%x : tensor<1x64xf32>)
+           outs(%init : tensor<1x64xi8>) scalars([64 : i64, 0.5 : f32, 3 : i32])
+           -> tensor<1x64xi8>
+    ```
+  }];
+  let arguments = (ins StrAttr:$name,
+                       Variadic<AnyShaped>:$inputs,
+                       Variadic<AnyShaped>:$outputs,
+                       DefaultValuedAttr<ArrayAttr, "{}">:$scalars);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let assemblyFormat = [{
+    $name (`ins` `(` $inputs^ `:` type($inputs) `)`)?
+    `outs` `(` $outputs `:` type($outputs) `)`
+    (`scalars` `(` $scalars^ `)`)? attr-dict (`->` type($results)^)?
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getOutputsMutable();
+    }
+    /// True when the operands are tensors (before bufferization).
+    bool hasPureTensorSemantics() {
+      return ::llvm::all_of(getOperandTypes(), [](::mlir::Type t) {
+        return ::llvm::isa<::mlir::RankedTensorType>(t);
+      });
+    }
   }];
   let hasVerifier = 1;
 }

@@ -1,0 +1,123 @@
+//===- EntryABI.cpp - The C ABI of a compiled model's entry ---------------===//
+//
+// Records what the generated C header describes (input and output names,
+// shapes, element types) before lowering erases the tensor types, marks the
+// inputs read-only for One-Shot Bufferize and gives the entry function its
+// library-prefixed symbol name.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Conversion/Passes.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace mlir::qopt {
+#define GEN_PASS_DEF_QOPTCPUENTRYABIPASS
+#include "qopt/Conversion/Passes.h.inc"
+} // namespace mlir::qopt
+
+using namespace mlir;
+
+namespace {
+
+bool isCIdentifier(StringRef name) {
+  if (name.empty() || !(llvm::isAlpha(name[0]) || name[0] == '_'))
+    return false;
+  return llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+
+bool isSupportedElementType(Type type) {
+  return type.isF32() || type.isF64() || type.isSignlessInteger(1) ||
+         type.isSignlessInteger(8) || type.isSignlessInteger(16) ||
+         type.isSignlessInteger(32) || type.isSignlessInteger(64);
+}
+
+struct QOptCPUEntryABIPass
+    : public qopt::impl::QOptCPUEntryABIPassBase<QOptCPUEntryABIPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (!isCIdentifier(libraryName)) {
+      module.emitError() << "library name '" << libraryName
+                         << "' is not a C identifier";
+      return signalPassFailure();
+    }
+    auto func = module.lookupSymbol<func::FuncOp>(entry);
+    if (!func || func.isExternal()) {
+      module.emitError() << "no function '" << entry
+                         << "' with a body to export";
+      return signalPassFailure();
+    }
+    Builder b(&getContext());
+    // One dictionary per input/output: {name, type}.
+    // Unnamed ones are called argN / resultN, as the reference executor
+    // calls them.
+    auto describe = [&](Type type, DictionaryAttr attrs, StringRef fallback,
+                        unsigned index,
+                        SmallVectorImpl<Attribute> &out) -> LogicalResult {
+      auto tensor = dyn_cast<RankedTensorType>(type);
+      if (!tensor || !tensor.hasStaticShape() ||
+          !isSupportedElementType(tensor.getElementType()))
+        return func.emitError()
+               << (fallback == "arg" ? "argument " : "result ") << index
+               << " has type " << type
+               << "; a library entry takes statically shaped tensors of f32, "
+                  "f64, i1, i8, i16, i32 or i64";
+      std::string name = (fallback + Twine(index)).str();
+      if (attrs)
+        if (auto n = attrs.getAs<StringAttr>("qopt.name"))
+          name = n.getValue().str();
+      out.push_back(b.getDictionaryAttr(
+          {b.getNamedAttr("name", b.getStringAttr(name)),
+           b.getNamedAttr("type", TypeAttr::get(type))}));
+      return success();
+    };
+    SmallVector<Attribute> inputs, outputs;
+    FunctionType type = func.getFunctionType();
+    for (unsigned i = 0; i < type.getNumInputs(); ++i)
+      if (failed(describe(type.getInput(i), func.getArgAttrDict(i), "arg", i,
+                          inputs)))
+        return signalPassFailure();
+    for (unsigned i = 0; i < type.getNumResults(); ++i)
+      if (failed(describe(type.getResult(i), func.getResultAttrDict(i),
+                          "result", i, outputs)))
+        return signalPassFailure();
+    if (outputs.empty()) {
+      func.emitError("an exported function needs at least one result");
+      return signalPassFailure();
+    }
+    module->setAttr("qopt.cpu.abi",
+                    b.getDictionaryAttr(
+                        {b.getNamedAttr("name", b.getStringAttr(libraryName)),
+                         b.getNamedAttr("inputs", b.getArrayAttr(inputs)),
+                         b.getNamedAttr("outputs", b.getArrayAttr(outputs))}));
+    // The names live in the ABI record now; other argument and result
+    // attributes (calibration statistics) mean nothing to codegen.
+    for (unsigned i = 0; i < type.getNumInputs(); ++i)
+      func.setArgAttrs(
+          i, b.getDictionaryAttr(b.getNamedAttr(
+                 bufferization::BufferizationDialect::kWritableAttrName,
+                 b.getBoolAttr(false))));
+    for (unsigned i = 0; i < type.getNumResults(); ++i)
+      func.setResultAttrs(i, b.getDictionaryAttr({}));
+    std::string symbol = libraryName + "_entry";
+    if (Operation *clash = module.lookupSymbol(symbol); clash && clash != func) {
+      clash->emitError() << "symbol '" << symbol
+                         << "' is reserved for the library entry";
+      return signalPassFailure();
+    }
+    if (failed(SymbolTable::replaceAllSymbolUses(
+            func, b.getStringAttr(symbol), module))) {
+      func.emitError("cannot rename the entry function");
+      return signalPassFailure();
+    }
+    SymbolTable::setSymbolName(func, symbol);
+    func.setPublic();
+  }
+};
+
+} // namespace

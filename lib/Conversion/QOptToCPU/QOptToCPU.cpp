@@ -1,0 +1,381 @@
+//===- QOptToCPU.cpp - Quantized qopt ops to CPU microkernel calls --------===//
+//
+// Lowers the ops qopt-quantize produces to calls of the CPU kernel library
+// (`qopt.ukernel`, include/qopt-runtime/cpu.h) and ordinary tensor/linalg
+// IR. A dialect conversion replaces per-tensor `!quant.uniform` activation
+// types with their int8 storage; packed weights become constants (bytes,
+// scales, zero points) passed to the kernels, laid out as the storage ABI
+// of docs/Semantics.md already prescribes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Conversion/Passes.h"
+#include "qopt/Dialect/QOpt/IR/QOptOps.h"
+#include "qopt-runtime/cpu.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AffineExpr.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::qopt {
+#define GEN_PASS_DEF_CONVERTQOPTTOCPUPASS
+#include "qopt/Conversion/Passes.h.inc"
+} // namespace mlir::qopt
+
+using namespace mlir;
+using namespace mlir::qopt;
+
+namespace {
+
+/// A tensor of per-tensor quantized values, e.g. the result of qopt.quantize.
+bool isQuantizedActivation(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && isa<quant::UniformQuantizedType>(tensor.getElementType());
+}
+
+/// Per-tensor quantized tensors become tensors of their storage type; every
+/// other type (including packed weights, which the layer patterns read from
+/// their defining op) is left alone.
+class ActivationStorageTypeConverter : public TypeConverter {
+public:
+  ActivationStorageTypeConverter() {
+    addConversion([](Type type) { return type; });
+    addConversion([](RankedTensorType type) -> Type {
+      if (auto q = dyn_cast<quant::UniformQuantizedType>(type.getElementType()))
+        return type.clone(q.getStorageType());
+      return type;
+    });
+  }
+};
+
+/// A 1-D constant tensor of `values`.
+template <typename T>
+Value constantVector(OpBuilder &b, Location loc, Type elementType,
+                     ArrayRef<T> values) {
+  auto type = RankedTensorType::get({int64_t(values.size())}, elementType);
+  return arith::ConstantOp::create(b, loc,
+                                   DenseElementsAttr::get(type, values));
+}
+
+/// Emits the kernel call computing `[M, N] = input [M, K] x weight^T`
+/// (+ bias) for a layer whose original input element type is
+/// `inputElementType` (per-tensor quantized: integer path; f32:
+/// weight-only path).
+FailureOr<Value> emitMatmulCall(ConversionPatternRewriter &rewriter,
+                                Operation *layer, Value input,
+                                Type inputElementType, Value weight,
+                                Value bias) {
+  Location loc = layer->getLoc();
+  auto packed = weight.getDefiningOp<PackedWeightOp>();
+  if (!packed)
+    return rewriter.notifyMatchFailure(layer, "weight is not a packed_weight");
+  FailureOr<PackedWeightInfo> info = getPackedWeightInfo(
+      packed.getType(), [&] { return layer->emitOpError(); });
+  if (failed(info))
+    return failure();
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t m = inputType.getDimSize(0);
+
+  SmallVector<Value> inputs = {input};
+  inputs.push_back(arith::ConstantOp::create(
+      rewriter, loc, cast<TypedAttr>(packed.getData())));
+  inputs.push_back(constantVector<float>(rewriter, loc, rewriter.getF32Type(),
+                                         info->scales));
+  int32_t flags = 0;
+  SmallVector<int8_t> zeroPoints(info->zeroPoints.begin(),
+                                 info->zeroPoints.end());
+  if (!zeroPoints.empty())
+    flags |= QOPT_RT_UK_HAS_ZERO_POINTS;
+  else
+    zeroPoints.push_back(0); // an unread placeholder
+  inputs.push_back(constantVector<int8_t>(
+      rewriter, loc, rewriter.getIntegerType(8), zeroPoints));
+  if (bias) {
+    flags |= QOPT_RT_UK_HAS_BIAS;
+    inputs.push_back(bias);
+  } else {
+    inputs.push_back(constantVector<float>(rewriter, loc,
+                                           rewriter.getF32Type(), {0.0f}));
+  }
+
+  auto resultType =
+      RankedTensorType::get({m, info->n}, rewriter.getF32Type());
+  Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                       rewriter.getF32Type());
+  SmallVector<Attribute> scalars = {
+      rewriter.getI64IntegerAttr(m), rewriter.getI64IntegerAttr(info->n),
+      rewriter.getI64IntegerAttr(info->k),
+      rewriter.getI32IntegerAttr(int32_t(info->bits)),
+      rewriter.getI32IntegerAttr(int32_t(info->groupSize)),
+      rewriter.getI32IntegerAttr(flags)};
+  StringRef name = "qopt_rt_uk_matmul_f32";
+  if (isa<quant::UniformQuantizedType>(inputElementType)) {
+    FailureOr<ActivationQuantInfo> act = getActivationQuantInfo(
+        inputElementType, [&] { return layer->emitOpError(); });
+    if (failed(act))
+      return failure();
+    name = "qopt_rt_uk_matmul_s8";
+    scalars.push_back(rewriter.getF32FloatAttr(act->scale));
+    scalars.push_back(rewriter.getI32IntegerAttr(act->zeroPoint));
+  }
+  auto call = UKernelOp::create(rewriter, loc, TypeRange{resultType},
+                                rewriter.getStringAttr(name), inputs,
+                                ValueRange{init},
+                                rewriter.getArrayAttr(scalars));
+  return call.getResult(0);
+}
+
+struct QuantizeLowering : public OpConversionPattern<QuantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = dyn_cast_or_null<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    FailureOr<ActivationQuantInfo> act = getActivationQuantInfo(
+        op.getType().getElementType(), [&] { return op.emitOpError(); });
+    if (!resultType || failed(act))
+      return failure();
+    Location loc = op.getLoc();
+    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                         resultType.getElementType());
+    SmallVector<Attribute> scalars = {
+        rewriter.getI64IntegerAttr(resultType.getNumElements()),
+        rewriter.getF32FloatAttr(act->scale),
+        rewriter.getI32IntegerAttr(act->zeroPoint)};
+    auto call = UKernelOp::create(
+        rewriter, loc, TypeRange{resultType},
+        rewriter.getStringAttr("qopt_rt_uk_quantize_s8"),
+        ValueRange{adaptor.getInput()}, ValueRange{init},
+        rewriter.getArrayAttr(scalars));
+    rewriter.replaceOp(op, call.getResults());
+    return success();
+  }
+};
+
+struct DequantizeLowering : public OpConversionPattern<DequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<ActivationQuantInfo> act = getActivationQuantInfo(
+        op.getInput().getType().getElementType(),
+        [&] { return op.emitOpError(); });
+    if (failed(act))
+      return failure();
+    Location loc = op.getLoc();
+    auto resultType = op.getType();
+    int64_t rank = resultType.getRank();
+    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                         resultType.getElementType());
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    float scale = act->scale;
+    int32_t zeroPoint = act->zeroPoint;
+    // y = s * float(int32(q) - z), docs/Semantics.md.
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{resultType}, ValueRange{adaptor.getInput()},
+        ValueRange{init}, ArrayRef<AffineMap>{identity, identity}, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value wide = arith::ExtSIOp::create(b, l, b.getI32Type(), args[0]);
+          Value z = arith::ConstantOp::create(b, l,
+                                              b.getI32IntegerAttr(zeroPoint));
+          Value centered = arith::SubIOp::create(b, l, wide, z);
+          Value asFloat =
+              arith::SIToFPOp::create(b, l, b.getF32Type(), centered);
+          Value s = arith::ConstantOp::create(b, l, b.getF32FloatAttr(scale));
+          linalg::YieldOp::create(b, l,
+                                  ValueRange{arith::MulFOp::create(
+                                      b, l, s, asFloat)});
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+struct MatmulLowering : public OpConversionPattern<MatmulOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<Value> result = emitMatmulCall(
+        rewriter, op, adaptor.getInput(),
+        op.getInput().getType().getElementType(), op.getWeight(),
+        adaptor.getBias());
+    if (failed(result))
+      return failure();
+    rewriter.replaceOp(op, *result);
+    return success();
+  }
+};
+
+struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    Type elementType = inputType.getElementType();
+    Type originalElementType = op.getInput().getType().getElementType();
+    ArrayRef<int64_t> kernel = op.getKernel(), pad = op.getPad(),
+                      stride = op.getStride(), dilation = op.getDilation();
+    auto resultType = op.getType();
+    int64_t b = inputType.getDimSize(0), c = inputType.getDimSize(3);
+    int64_t oh = resultType.getDimSize(1), ow = resultType.getDimSize(2);
+    int64_t rows = b * oh * ow, cols = kernel[0] * kernel[1] * c;
+    auto colsType = RankedTensorType::get({rows, cols}, elementType);
+
+    Value patches;
+    bool pointwise = kernel[0] == 1 && kernel[1] == 1 && stride[0] == 1 &&
+                     stride[1] == 1 && llvm::all_of(pad, [](int64_t p) {
+                       return p == 0;
+                     });
+    if (pointwise) {
+      patches = tensor::CollapseShapeOp::create(
+          rewriter, loc, colsType, input,
+          ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+    } else {
+      // Padded positions hold the zero point (integer path) or 0.0, so they
+      // contribute nothing (docs/Semantics.md).
+      TypedAttr padAttr = rewriter.getZeroAttr(elementType);
+      if (auto q = dyn_cast<quant::UniformQuantizedType>(originalElementType))
+        padAttr = rewriter.getIntegerAttr(elementType, q.getZeroPoint());
+      Value padValue = arith::ConstantOp::create(rewriter, loc, padAttr);
+      Value padded = input;
+      if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
+        SmallVector<OpFoldResult> low = {
+            rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
+            rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
+        SmallVector<OpFoldResult> high = {
+            rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
+            rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
+        auto paddedType = RankedTensorType::get(
+            {b, inputType.getDimSize(1) + pad[0] + pad[1],
+             inputType.getDimSize(2) + pad[2] + pad[3], c},
+            elementType);
+        padded = tensor::PadOp::create(rewriter, loc, paddedType, input, low,
+                                       high, padValue);
+      }
+      // im2col: patches[b, oh, ow, kh, kw, c] =
+      //   padded[b, oh * sh + kh * dh, ow * sw + kw * dw, c].
+      MLIRContext *ctx = rewriter.getContext();
+      AffineExpr db, doh, dow, dkh, dkw, dc;
+      bindDims(ctx, db, doh, dow, dkh, dkw, dc);
+      AffineMap gather = AffineMap::get(
+          6, 0,
+          {db, doh * stride[0] + dkh * dilation[0],
+           dow * stride[1] + dkw * dilation[1], dc},
+          ctx);
+      AffineMap identity = rewriter.getMultiDimIdentityMap(6);
+      Value init = tensor::EmptyOp::create(
+          rewriter, loc, ArrayRef<int64_t>{b, oh, ow, kernel[0], kernel[1], c},
+          elementType);
+      SmallVector<utils::IteratorType> iterators(6,
+                                                 utils::IteratorType::parallel);
+      auto im2col = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{init.getType()}, ValueRange{padded},
+          ValueRange{init}, ArrayRef<AffineMap>{gather, identity}, iterators,
+          [](OpBuilder &nb, Location l, ValueRange args) {
+            linalg::YieldOp::create(nb, l, ValueRange{args[0]});
+          });
+      patches = tensor::CollapseShapeOp::create(
+          rewriter, loc, colsType, im2col.getResult(0),
+          ArrayRef<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+    }
+    FailureOr<Value> product =
+        emitMatmulCall(rewriter, op, patches, originalElementType,
+                       op.getWeight(), adaptor.getBias());
+    if (failed(product))
+      return failure();
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+        op, resultType, *product,
+        ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+    return success();
+  }
+};
+
+/// Rejects what the patterns cannot lower, with a diagnostic at the op.
+LogicalResult checkLowerable(Operation *root) {
+  WalkResult result = root->walk([](Operation *op) {
+    bool isLayer = isa<MatmulOp, Conv2DOp>(op);
+    if (isa<QuantizeOp, DequantizeOp, MatmulOp, Conv2DOp, PackedWeightOp>(op)) {
+      for (Type type : llvm::concat<Type>(llvm::to_vector(op->getOperandTypes()),
+                                          llvm::to_vector(op->getResultTypes())))
+        if (auto shaped = dyn_cast<ShapedType>(type);
+            shaped && !shaped.hasStaticShape()) {
+          op->emitOpError("has a dynamic shape; the CPU backend needs static "
+                          "shapes");
+          return WalkResult::interrupt();
+        }
+    }
+    if (auto packed = dyn_cast<PackedWeightOp>(op)) {
+      for (Operation *user : packed->getUsers())
+        if (!isa<MatmulOp, Conv2DOp>(user) ||
+            user->getOperand(1) != packed.getResult()) {
+          user->emitOpError("uses a packed weight; only the weight operand "
+                            "of qopt.matmul and qopt.conv2d can");
+          return WalkResult::interrupt();
+        }
+      return WalkResult::advance();
+    }
+    if (isa<QuantizeOp>(op) || isLayer || isa<DequantizeOp>(op))
+      return WalkResult::advance();
+    for (Type type : llvm::concat<Type>(llvm::to_vector(op->getOperandTypes()),
+                                        llvm::to_vector(op->getResultTypes())))
+      if (isQuantizedActivation(type)) {
+        op->emitOpError("uses a quantized tensor (")
+            << type
+            << "); the CPU backend lowers quantized values only through "
+               "qopt.quantize, qopt.dequantize, qopt.matmul and qopt.conv2d";
+        return WalkResult::interrupt();
+      }
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument arg : block.getArguments())
+          if (isQuantizedActivation(arg.getType())) {
+            op->emitOpError("has a quantized block argument (")
+                << arg.getType() << "); the CPU backend cannot lower it";
+            return WalkResult::interrupt();
+          }
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
+struct ConvertQOptToCPUPass
+    : public qopt::impl::ConvertQOptToCPUPassBase<ConvertQOptToCPUPass> {
+  void runOnOperation() override {
+    Operation *root = getOperation();
+    if (failed(checkLowerable(root)))
+      return signalPassFailure();
+    MLIRContext *ctx = &getContext();
+    ActivationStorageTypeConverter typeConverter;
+    ConversionTarget target(*ctx);
+    target.addIllegalOp<QuantizeOp, DequantizeOp, MatmulOp, Conv2DOp>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    RewritePatternSet patterns(ctx);
+    patterns.add<QuantizeLowering, DequantizeLowering, MatmulLowering,
+                 Conv2DLowering>(typeConverter, ctx);
+    if (failed(applyPartialConversion(root, target, std::move(patterns))))
+      return signalPassFailure();
+    // The layers read their weights as constants now.
+    root->walk([](PackedWeightOp op) {
+      if (op->use_empty())
+        op->erase();
+    });
+  }
+};
+
+} // namespace

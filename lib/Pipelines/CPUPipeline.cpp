@@ -1,0 +1,91 @@
+//===- CPUPipeline.cpp - Quantized IR to native CPU code ------------------===//
+//
+// The order matters in three places: quantized qopt ops are lowered to
+// kernel calls while still on tensors (so bufferization sees ordinary
+// destination-style ops); the entry's inputs are marked read-only before
+// bufferization; kernel calls get their C form only after buffers exist.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Pipelines/CPUPipeline.h"
+#include "qopt/Conversion/Passes.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/TosaToArith/TosaToArith.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void mlir::qopt::buildCPUPipeline(OpPassManager &pm,
+                                  const CPUPipelineOptions &options) {
+  // Model level: the entry's ABI, quantized layers to kernel calls.
+  QOptCPUEntryABIPassOptions abi;
+  abi.libraryName = options.libraryName;
+  abi.entry = options.entry;
+  pm.addPass(createQOptCPUEntryABIPass(abi));
+  pm.addNestedPass<func::FuncOp>(createConvertQOptToCPUPass());
+  pm.addPass(createCanonicalizerPass());
+
+  // Float glue: TOSA to linalg/tensor/arith.
+  tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions{});
+  pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
+  pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Buffers: outputs become caller-provided out-parameters, every
+  // temporary is freed before the entry returns.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  bufferization::buildBufferDeallocationPipeline(pm);
+
+  // Kernel calls in their C form; the rest to loops and LLVM.
+  pm.addPass(createConvertQOptUKernelToFuncPass());
+  pm.addNestedPass<func::FuncOp>(createQOptCPULowerCopiesPass());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  ConvertFuncToLLVMPassOptions funcToLLVM;
+  // Buffers cross the C ABI as plain pointers (shapes are static).
+  funcToLLVM.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcToLLVM));
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::qopt::registerCPUPipeline() {
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "qopt-cpu-pipeline",
+      "Compile quantized IR to LLVM IR calling the CPU kernel library "
+      "(docs/Backends/CPU.md)",
+      buildCPUPipeline);
+}

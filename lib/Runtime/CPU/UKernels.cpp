@@ -1,0 +1,60 @@
+//===- UKernels.cpp - Flat entry points for compiled models ----------------===//
+//
+// The functions compiled qopt models call. Compiled code passes buffers as
+// pointers and scalars by value, in the order of the `qopt.ukernel` op that
+// names the function; these wrappers rebuild the kernel arguments and
+// forward to the dispatched C entry points, so compiled models and direct
+// callers run the same kernels.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt-runtime/cpu.h"
+
+static qopt_rt_weight makeWeight(const uint8_t *w, const float *scales,
+                                 const int8_t *zeroPoints, int64_t n,
+                                 int64_t k, int32_t bits, int32_t groupSize,
+                                 int32_t flags) {
+  qopt_rt_weight weight;
+  weight.n = n;
+  weight.k = k;
+  weight.bits = bits;
+  weight.group_size = groupSize;
+  weight.data = w;
+  weight.scales = scales;
+  weight.zero_points =
+      (flags & QOPT_RT_UK_HAS_ZERO_POINTS) ? zeroPoints : nullptr;
+  return weight;
+}
+
+extern "C" {
+
+void qopt_rt_uk_quantize_s8(int32_t isa, const float *x, int8_t *out,
+                            int64_t count, float scale, int32_t zeroPoint) {
+  qopt_rt_quantize_s8(qopt_rt_isa(isa), count, x, scale, zeroPoint, out);
+}
+
+void qopt_rt_uk_matmul_s8(int32_t isa, const int8_t *x, const uint8_t *w,
+                          const float *scales, const int8_t *zeroPoints,
+                          const float *bias, float *y, int64_t m, int64_t n,
+                          int64_t k, int32_t bits, int32_t groupSize,
+                          int32_t flags, float xScale, int32_t xZeroPoint) {
+  qopt_rt_weight weight =
+      makeWeight(w, scales, zeroPoints, n, k, bits, groupSize, flags);
+  qopt_rt_matmul_s8(qopt_rt_isa(isa), m, x, k, xScale, xZeroPoint, &weight,
+                    (flags & QOPT_RT_UK_HAS_BIAS) ? bias : nullptr, y, n, 0,
+                    n);
+}
+
+void qopt_rt_uk_matmul_f32(int32_t isa, const float *x, const uint8_t *w,
+                           const float *scales, const int8_t *zeroPoints,
+                           const float *bias, float *y, int64_t m, int64_t n,
+                           int64_t k, int32_t bits, int32_t groupSize,
+                           int32_t flags) {
+  qopt_rt_weight weight =
+      makeWeight(w, scales, zeroPoints, n, k, bits, groupSize, flags);
+  qopt_rt_matmul_f32(qopt_rt_isa(isa), m, x, k, &weight,
+                     (flags & QOPT_RT_UK_HAS_BIAS) ? bias : nullptr, y, n, 0,
+                     n);
+}
+
+} // extern "C"

@@ -1,0 +1,478 @@
+//===- EmitLibrary.cpp - Compiled models as objects and libraries ---------===//
+//
+// Object code comes from LLVM in process (translation, the O2 pipeline,
+// the target's code generator). The model's C interface is generated as C
+// text, a header and a wrapper, because that is what users read and
+// include; the system C compiler builds the wrapper and links the library
+// with the kernel archive.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Target/CPU/EmitLibrary.h"
+#include "qopt/Dialect/QOpt/IR/QOptDialect.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+#include "llvm/TargetParser/Triple.h"
+
+using namespace mlir;
+using namespace mlir::qopt;
+
+void mlir::qopt::registerCPUTargetTranslations(DialectRegistry &registry) {
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+}
+
+namespace {
+
+/// One input or output of the entry function.
+struct TensorDesc {
+  std::string name;
+  RankedTensorType type;
+};
+
+/// The entry's ABI as recorded by qopt-cpu-entry-abi.
+struct EntryABI {
+  std::string name;
+  SmallVector<TensorDesc> inputs, outputs;
+};
+
+FailureOr<EntryABI> readABI(ModuleOp module) {
+  auto dict = module->getAttrOfType<DictionaryAttr>(QOptDialect::kCPUAbiAttrName);
+  if (!dict)
+    return module.emitError("module has no '")
+           << QOptDialect::kCPUAbiAttrName
+           << "' attribute; compile it with qopt-cpu-pipeline first";
+  EntryABI abi;
+  abi.name = dict.getAs<StringAttr>("name").str();
+  auto read = [&](StringRef key, SmallVectorImpl<TensorDesc> &out) {
+    for (Attribute entry : dict.getAs<ArrayAttr>(key)) {
+      auto d = cast<DictionaryAttr>(entry);
+      out.push_back({d.getAs<StringAttr>("name").str(),
+                     cast<RankedTensorType>(d.getAs<TypeAttr>("type").getValue())});
+    }
+  };
+  read("inputs", abi.inputs);
+  read("outputs", abi.outputs);
+  auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(abi.name + "_entry");
+  size_t expected = 1 + abi.inputs.size() + abi.outputs.size();
+  if (!entry || entry.getNumArguments() != expected)
+    return module.emitError("expected an LLVM function '")
+           << abi.name << "_entry' taking " << expected
+           << " arguments (ISA, inputs, outputs); run the whole "
+              "qopt-cpu-pipeline";
+  return abi;
+}
+
+/// `qopt_dtype` enumerator of an element type.
+StringRef dtypeEnumerator(Type type) {
+  if (type.isF32())
+    return "QOPT_DTYPE_F32";
+  if (type.isF64())
+    return "QOPT_DTYPE_F64";
+  if (type.isSignlessInteger(1))
+    return "QOPT_DTYPE_BOOL";
+  if (type.isSignlessInteger(8))
+    return "QOPT_DTYPE_I8";
+  if (type.isSignlessInteger(16))
+    return "QOPT_DTYPE_I16";
+  if (type.isSignlessInteger(32))
+    return "QOPT_DTYPE_I32";
+  return "QOPT_DTYPE_I64";
+}
+
+/// Bytes of a tensor as the library stores it (i1 as one byte).
+int64_t byteSize(RankedTensorType type) {
+  int64_t bits = type.getElementTypeBitWidth();
+  return type.getNumElements() * std::max<int64_t>(1, bits / 8);
+}
+
+/// A C string literal holding `text`.
+std::string cString(StringRef text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\')
+      out += '\\', out += char(c);
+    else if (c >= 0x20 && c < 0x7f)
+      out += char(c);
+    else
+      out += llvm::formatv("\\{0:o3}", unsigned(c)).str();
+  }
+  return out + "\"";
+}
+
+std::string upper(StringRef s) { return s.upper(); }
+
+std::unique_ptr<llvm::TargetMachine>
+createTargetMachine(const CPULibraryOptions &options, std::string &error) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return nullptr;
+  std::string cpu = options.cpu, features;
+  if (cpu == "native") {
+    cpu = llvm::sys::getHostCPUName().str();
+    llvm::SubtargetFeatures subtarget;
+    for (auto &feature : llvm::sys::getHostCPUFeatures())
+      subtarget.AddFeature(feature.first(), feature.second);
+    features = subtarget.getString();
+  }
+  llvm::CodeGenOptLevel level = options.optLevel == 0   ? llvm::CodeGenOptLevel::None
+                                : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                                : options.optLevel == 2
+                                    ? llvm::CodeGenOptLevel::Default
+                                    : llvm::CodeGenOptLevel::Aggressive;
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
+      std::nullopt, level));
+  if (!machine)
+    error = "cannot create a target machine for CPU '" + cpu + "'";
+  return machine;
+}
+
+} // namespace
+
+LogicalResult mlir::qopt::emitObjectFile(ModuleOp module,
+                                         const CPULibraryOptions &options,
+                                         llvm::raw_pwrite_stream &os) {
+  if (failed(readABI(module)))
+    return failure();
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(options, error);
+  if (!machine)
+    return module.emitError("native code generation: ") << error;
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext, "qopt_model");
+  if (!llvmModule)
+    return module.emitError("translation to LLVM IR failed");
+  llvmModule->setTargetTriple(machine->getTargetTriple());
+  llvmModule->setDataLayout(machine->createDataLayout());
+  if (llvm::Error e = makeOptimizingTransformer(options.optLevel, 0,
+                                                machine.get())(llvmModule.get()))
+    return module.emitError("LLVM optimization failed: ")
+           << llvm::toString(std::move(e));
+  llvm::legacy::PassManager codegen;
+  if (machine->addPassesToEmitFile(codegen, os, nullptr,
+                                   llvm::CodeGenFileType::ObjectFile))
+    return module.emitError("the target cannot emit object files");
+  codegen.run(*llvmModule);
+  return success();
+}
+
+LogicalResult mlir::qopt::emitCHeader(ModuleOp module,
+                                      const CPULibraryOptions &options,
+                                      llvm::raw_ostream &os) {
+  FailureOr<EntryABI> abi = readABI(module);
+  if (failed(abi))
+    return failure();
+  StringRef n = abi->name;
+  std::string guard = "QOPT_MODEL_" + upper(n) + "_H";
+  os << "/* " << n << ".h - C interface of a model compiled by "
+     << options.producer << ". Generated; do not edit.\n"
+     << " *\n"
+     << " * Link with the library qopt wrote next to this header. "
+        "Buffers are dense,\n"
+     << " * row-major, in the shapes and element types the descriptors give. "
+        "A\n"
+     << " * model instance holds no mutable state: " << n
+     << "_run may be called from\n"
+     << " * several threads at once, each with its own buffers.\n"
+     << " */\n\n";
+  os << "#ifndef " << guard << "\n#define " << guard << "\n\n"
+     << "#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
+  os << R"(#ifndef QOPT_MODEL_ABI_TYPES
+#define QOPT_MODEL_ABI_TYPES
+/* Element types of inputs and outputs. */
+typedef enum qopt_dtype {
+  QOPT_DTYPE_F32 = 1,
+  QOPT_DTYPE_F64 = 2,
+  QOPT_DTYPE_I8 = 3,
+  QOPT_DTYPE_I16 = 4,
+  QOPT_DTYPE_I32 = 5,
+  QOPT_DTYPE_I64 = 6,
+  QOPT_DTYPE_BOOL = 7 /* one byte per element */
+} qopt_dtype;
+
+/* One input or output. */
+typedef struct qopt_tensor_desc {
+  const char *name;      /* the ONNX graph input/output name */
+  qopt_dtype dtype;
+  int32_t rank;
+  const int64_t *shape;  /* rank dimensions */
+  int64_t size_bytes;    /* bytes of the dense buffer */
+} qopt_tensor_desc;
+
+/* Kernel variants (include/qopt-runtime/cpu.h, qopt_rt_isa). */
+enum {
+  QOPT_ISA_PORTABLE = 0,
+  QOPT_ISA_AVX2 = 1,
+  QOPT_ISA_AVX512_VNNI = 2
+};
+#endif /* QOPT_MODEL_ABI_TYPES */
+
+)";
+  os << "#define " << upper(n) << "_NUM_INPUTS " << abi->inputs.size() << "\n"
+     << "#define " << upper(n) << "_NUM_OUTPUTS " << abi->outputs.size()
+     << "\n\n";
+  auto list = [&](StringRef what, ArrayRef<TensorDesc> descs) {
+    for (auto [i, d] : llvm::enumerate(descs)) {
+      os << " *   " << what << " " << i << ": " << d.name << " ";
+      llvm::interleave(d.type.getShape(), os, "x");
+      os << " " << d.type.getElementType() << "\n";
+    }
+  };
+  os << "/* Inputs and outputs:\n";
+  list("input", abi->inputs);
+  list("output", abi->outputs);
+  os << " */\n";
+  os << llvm::formatv(R"(const qopt_tensor_desc *{0}_input_desc(int32_t index);  /* NULL if out of range */
+const qopt_tensor_desc *{0}_output_desc(int32_t index);
+int32_t {0}_num_inputs(void);
+int32_t {0}_num_outputs(void);
+
+/* A model instance. */
+typedef struct {0}_t {0}_t;
+
+/* An instance using the fastest kernel variant this CPU supports; NULL when
+ * out of memory. */
+{0}_t *{0}_create(void);
+/* An instance using kernel variant `isa` (QOPT_ISA_*); NULL when this CPU
+ * or build lacks it. Integer-path results are identical for every variant. */
+{0}_t *{0}_create_with_isa(int32_t isa);
+/* "portable", "avx2" or "avx512-vnni". */
+const char *{0}_isa_name(const {0}_t *model);
+/* Runs the model: inputs[i] and outputs[i] point to dense buffers of the
+ * descriptors' sizes. Returns 0, or -1 for a NULL argument. */
+int32_t {0}_run({0}_t *model, const void *const *inputs, void *const *outputs);
+void {0}_destroy({0}_t *model);
+)",
+                      n);
+  os << "\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
+  return success();
+}
+
+LogicalResult mlir::qopt::emitCWrapper(ModuleOp module,
+                                       const CPULibraryOptions &options,
+                                       StringRef headerName,
+                                       llvm::raw_ostream &os) {
+  FailureOr<EntryABI> abi = readABI(module);
+  if (failed(abi))
+    return failure();
+  StringRef n = abi->name;
+  os << "/* " << n << " wrapper - generated by " << options.producer
+     << "; do not edit. */\n"
+     << "#include " << cString(headerName) << "\n\n#include <stdlib.h>\n\n"
+     << "/* From the CPU kernel library (qopt-runtime/cpu.h). */\n"
+     << "int qopt_rt_isa_supported(int isa);\n"
+     << "int qopt_rt_best_isa(void);\n"
+     << "const char *qopt_rt_isa_name(int isa);\n\n";
+  // The compiled entry: ISA, inputs, outputs.
+  os << "void " << n << "_entry(int32_t isa";
+  for (size_t i = 0; i < abi->inputs.size() + abi->outputs.size(); ++i)
+    os << ", void *";
+  os << ");\n\n";
+
+  auto emitDescs = [&](StringRef what, ArrayRef<TensorDesc> descs) {
+    for (auto [i, d] : llvm::enumerate(descs)) {
+      os << "static const int64_t " << what << "_shape_" << i << "[] = {";
+      llvm::interleaveComma(d.type.getShape(), os);
+      if (d.type.getRank() == 0)
+        os << "0";
+      os << "};\n";
+    }
+    os << "static const qopt_tensor_desc " << what << "_descs[] = {\n";
+    for (auto [i, d] : llvm::enumerate(descs))
+      os << "  {" << cString(d.name) << ", " << dtypeEnumerator(d.type.getElementType())
+         << ", " << d.type.getRank() << ", " << what << "_shape_" << i << ", "
+         << byteSize(d.type) << "},\n";
+    os << "};\n";
+  };
+  emitDescs("input", abi->inputs);
+  emitDescs("output", abi->outputs);
+  os << llvm::formatv(R"(
+struct {0}_t {{
+  int32_t isa;
+};
+
+int32_t {0}_num_inputs(void) {{ return {1}; }
+int32_t {0}_num_outputs(void) {{ return {2}; }
+
+const qopt_tensor_desc *{0}_input_desc(int32_t index) {{
+  return index >= 0 && index < {1} ? &input_descs[index] : NULL;
+}
+
+const qopt_tensor_desc *{0}_output_desc(int32_t index) {{
+  return index >= 0 && index < {2} ? &output_descs[index] : NULL;
+}
+
+{0}_t *{0}_create_with_isa(int32_t isa) {{
+  if (!qopt_rt_isa_supported(isa))
+    return NULL;
+  {0}_t *model = ({0}_t *)malloc(sizeof({0}_t));
+  if (model)
+    model->isa = isa;
+  return model;
+}
+
+{0}_t *{0}_create(void) {{ return {0}_create_with_isa(qopt_rt_best_isa()); }
+
+const char *{0}_isa_name(const {0}_t *model) {{
+  return model ? qopt_rt_isa_name(model->isa) : "none";
+}
+
+void {0}_destroy({0}_t *model) {{ free(model); }
+
+int32_t {0}_run({0}_t *model, const void *const *inputs, void *const *outputs) {{
+  if (!model || !inputs || !outputs)
+    return -1;
+  for (int i = 0; i < {1}; ++i)
+    if (!inputs[i])
+      return -1;
+  for (int i = 0; i < {2}; ++i)
+    if (!outputs[i])
+      return -1;
+)",
+                      n, abi->inputs.size(), abi->outputs.size());
+  os << "  " << n << "_entry(model->isa";
+  for (size_t i = 0; i < abi->inputs.size(); ++i)
+    os << ", (void *)inputs[" << i << "]";
+  for (size_t i = 0; i < abi->outputs.size(); ++i)
+    os << ", outputs[" << i << "]";
+  os << ");\n  return 0;\n}\n";
+  return success();
+}
+
+namespace {
+
+/// Runs `program` with `args`, reporting failures on `module`.
+LogicalResult runTool(ModuleOp module, StringRef program,
+                      ArrayRef<std::string> args) {
+  auto path = llvm::sys::findProgramByName(program);
+  if (!path)
+    return module.emitError("cannot find the C compiler '")
+           << program << "' (needed to build the library; set --cc)";
+  SmallVector<StringRef> argv = {*path};
+  for (const std::string &a : args)
+    argv.push_back(a);
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(*path, argv, std::nullopt, {}, 0, 0,
+                                     &message);
+  if (rc != 0) {
+    std::string command;
+    for (StringRef a : argv)
+      command += (command.empty() ? "" : " ") + a.str();
+    return module.emitError("'")
+           << command << "' failed"
+           << (message.empty() ? "" : ": " + message);
+  }
+  return success();
+}
+
+/// A temporary file that is removed when this goes out of scope.
+struct TempFile {
+  SmallString<128> path;
+  ~TempFile() {
+    if (!path.empty())
+      llvm::sys::fs::remove(path);
+  }
+  LogicalResult create(ModuleOp module, StringRef prefix, StringRef suffix) {
+    if (std::error_code ec =
+            llvm::sys::fs::createTemporaryFile(prefix, suffix, path))
+      return module.emitError("cannot create a temporary file: ")
+             << ec.message();
+    return success();
+  }
+};
+
+} // namespace
+
+LogicalResult mlir::qopt::emitLibrary(ModuleOp module,
+                                      const CPULibraryOptions &options,
+                                      CPULibraryKind kind,
+                                      StringRef outputPath,
+                                      StringRef headerPath) {
+  if (failed(readABI(module)))
+    return failure();
+  if (options.runtimeLibrary.empty() ||
+      !llvm::sys::fs::exists(options.runtimeLibrary))
+    return module.emitError("cannot find the CPU kernel library '")
+           << options.runtimeLibrary
+           << "' (libQOptRuntimeCPU.a; set --runtime-library)";
+
+  // Header, next to the output.
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream header(headerPath, ec);
+    if (ec)
+      return module.emitError("cannot write '")
+             << headerPath << "': " << ec.message();
+    if (failed(emitCHeader(module, options, header)))
+      return failure();
+  }
+  TempFile object, wrapper;
+  if (failed(object.create(module, "qopt-model", "o")) ||
+      failed(wrapper.create(module, "qopt-model", "c")))
+    return failure();
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(object.path, ec);
+    if (ec)
+      return module.emitError("cannot write '")
+             << object.path << "': " << ec.message();
+    if (failed(emitObjectFile(module, options, os)))
+      return failure();
+  }
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(wrapper.path, ec);
+    if (ec)
+      return module.emitError("cannot write '")
+             << wrapper.path << "': " << ec.message();
+    if (failed(emitCWrapper(module, options,
+                            llvm::sys::path::filename(headerPath), os)))
+      return failure();
+  }
+  SmallString<256> headerDir(headerPath);
+  llvm::sys::path::remove_filename(headerDir);
+  if (headerDir.empty())
+    headerDir = ".";
+  std::vector<std::string> args = {"-O2", "-fPIC", "-I", headerDir.str().str()};
+  if (kind == CPULibraryKind::SharedLibrary) {
+    // The kernels are linked in but not exported: several models can be
+    // loaded into one process.
+    args.insert(args.end(),
+                {"-shared", "-o", outputPath.str(), "-x", "c",
+                 wrapper.path.str().str(), "-x", "none", object.path.str().str(),
+                 options.runtimeLibrary, "-Wl,--exclude-libs,ALL", "-lstdc++",
+                 "-lm"});
+  } else {
+    args.insert(args.end(), {"-r", "-nostdlib", "-o", outputPath.str(), "-x",
+                             "c", wrapper.path.str().str(), "-x", "none",
+                             object.path.str().str()});
+  }
+  return runTool(module, options.cc, args);
+}
