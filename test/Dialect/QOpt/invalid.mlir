@@ -401,3 +401,51 @@ func.func @conv_kernel(%x: tensor<1x8x8x2xf32>) {
   %y = qopt.conv2d %x, %w {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>} : tensor<1x8x8x2xf32>, tensor<2x9x!quant.uniform<i8:f32:0, {0.5, 0.25}>> -> tensor<1x4x4x2xf32>
   return
 }
+
+// -----
+
+func.func @ukernel_mixed(%a: memref<4xf32>, %c: tensor<4xf32>) {
+  // expected-error @+1 {{'qopt.ukernel' op operands must be all ranked tensors or all memrefs}}
+  %r = qopt.ukernel "k" ins(%a : memref<4xf32>) outs(%c : tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @ukernel_results(%c: tensor<4xf32>) {
+  // expected-error @+1 {{'qopt.ukernel' op on tensors returns one result per output}}
+  qopt.ukernel "k" outs(%c : tensor<4xf32>)
+  return
+}
+
+// -----
+
+func.func @ukernel_memref_results(%c: memref<4xf32>) {
+  // expected-error @+1 {{'qopt.ukernel' op on memrefs has no results}}
+  %r = qopt.ukernel "k" outs(%c : memref<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @ukernel_scalar(%c: tensor<4xf32>) {
+  // expected-error @+1 {{'qopt.ukernel' op scalars must be i32, i64, f32 or f64 attributes, got "x"}}
+  %r = qopt.ukernel "k" outs(%c : tensor<4xf32>) scalars(["x"]) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @ukernel_result_type(%c: tensor<4xf32>) {
+  // expected-error @+1 {{'qopt.ukernel' op result type 'tensor<4xi8>' differs from its output's 'tensor<4xf32>'}}
+  %r = qopt.ukernel "k" outs(%c : tensor<4xf32>) -> tensor<4xi8>
+  return
+}
+
+// -----
+
+func.func @ukernel_name(%c: tensor<4xf32>) {
+  // expected-error @+1 {{'qopt.ukernel' op needs a function name}}
+  %r = qopt.ukernel "" outs(%c : tensor<4xf32>) -> tensor<4xf32>
+  return
+}

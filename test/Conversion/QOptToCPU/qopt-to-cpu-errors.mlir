@@ -1,0 +1,24 @@
+// RUN: qopt %s -split-input-file -verify-diagnostics -pass-pipeline='builtin.module(func.func(convert-qopt-to-cpu))'
+
+func.func @dynamic(%x: tensor<?x64xf32>) {
+  // expected-error @+1 {{'qopt.quantize' op has a dynamic shape; the CPU backend needs static shapes}}
+  %q = qopt.quantize %x : tensor<?x64xf32> to tensor<?x64x!quant.uniform<i8:f32, 0.5:0>>
+  return
+}
+
+// -----
+
+func.func @quantized_elsewhere(%x: tensor<4xf32>) {
+  %q = qopt.quantize %x : tensor<4xf32> to tensor<4x!quant.uniform<i8:f32, 0.5:0>>
+  // expected-error @+1 {{'tensor.expand_shape' op uses a quantized tensor ('tensor<4x!quant.uniform<i8:f32, 5.000000e-01>>'); the CPU backend lowers quantized values only through qopt.quantize, qopt.dequantize, qopt.matmul and qopt.conv2d}}
+  %r = tensor.expand_shape %q [[0, 1]] output_shape [2, 2] : tensor<4x!quant.uniform<i8:f32, 0.5:0>> into tensor<2x2x!quant.uniform<i8:f32, 0.5:0>>
+  return
+}
+
+// -----
+
+func.func @packed_elsewhere() -> tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>> {
+  %w = qopt.packed_weight dense<1> : tensor<64xi8> : tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  // expected-error @+1 {{'func.return' op uses a packed weight; only the weight operand of qopt.matmul and qopt.conv2d can}}
+  return %w : tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+}
