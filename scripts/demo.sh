@@ -10,9 +10,11 @@
 # qopt-quantize then packs the weights (int8/int4/int2 per channel) and
 # quantizes each layer's input to int8 from the calibrated ranges. The
 # quantized IR is written to build/demo/fashion_mnist_cnn.quantized.mlir,
-# the allocation as JSON next to it. Finally the reference executor runs the
-# quantized model (integer path, docs/Semantics.md) on the 10,000 test
-# images and prints its accuracy against the float model.
+# the allocation as JSON next to it. qopt-cpu-pipeline then compiles it to a
+# native shared library with a C header (build/demo/libfashion_mnist_cnn.so
+# and .h; kernels picked for this CPU at run time). Finally qopt-run runs
+# the library (integer path, docs/Semantics.md) on the 10,000 test images
+# and prints its accuracy against the float model.
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
@@ -32,7 +34,13 @@ echo
 echo "\$ qopt .cache/models/fashion_mnist_cnn.onnx --pass-pipeline='$pipeline' -o $out"
 "$build/bin/qopt" "$model" --pass-pipeline="$pipeline" -o "$out"
 
-# Run the quantized model and the float one on the test set.
+lib=$build/demo/libfashion_mnist_cnn.so
+echo
+echo "\$ qopt $out --pass-pipeline='builtin.module(qopt-cpu-pipeline{name=fashion_mnist_cnn})' -o $lib"
+"$build/bin/qopt" "$out" --pass-pipeline='builtin.module(qopt-cpu-pipeline{name=fashion_mnist_cnn})' -o "$lib"
+echo "wrote $lib and ${lib%.so}.h"
+
+# Run the quantized library and the float model on the test set.
 test=fashion-mnist:/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz
 echo
 /usr/bin/python3 - "$out" "$json" <<'PY'
@@ -46,7 +54,7 @@ print(f"weights: {packed} bytes packed (+ scales in the IR types) vs {4 * params
 PY
 echo "float model:"
 "$build/bin/qopt-run" "$model" --eval="$test" --eval-mean=0.2860 --eval-std=0.3530
-echo "quantized model (int8 activations, allocated weights):"
-"$build/bin/qopt-run" "$out" --eval="$test" --eval-mean=0.2860 --eval-std=0.3530
+echo "quantized model, compiled library (int8 activations, allocated weights; kernels: $("$build/bin/qopt-run" --list-isas | tail -1)):"
+"$build/bin/qopt-run" "$lib" --eval="$test" --eval-mean=0.2860 --eval-std=0.3530
 echo
-echo "demo: quantized IR written to $out, allocation to $json"
+echo "demo: quantized IR written to $out, allocation to $json, library to $lib"
