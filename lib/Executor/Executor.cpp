@@ -94,25 +94,13 @@ Tensor exec::allocResult(Operation *op, unsigned i) {
 /// The bytes of a qopt.packed_weight as a U8 tensor [bytes]: kernels read
 /// the packed layout themselves.
 static FailureOr<Tensor> packedWeightBytes(qopt::PackedWeightOp op) {
-  auto dataType = cast<RankedTensorType>(op.getData().getType());
-  int64_t size = dataType.getDimSize(0);
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(op.getData())) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob || int64_t(blob->getData().size()) != size)
-      return op.emitError("qopt executor: packed weight blob is missing or "
-                          "has the wrong size"),
-             failure();
-    return Tensor::view(DType::U8, {size}, blob->getData().data(), nullptr);
-  }
-  auto dense = dyn_cast<DenseIntElementsAttr>(op.getData());
-  if (!dense)
-    return op.emitError("qopt executor: unsupported packed weight data"),
-           failure();
-  Tensor t = Tensor::zeros(DType::U8, {size});
-  int64_t i = 0;
-  for (const APInt &v : dense.getValues<APInt>())
-    t.mutableData<uint8_t>()[i++] = uint8_t(v.getZExtValue());
-  return t;
+  auto storage = std::make_shared<SmallVector<uint8_t>>();
+  FailureOr<ArrayRef<uint8_t>> bytes = op.getPackedBytes(*storage);
+  if (failed(bytes))
+    return failure();
+  // A view of the blob, or of `storage`, which the tensor then keeps alive.
+  return Tensor::view(DType::U8, {int64_t(bytes->size())}, bytes->data(),
+                      storage->empty() ? nullptr : storage);
 }
 
 FailureOr<Tensor> exec::evaluateConstant(Operation *op) {

@@ -10,6 +10,9 @@
 // With `-o model.so` (or `--emit=lib`) the pipeline's result, which must be
 // LLVM dialect from qopt-cpu-pipeline, becomes a shared library plus its C
 // header `model.h`; `-o model.o` (`--emit=obj`) a relocatable object.
+// With `-o model.q.onnx` (`--emit=onnx`) the result of qopt-quantize is
+// written back as a QDQ ONNX model, edited from the input ONNX model (or
+// from `--onnx-base` for MLIR input).
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,6 +22,7 @@
 #include "qopt/InitAllDialects.h"
 #include "qopt/InitAllPasses.h"
 #include "qopt/Target/CPU/EmitLibrary.h"
+#include "qopt/Target/ONNX/ExportONNX.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -58,8 +62,9 @@ static llvm::cl::opt<std::string> emitKind(
     "emit",
     llvm::cl::desc("What to write: mlir, obj (relocatable object) or lib "
                    "(shared library), each native kind with a C header "
-                   "next to it. Default: from -o's extension (.so: lib, .o: "
-                   "obj, else mlir)"),
+                   "next to it, or onnx (QDQ model of qopt-quantize's "
+                   "result). Default: from -o's extension (.so: lib, .o: "
+                   "obj, .onnx: onnx, else mlir)"),
     llvm::cl::init(""), llvm::cl::cat(nativeCategory));
 static llvm::cl::opt<std::string> targetCPU(
     "target-cpu",
@@ -69,26 +74,34 @@ static llvm::cl::opt<std::string> targetCPU(
 static llvm::cl::opt<std::string>
     ccProgram("cc", llvm::cl::desc("C compiler driver used to link (cc)"),
               llvm::cl::init("cc"), llvm::cl::cat(nativeCategory));
+static llvm::cl::opt<std::string> onnxBase(
+    "onnx-base",
+    llvm::cl::desc("--emit=onnx from MLIR input: the ONNX model the IR was "
+                   "imported from"),
+    llvm::cl::init(""), llvm::cl::cat(nativeCategory));
 static llvm::cl::opt<std::string> runtimeLibrary(
     "runtime-library",
     llvm::cl::desc("libQOptRuntimeCPU.a to link (default: next to qopt's "
                    "installation, else the build tree's)"),
     llvm::cl::init(""), llvm::cl::cat(nativeCategory));
 
-enum class EmitKind { MLIR, Object, Library };
+enum class EmitKind { MLIR, Object, Library, ONNX };
 
 static FailureOr<EmitKind> resolveEmitKind(StringRef outputFilename) {
   if (emitKind.empty())
-    return outputFilename.ends_with(".so")  ? EmitKind::Library
-           : outputFilename.ends_with(".o") ? EmitKind::Object
-                                            : EmitKind::MLIR;
+    return outputFilename.ends_with(".so")     ? EmitKind::Library
+           : outputFilename.ends_with(".o")    ? EmitKind::Object
+           : outputFilename.ends_with(".onnx") ? EmitKind::ONNX
+                                               : EmitKind::MLIR;
   if (emitKind == "mlir")
     return EmitKind::MLIR;
   if (emitKind == "obj")
     return EmitKind::Object;
   if (emitKind == "lib")
     return EmitKind::Library;
-  llvm::errs() << "qopt: --emit must be mlir, obj or lib, not '" << emitKind
+  if (emitKind == "onnx")
+    return EmitKind::ONNX;
+  llvm::errs() << "qopt: --emit must be mlir, obj, lib or onnx, not '" << emitKind
                << "'\n";
   return failure();
 }
@@ -108,9 +121,45 @@ static std::string findRuntimeLibrary(const char *argv0) {
   return QOPT_BUILD_RUNTIME_LIBRARY;
 }
 
-/// Writes the native output of a module lowered by qopt-cpu-pipeline.
+/// Writes `module` as a QDQ ONNX model edited from `original` (the bytes
+/// of the ONNX model it was imported from; empty: read --onnx-base).
+static LogicalResult emitOnnx(ModuleOp module, StringRef outputFilename,
+                              StringRef original) {
+  std::unique_ptr<llvm::MemoryBuffer> base;
+  if (original.empty()) {
+    if (onnxBase.empty()) {
+      llvm::errs() << "qopt: --emit=onnx from MLIR input needs --onnx-base "
+                      "(the ONNX model it was imported from)\n";
+      return failure();
+    }
+    std::string error;
+    base = openInputFile(onnxBase, &error);
+    if (!base) {
+      llvm::errs() << "qopt: " << error << "\n";
+      return failure();
+    }
+    original = base->getBuffer();
+  }
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      openOutputFile(outputFilename, &error);
+  if (!output) {
+    llvm::errs() << "qopt: " << error << "\n";
+    return failure();
+  }
+  if (failed(qopt::exportQuantizedOnnxModel(module, original, output->os())))
+    return failure();
+  output->keep();
+  return success();
+}
+
+/// Writes the native output of a module lowered by qopt-cpu-pipeline, or
+/// the ONNX export.
 static LogicalResult emitNative(ModuleOp module, EmitKind kind,
-                                StringRef outputFilename, const char *argv0) {
+                                StringRef outputFilename, const char *argv0,
+                                StringRef originalOnnx = {}) {
+  if (kind == EmitKind::ONNX)
+    return emitOnnx(module, outputFilename, originalOnnx);
   if (outputFilename == "-") {
     llvm::errs() << "qopt: native output needs a file name (-o)\n";
     return failure();
@@ -187,6 +236,9 @@ static LogicalResult runOnImportedInput(const qopt::Frontend &frontend,
   applyDefaultTimingManagerCLOptions(timingManager);
   TimingScope timing = timingManager.getRootScope();
 
+  // The ONNX export edits the original model.
+  std::string original =
+      emit == EmitKind::ONNX ? buffer->getBuffer().str() : std::string();
   OwningOpRef<ModuleOp> module;
   {
     TimingScope importTiming = timing.nest(frontend.name + " import");
@@ -205,7 +257,7 @@ static LogicalResult runOnImportedInput(const qopt::Frontend &frontend,
     return failure();
   if (emit != EmitKind::MLIR) {
     TimingScope outputTiming = timing.nest("Native code");
-    return emitNative(*module, emit, outputFilename, argv0);
+    return emitNative(*module, emit, outputFilename, argv0, original);
   }
 
   std::string errorMessage;

@@ -7,6 +7,8 @@
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
 
@@ -354,4 +356,29 @@ void UKernelOp::getEffects(
       effects.emplace_back(MemoryEffects::Write::get(), &operand,
                            SideEffects::DefaultResource::get());
     }
+}
+
+//===----------------------------------------------------------------------===//
+// PackedWeightOp
+//===----------------------------------------------------------------------===//
+
+FailureOr<ArrayRef<uint8_t>>
+PackedWeightOp::getPackedBytes(SmallVectorImpl<uint8_t> &storage) {
+  int64_t size = cast<ShapedType>(getData().getType()).getNumElements();
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(getData())) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || int64_t(blob->getData().size()) != size)
+      return emitOpError("packed weight blob is missing or has the wrong size");
+    ArrayRef<char> data = blob->getData();
+    return ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(data.data()),
+                             data.size());
+  }
+  auto dense = dyn_cast<DenseIntElementsAttr>(getData());
+  if (!dense)
+    return emitOpError("packed weight data must be a dense or resource "
+                       "attribute");
+  storage.clear();
+  for (const APInt &v : dense.getValues<APInt>())
+    storage.push_back(uint8_t(v.getZExtValue()));
+  return ArrayRef<uint8_t>(storage);
 }

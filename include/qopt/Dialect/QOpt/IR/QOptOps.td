@@ -138,6 +138,13 @@ def QOpt_PackedWeightOp : QOpt_Op<"packed_weight", [Pure]> {
   }];
   let arguments = (ins ElementsAttr:$data);
   let results = (outs QOpt_QuantizedTensor:$result);
+  let extraClassDeclaration = [{
+    /// The packed bytes: a view of the resource blob, or of `storage` when
+    /// the data is a dense attribute. Fails (with an error on the op) when
+    /// a blob is missing or has the wrong size.
+    ::mlir::FailureOr<::llvm::ArrayRef<uint8_t>>
+    getPackedBytes(::llvm::SmallVectorImpl<uint8_t> &storage);
+  }];
   let assemblyFormat = "$data attr-dict `:` type($result)";
   let hasVerifier = 1;
 }
