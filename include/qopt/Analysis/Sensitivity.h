@@ -12,20 +12,13 @@
 #ifndef QOPT_ANALYSIS_SENSITIVITY_H
 #define QOPT_ANALYSIS_SENSITIVITY_H
 
+#include "qopt/Analysis/InputMoments.h"
 #include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
 #include "qopt/Executor/Tensor.h"
 
 #include <vector>
 
 namespace mlir::qopt {
-
-/// The reduction-space second moments of a layer: the diagonal shaped like
-/// the weight without its output-channel axis, and optionally the full
-/// matrix (dim x dim, row-major) in the same index order.
-struct InputMoments {
-  std::vector<float> diag;
-  std::vector<float> full;
-};
 
 /// Sensitivity of quantizing `weight` to `format`, per group of
 /// `channelsPerGroup` output channels along `outputAxis` (0: one value for

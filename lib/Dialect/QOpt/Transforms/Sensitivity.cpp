@@ -36,26 +36,6 @@ using namespace mlir::qopt;
 
 namespace {
 
-/// float values of a diag attribute (dense or resource blob).
-FailureOr<std::vector<float>> readDiag(ElementsAttr attr) {
-  std::vector<float> out;
-  if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    AsmResourceBlob *blob = res.getRawHandle().getBlob();
-    if (!blob)
-      return failure();
-    ArrayRef<char> data = blob->getData();
-    out.resize(data.size() / sizeof(float));
-    std::memcpy(out.data(), data.data(), out.size() * sizeof(float));
-    return out;
-  }
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    for (APFloat v : dense.getValues<APFloat>())
-      out.push_back(v.convertToFloat());
-    return out;
-  }
-  return failure();
-}
-
 struct SensitivityPass
     : public qopt::impl::SensitivityPassBase<SensitivityPass> {
   using Base::Base;
@@ -85,8 +65,7 @@ struct SensitivityPass
       return signalPassFailure();
     }
     // Sidecars are read once each and checked against their hash.
-    std::map<std::string, std::vector<std::pair<std::string, Tensor>>>
-        sidecars;
+    InputMomentsReader sidecars;
     QuantizableLayerAnalysis layers(module);
     bool failedAny = false;
     for (const LayerInfo &layer : layers.getLayers()) {
@@ -103,8 +82,7 @@ struct SensitivityPass
 
   LogicalResult
   analyze(const LayerInfo &layer, CandidatesAttr candidates,
-          std::map<std::string, std::vector<std::pair<std::string, Tensor>>>
-              &sidecars) {
+          InputMomentsReader &sidecars) {
     QuantizableOpInterface iface = layer.op;
     Operation *op = iface;
     FailureOr<Tensor> weight = exec::evaluateConstantValue(iface.getWeight());
@@ -124,24 +102,13 @@ struct SensitivityPass
         return op->emitError("qopt-sensitivity: method=hessian needs the "
                              "layer's input statistics; run qopt-calibrate "
                              "first");
-      FailureOr<std::vector<float>> diag = readDiag(stats.getDiag());
-      if (failed(diag))
-        return op->emitError("qopt-sensitivity: unreadable input statistics");
-      moments.diag = std::move(*diag);
       bool wantFull = hessian == "full" ||
                       (hessian == "auto" && stats.getSidecar());
-      if (wantFull) {
-        if (!stats.getSidecar())
-          return op->emitError("qopt-sensitivity: hessian=full needs "
-                               "qopt-calibrate's second-moments=full sidecar");
-        FailureOr<Tensor> full =
-            loadMatrix(op, stats.getSidecar().str(), stats.getKey().str(),
-                       stats.getSha256().str(), sidecars);
-        if (failed(full))
-          return failure();
-        moments.full.assign(full->data<float>(),
-                            full->data<float>() + full->getNumElements());
-      }
+      FailureOr<InputMoments> read =
+          sidecars.read(op, stats, wantFull, "qopt-sensitivity");
+      if (failed(read))
+        return failure();
+      moments = std::move(*read);
       momentsPtr = &moments;
     }
 
@@ -296,40 +263,6 @@ struct SensitivityPass
                                           0, attr));
     }
     return success();
-  }
-
-  FailureOr<Tensor> loadMatrix(
-      Operation *op, const std::string &path, const std::string &key,
-      const std::string &sha256,
-      std::map<std::string, std::vector<std::pair<std::string, Tensor>>>
-          &sidecars) {
-    auto it = sidecars.find(path);
-    if (it == sidecars.end()) {
-      auto bytes = llvm::MemoryBuffer::getFile(path);
-      if (!bytes)
-        return op->emitError() << "qopt-sensitivity: cannot read sidecar '"
-                               << path << "'",
-               failure();
-      std::array<uint8_t, 32> hash = llvm::SHA256::hash(
-          llvm::arrayRefFromStringRef((*bytes)->getBuffer()));
-      if (llvm::toHex(hash, true) != sha256)
-        return op->emitError() << "qopt-sensitivity: sidecar '" << path
-                               << "' does not match its recorded SHA-256 "
-                                  "(recalibrate)",
-               failure();
-      auto arrays = readNpz(path);
-      if (!arrays)
-        return op->emitError() << "qopt-sensitivity: "
-                               << llvm::toString(arrays.takeError()),
-               failure();
-      it = sidecars.emplace(path, std::move(*arrays)).first;
-    }
-    for (auto &[name, t] : it->second)
-      if (name == key)
-        return t;
-    return op->emitError() << "qopt-sensitivity: sidecar '" << path
-                           << "' has no matrix '" << key << "'",
-           failure();
   }
 };
 } // namespace

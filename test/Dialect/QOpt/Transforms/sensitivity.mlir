@@ -19,7 +19,7 @@
 // HDIAG: qopt.sensitivity = #qopt.sensitivity<method = "hessian", channels_per_group = 0, values = dense<[0.0020408{{[0-9]*}}, {{0.899999[0-9]*|0.900000[0-9]*}}]> : tensor<2xf64>>
 // HFULL: qopt.sensitivity = #qopt.sensitivity<method = "hessian", channels_per_group = 0, values = dense<[0.0020408{{[0-9]*}}, {{0.899999[0-9]*|0.900000[0-9]*}}]> : tensor<2xf64>>
 // NOSTATS: error: {{.*}}qopt-sensitivity: method=hessian needs the layer's input statistics; run qopt-calibrate first
-// NOFULL: error: {{.*}}qopt-sensitivity: hessian=full needs qopt-calibrate's second-moments=full sidecar
+// NOFULL: error: {{.*}}qopt-sensitivity: needs the full input second moments; run qopt-calibrate with second-moments=full
 // METHOD: error: qopt-sensitivity: unknown method 'taylor' (weight-error, hessian or output)
 
 func.func @main(%x: tensor<1x2xf32> {qopt.name = "x"}) -> tensor<1x1x1xf32> {

@@ -1,0 +1,101 @@
+//===- InputMoments.cpp - Layer input second moments ----------------------===//
+//
+// Reads what qopt-calibrate recorded: the diagonal from the attribute (a
+// dense attribute or resource blob), the full matrix from the sidecar .npz,
+// which must still hash to the recorded SHA-256.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Analysis/InputMoments.h"
+#include "qopt/Executor/TensorIO.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SHA256.h"
+
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::qopt;
+
+/// float values of a diag attribute (dense or resource blob).
+static FailureOr<std::vector<float>> readDiag(ElementsAttr attr) {
+  std::vector<float> out;
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = res.getRawHandle().getBlob();
+    if (!blob)
+      return failure();
+    ArrayRef<char> data = blob->getData();
+    out.resize(data.size() / sizeof(float));
+    std::memcpy(out.data(), data.data(), out.size() * sizeof(float));
+    return out;
+  }
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    for (APFloat v : dense.getValues<APFloat>())
+      out.push_back(v.convertToFloat());
+    return out;
+  }
+  return failure();
+}
+
+FailureOr<InputMoments> InputMomentsReader::read(Operation *op,
+                                                 InputStatsAttr stats,
+                                                 bool full, StringRef pass) {
+  InputMoments moments;
+  FailureOr<std::vector<float>> diag = readDiag(stats.getDiag());
+  if (failed(diag))
+    return op->emitError() << pass << ": unreadable input statistics",
+           failure();
+  moments.diag = std::move(*diag);
+  if (!full)
+    return moments;
+  if (!stats.getSidecar())
+    return op->emitError() << pass
+                           << ": needs the full input second moments; run "
+                              "qopt-calibrate with second-moments=full",
+           failure();
+  FailureOr<Tensor> matrix =
+      loadMatrix(op, stats.getSidecar().str(), stats.getKey().str(),
+                 stats.getSha256().str(), pass);
+  if (failed(matrix))
+    return failure();
+  moments.full.assign(matrix->data<float>(),
+                      matrix->data<float>() + matrix->getNumElements());
+  return moments;
+}
+
+FailureOr<Tensor> InputMomentsReader::loadMatrix(Operation *op,
+                                                 const std::string &path,
+                                                 const std::string &key,
+                                                 const std::string &sha256,
+                                                 StringRef pass) {
+  auto it = sidecars.find(path);
+  if (it == sidecars.end()) {
+    auto bytes = llvm::MemoryBuffer::getFile(path);
+    if (!bytes)
+      return op->emitError() << pass << ": cannot read sidecar '" << path
+                             << "'",
+             failure();
+    std::array<uint8_t, 32> hash = llvm::SHA256::hash(
+        llvm::arrayRefFromStringRef((*bytes)->getBuffer()));
+    if (llvm::toHex(hash, true) != sha256)
+      return op->emitError() << pass << ": sidecar '" << path
+                             << "' does not match its recorded SHA-256 "
+                                "(recalibrate)",
+             failure();
+    auto arrays = readNpz(path);
+    if (!arrays)
+      return op->emitError() << pass << ": "
+                             << llvm::toString(arrays.takeError()),
+             failure();
+    it = sidecars.emplace(path, std::move(*arrays)).first;
+  }
+  for (auto &[name, t] : it->second)
+    if (name == key)
+      return t;
+  return op->emitError() << pass << ": sidecar '" << path
+                         << "' has no matrix '" << key << "'",
+         failure();
+}
