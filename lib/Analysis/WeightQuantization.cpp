@@ -10,6 +10,9 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/APFloat.h"
 
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -79,6 +82,13 @@ static GroupStats groupStats(const Tensor &w, FormatAttr format) {
   return st;
 }
 
+/// q = clamp(round_half_even(x / s) + z, qmin, qmax), the rule every
+/// weight element follows (docs/Semantics.md).
+static int32_t quantizeElement(double x, float s, int32_t z, double qmin,
+                               double qmax) {
+  return int32_t(std::clamp(std::nearbyint(x / double(s)) + z, qmin, qmax));
+}
+
 QuantizedWeight mlir::qopt::quantizeWeight(const Tensor &w, FormatAttr format) {
   assert(format.isInteger() && "integer formats only");
   GroupStats st = groupStats(w, format);
@@ -110,10 +120,8 @@ QuantizedWeight mlir::qopt::quantizeWeight(const Tensor &w, FormatAttr format) {
   const float *src = w.data<float>();
   for (int64_t i = 0; i < n; ++i) {
     int64_t g = st.group[i];
-    out.values[i] = int32_t(std::clamp(
-        std::nearbyint(double(src[i]) / double(out.scales[g])) +
-            out.zeroPoints[g],
-        qmin, qmax));
+    out.values[i] = quantizeElement(src[i], out.scales[g], out.zeroPoints[g],
+                                    qmin, qmax);
   }
   out.group = std::move(st.group);
   return out;
@@ -162,4 +170,72 @@ double mlir::qopt::weightBytes(FormatAttr format, ArrayRef<int64_t> shape) {
   if (!format.getSymmetric())
     bytes += double(scales);
   return bytes;
+}
+
+FailureOr<QuantizedWeight>
+mlir::qopt::gptqQuantizeWeight(const Tensor &w, FormatAttr format,
+                               ArrayRef<float> hessian, double damp) {
+  assert(format.isInteger() && w.getShape().size() == 2);
+  int64_t n = w.getShape()[0], k = w.getShape()[1];
+  if (int64_t(hessian.size()) != k * k)
+    return failure();
+  using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic,
+                               Eigen::RowMajor>;
+  Matrix h(k, k), weights(n, k);
+  for (int64_t i = 0; i < k * k; ++i)
+    h.data()[i] = hessian[i];
+  const float *src = w.data<float>();
+  for (int64_t i = 0; i < n * k; ++i)
+    weights.data()[i] = src[i];
+  // Inputs that are always zero carry no information: zero weight.
+  for (int64_t j = 0; j < k; ++j)
+    if (h(j, j) <= 0.0) {
+      h(j, j) = 1.0;
+      weights.col(j).setZero();
+    }
+  h.diagonal().array() += damp * h.diagonal().mean();
+
+  // U: the upper Cholesky factor of H^-1 (H^-1 = U^T U). Row j of U holds
+  // how column j's error moves the columns after it.
+  Eigen::LLT<Matrix> factor(h);
+  if (factor.info() != Eigen::Success)
+    return failure();
+  Matrix inverse = factor.solve(Matrix::Identity(k, k));
+  Eigen::LLT<Matrix> inverseFactor(inverse);
+  if (inverseFactor.info() != Eigen::Success)
+    return failure();
+  Matrix u = inverseFactor.matrixU();
+
+  // Scales and zero points from the original weight, as round-to-nearest.
+  QuantizedWeight out = quantizeWeight(w, format);
+  double qmin = double(format.getQMin()), qmax = double(format.getQMax());
+  for (int64_t j = 0; j < k; ++j) {
+    double pivot = u(j, j);
+    for (int64_t r = 0; r < n; ++r) {
+      int64_t i = r * k + j, g = out.group[i];
+      float s = out.scales[g];
+      int32_t z = out.zeroPoints[g];
+      int32_t q = quantizeElement(weights(r, j), s, z, qmin, qmax);
+      out.values[i] = q;
+      double error = (weights(r, j) - double(s * float(q - z))) / pivot;
+      weights.row(r).tail(k - j - 1) -= error * u.row(j).tail(k - j - 1);
+    }
+  }
+  return out;
+}
+
+double mlir::qopt::outputError(const Tensor &w, const Tensor &d,
+                               ArrayRef<float> hessian) {
+  int64_t n = w.getShape()[0], k = w.getShape()[1];
+  double total = 0.0;
+  std::vector<double> delta(static_cast<size_t>(k));
+  for (int64_t r = 0; r < n; ++r) {
+    for (int64_t j = 0; j < k; ++j)
+      delta[j] = double(w.data<float>()[r * k + j]) -
+                 double(d.data<float>()[r * k + j]);
+    for (int64_t a = 0; a < k; ++a)
+      for (int64_t b = 0; b < k; ++b)
+        total += delta[a] * double(hessian[a * k + b]) * delta[b];
+  }
+  return total;
 }

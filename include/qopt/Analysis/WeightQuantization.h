@@ -45,6 +45,26 @@ struct QuantizedWeight {
 /// Round-to-nearest quantization of w (float32) to an integer `format`.
 QuantizedWeight quantizeWeight(const Tensor &w, FormatAttr format);
 
+/// GPTQ-style quantization (Frantar et al., "GPTQ", ICLR 2023) of w [n, k]
+/// (float32, k the reduction axis) to an integer `format` that is per
+/// tensor, per channel on axis 0 or grouped along axis 1. Scales and zero
+/// points are those quantizeWeight chooses; the integers are chosen column
+/// by column, each column's rounding error spread over the columns not yet
+/// quantized through the inverse of H = E[x x^T] (`hessian`, k x k
+/// row-major, the layer input's second moments), so that the layer output
+/// error (W - Q) H (W - Q)^T rather than the weight error is minimized.
+/// `damp` times the mean diagonal is added to H; inputs that are always 0
+/// get zero weights. Fails when H is not positive definite after damping.
+FailureOr<QuantizedWeight> gptqQuantizeWeight(const Tensor &w,
+                                              FormatAttr format,
+                                              llvm::ArrayRef<float> hessian,
+                                              double damp);
+
+/// The output error trace((W - D) H (W - D)^T) of w [n, k] against the
+/// dequantized weight d [n, k], with H k x k row-major.
+double outputError(const Tensor &w, const Tensor &d,
+                   llvm::ArrayRef<float> hessian);
+
 /// w quantized to `format` and dequantized back (float32 in, float32 out):
 /// float32(s * (q - z)) for integer formats.
 Tensor fakeQuantizeWeight(const Tensor &w, FormatAttr format);

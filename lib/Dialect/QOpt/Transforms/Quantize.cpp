@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qopt/Analysis/InputMoments.h"
 #include "qopt/Analysis/QuantizableLayers.h"
 #include "qopt/Analysis/WeightQuantization.h"
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
@@ -73,8 +74,10 @@ quant::UniformQuantizedType activationType(MLIRContext *ctx, double lo,
 
 class QuantizeLayers {
 public:
-  QuantizeLayers(ModuleOp module, bool int8Activations)
-      : module(module), int8Activations(int8Activations) {}
+  QuantizeLayers(ModuleOp module, bool int8Activations, bool gptq,
+                 double gptqDamp)
+      : module(module), int8Activations(int8Activations), gptq(gptq),
+        gptqDamp(gptqDamp) {}
 
   LogicalResult run() {
     QuantizableLayerAnalysis analysis(module);
@@ -116,10 +119,14 @@ private:
   /// The packed weight op for w [n, k] (float32) under `format` (axes of
   /// the [n, k] layout).
   FailureOr<Value> packWeight(OpBuilder &b, Location loc, const Tensor &w,
-                              FormatAttr format, StringRef name) {
+                              FormatAttr format, const LayerInfo &layer) {
     MLIRContext *ctx = module.getContext();
+    StringRef name = layer.name;
     int64_t n = w.getShape()[0], k = w.getShape()[1];
-    QuantizedWeight q = quantizeWeight(w, format);
+    FailureOr<QuantizedWeight> chosen = chooseIntegers(w, format, layer);
+    if (failed(chosen))
+      return failure();
+    QuantizedWeight &q = *chosen;
     unsigned bits = format.getBitWidth();
     unsigned stored = storageBits(bits);
     // Unsigned grids shift to signed storage: q - 2^(b-1), z - 2^(b-1).
@@ -193,6 +200,43 @@ private:
     return PackedWeightOp::create(b, loc, resultType, data).getResult();
   }
 
+  /// Round-to-nearest, or GPTQ with the layer's full input moments (whose
+  /// index order, (kh, kw, c) or k, is that of the [n, k] rows).
+  FailureOr<QuantizedWeight> chooseIntegers(const Tensor &w, FormatAttr format,
+                                            const LayerInfo &layer) {
+    if (!gptq)
+      return quantizeWeight(w, format);
+    Operation *op = layer.op;
+    auto stats =
+        op->getAttrOfType<InputStatsAttr>(QOptDialect::kInputStatsAttrName);
+    if (!stats)
+      return op->emitError() << "qopt-quantize: gptq needs layer '"
+                             << layer.name
+                             << "' input statistics; run "
+                                "qopt-calibrate{second-moments=full} first",
+             failure();
+    FailureOr<InputMoments> moments =
+        sidecars.read(op, stats, /*full=*/true, "qopt-quantize");
+    if (failed(moments))
+      return failure();
+    int64_t k = w.getShape()[1];
+    if (int64_t(moments->full.size()) != k * k)
+      return op->emitError() << "qopt-quantize: layer '" << layer.name
+                             << "' input moments have "
+                             << moments->full.size() << " entries, expected "
+                             << k * k,
+             failure();
+    FailureOr<QuantizedWeight> q =
+        gptqQuantizeWeight(w, format, moments->full, gptqDamp);
+    if (failed(q))
+      return op->emitError() << "qopt-quantize: layer '" << layer.name
+                             << "' input second moments are not positive "
+                                "definite even after damping (raise "
+                                "gptq-damp)",
+             failure();
+    return q;
+  }
+
   /// qopt.quantize of `input` with the calibrated range of `measured` (the
   /// same values before any reshape), or `input` itself for weight-only
   /// layers.
@@ -261,7 +305,7 @@ private:
                              format.getSymmetric());
     OpBuilder b(conv);
     Location loc = conv.getLoc();
-    FailureOr<Value> packed = packWeight(b, loc, w2, flat, layer.name);
+    FailureOr<Value> packed = packWeight(b, loc, w2, flat, layer);
     if (failed(packed))
       return failure();
     FailureOr<Value> input = layerInput(b, loc, conv.getInput(), conv.getInput(), layer);
@@ -329,7 +373,7 @@ private:
     }
     OpBuilder b(matmul);
     Location loc = matmul.getLoc();
-    FailureOr<Value> packed = packWeight(b, loc, wt, rowFormat, layer.name);
+    FailureOr<Value> packed = packWeight(b, loc, wt, rowFormat, layer);
     if (failed(packed))
       return failure();
     auto shapeOf = [&](ArrayRef<int64_t> dims) {
@@ -355,6 +399,9 @@ private:
 
   ModuleOp module;
   bool int8Activations;
+  bool gptq;
+  double gptqDamp;
+  InputMomentsReader sidecars;
 };
 
 struct QuantizePass : public qopt::impl::QuantizePassBase<QuantizePass> {
@@ -367,7 +414,13 @@ struct QuantizePass : public qopt::impl::QuantizePassBase<QuantizePass> {
           << activations << "'";
       return signalPassFailure();
     }
-    if (failed(QuantizeLayers(getOperation(), activations == "int8").run()))
+    if (gptqDamp < 0.0) {
+      getOperation().emitError("qopt-quantize: gptq-damp must be >= 0");
+      return signalPassFailure();
+    }
+    if (failed(QuantizeLayers(getOperation(), activations == "int8", gptq,
+                              gptqDamp)
+                   .run()))
       signalPassFailure();
   }
 };

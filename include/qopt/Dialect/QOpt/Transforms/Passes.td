@@ -368,6 +368,16 @@ def QuantizePass : Pass<"qopt-quantize", "::mlir::ModuleOp"> {
     on the integer path (W8A8, W4A8, W2A8). With `activations=float` the
     layer runs weight-only (W8/W4/W2 with float32 activations).
 
+    With `gptq`, the weight integers are chosen GPTQ-style (Frantar et al.,
+    2023) instead of by rounding to nearest: same scales and zero points,
+    but columns (the reduction axis) are quantized in order and each
+    rounding error is compensated on the remaining columns through the
+    inverse of the layer input's second-moment matrix `H = E[x x^T]` from
+    `qopt-calibrate{second-moments=full}` (damped by `gptq-damp` times its
+    mean diagonal). This minimizes the layer's output error on the
+    calibration data rather than the weight error (docs/Semantics.md,
+    "GPTQ").
+
     Integer formats of other widths are stored in the next supported
     storage width (3 bits in i4, 5-7 bits in i8, 1 bit in i2) with their
     own grid; unsigned formats are shifted to signed storage. Layers
@@ -393,7 +403,13 @@ def QuantizePass : Pass<"qopt-quantize", "::mlir::ModuleOp"> {
   let options = [
     Option<"activations", "activations", "std::string", "\"int8\"",
            "int8: quantize layer inputs (integer path, needs "
-           "qopt-calibrate); float: weight-only quantization">
+           "qopt-calibrate); float: weight-only quantization">,
+    Option<"gptq", "gptq", "bool", "false",
+           "Choose weight integers GPTQ-style, compensating each rounding "
+           "error through the layer's input second moments (needs "
+           "qopt-calibrate{second-moments=full})">,
+    Option<"gptqDamp", "gptq-damp", "double", "0.01",
+           "GPTQ: fraction of the mean diagonal added to H">
   ];
 }
 
