@@ -142,8 +142,12 @@ PackedWeights makeInt4(int64_t n, int64_t k, int32_t group, std::mt19937 &rng) {
   return w;
 }
 
+/// int4 GEMV, weight-only (float activations, qopt_rt_matmul_f32) or with
+/// the activation row quantized to int8 at run time (`dynamicInt8`: scale
+/// max|x| / 127 computed and applied inside the timed region, then the
+/// integer path qopt_rt_matmul_s8).
 void benchGemv(Pool &pool, qopt_rt_isa isa, double triad, int64_t n, int64_t k,
-               bool quick) {
+               bool quick, bool dynamicInt8) {
   std::mt19937 rng(7);
   const int32_t group = 32;
   PackedWeights one = makeInt4(n, k, group, rng);
@@ -159,10 +163,24 @@ void benchGemv(Pool &pool, qopt_rt_isa isa, double triad, int64_t n, int64_t k,
   for (float &v : x)
     v = d(rng);
   int next = 0;
+  std::vector<int8_t> xq(static_cast<size_t>(k));
   auto run = [&](const qopt_rt_weight &w) {
+    float xScale = 1.0f;
+    if (dynamicInt8) {
+      float amax = 0.0f;
+      for (float v : x)
+        amax = std::max(amax, std::fabs(v));
+      xScale = amax > 0.0f ? amax / 127.0f : 1.0f;
+      qopt_rt_quantize_s8(isa, k, x.data(), xScale, 0, xq.data());
+    }
     pool.run([&](int t, int threads) {
       auto [lo, hi] = split(n, t, threads);
-      qopt_rt_matmul_f32(isa, 1, x.data(), k, &w, nullptr, y.data(), n, lo, hi);
+      if (dynamicInt8)
+        qopt_rt_matmul_s8(isa, 1, xq.data(), k, xScale, 0, &w, nullptr,
+                          y.data(), n, lo, hi);
+      else
+        qopt_rt_matmul_f32(isa, 1, x.data(), k, &w, nullptr, y.data(), n, lo,
+                           hi);
     });
   };
   int reps = quick ? 5 : 50;
@@ -172,9 +190,10 @@ void benchGemv(Pool &pool, qopt_rt_isa isa, double triad, int64_t n, int64_t k,
   });
   double cached = timeIt(3, reps, [&] { run(one.view); });
   double gbs = bytes / dram / 1e9, gbsCached = bytes / cached / 1e9;
-  std::printf("gemv-int4-wo %5lldx%-5lld group %d, %d threads, %s: %8.1f us  "
+  std::printf("gemv-int4-%s %5lldx%-5lld group %d, %d threads, %s: %8.1f us  "
               "%6.2f GB/s  %.2f x triad  (in cache: %.1f us, %.2f GB/s)\n",
-              (long long)n, (long long)k, group, pool.size(),
+              dynamicInt8 ? "a8" : "wo", (long long)n, (long long)k, group,
+              pool.size(),
               qopt_rt_isa_name(isa), dram * 1e6, gbs, gbs / triad,
               cached * 1e6, gbsCached);
 }
@@ -261,8 +280,10 @@ int main(int argc, char **argv) {
               qopt_rt_isa_name(isa), threads, quick ? " (quick)" : "");
   double triad = triadGBs(pool, quick);
   std::printf("triad: %.2f GB/s\n", triad);
-  benchGemv(pool, isa, triad, 4096, 4096, quick);
-  benchGemv(pool, isa, triad, 11008, 4096, quick);
+  for (bool dynamicInt8 : {false, true}) {
+    benchGemv(pool, isa, triad, 4096, 4096, quick, dynamicInt8);
+    benchGemv(pool, isa, triad, 11008, 4096, quick, dynamicInt8);
+  }
   if (quick)
     benchGemmS8(pool, isa, 64, 512, 1024, quick);
   else

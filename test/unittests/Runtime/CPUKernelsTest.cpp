@@ -95,6 +95,18 @@ std::vector<Case> cases() {
           all.push_back({m, n, k, bits, gs, asym, asym ? -128 : 0});
           all.push_back({9, 5, k, bits, gs, asym, 17});
         }
+  // Few activation rows and enough output channels for the 8-row GEMV
+  // tiles of the VNNI variant (per half of N), with ragged tails.
+  for (int32_t bits : {8, 4})
+    for (int64_t k : {7, 64, 100, 300, 1000})
+      for (int32_t gs : {0, 32, 64, 96})
+        for (int32_t zx : {0, -128, 17}) {
+          if (gs > k + 64)
+            continue;
+          int64_t m = 1 + (k + gs + zx + 256) % 4, n = 16 + (k + gs) % 27;
+          all.push_back({m, n, k, bits, gs, zx != 0, zx});
+          all.push_back({1, 40, k, bits, gs, zx == 0, zx});
+        }
   return all;
 }
 
