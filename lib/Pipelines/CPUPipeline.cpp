@@ -61,6 +61,8 @@ void mlir::qopt::buildCPUPipeline(OpPassManager &pm,
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   bufferization::buildBufferDeallocationPipeline(pm);
+  // Temporaries live in one workspace owned by the model instance.
+  pm.addPass(createQOptCPUPlanWorkspacePass());
 
   // Kernel calls in their C form; the rest to loops and LLVM.
   pm.addPass(createConvertQOptUKernelToFuncPass());

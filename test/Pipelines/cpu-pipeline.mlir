@@ -1,17 +1,18 @@
 // RUN: qopt %S/../Target/CPU/Inputs/tiny_model.mlir -pass-pipeline='builtin.module(qopt-quantize,qopt-cpu-pipeline{name=net})' | FileCheck %s
 
 // qopt-cpu-pipeline ends in the LLVM dialect: the entry takes the ISA and
-// bare pointers (input, then the caller's output buffer), calls the kernel
-// library, frees its temporaries, and needs nothing from MLIR's runtime
-// libraries.
+// bare pointers (input, the caller's output buffer, the instance's
+// workspace holding every temporary), calls the kernel library, allocates
+// nothing, and needs nothing from MLIR's runtime libraries.
 
-// CHECK: module attributes {qopt.cpu.abi = {inputs = [{name = "x", type = tensor<1x2x8xf32>}], name = "net", outputs = [{name = "y", type = tensor<1x2x3xf32>}]}}
+// CHECK: module attributes {qopt.cpu.abi = {inputs = [{name = "x", type = tensor<1x2x8xf32>}], name = "net", outputs = [{name = "y", type = tensor<1x2x3xf32>}], workspace_bytes = 128 : i64}}
 // CHECK-DAG: llvm.func @qopt_rt_uk_quantize_s8(i32, !llvm.ptr, !llvm.ptr, i64, f32, i32)
 // CHECK-DAG: llvm.func @qopt_rt_uk_matmul_s8(i32, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, i64, i64, i64, i32, i32, i32, f32, i32)
-// CHECK: llvm.func @net_entry(%[[ISA:.*]]: i32, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
+// CHECK: llvm.func @net_entry(%[[ISA:.*]]: i32, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
 // CHECK: llvm.call @qopt_rt_uk_quantize_s8(%[[ISA]],
 // CHECK: llvm.call @qopt_rt_uk_matmul_s8(%[[ISA]],
-// CHECK: llvm.call @free
+// CHECK-NOT: llvm.call @malloc
+// CHECK-NOT: llvm.call @free
 // CHECK-NOT: memrefCopy
 // CHECK-NOT: qopt.ukernel
 // CHECK-NOT: func.func

@@ -126,4 +126,34 @@ def QOptCPULowerCopiesPass : Pass<"qopt-cpu-lower-copies"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def QOptCPUPlanWorkspacePass
+    : Pass<"qopt-cpu-plan-workspace", "::mlir::ModuleOp"> {
+  let summary = "Place the entry's temporary buffers in one workspace";
+  let description = [{
+    After bufferization and deallocation, the entry function of a compiled
+    library (`qopt.cpu.abi`) allocates and frees every temporary on each
+    call; large ones come from fresh pages each time. This pass assigns
+    each statically shaped `memref.alloc` of the entry's body an offset in
+    one workspace buffer, reusing space whose buffer was freed earlier
+    (first fit, in program order, 64-byte aligned), replaces it with a
+    `memref.view` of a new trailing `memref<Nxi8>` argument and erases the
+    matching `memref.dealloc`. The workspace size is recorded as
+    `workspace_bytes` in `qopt.cpu.abi`; the generated wrapper allocates it
+    once per model instance. Allocations inside nested regions or with
+    dynamic shapes are left alone.
+
+    ```mlir
+    // before
+    %a = memref.alloc() {alignment = 64 : i64} : memref<4x4xf32>
+    ...
+    memref.dealloc %a : memref<4x4xf32>
+    // after
+    %c0 = arith.constant 0 : index
+    %a = memref.view %ws[%c0][] : memref<64xi8> to memref<4x4xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // QOPT_CONVERSION_PASSES_TD

@@ -26,7 +26,16 @@ int main(int argc, char **argv) {
     x[i] = (float)(i % 7) / 4.0f - 0.75f;
   const void *inputs[] = {x};
   void *outputs[] = {y};
+  printf("workspace: %s\n", tiny_workspace_bytes() > 0 ? "yes" : "no");
   printf("run: %d\n", tiny_run(model, inputs, outputs));
+  /* The instance's workspace is reused: a second run gives the same bytes. */
+  float y2[6];
+  void *outputs2[] = {y2};
+  tiny_run(model, inputs, outputs2);
+  int same = 1;
+  for (int i = 0; i < 6; ++i)
+    same &= y[i] == y2[i];
+  printf("second run: %s\n", same ? "same" : "DIFFERENT");
   printf("run without outputs: %d\n", tiny_run(model, inputs, NULL));
   tiny_destroy(model);
 

@@ -1,0 +1,47 @@
+// RUN: qopt %s -split-input-file -allow-unregistered-dialect -verify-diagnostics -pass-pipeline='builtin.module(qopt-cpu-plan-workspace)' | FileCheck %s
+
+// %a (64 B) and %b (256 B) overlap in time; %c (64 B) reuses %a's bytes
+// after its dealloc; %d (128 B) gets the start of the free space after %b.
+// The dynamic %e and the never-freed %f stay allocations. 64-byte aligned;
+// the workspace is the high-water mark, 320 bytes.
+
+// CHECK: module attributes {qopt.cpu.abi = {inputs = [], name = "m", outputs = [], workspace_bytes = 320 : i64}}
+// CHECK-LABEL: func.func @m_entry
+// CHECK-SAME: (%{{.*}}: index, %[[WS:.*]]: memref<320xi8>)
+// CHECK: %[[C0:.*]] = arith.constant 0 : index
+// CHECK: %[[A:.*]] = memref.view %[[WS]][%[[C0]]][] : memref<320xi8> to memref<16xf32>
+// CHECK: %[[C64:.*]] = arith.constant 64 : index
+// CHECK: %[[B:.*]] = memref.view %[[WS]][%[[C64]]][] : memref<320xi8> to memref<64xf32>
+// CHECK: %[[C0B:.*]] = arith.constant 0 : index
+// CHECK: %[[C:.*]] = memref.view %[[WS]][%[[C0B]]][] : memref<320xi8> to memref<2x8xf32>
+// CHECK: memref.alloc(%{{.*}}) : memref<?xf32>
+// CHECK: memref.alloc() : memref<4xf32>
+// CHECK: %[[D:.*]] = memref.view %[[WS]][%{{.*}}][] : memref<320xi8> to memref<32xf32>
+// CHECK-NOT: memref.dealloc %[[C]]
+// CHECK-NOT: memref.dealloc %[[A]]
+// CHECK: memref.dealloc %{{.*}} : memref<?xf32>
+module attributes {qopt.cpu.abi = {name = "m", inputs = [], outputs = []}} {
+  func.func @m_entry(%n: index) {
+    %a = memref.alloc() {alignment = 64 : i64} : memref<16xf32>
+    %b = memref.alloc() {alignment = 64 : i64} : memref<64xf32>
+    "test.use"(%a, %b) : (memref<16xf32>, memref<64xf32>) -> ()
+    memref.dealloc %a : memref<16xf32>
+    %c = memref.alloc() {alignment = 64 : i64} : memref<2x8xf32>
+    %e = memref.alloc(%n) : memref<?xf32>
+    %f = memref.alloc() : memref<4xf32>
+    memref.dealloc %b : memref<64xf32>
+    %d = memref.alloc() {alignment = 64 : i64} : memref<32xf32>
+    "test.use"(%c, %d, %e, %f) : (memref<2x8xf32>, memref<32xf32>, memref<?xf32>, memref<4xf32>) -> ()
+    memref.dealloc %c : memref<2x8xf32>
+    memref.dealloc %d : memref<32xf32>
+    memref.dealloc %e : memref<?xf32>
+    "test.escape"(%f) : (memref<4xf32>) -> ()
+    return
+  }
+}
+
+// -----
+
+// expected-error @+1 {{qopt-cpu-plan-workspace: no qopt.cpu.abi; run qopt-cpu-entry-abi first}}
+module {
+}
