@@ -2,13 +2,14 @@
 //
 // Integer path: activations and unsigned weights widened to int16 once per
 // call / tile, then vpmaddwd (exact: |x * u| <= 128 * 255, pairs fit in
-// int32), 2 x 4 output tiles. Weight-only path: 8-wide float FMAs, two
+// int32), 2 x 4 output tiles; for int4 GEMV, 8-row tiles from the packed
+// bytes with vpmaddubsw + vpmaddwd (Gemv.h). Weight-only path: 8-wide float FMAs, two
 // partial sums per row. Built with -mavx2 -mfma; called only when the CPU
 // has them.
 //
 //===----------------------------------------------------------------------===//
 
-#include "Drivers.h"
+#include "Gemv.h"
 
 namespace {
 
@@ -34,6 +35,16 @@ struct Avx2Policy {
   static constexpr int kMT = 2, kNT = 4;
   static constexpr int kFloatGroupQuantum = 16;
   static constexpr int kFMT = 4;
+  // vpmaddubsw pairs of u * x fit in int16 for u <= 15 (int4), not for
+  // int8's u <= 255: int8 weights stay on the int16 tiles.
+  static constexpr bool kInt16Pairs = true;
+  static constexpr int kGemvMaxBits = 4;
+
+  static __m256i dotAcc(__m256i acc, __m256i u, __m256i x) {
+    return _mm256_add_epi32(
+        acc, _mm256_madd_epi16(_mm256_maddubs_epi16(u, x),
+                               _mm256_set1_epi16(1)));
+  }
 
   static void prepareX(const int8_t *x, int64_t padded, int16_t *dst) {
     for (int64_t c = 0; c < padded; c += 16)
@@ -145,7 +156,7 @@ void quantizeS8(int64_t count, const float *x, float scale, int32_t zeroPoint,
 } // namespace
 
 const KernelTable *qopt_rt::avx2Kernels() {
-  static const KernelTable table = {quantizeS8, matmulS8Driver<Avx2Policy>,
+  static const KernelTable table = {quantizeS8, matmulS8WithGemv<Avx2Policy>,
                                     matmulF32Driver<Avx2Policy>,
                                     requantizeS8Scalar};
   return &table;
