@@ -9,7 +9,8 @@ Builds MatMulNBits models (com.microsoft, bits 4, block 32, symmetric,
 times them with onnxruntime-node (scripts/models/ort_run.js, average over
 --runs after a warm-up) at accuracy_level 0 (float compute, as qopt's
 weight-only path) and 4 (int8 activations), runs qopt-kernel-bench with the
-same threads and prints our time / onnxruntime's time per shape. Timings,
+same threads and prints our time / onnxruntime's time per shape: level 0
+against our weight-only GEMV, level 4 against our int8-activation one. Timings,
 not assertions; docs/Backends/CPU.md records them.
 """
 import argparse
@@ -68,20 +69,26 @@ def main():
     ours = subprocess.run([args.bench, f"--threads={args.threads}"], check=True,
                           capture_output=True, text=True).stdout
     print(ours.strip())
+    # Ours per (k, n, mode): wo = float activations, a8 = int8 activations
+    # quantized at run time (the DRAM-resident figure).
     qopt_us = {}
-    for m in re.finditer(r"gemv-int4-wo\s+(\d+)x(\d+)\s.*?:\s+([0-9.]+) us", ours):
-        qopt_us[(int(m.group(2)), int(m.group(1)))] = float(m.group(3))
+    for m in re.finditer(r"gemv-int4-(wo|a8)\s+(\d+)x(\d+)\s.*?:\s+([0-9.]+) us", ours):
+        qopt_us[(int(m.group(3)), int(m.group(2)), m.group(1))] = float(m.group(4))
 
+    # accuracy_level 0 computes in float (our weight-only path); 4 quantizes
+    # the activations to int8 per block (our integer path).
     with tempfile.TemporaryDirectory() as tmp:
-        for (k, n), ours_us in sorted(qopt_us.items()):
-            for level in (0, 4):
+        for k, n in sorted({(k, n) for k, n, _ in qopt_us}):
+            for level, mode in ((0, "wo"), (4, "a8")):
+                if (k, n, mode) not in qopt_us:
+                    continue
+                ours_us = qopt_us[(k, n, mode)]
                 path = os.path.join(tmp, f"mnb_{k}_{n}_{level}.onnx")
                 matmul_nbits_model(k, n, level, path)
                 ort_us = ort_ms(path, args.threads, args.runs) * 1000.0
-                print(f"gemv int4 K={k} N={n}, {args.threads} threads: qopt {ours_us:.1f} us, "
+                print(f"gemv int4 K={k} N={n}, {args.threads} threads: qopt {mode} {ours_us:.1f} us, "
                       f"onnxruntime MatMulNBits (accuracy_level {level}) {ort_us:.1f} us, "
                       f"ratio qopt/ort {ours_us / ort_us:.2f}")
-
 
 if __name__ == "__main__":
     sys.exit(main())

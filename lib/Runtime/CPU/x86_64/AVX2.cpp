@@ -2,7 +2,8 @@
 //
 // Integer path: activations and unsigned weights widened to int16 once per
 // call / tile, then vpmaddwd (exact: |x * u| <= 128 * 255, pairs fit in
-// int32), 2 x 4 output tiles; for int4 GEMV, 8-row tiles from the packed
+// int32), 4 x 3 output tiles (12 accumulators, 3 weight and 1 activation
+// registers); for int4 GEMV, 8-row tiles from the packed
 // bytes with vpmaddubsw + vpmaddwd (Gemv.h). Weight-only path: 8-wide float FMAs, two
 // partial sums per row. Built with -mavx2 -mfma; called only when the CPU
 // has them.
@@ -32,7 +33,7 @@ struct Avx2Policy {
   using XS8 = int16_t;
   using US8 = int16_t;
   static constexpr int kGroupQuantum = 16;
-  static constexpr int kMT = 2, kNT = 4;
+  static constexpr int kMT = 4, kNT = 3;
   static constexpr int kFloatGroupQuantum = 16;
   static constexpr int kFMT = 4;
   // vpmaddubsw pairs of u * x fit in int16 for u <= 15 (int4), not for

@@ -66,20 +66,27 @@ static void matmulS8Driver(int64_t m, const int8_t *x, int64_t ldx,
         sx[r * groups + g] += xrow[c];
   }
 
-  std::vector<typename P::US8> us(static_cast<size_t>(NT * kp));
-  std::vector<int64_t> su(static_cast<size_t>(NT * groups));
+  // Weight rows are decoded a block at a time (as many whole tiles as fit
+  // in about 192 KiB, so the block stays in L2), and each tile of
+  // activation rows then meets every tile of the block: the activations
+  // stream once per block instead of once per tile.
+  const int64_t blockRows = std::max<int64_t>(
+      NT, (192 * 1024 / (kp * int64_t(sizeof(typename P::US8)))) / NT * NT);
+  const int64_t rowsCap = std::min<int64_t>(blockRows, nEnd - nBegin);
+  std::vector<typename P::US8> us(static_cast<size_t>((rowsCap + NT) * kp));
+  std::vector<int64_t> su(static_cast<size_t>((rowsCap + NT) * groups));
   std::vector<int64_t> sxu(static_cast<size_t>(MT * NT * groups));
   std::vector<int32_t> acc(static_cast<size_t>(groups));
   alignas(64) uint8_t block[kBlock];
-  for (int64_t n0 = nBegin; n0 < nEnd; n0 += NT) {
-    const int nt = int(std::min<int64_t>(NT, nEnd - n0));
-    for (int j = 0; j < nt; ++j) {
-      const uint8_t *row = w->data + (n0 + j) * rowBytes;
-      int64_t *sum = su.data() + j * groups;
+  for (int64_t nb = nBegin; nb < nEnd; nb += blockRows) {
+    const int64_t nbEnd = std::min(nEnd, nb + blockRows);
+    for (int64_t n = nb; n < nbEnd; ++n) {
+      const uint8_t *row = w->data + n * rowBytes;
+      int64_t *sum = su.data() + (n - nb) * groups;
       std::fill(sum, sum + groups, 0);
       for (int64_t b = 0; b < kp / kBlock; ++b) {
         unpackBlockU(row + b * kBlock * w->bits / 8, w->bits, block);
-        P::prepareU(block, us.data() + j * kp + b * kBlock);
+        P::prepareU(block, us.data() + (n - nb) * kp + b * kBlock);
         int64_t chunks[4];
         chunkSums(block, chunks);
         for (int q = 0; q < 4; ++q)
@@ -90,30 +97,36 @@ static void matmulS8Driver(int64_t m, const int8_t *x, int64_t ldx,
     }
     for (int64_t m0 = 0; m0 < m; m0 += MT) {
       const int mt = int(std::min<int64_t>(MT, m - m0));
-      std::fill(sxu.begin(), sxu.end(), 0);
-      for (int64_t g = 0; g < groups; ++g) {
-        int64_t begin = groupBegin(g, gs), end = groupEnd(g, k, gs);
-        int64_t *out = sxu.data() + g * MT * NT;
-        dispatchCount<MT>(mt, [&]<int TM>() {
-          dispatchCount<NT>(nt, [&]<int TN>() {
-            P::template dotS8<TM, TN>(xs.data() + m0 * kp, us.data(), kp,
-                                      begin, end, out);
+      for (int64_t n0 = nb; n0 < nbEnd; n0 += NT) {
+        const int nt = int(std::min<int64_t>(NT, nbEnd - n0));
+        const typename P::US8 *ut = us.data() + (n0 - nb) * kp;
+        const int64_t *st = su.data() + (n0 - nb) * groups;
+        std::fill(sxu.begin(), sxu.end(), 0);
+        for (int64_t g = 0; g < groups; ++g) {
+          int64_t begin = groupBegin(g, gs), end = groupEnd(g, k, gs);
+          int64_t *out = sxu.data() + g * MT * NT;
+          dispatchCount<MT>(mt, [&]<int TM>() {
+            dispatchCount<NT>(nt, [&]<int TN>() {
+              P::template dotS8<TM, TN>(xs.data() + m0 * kp, ut, kp, begin,
+                                        end, out);
+            });
           });
-        });
-      }
-      for (int i = 0; i < mt; ++i) {
-        for (int j = 0; j < nt; ++j) {
-          int64_t n = n0 + j;
-          for (int64_t g = 0; g < groups; ++g) {
-            int32_t zq = w->zero_points ? w->zero_points[n * groups + g] : 0;
-            int64_t count = groupEnd(g, k, gs) - groupBegin(g, gs);
-            acc[g] = combineGroup(sxu[g * MT * NT + i * NT + j],
-                                  sx[(m0 + i) * groups + g],
-                                  su[j * groups + g], count, w->bits, zx, zq);
+        }
+        for (int i = 0; i < mt; ++i) {
+          for (int j = 0; j < nt; ++j) {
+            int64_t n = n0 + j;
+            for (int64_t g = 0; g < groups; ++g) {
+              int32_t zq = w->zero_points ? w->zero_points[n * groups + g] : 0;
+              int64_t count = groupEnd(g, k, gs) - groupBegin(g, gs);
+              acc[g] = combineGroup(sxu[g * MT * NT + i * NT + j],
+                                    sx[(m0 + i) * groups + g],
+                                    st[j * groups + g], count, w->bits, zx,
+                                    zq);
+            }
+            y[(m0 + i) * ldy + n] = integerEpilogue(
+                acc.data(), groups, xScale, w->scales + n * groups,
+                bias ? bias + n : nullptr);
           }
-          y[(m0 + i) * ldy + n] =
-              integerEpilogue(acc.data(), groups, xScale,
-                              w->scales + n * groups, bias ? bias + n : nullptr);
         }
       }
     }
