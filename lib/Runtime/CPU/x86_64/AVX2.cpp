@@ -1,10 +1,10 @@
 //===- AVX2.cpp - AVX2 + FMA kernels -----------------------------------------===//
 //
 // Integer path: activations and unsigned weights widened to int16 once per
-// call / tile, then vpmaddwd (exact: |x * u| <= 128 * 255, pairs fit in
+// call / block, then vpmaddwd (exact: |x * u| <= 128 * 255, pairs fit in
 // int32), 4 x 3 output tiles (12 accumulators, 3 weight and 1 activation
-// registers); for int4 GEMV, 8-row tiles from the packed
-// bytes with vpmaddubsw + vpmaddwd (Gemv.h). Weight-only path: 8-wide float FMAs, two
+// registers); for int4 GEMV, 8-row tiles from the packed bytes with
+// vpmaddubsw + vpmaddwd (Gemv.h). Weight-only path: 8-wide float FMAs, two
 // partial sums per row. Built with -mavx2 -mfma; called only when the CPU
 // has them.
 //
