@@ -302,12 +302,19 @@ Executor::create(func::FuncOp func, const ExecutorOptions &options) {
 }
 
 FailureOr<SmallVector<Tensor>> Executor::run(ArrayRef<Tensor> args) {
+  FailureOr<Snapshot> snapshot = start(args);
+  if (failed(snapshot))
+    return failure();
+  return finish(std::move(*snapshot));
+}
+
+FailureOr<Executor::Snapshot> Executor::start(ArrayRef<Tensor> args) {
   Location loc = func.getLoc();
   if (args.size() != inputs.size())
     return emitError(loc) << "qopt executor: expected " << inputs.size()
                           << " inputs, got " << args.size(),
            failure();
-  llvm::DenseMap<Value, Tensor> values(constants);
+  Snapshot snapshot;
   Block &body = func.getBody().front();
   for (auto [i, arg] : llvm::enumerate(args)) {
     const TensorSpec &spec = inputs[i];
@@ -316,27 +323,40 @@ FailureOr<SmallVector<Tensor>> Executor::run(ArrayRef<Tensor> args) {
                             << dtypeName(spec.dtype) << formatShape(spec.shape)
                             << ", got " << arg.describe(),
              failure();
-    values[body.getArgument(i)] = arg;
+    snapshot.values[body.getArgument(i)] = arg;
   }
-  for (auto &[v, t] : overrides)
-    if (constants.count(v))
-      values[v] = t;
   if (observer)
     observer(nullptr, {}, args);
+  return snapshot;
+}
 
+LogicalResult Executor::advance(Snapshot &snapshot, size_t stop) {
+  Block &body = func.getBody().front();
+  auto &values = snapshot.values;
+  // Computed values, then overrides, then constants.
+  auto lookup = [&](Value v) -> Tensor {
+    if (auto it = values.find(v); it != values.end())
+      return it->second;
+    if (auto it = overrides.find(v); it != overrides.end())
+      return it->second;
+    return constants.lookup(v);
+  };
   SmallVector<Tensor> operands, results;
-  for (auto [index, op] : llvm::enumerate(schedule)) {
+  stop = std::min(stop, schedule.size());
+  for (; snapshot.next < stop; ++snapshot.next) {
+    size_t index = snapshot.next;
+    Operation *op = schedule[index];
     operands.clear();
     results.clear();
     for (Value v : op->getOperands())
-      operands.push_back(values.lookup(v));
-    auto start = std::chrono::steady_clock::now();
+      operands.push_back(lookup(v));
+    auto begin = std::chrono::steady_clock::now();
     if (failed(lookupKernel(op)(op, operands, results, *context)))
       return failure();
     if (profiling)
       profile[op->getName().getStringRef()] +=
           std::chrono::duration<double, std::milli>(
-              std::chrono::steady_clock::now() - start)
+              std::chrono::steady_clock::now() - begin)
               .count();
     if (observer)
       observer(op, operands, results);
@@ -347,15 +367,36 @@ FailureOr<SmallVector<Tensor>> Executor::run(ArrayRef<Tensor> args) {
     // Free what no later op reads (function results stay alive).
     for (Value v : op->getOperands()) {
       auto it = lastUse.find(v);
-      if (it != lastUse.end() && it->second == index && !constants.count(v) &&
+      if (it != lastUse.end() && it->second == index &&
           !llvm::is_contained(body.getTerminator()->getOperands(), v))
         values.erase(v);
     }
   }
+  return success();
+}
+
+FailureOr<SmallVector<Tensor>> Executor::finish(Snapshot snapshot) {
+  if (failed(advance(snapshot, schedule.size())))
+    return failure();
   SmallVector<Tensor> out;
-  for (Value v : body.getTerminator()->getOperands())
-    out.push_back(values.lookup(v));
+  for (Value v : func.getBody().front().getTerminator()->getOperands()) {
+    auto it = snapshot.values.find(v);
+    if (it != snapshot.values.end())
+      out.push_back(it->second);
+    else if (auto o = overrides.find(v); o != overrides.end())
+      out.push_back(o->second);
+    else
+      out.push_back(constants.lookup(v));
+  }
   return out;
+}
+
+size_t Executor::firstAffectedOp(Value v) const {
+  for (auto [index, op] : llvm::enumerate(schedule))
+    if (llvm::is_contained(op->getOperands(), v) ||
+        llvm::is_contained(op->getResults(), v))
+      return index;
+  return schedule.size();
 }
 
 LogicalResult Executor::overrideValue(Value v, Tensor t) {

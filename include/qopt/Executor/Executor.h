@@ -114,6 +114,28 @@ public:
   /// type and shape; a mismatch is an error naming the input.
   FailureOr<SmallVector<Tensor>> run(llvm::ArrayRef<Tensor> args);
 
+  /// A run stopped between two ops: the index of the next op to run and
+  /// every computed value a later op or the result reads (tensors share
+  /// their buffers, so copies are cheap). Constants are not part of it, so
+  /// a snapshot can be finished under different constant overrides; an
+  /// overridden op result is fixed once the snapshot is past its op.
+  struct Snapshot {
+    size_t next = 0;
+    llvm::DenseMap<Value, Tensor> values;
+  };
+  /// A run with its inputs bound and no op run yet (inputs checked as by
+  /// run()).
+  FailureOr<Snapshot> start(llvm::ArrayRef<Tensor> args);
+  /// Runs the ops of `snapshot` up to (not including) schedule index
+  /// `stop`.
+  LogicalResult advance(Snapshot &snapshot, size_t stop);
+  /// Runs the rest of (a copy of) `snapshot` and returns the results.
+  FailureOr<SmallVector<Tensor>> finish(Snapshot snapshot);
+  /// Schedule index of the first op that reads or defines `v` (the first
+  /// op whose outcome an override of `v` can change); the number of ops if
+  /// none does.
+  size_t firstAffectedOp(Value v) const;
+
   /// Accumulated kernel time per op name over all runs (ms), when
   /// profiling is on.
   void setProfiling(bool on) { profiling = on; }

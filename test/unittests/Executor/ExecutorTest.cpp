@@ -226,6 +226,57 @@ func.func @main(%x: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>) {
   EXPECT_TRUE(failed((*ex)->overrideValue(c, Tensor::zeros(DType::F32, {3}))));
 }
 
+TEST_F(ExecutorTest, SnapshotsResumeUnderDifferentOverrides) {
+  // A run stopped before the first op that reads %w, finished twice: once
+  // as is and once with %w overridden, equals two whole runs; the prefix
+  // (%h = x * 3) runs once.
+  module = parseSourceString<ModuleOp>(R"mlir(
+func.func @main(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %three = "tosa.const"() <{values = dense<3.0> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %w = "tosa.const"() <{values = dense<[1.0, 2.0]> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %s = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %h = tosa.mul %x, %three, %s : (tensor<2xf32>, tensor<2xf32>, tensor<1xi8>) -> tensor<2xf32>
+  %y = tosa.add %h, %w : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %z = tosa.abs %y : (tensor<2xf32>) -> tensor<2xf32>
+  return %z : tensor<2xf32>
+})mlir", &ctx);
+  ASSERT_TRUE(module);
+  auto func = module->lookupSymbol<func::FuncOp>("main");
+  auto ex = Executor::create(func);
+  ASSERT_TRUE(succeeded(ex));
+  Value w = std::next(func.getBody().front().begin())->getResult(0);
+  size_t first = (*ex)->firstAffectedOp(w);
+  Tensor x = Tensor::zeros(DType::F32, {2});
+  x.mutableData<float>()[0] = 1;
+  x.mutableData<float>()[1] = -2;
+  int prefixRuns = 0;
+  (*ex)->setObserver([&](Operation *op, ArrayRef<Tensor>, ArrayRef<Tensor>) {
+    if (op && op->getName().getStringRef() == "tosa.mul")
+      ++prefixRuns;
+  });
+  auto snapshot = (*ex)->start({x});
+  ASSERT_TRUE(succeeded(snapshot));
+  ASSERT_TRUE(succeeded((*ex)->advance(*snapshot, first)));
+  EXPECT_EQ(snapshot->next, first);
+  auto plain = (*ex)->finish(*snapshot);
+  ASSERT_TRUE(succeeded(plain));
+  Tensor ten = Tensor::zeros(DType::F32, {2});
+  ten.mutableData<float>()[0] = ten.mutableData<float>()[1] = 10;
+  ASSERT_TRUE(succeeded((*ex)->overrideValue(w, ten)));
+  auto overridden = (*ex)->finish(*snapshot);
+  ASSERT_TRUE(succeeded(overridden));
+  EXPECT_EQ(prefixRuns, 1);
+  EXPECT_FLOAT_EQ((*plain)[0].data<float>()[0], 4);      // |3 + 1|
+  EXPECT_FLOAT_EQ((*plain)[0].data<float>()[1], 4);      // |-6 + 2|
+  EXPECT_FLOAT_EQ((*overridden)[0].data<float>()[0], 13); // |3 + 10|
+  EXPECT_FLOAT_EQ((*overridden)[0].data<float>()[1], 4);  // |-6 + 10|
+  auto whole = (*ex)->run({x});
+  ASSERT_TRUE(succeeded(whole));
+  EXPECT_FLOAT_EQ((*whole)[0].data<float>()[0], 13);
+  // The snapshot itself was not consumed by either finish.
+  EXPECT_EQ(snapshot->next, first);
+}
+
 TEST(TensorIOTest, NpyRoundTrip) {
   Tensor t = Tensor::zeros(DType::I16, {2, 3});
   for (int i = 0; i < 6; ++i)

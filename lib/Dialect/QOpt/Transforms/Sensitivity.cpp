@@ -183,50 +183,51 @@ struct SensitivityPass
     if (out.dtype != DType::F32)
       return fail(module, "output '" + out.name + "' is not float32");
 
-    std::vector<Tensor> reference;
-    for (const Tensor &batch : *batches) {
-      auto result = ex.run({batch});
-      if (failed(result))
-        return failure();
-      reference.push_back((*result)[0]);
-    }
-    // Divergence of one run from the reference, averaged over samples (KL)
-    // or elements (MSE).
-    auto divergence = [&](ArrayRef<Tensor> outputs) {
+    // Divergence of one batch's output from the float reference, added to
+    // a running total over samples (KL) or elements (MSE).
+    struct Divergence {
       double total = 0;
       int64_t count = 0;
-      for (auto [ref, q] : llvm::zip(reference, outputs)) {
-        const float *a = ref.data<float>(), *b = q.data<float>();
-        if (!useKl) {
-          for (int64_t i = 0; i < ref.getNumElements(); ++i)
-            total += double(a[i] - b[i]) * double(a[i] - b[i]);
-          count += ref.getNumElements();
-          continue;
-        }
-        int64_t rows = ref.getShape()[0], cols = ref.getShape()[1];
-        for (int64_t r = 0; r < rows; ++r) {
-          const float *x = a + r * cols, *y = b + r * cols;
-          double mx = *std::max_element(x, x + cols);
-          double my = *std::max_element(y, y + cols);
-          double zx = 0, zy = 0;
-          for (int64_t c = 0; c < cols; ++c) {
-            zx += std::exp(double(x[c]) - mx);
-            zy += std::exp(double(y[c]) - my);
-          }
-          double lzx = std::log(zx) + mx, lzy = std::log(zy) + my, kl = 0;
-          for (int64_t c = 0; c < cols; ++c) {
-            double lp = double(x[c]) - lzx, lq = double(y[c]) - lzy;
-            kl += std::exp(lp) * (lp - lq);
-          }
-          total += std::max(kl, 0.0);
-          ++count;
-        }
+    };
+    auto accumulate = [&](const Tensor &ref, const Tensor &q, Divergence &d) {
+      const float *a = ref.data<float>(), *b = q.data<float>();
+      if (!useKl) {
+        for (int64_t i = 0; i < ref.getNumElements(); ++i)
+          d.total += double(a[i] - b[i]) * double(a[i] - b[i]);
+        d.count += ref.getNumElements();
+        return;
       }
-      return count ? total / double(count) : 0.0;
+      int64_t rows = ref.getShape()[0], cols = ref.getShape()[1];
+      for (int64_t r = 0; r < rows; ++r) {
+        const float *x = a + r * cols, *y = b + r * cols;
+        double mx = *std::max_element(x, x + cols);
+        double my = *std::max_element(y, y + cols);
+        double zx = 0, zy = 0;
+        for (int64_t c = 0; c < cols; ++c) {
+          zx += std::exp(double(x[c]) - mx);
+          zy += std::exp(double(y[c]) - my);
+        }
+        double lzx = std::log(zx) + mx, lzy = std::log(zy) + my, kl = 0;
+        for (int64_t c = 0; c < cols; ++c) {
+          double lp = double(x[c]) - lzx, lq = double(y[c]) - lzy;
+          kl += std::exp(lp) * (lp - lq);
+        }
+        d.total += std::max(kl, 0.0);
+        ++d.count;
+      }
     };
 
+    // The layers to measure, in the order the executor first touches their
+    // weights, with each candidate's fake-quantized weight made once.
+    struct Measured {
+      QuantizableOpInterface op;
+      Value weight;
+      size_t firstOp;
+      std::vector<Tensor> quantized;
+      std::vector<Divergence> divergence;
+    };
+    std::vector<Measured> measured;
     QuantizableLayerAnalysis layers(func);
-    Builder b(module.getContext());
     for (const LayerInfo &layer : layers.getLayers()) {
       auto candidates = layer.op->getAttrOfType<CandidatesAttr>(
           QOptDialect::kCandidatesAttrName);
@@ -238,29 +239,56 @@ struct SensitivityPass
       if (failed(weight) || weight->getDType() != DType::F32)
         return iface->emitError("qopt-sensitivity: cannot evaluate the "
                                 "layer's float32 weight");
-      std::vector<double> values;
-      for (FormatAttr format : candidates.getFormats()) {
-        if (failed(ex.overrideValue(weightValue,
-                                    fakeQuantizeWeight(*weight, format))))
+      Measured m{iface, weightValue, ex.firstAffectedOp(weightValue), {}, {}};
+      for (FormatAttr format : candidates.getFormats())
+        m.quantized.push_back(fakeQuantizeWeight(*weight, format));
+      m.divergence.resize(m.quantized.size());
+      measured.push_back(std::move(m));
+    }
+    std::stable_sort(measured.begin(), measured.end(),
+                     [](const Measured &a, const Measured &b) {
+                       return a.firstOp < b.firstOp;
+                     });
+
+    // Per batch: the float run is advanced layer by layer, and each
+    // candidate finishes a copy of it from the layer's first op, so the ops
+    // before a layer run once per batch rather than once per candidate.
+    for (const Tensor &batch : *batches) {
+      auto snapshot = ex.start({batch});
+      if (failed(snapshot))
+        return failure();
+      auto reference = ex.finish(*snapshot);
+      if (failed(reference))
+        return failure();
+      for (Measured &m : measured) {
+        if (failed(ex.advance(*snapshot, m.firstOp)))
           return failure();
-        std::vector<Tensor> outputs;
-        for (const Tensor &batch : *batches) {
-          auto result = ex.run({batch});
+        for (auto [quantized, divergence] :
+             llvm::zip(m.quantized, m.divergence)) {
+          if (failed(ex.overrideValue(m.weight, quantized)))
+            return failure();
+          auto result = ex.finish(*snapshot);
+          ex.clearOverrides();
           if (failed(result))
             return failure();
-          outputs.push_back((*result)[0]);
+          accumulate((*reference)[0], (*result)[0], divergence);
         }
-        values.push_back(divergence(outputs));
       }
-      ex.clearOverrides();
+    }
+
+    Builder b(module.getContext());
+    for (Measured &m : measured) {
+      std::vector<double> values;
+      for (const Divergence &d : m.divergence)
+        values.push_back(d.count ? d.total / double(d.count) : 0.0);
       auto attr = DenseElementsAttr::get(
           RankedTensorType::get({int64_t(values.size())}, b.getF64Type()),
           ArrayRef(values));
-      iface->setAttr(QOptDialect::kSensitivityAttrName,
-                     SensitivityAttr::get(module.getContext(),
-                                          b.getStringAttr(useKl ? "output-kl"
-                                                                : "output-mse"),
-                                          0, attr));
+      m.op->setAttr(QOptDialect::kSensitivityAttrName,
+                    SensitivityAttr::get(module.getContext(),
+                                         b.getStringAttr(useKl ? "output-kl"
+                                                               : "output-mse"),
+                                         0, attr));
     }
     return success();
   }
