@@ -72,6 +72,8 @@ static void matmulS8Driver(int64_t m, const int8_t *x, int64_t ldx,
   // stream once per block instead of once per tile.
   const int64_t blockRows = std::max<int64_t>(
       NT, (192 * 1024 / (kp * int64_t(sizeof(typename P::US8)))) / NT * NT);
+  const int64_t dotEnd = (k + P::kGroupQuantum - 1) / P::kGroupQuantum *
+                        P::kGroupQuantum;
   const int64_t rowsCap = std::min<int64_t>(blockRows, nEnd - nBegin);
   std::vector<typename P::US8> us(static_cast<size_t>((rowsCap + NT) * kp));
   std::vector<int64_t> su(static_cast<size_t>((rowsCap + NT) * groups));
@@ -103,7 +105,13 @@ static void matmulS8Driver(int64_t m, const int8_t *x, int64_t ldx,
         const int64_t *st = su.data() + (n0 - nb) * groups;
         std::fill(sxu.begin(), sxu.end(), 0);
         for (int64_t g = 0; g < groups; ++g) {
-          int64_t begin = groupBegin(g, gs), end = groupEnd(g, k, gs);
+          // The activations' padding is zero, so the products past k
+          // (rounded up to the micro-kernel's step) add nothing: the dot
+          // stops there; the weight sums and counts keep the padding.
+          int64_t begin = groupBegin(g, gs),
+                  end = std::min(groupEnd(g, k, gs), dotEnd);
+          if (end <= begin)
+            continue;
           int64_t *out = sxu.data() + g * MT * NT;
           dispatchCount<MT>(mt, [&]<int TM>() {
             dispatchCount<NT>(nt, [&]<int TN>() {
