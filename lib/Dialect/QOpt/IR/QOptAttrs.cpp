@@ -371,3 +371,22 @@ SensitivityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                             : " ([candidates])");
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// GroupFormatsAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+GroupFormatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                         int64_t channelsPerGroup, ArrayAttr formats) {
+  if (channelsPerGroup <= 0)
+    return emitError() << "channels_per_group must be > 0, got "
+                       << channelsPerGroup;
+  if (formats.empty())
+    return emitError() << "needs at least one format";
+  for (Attribute a : formats)
+    if (!isa<FormatAttr>(a))
+      return emitError() << "formats must be #qopt.format attributes, got "
+                         << a;
+  return success();
+}

@@ -79,12 +79,13 @@ LogicalResult QOptDialect::verifyOperationAttribute(Operation *op,
   if (name == kCPUAbiAttrName)
     return verifyCPUAbiAttribute(op, attr.getValue());
   if (name != kFormatAttrName && name != kCandidatesAttrName &&
-      name != kInputStatsAttrName && name != kSensitivityAttrName)
+      name != kInputStatsAttrName && name != kSensitivityAttrName &&
+      name != kGroupFormatsAttrName)
     return op->emitOpError()
            << "has unknown qopt attribute '" << name << "'; expected '"
-           << kFormatAttrName << "', '" << kCandidatesAttrName << "', '"
-           << kActStatsAttrName << "', '" << kInputStatsAttrName << "' or '"
-           << kSensitivityAttrName << "'";
+           << kFormatAttrName << "', '" << kGroupFormatsAttrName << "', '"
+           << kCandidatesAttrName << "', '" << kActStatsAttrName << "', '"
+           << kInputStatsAttrName << "' or '" << kSensitivityAttrName << "'";
 
   auto layer = dyn_cast<QuantizableOpInterface>(op);
   if (!layer)
@@ -123,6 +124,36 @@ LogicalResult QOptDialect::verifyOperationAttribute(Operation *op,
     for (FormatAttr format : candidates.getFormats())
       if (failed(verifyFormatForLayer(op, layer, name, format)))
         return failure();
+    return success();
+  }
+
+  if (name == kGroupFormatsAttrName) {
+    auto groups = dyn_cast<GroupFormatsAttr>(attr.getValue());
+    if (!groups)
+      return op->emitOpError() << "'" << name
+                               << "' must be a #qopt.group_formats attribute";
+    if (op->hasAttr(kFormatAttrName))
+      return op->emitOpError() << "has both '" << kFormatAttrName << "' and '"
+                               << name << "'";
+    int64_t channels =
+        layer.getWeightType().getShape()[layer.getWeightOutputChannelAxis()];
+    int64_t per = groups.getChannelsPerGroup();
+    if (!ShapedType::isDynamic(channels) &&
+        int64_t(groups.getFormats().size()) != (channels + per - 1) / per)
+      return op->emitOpError()
+             << "'" << name << "' has " << groups.getFormats().size()
+             << " formats but " << channels << " output channels in groups of "
+             << per << " make " << (channels + per - 1) / per;
+    auto candidates = op->getAttrOfType<CandidatesAttr>(kCandidatesAttrName);
+    for (Attribute a : groups.getFormats()) {
+      auto format = cast<FormatAttr>(a);
+      if (failed(verifyFormatForLayer(op, layer, name, format)))
+        return failure();
+      if (candidates && !candidates.contains(format))
+        return op->emitOpError() << "'" << name << "' " << format
+                                 << " is not one of the op's '"
+                                 << kCandidatesAttrName << "'";
+    }
     return success();
   }
 

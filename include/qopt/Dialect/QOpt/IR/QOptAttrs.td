@@ -213,4 +213,34 @@ def QOpt_SensitivityAttr : QOpt_Attr<"Sensitivity", "sensitivity"> {
   let genVerifyDecl = 1;
 }
 
+def QOpt_GroupFormatsAttr : QOpt_Attr<"GroupFormats", "group_formats"> {
+  let summary = "A layer's chosen format per group of output channels";
+  let description = [{
+    What `qopt-allocate-bits` chose for a layer allocated per group of
+    `channels_per_group` consecutive output channels (from per-group
+    sensitivities): one `#qopt.format` per group, in channel order (the last
+    group may be smaller). On a layer it replaces `qopt.format`;
+    `qopt-split-group-formats` rewrites the layer into one layer per run of
+    equal formats, each with its `qopt.format`, joined by `tosa.concat`.
+
+    ```mlir
+    qopt.group_formats = #qopt.group_formats<channels_per_group = 8,
+        formats = [#qopt.format<si4, per_channel(axis = 0)>,
+                   #qopt.format<si8, per_channel(axis = 0)>]>
+    ```
+  }];
+  let parameters = (ins
+    "int64_t":$channels_per_group,
+    "::mlir::ArrayAttr":$formats
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The format of group `g`.
+    FormatAttr getFormat(size_t g) const {
+      return ::llvm::cast<FormatAttr>(getFormats()[g]);
+    }
+  }];
+}
+
 #endif // QOPT_DIALECT_QOPT_IR_QOPTATTRS_TD

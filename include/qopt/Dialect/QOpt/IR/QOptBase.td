@@ -72,6 +72,10 @@ def QOpt_Dialect : Dialect {
         "qopt.candidates";
     /// Name of the discardable attribute holding a layer's chosen format.
     static constexpr ::llvm::StringLiteral kFormatAttrName = "qopt.format";
+    /// Name of the discardable attribute holding a layer's chosen format
+    /// per group of output channels.
+    static constexpr ::llvm::StringLiteral kGroupFormatsAttrName =
+        "qopt.group_formats";
     /// Calibrated statistics of an op's first result (any op) or of a
     /// function argument (argument attribute).
     static constexpr ::llvm::StringLiteral kActStatsAttrName =

@@ -344,6 +344,43 @@ def FakeQuantizeWeightsPass
   ];
 }
 
+def SplitGroupFormatsPass
+    : Pass<"qopt-split-group-formats", "::mlir::ModuleOp"> {
+  let summary = "Split layers allocated per channel group into one layer "
+                "per format";
+  let description = [{
+    For every layer with `qopt.group_formats` (a format per group of output
+    channels, chosen by `qopt-allocate-bits` from per-group sensitivities):
+    consecutive groups with the same format form a run; each run becomes a
+    copy of the layer on the same input with `tosa.slice`s of the weight
+    (and of a per-channel bias) along the output-channel axis and that
+    run's `qopt.format`, and a `tosa.concat` along the result's channel
+    axis replaces the layer. A layer with a single run just gets
+    `qopt.format`. Afterwards every layer has one format, so
+    `qopt-fake-quantize-weights`, `qopt-quantize` and the backends apply
+    unchanged. The copies are named `<layer>[c0:c1]` (output channels c0 to
+    c1 - 1) and keep the layer's candidates, input statistics and output
+    statistics (also put on the concat); the per-group sensitivities are
+    dropped. `tosa.conv2d` and `tosa.matmul` can be split; other layers
+    with `qopt.group_formats` are an error naming the layer.
+
+    ```mlir
+    // Before: 4 output channels in groups of 2
+    %y = tosa.matmul %x, %w, %zp, %zp {qopt.group_formats = #qopt.group_formats<
+           channels_per_group = 2, formats = [#qopt.format<si4, per_channel(axis = 2)>,
+                                              #qopt.format<si8, per_channel(axis = 2)>]>}
+         : (tensor<1x3x8xf32>, tensor<1x8x4xf32>, ...) -> tensor<1x3x4xf32>
+    // After:
+    %w0 = tosa.slice %w, [0, 0, 0], [1, 8, 2]
+    %y0 = tosa.matmul %x, %w0, ... {qopt.format = #qopt.format<si4, per_channel(axis = 2)>}
+    %w1 = tosa.slice %w, [0, 0, 2], [1, 8, 2]
+    %y1 = tosa.matmul %x, %w1, ... {qopt.format = #qopt.format<si8, per_channel(axis = 2)>}
+    %y = tosa.concat %y0, %y1 {axis = 2 : i32}
+    ```
+  }];
+  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+}
+
 def QuantizePass : Pass<"qopt-quantize", "::mlir::ModuleOp"> {
   let summary = "Materialise the chosen formats: packed quantized weights, "
                 "quantized activations and qopt compute ops";
