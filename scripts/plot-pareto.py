@@ -26,13 +26,16 @@ def load(path):
             rows = list(csv.reader(f))
         if not rows or rows[0][:2] != ["budget", "status"]:
             sys.exit(f"plot-pareto: {path}: not a qopt Pareto CSV")
-        layers = rows[0][8:]
+        # Layer columns follow the totals (with luts,dsps,brams when the
+        # allocation had an FPGA model).
+        first = 11 if rows[0][8:11] == ["luts", "dsps", "brams"] else 8
+        layers = rows[0][first:]
         points = []
         for row in rows[1:]:
             feasible = row[1] != "infeasible"
             points.append((float(row[0]), row[1],
                            float(row[2]) if feasible else None,
-                           row[8:] if feasible else []))
+                           row[first:] if feasible else []))
         return "budget", layers, points
     with open(path) as f:
         data = json.load(f)

@@ -1,12 +1,14 @@
 //===- AllocateBits.cpp - Choose formats under budgets ---------------------===//
 //
 // Implements qopt-allocate-bits: layers with candidates and sensitivities
-// -> solver::Problem (costs: sensitivity; resources: bytes, bits, BOPs) ->
-// solver -> qopt.format on each layer, and a report.
+// -> solver::Problem (costs: sensitivity; resources: bytes, bits, BOPs,
+// latency, FPGA LUTs/DSPs/BRAMs) -> solver -> qopt.format on each layer, and
+// a report.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Analysis/CostModel.h"
+#include "qopt/Analysis/FPGACostModel.h"
 #include "qopt/Analysis/QuantizableLayers.h"
 #include "qopt/Analysis/WeightQuantization.h"
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
@@ -36,7 +38,18 @@ struct Layer {
   SmallVector<double> sensitivity;
   SmallVector<int64_t> candidateIndex; // into the layer's candidates
   SmallVector<double> latency;         // per allowed candidate, with a model
+  SmallVector<FPGAEstimate> fpga;      // per allowed candidate, with a model
 };
+
+using UseFn = std::function<double(const Layer &, FormatAttr)>;
+
+/// The value of `field` of the FPGA estimate of `l` in `f`.
+double fpgaUse(const Layer &l, FormatAttr f, double FPGAEstimate::*field) {
+  for (size_t c = 0; c < l.formats.size(); ++c)
+    if (l.formats[c] == f && c < l.fpga.size())
+      return l.fpga[c].*field;
+  return 0.0;
+}
 
 struct AllocateBitsPass
     : public qopt::impl::AllocateBitsPassBase<AllocateBitsPass> {
@@ -44,6 +57,8 @@ struct AllocateBitsPass
 
   bool hasLatency = false;
   std::string latencyUnit;
+  /// The FPGA model, when fpga-model names one.
+  std::shared_ptr<const FPGACostModel> fpgaCost;
 
   LogicalResult fail(const Twine &message) {
     mlir::emitError(getOperation().getLoc()) << "qopt-allocate-bits: "
@@ -114,27 +129,51 @@ struct AllocateBitsPass
       l = std::move(kept);
     }
 
-    // Target cost model.
-    std::unique_ptr<LatencyTableCostModel> costModel;
-    if (latency > 0 && latencyTable.empty())
-      return (void)fail("latency=" + llvm::formatv("{0}", double(latency)).str() +
-                        " needs latency-table=FILE");
+    // Target cost models: latency from the table when one is given, else
+    // from the FPGA model; LUTs, DSPs and BRAMs from the FPGA model.
+    std::unique_ptr<LatencyTableCostModel> table;
+    fpgaCost.reset();
     if (!latencyTable.empty()) {
       auto loaded = LatencyTableCostModel::load(latencyTable);
       if (!loaded)
         return (void)fail(llvm::toString(loaded.takeError()));
-      costModel = std::move(*loaded);
+      table = std::move(*loaded);
+    }
+    for (auto [name, budget] : {std::pair<StringRef, double>{"luts", luts},
+                                {"dsps", dsps},
+                                {"brams", brams}})
+      if (budget > 0 && fpgaModel.empty())
+        return (void)fail(name + "=" + llvm::formatv("{0}", budget).str() +
+                          " needs fpga-model=FILE");
+    if (!fpgaModel.empty()) {
+      auto loaded = FPGACostModel::load(fpgaModel);
+      if (!loaded)
+        return (void)fail(llvm::toString(loaded.takeError()));
+      fpgaCost = std::move(*loaded);
       for (Layer &l : layers)
         for (FormatAttr f : l.formats) {
-          llvm::Expected<double> t = costModel->latency(*l.info, f);
+          llvm::Expected<FPGAEstimate> e = fpgaCost->estimate(*l.info, f);
+          if (!e)
+            return (void)fail(llvm::toString(e.takeError()));
+          l.fpga.push_back(*e);
+        }
+    }
+    const CostModel *latencyModel =
+        table ? static_cast<const CostModel *>(table.get()) : fpgaCost.get();
+    if (latency > 0 && !latencyModel)
+      return (void)fail("latency=" + llvm::formatv("{0}", double(latency)).str() +
+                        " needs latency-table=FILE or fpga-model=FILE");
+    if (latencyModel) {
+      for (Layer &l : layers)
+        for (FormatAttr f : l.formats) {
+          llvm::Expected<double> t = latencyModel->latency(*l.info, f);
           if (!t)
             return (void)fail(llvm::toString(t.takeError()));
           l.latency.push_back(*t);
         }
+      latencyUnit = latencyModel->getLatencyUnit().str();
     }
-    hasLatency = bool(costModel);
-    if (costModel)
-      latencyUnit = costModel->getLatencyUnit().str();
+    hasLatency = latencyModel != nullptr;
 
     // The problem: resources in the order they are enabled.
     solver::Problem problem;
@@ -178,25 +217,56 @@ struct AllocateBitsPass
       problem.budgets.push_back(latency);
       uses.push_back(latencyOf);
     }
+    UseFn lutsOf = [](const Layer &l, FormatAttr f) {
+      return fpgaUse(l, f, &FPGAEstimate::luts);
+    };
+    UseFn dspsOf = [](const Layer &l, FormatAttr f) {
+      return fpgaUse(l, f, &FPGAEstimate::dsps);
+    };
+    UseFn bramsOf = [](const Layer &l, FormatAttr f) {
+      return fpgaUse(l, f, &FPGAEstimate::brams);
+    };
+    for (auto [name, budget, use] :
+         {std::tuple<StringRef, double, UseFn>{"luts", luts, lutsOf},
+          {"dsps", dsps, dspsOf},
+          {"brams", brams, bramsOf}})
+      if (budget > 0) {
+        problem.resources.push_back(name.str());
+        problem.budgets.push_back(budget);
+        uses.push_back(use);
+      }
+    // A resource by name, or null when its model is missing.
+    auto resourceByName = [&](StringRef name) -> UseFn {
+      if (name == "weight-bytes")
+        return bytesOf;
+      if (name == "bops")
+        return bopsOf;
+      if (name == "latency" && hasLatency)
+        return latencyOf;
+      if (fpgaCost && name == "luts")
+        return lutsOf;
+      if (fpgaCost && name == "dsps")
+        return dspsOf;
+      if (fpgaCost && name == "brams")
+        return bramsOf;
+      return nullptr;
+    };
     // Objective: sensitivity, plus cost-weight x a resource when asked
     // (trading accuracy against size or speed without a hard budget).
     std::function<double(const Layer &, FormatAttr)> weighted;
     if (costWeight != 0.0) {
       if (costWeight < 0)
         return (void)fail("cost-weight must be >= 0");
-      if (costResource == "weight-bytes")
-        weighted = bytesOf;
-      else if (costResource == "avg-bits")
+      if (costResource == "avg-bits")
         weighted = [&](const Layer &l, FormatAttr f) {
           return bitsOf(l, f) / totalParams;
         };
-      else if (costResource == "bops")
-        weighted = bopsOf;
-      else if (costResource == "latency" && hasLatency)
-        weighted = latencyOf;
       else
+        weighted = resourceByName(costResource);
+      if (!weighted)
         return (void)fail("cost-resource must be weight-bytes, avg-bits, "
-                          "bops or latency (with latency-table)");
+                          "bops, latency (with latency-table or fpga-model) "
+                          "or luts, dsps, brams (with fpga-model)");
     }
     for (const Layer &l : layers) {
       std::vector<solver::Choice> group;
@@ -241,25 +311,23 @@ struct AllocateBitsPass
       l.info->op->setAttr(QOptDialect::kFormatAttrName,
                           l.formats[solution.choice[g]]);
     printReport(layers, problem, solution, bytesOf, bopsOf, latencyOf,
-                totalParams);
+                lutsOf, dspsOf, bramsOf, totalParams);
 
     if (!pareto.empty()) {
-      std::function<double(const Layer &, FormatAttr)> sweptUse;
-      if (pareto == "weight-bytes")
-        sweptUse = bytesOf;
-      else if (pareto == "avg-bits")
-        sweptUse = bitsOf;
-      else if (pareto == "bops")
-        sweptUse = bopsOf;
-      else if (pareto == "latency" && hasLatency)
-        sweptUse = latencyOf;
-      else if (pareto == "latency")
-        return (void)fail("pareto=latency needs latency-table=FILE");
-      else
+      UseFn sweptUse =
+          pareto == "avg-bits" ? UseFn(bitsOf) : resourceByName(pareto);
+      if (!sweptUse && pareto == "latency")
+        return (void)fail("pareto=latency needs latency-table=FILE or "
+                          "fpga-model=FILE");
+      if (!sweptUse && (pareto == "luts" || pareto == "dsps" ||
+                        pareto == "brams"))
+        return (void)fail("pareto=" + pareto + " needs fpga-model=FILE");
+      if (!sweptUse)
         return (void)fail("unknown pareto budget '" + pareto +
-                          "' (weight-bytes, avg-bits, bops or latency)");
+                          "' (weight-bytes, avg-bits, bops, latency, luts, "
+                          "dsps or brams)");
       (void)writePareto(layers, problem, sweptUse, bytesOf, bitsOf, bopsOf,
-                        totalParams);
+                        lutsOf, dspsOf, bramsOf, totalParams);
     }
   }
 
@@ -270,10 +338,11 @@ struct AllocateBitsPass
   }
 
   /// Solves `base` once per swept budget value and writes the frontier.
-  template <typename UseFn, typename BytesFn, typename BitsFn, typename BopsFn>
+  template <typename BytesFn, typename BitsFn, typename BopsFn>
   LogicalResult writePareto(const std::vector<Layer> &layers,
                             const solver::Problem &base, UseFn sweptUse,
                             BytesFn bytesOf, BitsFn bitsOf, BopsFn bopsOf,
+                            UseFn lutsOf, UseFn dspsOf, UseFn bramsOf,
                             double totalParams) {
     if (paretoOut.empty())
       return fail("pareto needs pareto-out=FILE");
@@ -306,6 +375,8 @@ struct AllocateBitsPass
     llvm::json::Array points;
     if (csv) {
       os << "budget,status,objective,bound,gap,weight_bytes,average_bits,bops";
+      if (fpgaCost)
+        os << ",luts,dsps,brams";
       for (const Layer &l : layers)
         os << "," << l.info->name;
       os << "\n";
@@ -319,13 +390,15 @@ struct AllocateBitsPass
           return fail("solver '" + solver + "' failed at " + pareto + " " +
                       llvm::formatv("{0}", budget).str() + ": " + s.message);
         if (csv)
-          os << llvm::formatv("{0:f4},infeasible,,,,,,", budget) << "\n";
+          os << llvm::formatv("{0:f4},infeasible,,,,,,{1}", budget,
+                              fpgaCost ? ",,," : "")
+             << "\n";
         else
           points.push_back(llvm::json::Object{{"budget", budget},
                                               {"status", "infeasible"}});
         continue;
       }
-      double bytes = 0, bits = 0, ops = 0;
+      double bytes = 0, bits = 0, ops = 0, lut = 0, dsp = 0, bram = 0;
       llvm::json::Array chosen;
       SmallVector<std::string> names;
       for (auto [g, l] : llvm::enumerate(layers)) {
@@ -333,6 +406,9 @@ struct AllocateBitsPass
         bytes += bytesOf(l, f);
         bits += bitsOf(l, f);
         ops += bopsOf(l, f);
+        lut += lutsOf(l, f);
+        dsp += dspsOf(l, f);
+        bram += bramsOf(l, f);
         names.push_back(f.getShortName());
         chosen.push_back(f.getShortName());
       }
@@ -340,20 +416,27 @@ struct AllocateBitsPass
         os << llvm::formatv("{0:f4},{1},{2:e6},{3:e6},{4:e2},{5:f0},{6:f4},{7:e6}",
                             budget, solver::statusName(s.status), s.objective,
                             s.bound, s.gap(), bytes, bits / totalParams, ops);
+        if (fpgaCost)
+          os << llvm::formatv(",{0:f0},{1:f0},{2:f0}", lut, dsp, bram);
         for (const std::string &name : names)
           os << "," << name;
         os << "\n";
       } else {
-        points.push_back(llvm::json::Object{
-            {"budget", budget},
-            {"status", solver::statusName(s.status)},
-            {"objective", s.objective},
-            {"bound", s.bound},
-            {"gap", s.gap()},
-            {"weight_bytes", bytes},
-            {"average_bits", bits / totalParams},
-            {"bops", ops},
-            {"chosen", std::move(chosen)}});
+        llvm::json::Object point{{"budget", budget},
+                                 {"status", solver::statusName(s.status)},
+                                 {"objective", s.objective},
+                                 {"bound", s.bound},
+                                 {"gap", s.gap()},
+                                 {"weight_bytes", bytes},
+                                 {"average_bits", bits / totalParams},
+                                 {"bops", ops},
+                                 {"chosen", std::move(chosen)}};
+        if (fpgaCost) {
+          point["luts"] = lut;
+          point["dsps"] = dsp;
+          point["brams"] = bram;
+        }
+        points.push_back(std::move(point));
       }
     }
     if (!csv) {
@@ -382,8 +465,10 @@ struct AllocateBitsPass
   void printReport(const std::vector<Layer> &layers,
                    const solver::Problem &problem,
                    const solver::Solution &solution, BytesFn bytesOf,
-                   BopsFn bopsOf, LatencyFn latencyOf, double totalParams) {
+                   BopsFn bopsOf, LatencyFn latencyOf, UseFn lutsOf,
+                   UseFn dspsOf, UseFn bramsOf, double totalParams) {
     double totalBytes = 0, totalBops = 0, bits = 0, totalLatency = 0;
+    double totalLUTs = 0, totalDSPs = 0, totalBRAMs = 0;
     // Budgets in the units of their options (avg-bits is summed as
     // parameter bits).
     auto userUnits = [&](size_t r, double value) {
@@ -401,6 +486,8 @@ struct AllocateBitsPass
                     "chosen", "bytes", "BOPs"});
     if (hasLatency)
       rows.back().push_back("latency (" + latencyUnit + ")");
+    if (fpgaCost)
+      rows.back().append({"LUTs", "DSPs", "BRAM18"});
     for (auto [g, l] : llvm::enumerate(layers)) {
       FormatAttr chosen = l.formats[solution.choice[g]];
       double b = bytesOf(l, chosen), o = bopsOf(l, chosen);
@@ -432,6 +519,19 @@ struct AllocateBitsPass
         rows.back().push_back(llvm::formatv("{0:f3}", t).str());
         jsonLayer["latency"] = t;
       }
+      if (fpgaCost) {
+        double lut = lutsOf(l, chosen), dsp = dspsOf(l, chosen),
+               bram = bramsOf(l, chosen);
+        totalLUTs += lut;
+        totalDSPs += dsp;
+        totalBRAMs += bram;
+        rows.back().append({llvm::formatv("{0:f0}", lut).str(),
+                            llvm::formatv("{0:f0}", dsp).str(),
+                            llvm::formatv("{0:f0}", bram).str()});
+        jsonLayer["luts"] = lut;
+        jsonLayer["dsps"] = dsp;
+        jsonLayer["brams"] = bram;
+      }
       jsonLayers.push_back(std::move(jsonLayer));
     }
     if (!report.empty()) {
@@ -456,6 +556,22 @@ struct AllocateBitsPass
         os << llvm::formatv(", latency {0:f3} {1}", totalLatency,
                             latencyUnit);
       os << "\n";
+      if (fpgaCost) {
+        const FPGAModelParameters &p = fpgaCost->getParameters();
+        // A total, and its share of the device when the model knows it.
+        auto ofDevice = [](double used, double total) {
+          std::string text = llvm::formatv("{0:f0}", used).str();
+          if (total > 0)
+            text += llvm::formatv(" ({0:f1}%)", 100 * used / total).str();
+          return text;
+        };
+        os << llvm::formatv("  FPGA {0} (reuse factor {1}, {2}-bit "
+                            "activations): LUTs {3}, DSPs {4}, BRAM18 {5}\n",
+                            p.device, p.reuseFactor, p.actBits,
+                            ofDevice(totalLUTs, p.totalLUTs),
+                            ofDevice(totalDSPs, p.totalDSPs),
+                            ofDevice(totalBRAMs, p.totalBRAMs));
+      }
       for (size_t r = 0; r < problem.numResources(); ++r)
         os << llvm::formatv("  budget {0}: {1} of {2}\n",
                             problem.resources[r],
@@ -499,6 +615,12 @@ struct AllocateBitsPass
           {"bops", totalBops},
           {"latency", hasLatency ? llvm::json::Value(totalLatency)
                                  : llvm::json::Value(nullptr)},
+          {"luts", fpgaCost ? llvm::json::Value(totalLUTs)
+                            : llvm::json::Value(nullptr)},
+          {"dsps", fpgaCost ? llvm::json::Value(totalDSPs)
+                            : llvm::json::Value(nullptr)},
+          {"brams", fpgaCost ? llvm::json::Value(totalBRAMs)
+                             : llvm::json::Value(nullptr)},
           {"budgets", std::move(jsonBudgets)},
           {"layers", std::move(jsonLayers)}};
       std::string error;

@@ -80,8 +80,8 @@
 
 // Bytes from 96 to 240: at 168, 4+4+4 (144 bytes, 42) beats 8+4+2 (160, 43).
 // PARETO-JSON: weight-bytes ['a', 'b', 'c'] [(96, 190, ['si2-ch', 'si2-ch', 'si2-ch']), (168, 42, ['si4-ch', 'si4-ch', 'si4-ch']), (240, 3, ['si8-ch', 'si8-ch', 'si8-ch'])]
-// PARETO-BAD: error: qopt-allocate-bits: unknown pareto budget 'energy' (weight-bytes, avg-bits, bops or latency)
-// PARETO-LAT: error: qopt-allocate-bits: pareto=latency needs latency-table=FILE
+// PARETO-BAD: error: qopt-allocate-bits: unknown pareto budget 'energy' (weight-bytes, avg-bits, bops, latency, luts, dsps or brams)
+// PARETO-LAT: error: qopt-allocate-bits: pareto=latency needs latency-table=FILE or fpga-model=FILE
 // PARETO-NOFILE: error: qopt-allocate-bits: pareto needs pareto-out=FILE
 
 // 3.5 us: 8+8+8 takes 3.78 us; 8+4+8 (3.46 us, cost 4) beats 4+8+8 (cost 12).
@@ -93,7 +93,7 @@
 // LATENCY: c {{.*}} si8-ch 80 4.096e+03 0.500
 // LAT-MISSING: error: qopt-allocate-bits: latency table '{{.*}}lat8.json' has no entry for layer 'a' in si4-ch and no per_mac cost for 4 bits
 // LAT-BAD: error: qopt-allocate-bits: latency table '{{.*}}latbad.json': 'per_mac' key 'eight' is not a bit width
-// LAT-NOTABLE: error: qopt-allocate-bits: latency=3.00 needs latency-table=FILE
+// LAT-NOTABLE: error: qopt-allocate-bits: latency=3.00 needs latency-table=FILE or fpga-model=FILE
 // LAT-INFEASIBLE: error: qopt-allocate-bits: infeasible budgets; latency budget 2.50 is below the smallest achievable 2.71
 
 // a: si8 1 + 16 = 17 < si4 10 + 9.6; b: si4 2 + 9.6 = 11.6 < si8 17;
@@ -102,7 +102,7 @@
 // WEIGHTED: a {{.*}} si8-ch 80
 // WEIGHTED: b {{.*}} si4-ch 48
 // WEIGHTED: c {{.*}} si8-ch 80
-// WEIGHTED-BAD: error: qopt-allocate-bits: cost-resource must be weight-bytes, avg-bits, bops or latency (with latency-table)
+// WEIGHTED-BAD: error: qopt-allocate-bits: cost-resource must be weight-bytes, avg-bits, bops, latency (with latency-table or fpga-model) or luts, dsps, brams (with fpga-model)
 
 // Pinning the first (a) and last (c) layer to 8 bits needs 8+2+8 = 18 bits.
 // PIN: error: qopt-allocate-bits: infeasible budgets; avg-bits budget 4.00 is below the smallest achievable 6.00

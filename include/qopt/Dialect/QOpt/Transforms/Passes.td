@@ -242,12 +242,17 @@ def AllocateBitsPass : Pass<"qopt-allocate-bits", "::mlir::ModuleOp"> {
     * `bops`: sum of MACs x weight bits x activation bits (`act-bits`);
     * `latency`: summed layer latencies from the target cost model given
       by `latency-table` (a JSON table of per-MAC costs by bit width and
-      measured per-layer figures), which also adds a latency column to
-      the report.
+      measured per-layer figures), or else from the FPGA model (cycles),
+      which also adds a latency column to the report;
+    * `luts`, `dsps`, `brams`: summed FPGA LUTs, DSP slices and 18 Kb block
+      RAMs from the analytical FPGA model `fpga-model` (a JSON file of
+      device and hls4ml-style dataflow parameters: activation bits, reuse
+      factor, DSP threshold, LUT coefficients, BRAM factor), which also
+      adds LUT/DSP/BRAM18 columns and totals to the report.
 
     The objective is the summed sensitivity, or with `cost-weight=w` the
     summed `sensitivity + w * cost` where `cost-resource` names the priced
-    resource (a soft alternative to a budget).
+    resource (a soft alternative to a budget): any of the budgets above.
 
     `first-last-min-bits=N` keeps the first and last layers at N bits or
     more; `min-bits=N` is a floor for every layer. An infeasible budget is
@@ -284,12 +289,22 @@ def AllocateBitsPass : Pass<"qopt-allocate-bits", "::mlir::ModuleOp"> {
            "sensitivity only)">,
     Option<"costResource", "cost-resource", "std::string",
            "\"weight-bytes\"",
-           "The resource cost-weight prices: weight-bytes, avg-bits, bops "
-           "or latency">,
+           "The resource cost-weight prices: weight-bytes, avg-bits, bops, "
+           "latency, luts, dsps or brams">,
     Option<"latency", "latency", "double", "0",
-           "Budget on the summed layer latency from latency-table">,
+           "Budget on the summed layer latency from latency-table (else "
+           "fpga-model)">,
     Option<"latencyTable", "latency-table", "std::string", "\"\"",
            "Latency cost model: a JSON table (docs/Allocation.md)">,
+    Option<"luts", "luts", "double", "0",
+           "Budget on FPGA LUTs from fpga-model">,
+    Option<"dsps", "dsps", "double", "0",
+           "Budget on FPGA DSP slices from fpga-model">,
+    Option<"brams", "brams", "double", "0",
+           "Budget on FPGA 18 Kb block RAMs from fpga-model">,
+    Option<"fpgaModel", "fpga-model", "std::string", "\"\"",
+           "Analytical FPGA resource/latency model: a JSON parameter file "
+           "(docs/Allocation.md)">,
     Option<"firstLastMinBits", "first-last-min-bits", "unsigned", "0",
            "Minimum bits of the first and last layers (0: no pin)">,
     Option<"minBits", "min-bits", "unsigned", "0",
@@ -301,9 +316,8 @@ def AllocateBitsPass : Pass<"qopt-allocate-bits", "::mlir::ModuleOp"> {
     Option<"reportJson", "report-json", "std::string", "\"\"",
            "Write the allocation as JSON to this file">,
     Option<"pareto", "pareto", "std::string", "\"\"",
-           "Sweep this budget (weight-bytes, avg-bits, bops or latency) and "
-           "write "
-           "the frontier to pareto-out">,
+           "Sweep this budget (weight-bytes, avg-bits, bops, latency, luts, "
+           "dsps or brams) and write the frontier to pareto-out">,
     Option<"paretoPoints", "pareto-points", "unsigned", "16",
            "Budgets in the sweep, evenly spaced from the smallest to the "
            "largest useful value">,
