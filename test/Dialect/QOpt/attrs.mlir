@@ -61,3 +61,14 @@ func.func @candidates() attributes {
   b = #qopt.candidates<[<ui4, asymmetric>]>} {
   return
 }
+
+// -----
+
+// CHECK-LABEL: func.func @group_formats
+// CHECK-SAME: a = #qopt.group_formats<channels_per_group = 8, formats = [#qopt.format<si4, per_channel(axis = 0)>, #qopt.format<si8, per_channel(axis = 0)>]>
+func.func @group_formats() attributes {
+  a = #qopt.group_formats<channels_per_group = 8,
+        formats = [#qopt.format<si4, per_channel(axis = 0)>,
+                   #qopt.format<si8, per_channel(axis = 0)>]>} {
+  return
+}

@@ -94,7 +94,7 @@ func.func @duplicate_candidates() attributes {a = #qopt.candidates<[<si4>, <si8>
 
 // -----
 
-// expected-error @+1 {{'func.func' op has unknown qopt attribute 'qopt.formats'; expected 'qopt.format', 'qopt.candidates', 'qopt.act_stats', 'qopt.input_stats' or 'qopt.sensitivity'}}
+// expected-error @+1 {{'func.func' op has unknown qopt attribute 'qopt.formats'; expected 'qopt.format', 'qopt.group_formats', 'qopt.candidates', 'qopt.act_stats', 'qopt.input_stats' or 'qopt.sensitivity'}}
 func.func @unknown_attr() attributes {qopt.formats = #qopt.format<si8>} { return }
 
 // -----
@@ -306,6 +306,49 @@ func.func @sens_group() attributes {a = #qopt.sensitivity<method = "hessian", ch
 func.func @sens_candidates(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
   // expected-error @+1 {{'linalg.matmul' op 'qopt.sensitivity' has 3 values per group but the op has 2 candidates}}
   %y = linalg.matmul {qopt.candidates = #qopt.candidates<[<si8, per_channel(axis = 1)>, <si4, per_channel(axis = 1)>]>, qopt.sensitivity = #qopt.sensitivity<method = "weight-error", channels_per_group = 0, values = dense<1.0> : tensor<3xf64>>} ins(%a, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+//===----------------------------------------------------------------------===//
+// #qopt.group_formats
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// expected-error @+1 {{channels_per_group must be > 0, got 0}}
+func.func @group_formats_size() attributes {a = #qopt.group_formats<channels_per_group = 0, formats = [#qopt.format<si8>]>} { return }
+
+// -----
+
+// expected-error @+1 {{formats must be #qopt.format attributes, got 1 : i32}}
+func.func @group_formats_kind() attributes {a = #qopt.group_formats<channels_per_group = 2, formats = [1 : i32]>} { return }
+
+// -----
+
+// expected-error @+1 {{needs at least one format}}
+func.func @group_formats_empty() attributes {a = #qopt.group_formats<channels_per_group = 2, formats = []>} { return }
+
+// -----
+
+func.func @group_formats_count(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'linalg.matmul' op 'qopt.group_formats' has 3 formats but 16 output channels in groups of 8 make 2}}
+  %y = linalg.matmul {qopt.group_formats = #qopt.group_formats<channels_per_group = 8, formats = [#qopt.format<si8, per_channel(axis = 1)>, #qopt.format<si8, per_channel(axis = 1)>, #qopt.format<si8, per_channel(axis = 1)>]>} ins(%a, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+func.func @group_formats_and_format(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'linalg.matmul' op has both 'qopt.format' and 'qopt.group_formats'}}
+  %y = linalg.matmul {qopt.format = #qopt.format<si8, per_channel(axis = 1)>, qopt.group_formats = #qopt.group_formats<channels_per_group = 16, formats = [#qopt.format<si8, per_channel(axis = 1)>]>} ins(%a, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+func.func @group_formats_candidate(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'linalg.matmul' op 'qopt.group_formats' #qopt.format<si2, per_channel(axis = 1)> is not one of the op's 'qopt.candidates'}}
+  %y = linalg.matmul {qopt.candidates = #qopt.candidates<[<si8, per_channel(axis = 1)>, <si4, per_channel(axis = 1)>]>, qopt.group_formats = #qopt.group_formats<channels_per_group = 8, formats = [#qopt.format<si8, per_channel(axis = 1)>, #qopt.format<si2, per_channel(axis = 1)>]>} ins(%a, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
 }
 
