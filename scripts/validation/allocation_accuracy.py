@@ -8,7 +8,9 @@ float; uniform si8; uniform si4; ILP-mixed (candidates si8/si4/si3/si2) at the
 weight bytes of uniform si4; ILP-mixed halfway between si4 and si8 bytes;
 and, where mixing has room, uniform si3 against ILP-mixed at its bytes.
 The mixed allocations are made with each sensitivity method (weight-error,
-hessian, output). Then, per method, the Spearman rank correlation between
+hessian, output), per layer, and for weight-error and hessian also per
+group of GROUP output channels (qopt-sensitivity channels-per-group,
+allocated per group, split by qopt-split-group-formats). Then, per method, the Spearman rank correlation between
 the predicted sensitivity and the measured accuracy drop of quantizing one
 layer alone to si4, si3 or si2 (every layer x low-bit candidate pair).
 
@@ -37,6 +39,9 @@ SETUPS = [
      None, 0.0, 1.0, os.path.join(MODELS, "digits_test.npz")),
 ]
 METHODS = ["weight-error", "hessian", "output"]
+# Per-group allocation: the methods with per-group values, and the group.
+GROUP_METHODS = ["weight-error", "hessian"]
+GROUP = 4
 
 
 def run(cmd):
@@ -77,19 +82,21 @@ class Model:
         return (f"data={self.calib} num-samples=256 input-mean={self.mean} "
                 f"input-std={self.std}")
 
-    def sensitivity(self, method):
-        """IR with si8/si4/si2 candidates and `method` sensitivities."""
-        path = os.path.join(self.tmp, f"{self.name}.{method}.mlir")
+    def sensitivity(self, method, group=0):
+        """IR with si8/si4/si3/si2 candidates and `method` sensitivities
+        (per group of `group` output channels when non-zero)."""
+        path = os.path.join(self.tmp, f"{self.name}.{method}.{group}.mlir")
         if os.path.exists(path):
             return path
         passes = ["qopt-annotate-candidates{bits=8,4,3,2}"]
+        per = f" channels-per-group={group}"
         if method == "hessian":
             passes += [f"qopt-calibrate{{{self.data_opts()}}}",
-                       "qopt-sensitivity{method=hessian}"]
+                       f"qopt-sensitivity{{method=hessian{per}}}"]
         elif method == "output":
             passes += [f"qopt-sensitivity{{method=output {self.data_opts()}}}"]
         else:
-            passes += ["qopt-sensitivity{method=weight-error}"]
+            passes += [f"qopt-sensitivity{{method=weight-error{per}}}"]
         return self.pipeline(passes, path)
 
     def evaluate(self, mlir):
@@ -105,7 +112,8 @@ class Model:
         if fq_layers:
             fq += "{layers=" + ",".join(fq_layers) + "}"
         run([self.qopt, sens_ir, "-o", out, "--pass-pipeline=builtin.module("
-             f"qopt-allocate-bits{{{budget} report= report-json={report}}},{fq})"])
+             f"qopt-allocate-bits{{{budget} report= report-json={report}}},"
+             f"qopt-split-group-formats,{fq})"])
         return self.evaluate(out), json.load(open(report))
 
 
@@ -170,6 +178,14 @@ def main():
                         measured.append(acc_float - acc)
                 corr.append((m.name, method, len(predicted),
                              spearman(predicted, measured)))
+            for method in GROUP_METHODS:
+                sens = m.sensitivity(method, GROUP)
+                for label, budget in (("per-group @ si4 bytes", bytes4),
+                                      ("per-group @ halfway", (bytes4 + bytes8) / 2),
+                                      ("per-group @ si3 bytes", bytes3)):
+                    acc, rep = m.allocate(sens, f"weight-bytes={budget}",
+                                          f"{method}.g{GROUP}.{int(budget)}")
+                    rows.append((m.name, label, method, rep["weight_bytes"], acc))
     if args.markdown:
         print("| model | allocation | sensitivity | weight bytes | top-1 |")
         print("|---|---|---|---:|---:|")
@@ -184,7 +200,7 @@ def main():
     else:
         for name, label, method, nbytes, acc in rows:
             b = "-" if nbytes is None else f"{nbytes:.0f}"
-            print(f"{name:18} {label:18} {method:13} {b:>8} {acc:.4f}")
+            print(f"{name:18} {label:22} {method:13} {b:>8} {acc:.4f}")
         for name, method, n, rho in corr:
             print(f"spearman {name:18} {method:13} n={n} rho={rho:.3f}")
 

@@ -32,6 +32,8 @@ using namespace mlir::qopt;
 
 namespace {
 
+/// One variable of the allocation: a whole layer, or one group of its
+/// output channels when its sensitivity is per group.
 struct Layer {
   const LayerInfo *info;
   SmallVector<FormatAttr> formats; // allowed candidates
@@ -39,6 +41,32 @@ struct Layer {
   SmallVector<int64_t> candidateIndex; // into the layer's candidates
   SmallVector<double> latency;         // per allowed candidate, with a model
   SmallVector<FPGAEstimate> fpga;      // per allowed candidate, with a model
+  /// Position of the layer among the allocated layers.
+  size_t ordinal = 0;
+  /// Output channels [channelBegin, channelEnd) of `channels`, in groups of
+  /// `channelsPerGroup` (0: the whole layer).
+  int64_t channelsPerGroup = 0, channelBegin = 0, channelEnd = 0,
+          channels = 0;
+
+  /// The share of the layer's parameters and MACs this variable holds.
+  double fraction() const {
+    return channels ? double(channelEnd - channelBegin) / double(channels)
+                    : 1.0;
+  }
+  /// The weight shape of this variable's channels.
+  SmallVector<int64_t> weightShape() const {
+    SmallVector<int64_t> shape(info->weightType.getShape());
+    if (channelsPerGroup)
+      shape[QuantizableOpInterface(info->op).getWeightOutputChannelAxis()] =
+          channelEnd - channelBegin;
+    return shape;
+  }
+  std::string name() const {
+    if (!channelsPerGroup)
+      return info->name;
+    return info->name + "[" + std::to_string(channelBegin) + ":" +
+           std::to_string(channelEnd) + "]";
+  }
 };
 
 using UseFn = std::function<double(const Layer &, FormatAttr)>;
@@ -47,7 +75,7 @@ using UseFn = std::function<double(const Layer &, FormatAttr)>;
 double fpgaUse(const Layer &l, FormatAttr f, double FPGAEstimate::*field) {
   for (size_t c = 0; c < l.formats.size(); ++c)
     if (l.formats[c] == f && c < l.fpga.size())
-      return l.fpga[c].*field;
+      return l.fpga[c].*field * l.fraction();
   return 0.0;
 }
 
@@ -87,36 +115,57 @@ struct AllocateBitsPass
                             "qopt-sensitivity first";
         return signalPassFailure();
       }
-      if (sens.getChannelsPerGroup() != 0)
-        return (void)fail("per-group sensitivities need per-group formats, "
-                          "which qopt.format cannot express yet; use "
-                          "channels-per-group=0");
       if (!info.numParams || !info.macs)
         return (void)fail("layer '" + info.name + "' has a dynamic shape");
-      Layer layer{&info, {}, {}, {}};
       SmallVector<double> values;
       for (APFloat v : cast<DenseElementsAttr>(sens.getValues())
                            .getValues<APFloat>())
         values.push_back(v.convertToDouble());
-      layers.push_back(std::move(layer));
-      Layer &l = layers.back();
-      for (auto [i, format] : llvm::enumerate(candidates.getFormats())) {
-        l.formats.push_back(format);
-        l.sensitivity.push_back(values[i]);
-        l.candidateIndex.push_back(i);
+      // One variable per layer, or per group of output channels (the
+      // sensitivity's rows).
+      int64_t per = sens.getChannelsPerGroup();
+      int64_t channels =
+          info.weightType.getShape()[QuantizableOpInterface(info.op)
+                                         .getWeightOutputChannelAxis()];
+      int64_t numGroups = per ? (channels + per - 1) / per : 1;
+      size_t numCandidates = candidates.getFormats().size();
+      if (int64_t(values.size()) != numGroups * int64_t(numCandidates))
+        return (void)fail("layer '" + info.name + "' has " +
+                          Twine(values.size()) + " sensitivities; expected " +
+                          Twine(numGroups) + " groups x " +
+                          Twine(numCandidates) + " candidates");
+      size_t ordinal = layers.empty() ? 0 : layers.back().ordinal + 1;
+      for (int64_t g = 0; g < numGroups; ++g) {
+        Layer l{&info, {}, {}, {}, {}, {}};
+        l.ordinal = ordinal;
+        if (per) {
+          l.channelsPerGroup = per;
+          l.channels = channels;
+          l.channelBegin = g * per;
+          l.channelEnd = std::min(channels, (g + 1) * per);
+        }
+        for (auto [i, format] : llvm::enumerate(candidates.getFormats())) {
+          l.formats.push_back(format);
+          l.sensitivity.push_back(values[g * numCandidates + i]);
+          l.candidateIndex.push_back(i);
+        }
+        layers.push_back(std::move(l));
       }
     }
     if (layers.empty())
       return (void)fail("no layer has candidates and a sensitivity");
 
     // Floors: every layer, and the first and last layers.
-    for (auto [index, l] : llvm::enumerate(layers)) {
+    for (Layer &l : layers) {
       unsigned floor = minBits;
-      if (index == 0 || index + 1 == layers.size())
+      if (l.ordinal == 0 || l.ordinal == layers.back().ordinal)
         floor = std::max<unsigned>(floor, firstLastMinBits);
       if (!floor)
         continue;
-      Layer kept{l.info, {}, {}, {}};
+      Layer kept = l;
+      kept.formats.clear();
+      kept.sensitivity.clear();
+      kept.candidateIndex.clear();
       for (size_t c = 0; c < l.formats.size(); ++c)
         if (l.formats[c].getBitWidth() >= floor) {
           kept.formats.push_back(l.formats[c]);
@@ -169,7 +218,7 @@ struct AllocateBitsPass
           llvm::Expected<double> t = latencyModel->latency(*l.info, f);
           if (!t)
             return (void)fail(llvm::toString(t.takeError()));
-          l.latency.push_back(*t);
+          l.latency.push_back(*t * l.fraction());
         }
       latencyUnit = latencyModel->getLatencyUnit().str();
     }
@@ -180,16 +229,19 @@ struct AllocateBitsPass
     std::vector<std::function<double(const Layer &, FormatAttr)>> uses;
     double totalParams = 0;
     for (const Layer &l : layers)
-      totalParams += double(*l.info->numParams);
+      totalParams += double(*l.info->numParams) * l.fraction();
+    // Per group: the bytes of its channels (exact for every granularity,
+    // whose scales are per output channel or per group along the reduction
+    // axis); parameters, MACs, latency and FPGA resources in proportion.
     auto bytesOf = [](const Layer &l, FormatAttr f) {
-      return mlir::qopt::weightBytes(f, l.info->weightType.getShape());
+      return mlir::qopt::weightBytes(f, l.weightShape());
     };
     auto bitsOf = [](const Layer &l, FormatAttr f) {
-      return double(*l.info->numParams) * f.getBitWidth();
+      return double(*l.info->numParams) * l.fraction() * f.getBitWidth();
     };
     unsigned abits = actBits;
     auto bopsOf = [abits](const Layer &l, FormatAttr f) {
-      return double(*l.info->macs) * f.getBitWidth() * abits;
+      return double(*l.info->macs) * l.fraction() * f.getBitWidth() * abits;
     };
     if (weightBytes > 0) {
       problem.resources.push_back("weight-bytes");
@@ -307,9 +359,27 @@ struct AllocateBitsPass
       return (void)fail("solver '" + solver + "' failed: " +
                         solution.message);
 
-    for (auto [g, l] : llvm::enumerate(layers))
-      l.info->op->setAttr(QOptDialect::kFormatAttrName,
-                          l.formats[solution.choice[g]]);
+    // Per layer: one format, or one per channel group (collapsed to one
+    // format when every group chose the same).
+    for (size_t g = 0; g < layers.size();) {
+      Operation *op = layers[g].info->op;
+      SmallVector<Attribute> chosen;
+      size_t end = g;
+      for (; end < layers.size() && layers[end].info->op == op; ++end)
+        chosen.push_back(layers[end].formats[solution.choice[end]]);
+      if (llvm::all_equal(chosen)) {
+        op->removeAttr(QOptDialect::kGroupFormatsAttrName);
+        op->setAttr(QOptDialect::kFormatAttrName, chosen.front());
+      } else {
+        op->removeAttr(QOptDialect::kFormatAttrName);
+        op->setAttr(QOptDialect::kGroupFormatsAttrName,
+                    GroupFormatsAttr::get(op->getContext(),
+                                          layers[g].channelsPerGroup,
+                                          ArrayAttr::get(op->getContext(),
+                                                         chosen)));
+      }
+      g = end;
+    }
     printReport(layers, problem, solution, bytesOf, bopsOf, latencyOf,
                 lutsOf, dspsOf, bramsOf, totalParams);
 
@@ -378,7 +448,7 @@ struct AllocateBitsPass
       if (fpgaCost)
         os << ",luts,dsps,brams";
       for (const Layer &l : layers)
-        os << "," << l.info->name;
+        os << "," << l.name();
       os << "\n";
     }
     for (unsigned i = 0; i < paretoPoints; ++i) {
@@ -442,7 +512,7 @@ struct AllocateBitsPass
     if (!csv) {
       llvm::json::Array names;
       for (const Layer &l : layers)
-        names.push_back(l.info->name);
+        names.push_back(l.name());
       os << llvm::formatv(
                 "{0:2}",
                 llvm::json::Value(llvm::json::Object{
@@ -488,40 +558,80 @@ struct AllocateBitsPass
       rows.back().push_back("latency (" + latencyUnit + ")");
     if (fpgaCost)
       rows.back().append({"LUTs", "DSPs", "BRAM18"});
-    for (auto [g, l] : llvm::enumerate(layers)) {
-      FormatAttr chosen = l.formats[solution.choice[g]];
-      double b = bytesOf(l, chosen), o = bopsOf(l, chosen);
+    // One row per layer; a layer allocated per channel group sums its
+    // groups and lists how many chose each format.
+    size_t numLayers = 0;
+    for (size_t g = 0; g < layers.size();) {
+      const Layer &first = layers[g];
+      size_t end = g;
+      while (end < layers.size() && layers[end].info->op == first.info->op)
+        ++end;
+      ++numLayers;
+      double b = 0, o = 0, t = 0, lut = 0, dsp = 0, bram = 0;
+      SmallVector<double> sensitivity(first.formats.size(), 0.0);
+      SmallVector<std::pair<std::string, int>> counts;
+      llvm::json::Array groupChoices;
+      for (size_t u = g; u < end; ++u) {
+        const Layer &l = layers[u];
+        FormatAttr chosen = l.formats[solution.choice[u]];
+        b += bytesOf(l, chosen);
+        o += bopsOf(l, chosen);
+        bits += double(*l.info->numParams) * l.fraction() *
+                chosen.getBitWidth();
+        for (size_t c = 0; c < l.formats.size(); ++c)
+          sensitivity[c] += l.sensitivity[c];
+        if (hasLatency)
+          t += latencyOf(l, chosen);
+        if (fpgaCost) {
+          lut += lutsOf(l, chosen);
+          dsp += dspsOf(l, chosen);
+          bram += bramsOf(l, chosen);
+        }
+        std::string name = chosen.getShortName();
+        groupChoices.push_back(name);
+        auto it = llvm::find_if(counts, [&](auto &e) { return e.first == name; });
+        if (it == counts.end())
+          counts.push_back({name, 1});
+        else
+          ++it->second;
+      }
       totalBytes += b;
       totalBops += o;
-      bits += double(*l.info->numParams) * chosen.getBitWidth();
+      std::string chosenText = counts.front().first;
+      if (first.channelsPerGroup) {
+        SmallVector<std::string> parts;
+        for (auto &[name, count] : counts)
+          parts.push_back(name + "x" + std::to_string(count));
+        chosenText = llvm::join(parts, " ");
+      }
       SmallVector<std::string> sens;
       llvm::json::Object perCandidate;
-      for (size_t c = 0; c < l.formats.size(); ++c) {
-        sens.push_back(l.formats[c].getShortName() + "=" +
-                       llvm::formatv("{0:e2}", l.sensitivity[c]).str());
-        perCandidate[l.formats[c].getShortName()] = l.sensitivity[c];
+      for (size_t c = 0; c < first.formats.size(); ++c) {
+        sens.push_back(first.formats[c].getShortName() + "=" +
+                       llvm::formatv("{0:e2}", sensitivity[c]).str());
+        perCandidate[first.formats[c].getShortName()] = sensitivity[c];
       }
-      rows.push_back({l.info->name, std::to_string(*l.info->numParams),
-                      std::to_string(*l.info->macs), llvm::join(sens, " "),
-                      chosen.getShortName(),
-                      llvm::formatv("{0:f0}", b).str(),
+      rows.push_back({first.info->name, std::to_string(*first.info->numParams),
+                      std::to_string(*first.info->macs), llvm::join(sens, " "),
+                      chosenText, llvm::formatv("{0:f0}", b).str(),
                       llvm::formatv("{0:e3}", o).str()});
-      llvm::json::Object jsonLayer{{"name", l.info->name},
-                                   {"params", *l.info->numParams},
-                                   {"macs", *l.info->macs},
+      llvm::json::Object jsonLayer{{"name", first.info->name},
+                                   {"params", *first.info->numParams},
+                                   {"macs", *first.info->macs},
                                    {"sensitivity", std::move(perCandidate)},
-                                   {"chosen", chosen.getShortName()},
+                                   {"chosen", chosenText},
                                    {"bytes", b},
                                    {"bops", o}};
+      if (first.channelsPerGroup) {
+        jsonLayer["channels_per_group"] = first.channelsPerGroup;
+        jsonLayer["groups"] = std::move(groupChoices);
+      }
       if (hasLatency) {
-        double t = latencyOf(l, chosen);
         totalLatency += t;
         rows.back().push_back(llvm::formatv("{0:f3}", t).str());
         jsonLayer["latency"] = t;
       }
       if (fpgaCost) {
-        double lut = lutsOf(l, chosen), dsp = dspsOf(l, chosen),
-               bram = bramsOf(l, chosen);
         totalLUTs += lut;
         totalDSPs += dsp;
         totalBRAMs += bram;
@@ -533,6 +643,7 @@ struct AllocateBitsPass
         jsonLayer["brams"] = bram;
       }
       jsonLayers.push_back(std::move(jsonLayer));
+      g = end;
     }
     if (!report.empty()) {
       std::string error;
@@ -542,13 +653,16 @@ struct AllocateBitsPass
         return;
       }
       raw_ostream &os = out->os();
-      os << llvm::formatv("qopt allocation: {0} layers, solver {1} ({2}), "
+      std::string variables;
+      if (numLayers != layers.size())
+        variables = llvm::formatv(" ({0} channel groups)", layers.size()).str();
+      os << llvm::formatv("qopt allocation: {0} layers{7}, solver {1} ({2}), "
                           "objective {3:e4}, bound {4:e4}, gap {5:e2}, "
                           "{6:f3} s\n",
-                          layers.size(), solution.solver,
+                          numLayers, solution.solver,
                           solver::statusName(solution.status),
                           solution.objective, solution.bound, solution.gap(),
-                          solution.seconds);
+                          solution.seconds, variables);
       os << llvm::formatv("  weight bytes {0:f0}, average bits {1:f3}, "
                           "BOPs {2:e3}",
                           totalBytes, bits / totalParams, totalBops);

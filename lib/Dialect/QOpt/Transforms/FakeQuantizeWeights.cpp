@@ -39,6 +39,14 @@ struct FakeQuantizeWeightsPass
       if (!layers.empty() && !wanted.contains(layer.name))
         continue;
       found.insert(layer.name);
+      if (layer.op->hasAttr(QOptDialect::kGroupFormatsAttrName)) {
+        layer.op->emitError()
+            << "qopt-fake-quantize-weights: layer '" << layer.name
+            << "' has a format per channel group; run "
+               "qopt-split-group-formats first";
+        failedAny = true;
+        continue;
+      }
       if (!format) {
         if (layers.empty())
           continue;

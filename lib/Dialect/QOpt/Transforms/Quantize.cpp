@@ -83,6 +83,14 @@ public:
     QuantizableLayerAnalysis analysis(module);
     bool failedAny = false;
     for (const LayerInfo &layer : analysis.getLayers()) {
+      if (layer.op->hasAttr(QOptDialect::kGroupFormatsAttrName)) {
+        layer.op->emitError()
+            << "qopt-quantize: layer '" << layer.name
+            << "' has a format per channel group; run "
+               "qopt-split-group-formats first";
+        failedAny = true;
+        continue;
+      }
       auto format =
           layer.op->getAttrOfType<FormatAttr>(QOptDialect::kFormatAttrName);
       if (!format)

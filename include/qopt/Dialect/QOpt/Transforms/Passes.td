@@ -254,8 +254,19 @@ def AllocateBitsPass : Pass<"qopt-allocate-bits", "::mlir::ModuleOp"> {
     summed `sensitivity + w * cost` where `cost-resource` names the priced
     resource (a soft alternative to a budget): any of the budgets above.
 
+    Per-group allocation: a layer whose sensitivity is per group of output
+    channels (`qopt-sensitivity{channels-per-group=C}`) contributes one
+    variable per group, with that group's sensitivities and the bytes of
+    its channels (exact for every granularity); its parameters, MACs,
+    latency and FPGA resources are shared in proportion to its channels.
+    The result is `qopt.group_formats` (one format per group), or
+    `qopt.format` when every group chose the same;
+    `qopt-split-group-formats` turns it into layers that
+    `qopt-fake-quantize-weights` and `qopt-quantize` take. The report sums
+    each layer's groups and lists how many chose each format.
+
     `first-last-min-bits=N` keeps the first and last layers at N bits or
-    more; `min-bits=N` is a floor for every layer. An infeasible budget is
+    more; `min-bits=N` is a floor for every layer (every group of it). An infeasible budget is
     an error that gives the smallest achievable value of each violated
     budget. A report (a table, and JSON when `report-json` names a file) is
     printed to `report` (`-`: stdout; empty: none).
