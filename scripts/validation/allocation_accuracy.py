@@ -8,7 +8,7 @@ float; uniform si8; uniform si4; ILP-mixed (candidates si8/si4/si3/si2) at the
 weight bytes of uniform si4; ILP-mixed halfway between si4 and si8 bytes;
 and, where mixing has room, uniform si3 against ILP-mixed at its bytes.
 The mixed allocations are made with each sensitivity method (weight-error,
-hessian, output), per layer, and for weight-error and hessian also per
+hessian, output), per layer, and also per
 group of GROUP output channels (qopt-sensitivity channels-per-group,
 allocated per group, split by qopt-split-group-formats). Then, per method, the Spearman rank correlation between
 the predicted sensitivity and the measured accuracy drop of quantizing one
@@ -40,7 +40,7 @@ SETUPS = [
 ]
 METHODS = ["weight-error", "hessian", "output"]
 # Per-group allocation: the methods with per-group values, and the group.
-GROUP_METHODS = ["weight-error", "hessian"]
+GROUP_METHODS = ["weight-error", "hessian", "output"]
 GROUP = 4
 
 
@@ -94,7 +94,7 @@ class Model:
             passes += [f"qopt-calibrate{{{self.data_opts()}}}",
                        f"qopt-sensitivity{{method=hessian{per}}}"]
         elif method == "output":
-            passes += [f"qopt-sensitivity{{method=output {self.data_opts()}}}"]
+            passes += [f"qopt-sensitivity{{method=output {self.data_opts()}{per}}}"]
         else:
             passes += [f"qopt-sensitivity{{method=weight-error{per}}}"]
         return self.pipeline(passes, path)

@@ -147,9 +147,6 @@ struct SensitivityPass
   LogicalResult outputSensitivity(ModuleOp module) {
     if (data.empty())
       return fail(module, "method=output needs data=...");
-    if (channelsPerGroup != 0)
-      return fail(module, "method=output measures whole layers; use "
-                          "channels-per-group=0");
     if (metric != "auto" && metric != "kl" && metric != "mse")
       return fail(module, "metric must be auto, kl or mse");
     if (inputStd == 0.0)
@@ -223,8 +220,29 @@ struct SensitivityPass
       QuantizableOpInterface op;
       Value weight;
       size_t firstOp;
-      std::vector<Tensor> quantized;
-      std::vector<Divergence> divergence;
+      Tensor floatWeight;
+      std::vector<Tensor> quantized; // per candidate, the whole weight
+      int64_t axis = 0, channels = 0, groups = 1;
+      std::vector<Divergence> divergence; // [groups][candidates]
+    };
+    // The float weight with output channels [begin, end) taken from q.
+    auto splice = [](const Tensor &w, const Tensor &q, int64_t axis,
+                     int64_t begin, int64_t end) {
+      Tensor out = w.clone();
+      ArrayRef<int64_t> shape = w.getShape();
+      int64_t outer = 1, inner = 1;
+      for (int64_t d = 0; d < axis; ++d)
+        outer *= shape[d];
+      for (int64_t d = axis + 1; d < int64_t(shape.size()); ++d)
+        inner *= shape[d];
+      const float *src = q.data<float>();
+      float *dst = out.mutableData<float>();
+      for (int64_t o = 0; o < outer; ++o) {
+        int64_t offset = (o * shape[axis] + begin) * inner;
+        std::copy(src + offset, src + offset + (end - begin) * inner,
+                  dst + offset);
+      }
+      return out;
     };
     std::vector<Measured> measured;
     QuantizableLayerAnalysis layers(func);
@@ -239,10 +257,15 @@ struct SensitivityPass
       if (failed(weight) || weight->getDType() != DType::F32)
         return iface->emitError("qopt-sensitivity: cannot evaluate the "
                                 "layer's float32 weight");
-      Measured m{iface, weightValue, ex.firstAffectedOp(weightValue), {}, {}};
+      Measured m{iface, weightValue, ex.firstAffectedOp(weightValue),
+                 *weight, {}, 0, 0, 1, {}};
       for (FormatAttr format : candidates.getFormats())
         m.quantized.push_back(fakeQuantizeWeight(*weight, format));
-      m.divergence.resize(m.quantized.size());
+      m.axis = iface.getWeightOutputChannelAxis();
+      m.channels = weight->getShape()[m.axis];
+      if (channelsPerGroup)
+        m.groups = (m.channels + channelsPerGroup - 1) / channelsPerGroup;
+      m.divergence.resize(m.groups * m.quantized.size());
       measured.push_back(std::move(m));
     }
     std::stable_sort(measured.begin(), measured.end(),
@@ -263,16 +286,23 @@ struct SensitivityPass
       for (Measured &m : measured) {
         if (failed(ex.advance(*snapshot, m.firstOp)))
           return failure();
-        for (auto [quantized, divergence] :
-             llvm::zip(m.quantized, m.divergence)) {
-          if (failed(ex.overrideValue(m.weight, quantized)))
-            return failure();
-          auto result = ex.finish(*snapshot);
-          ex.clearOverrides();
-          if (failed(result))
-            return failure();
-          accumulate((*reference)[0], (*result)[0], divergence);
-        }
+        for (int64_t g = 0; g < m.groups; ++g)
+          for (auto [c, quantized] : llvm::enumerate(m.quantized)) {
+            // Per group: only the group's channels quantized.
+            Tensor w = quantized;
+            if (channelsPerGroup)
+              w = splice(m.floatWeight, quantized, m.axis,
+                         g * channelsPerGroup,
+                         std::min(m.channels, (g + 1) * channelsPerGroup));
+            if (failed(ex.overrideValue(m.weight, w)))
+              return failure();
+            auto result = ex.finish(*snapshot);
+            ex.clearOverrides();
+            if (failed(result))
+              return failure();
+            accumulate((*reference)[0], (*result)[0],
+                       m.divergence[g * m.quantized.size() + c]);
+          }
       }
     }
 
@@ -281,14 +311,17 @@ struct SensitivityPass
       std::vector<double> values;
       for (const Divergence &d : m.divergence)
         values.push_back(d.count ? d.total / double(d.count) : 0.0);
+      SmallVector<int64_t> shape;
+      if (channelsPerGroup)
+        shape.push_back(m.groups);
+      shape.push_back(int64_t(m.quantized.size()));
       auto attr = DenseElementsAttr::get(
-          RankedTensorType::get({int64_t(values.size())}, b.getF64Type()),
-          ArrayRef(values));
+          RankedTensorType::get(shape, b.getF64Type()), ArrayRef(values));
       m.op->setAttr(QOptDialect::kSensitivityAttrName,
                     SensitivityAttr::get(module.getContext(),
                                          b.getStringAttr(useKl ? "output-kl"
                                                                : "output-mse"),
-                                         0, attr));
+                                         channelsPerGroup, attr));
     }
     return success();
   }

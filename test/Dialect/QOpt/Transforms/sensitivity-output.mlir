@@ -10,14 +10,12 @@
 // RUN: qopt %t.mlir | FileCheck %s
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-sensitivity{method=output})' 2>&1 | FileCheck %s --check-prefix=NODATA
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-sensitivity{method=output data=%t.npy metric=kl})' 2>&1 | FileCheck %s --check-prefix=KL
-// RUN: not qopt %s --pass-pipeline='builtin.module(qopt-sensitivity{method=output data=%t.npy channels-per-group=1})' 2>&1 | FileCheck %s --check-prefix=GROUPS
 // RUN: not qopt %s --pass-pipeline='builtin.module(qopt-sensitivity{method=output data=%t.missing.npy})' 2>&1 | FileCheck %s --check-prefix=MISSING
 
 // CHECK: tosa.matmul
 // CHECK-SAME: qopt.sensitivity = #qopt.sensitivity<method = "output-mse", channels_per_group = 0, values = dense<[3.099{{[0-9]*}}E-6, 0.0010204{{[0-9]*}}]> : tensor<2xf64>>
 // NODATA: error: qopt-sensitivity: method=output needs data=...
 // KL: error: qopt-sensitivity: metric=kl needs a {{\[}}batch, classes] output; 'result0' is {{\[}}1, 1, 1]
-// GROUPS: error: qopt-sensitivity: method=output measures whole layers; use channels-per-group=0
 // MISSING: error: qopt-sensitivity: {{.*}}missing.npy
 
 func.func @main(%x: tensor<1x1x2xf32>) -> tensor<1x1x1xf32> {
