@@ -81,9 +81,23 @@ struct Avx2Policy {
           acc[i][j] = _mm256_add_epi32(acc[i][j], _mm256_madd_epi16(x, u[j]));
       }
     }
-    for (int i = 0; i < TM; ++i)
-      for (int j = 0; j < TN; ++j)
-        out[i * kNT + j] += reduceAdd(acc[i][j]);
+    // Four accumulators' sums at a time: two rounds of vphaddd leave each
+    // one's partial sums in one 32-bit lane per 128-bit half.
+    constexpr int kCount = TM * TN;
+    int q = 0;
+    for (; q + 4 <= kCount; q += 4) {
+      const __m256i *a = &acc[0][0] + q;
+      __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(a[0], a[1]),
+                                    _mm256_hadd_epi32(a[2], a[3]));
+      alignas(16) int32_t sums[4];
+      _mm_store_si128(reinterpret_cast<__m128i *>(sums),
+                      _mm_add_epi32(_mm256_castsi256_si128(h),
+                                    _mm256_extracti128_si256(h, 1)));
+      for (int e = 0; e < 4; ++e)
+        out[(q + e) / TN * kNT + (q + e) % TN] += sums[e];
+    }
+    for (; q < kCount; ++q)
+      out[q / TN * kNT + q % TN] += reduceAdd((&acc[0][0])[q]);
   }
 
   static __m256 load8(const uint8_t *q) {

@@ -26,6 +26,7 @@
 #include "Unpack.h"
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 namespace {
@@ -54,13 +55,20 @@ static void matmulS8Driver(int64_t m, const int8_t *x, int64_t ldx,
   const int64_t rowBytes = qopt_rt_row_bytes(k, w->bits);
   constexpr int MT = P::kMT, NT = P::kNT;
 
+  // The activations' padding is zero, so the products past k (rounded up
+  // to the micro-kernel's step) add nothing: the dot products stop there,
+  // and only that much of each row is prepared; the weight sums and counts
+  // keep the padding.
+  const int64_t dotEnd = (k + P::kGroupQuantum - 1) / P::kGroupQuantum *
+                        P::kGroupQuantum;
   // Activations, padded with zeros, and their per-group sums.
-  std::vector<typename P::XS8> xs(static_cast<size_t>(m * kp));
+  std::unique_ptr<typename P::XS8[]> xs(
+      new typename P::XS8[static_cast<size_t>(m * kp)]);
   std::vector<int64_t> sx(static_cast<size_t>(m * groups), 0);
   std::vector<int8_t> xrow(static_cast<size_t>(kp));
   for (int64_t r = 0; r < m; ++r) {
     padRow(x + r * ldx, k, kp, xrow.data());
-    P::prepareX(xrow.data(), kp, xs.data() + r * kp);
+    P::prepareX(xrow.data(), dotEnd, xs.get() + r * kp);
     for (int64_t g = 0; g < groups; ++g)
       for (int64_t c = groupBegin(g, gs), e = groupEnd(g, k, gs); c < e; ++c)
         sx[r * groups + g] += xrow[c];
@@ -72,8 +80,6 @@ static void matmulS8Driver(int64_t m, const int8_t *x, int64_t ldx,
   // stream once per block instead of once per tile.
   const int64_t blockRows = std::max<int64_t>(
       NT, (192 * 1024 / (kp * int64_t(sizeof(typename P::US8)))) / NT * NT);
-  const int64_t dotEnd = (k + P::kGroupQuantum - 1) / P::kGroupQuantum *
-                        P::kGroupQuantum;
   const int64_t rowsCap = std::min<int64_t>(blockRows, nEnd - nBegin);
   std::vector<typename P::US8> us(static_cast<size_t>((rowsCap + NT) * kp));
   std::vector<int64_t> su(static_cast<size_t>((rowsCap + NT) * groups));
@@ -105,9 +111,6 @@ static void matmulS8Driver(int64_t m, const int8_t *x, int64_t ldx,
         const int64_t *st = su.data() + (n0 - nb) * groups;
         std::fill(sxu.begin(), sxu.end(), 0);
         for (int64_t g = 0; g < groups; ++g) {
-          // The activations' padding is zero, so the products past k
-          // (rounded up to the micro-kernel's step) add nothing: the dot
-          // stops there; the weight sums and counts keep the padding.
           int64_t begin = groupBegin(g, gs),
                   end = std::min(groupEnd(g, k, gs), dotEnd);
           if (end <= begin)
@@ -115,7 +118,7 @@ static void matmulS8Driver(int64_t m, const int8_t *x, int64_t ldx,
           int64_t *out = sxu.data() + g * MT * NT;
           dispatchCount<MT>(mt, [&]<int TM>() {
             dispatchCount<NT>(nt, [&]<int TN>() {
-              P::template dotS8<TM, TN>(xs.data() + m0 * kp, ut, kp, begin,
+              P::template dotS8<TM, TN>(xs.get() + m0 * kp, ut, kp, begin,
                                         end, out);
             });
           });
@@ -123,6 +126,18 @@ static void matmulS8Driver(int64_t m, const int8_t *x, int64_t ldx,
         for (int i = 0; i < mt; ++i) {
           for (int j = 0; j < nt; ++j) {
             int64_t n = n0 + j;
+            if (groups == 1) {
+              // Per channel: the group sum stays in a register (a store
+              // and reload per output costs more than the arithmetic).
+              int32_t a = combineGroup(
+                  sxu[i * NT + j], sx[m0 + i], st[j],
+                  groupEnd(0, k, gs), w->bits, zx,
+                  w->zero_points ? w->zero_points[n] : 0);
+              y[(m0 + i) * ldy + n] =
+                  integerEpilogue(&a, 1, xScale, w->scales + n,
+                                  bias ? bias + n : nullptr);
+              continue;
+            }
             for (int64_t g = 0; g < groups; ++g) {
               int32_t zq = w->zero_points ? w->zero_points[n * groups + g] : 0;
               int64_t count = groupEnd(g, k, gs) - groupBegin(g, gs);
