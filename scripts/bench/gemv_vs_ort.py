@@ -70,10 +70,14 @@ def main():
                           capture_output=True, text=True).stdout
     print(ours.strip())
     # Ours per (k, n, mode): wo = float activations, a8 = int8 activations
-    # quantized at run time (the DRAM-resident figure).
-    qopt_us = {}
-    for m in re.finditer(r"gemv-int4-(wo|a8)\s+(\d+)x(\d+)\s.*?:\s+([0-9.]+) us", ours):
-        qopt_us[(int(m.group(3)), int(m.group(2)), m.group(1))] = float(m.group(4))
+    # quantized at run time. onnxruntime runs the same weights every time,
+    # so its match is our "in cache" figure (the same weights every run);
+    # the DRAM-resident one (rotating copies) is printed beside it.
+    qopt_us, qopt_dram_us = {}, {}
+    for m in re.finditer(r"gemv-int4-(wo|a8)\s+(\d+)x(\d+)\s.*?:\s+([0-9.]+) us.*?in cache: ([0-9.]+) us", ours):
+        key = (int(m.group(3)), int(m.group(2)), m.group(1))
+        qopt_us[key] = float(m.group(5))
+        qopt_dram_us[key] = float(m.group(4))
 
     # accuracy_level 0 computes in float (our weight-only path); 4 quantizes
     # the activations to int8 per block (our integer path).
@@ -86,7 +90,8 @@ def main():
                 path = os.path.join(tmp, f"mnb_{k}_{n}_{level}.onnx")
                 matmul_nbits_model(k, n, level, path)
                 ort_us = ort_ms(path, args.threads, args.runs) * 1000.0
-                print(f"gemv int4 K={k} N={n}, {args.threads} threads: qopt {mode} {ours_us:.1f} us, "
+                print(f"gemv int4 K={k} N={n}, {args.threads} threads: qopt {mode} {ours_us:.1f} us "
+                      f"(same weights each run; {qopt_dram_us[(k, n, mode)]:.1f} us from DRAM), "
                       f"onnxruntime MatMulNBits (accuracy_level {level}) {ort_us:.1f} us, "
                       f"ratio qopt/ort {ours_us / ort_us:.2f}")
 
