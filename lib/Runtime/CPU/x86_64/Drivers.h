@@ -123,21 +123,39 @@ static void matmulS8Driver(int64_t m, const int8_t *x, int64_t ldx,
             });
           });
         }
+        if (groups == 1) {
+          // Per channel: the tile's column constants are hoisted and each
+          // output's group sum stays in a register; the arithmetic is
+          // integerEpilogue's for one group (0 + acc * multiplier, then the
+          // bias).
+          const int64_t count = groupEnd(0, k, gs);
+          float multiplier[NT], biasValue[NT];
+          int32_t zq[NT];
+          int64_t sumU[NT];
+          for (int j = 0; j < nt; ++j) {
+            multiplier[j] = xScale * w->scales[n0 + j];
+            zq[j] = w->zero_points ? w->zero_points[n0 + j] : 0;
+            sumU[j] = st[j];
+            biasValue[j] = bias ? bias[n0 + j] : 0.0f;
+          }
+          for (int i = 0; i < mt; ++i) {
+            const int64_t sumX = sx[m0 + i];
+            float *row = y + (m0 + i) * ldy + n0;
+            for (int j = 0; j < nt; ++j) {
+              int32_t a = combineGroup(sxu[i * NT + j], sumX, sumU[j], count,
+                                       w->bits, zx, zq[j]);
+              float v = 0.0f;
+              v = v + float(a) * multiplier[j];
+              if (bias)
+                v = v + biasValue[j];
+              row[j] = v;
+            }
+          }
+          continue;
+        }
         for (int i = 0; i < mt; ++i) {
           for (int j = 0; j < nt; ++j) {
             int64_t n = n0 + j;
-            if (groups == 1) {
-              // Per channel: the group sum stays in a register (a store
-              // and reload per output costs more than the arithmetic).
-              int32_t a = combineGroup(
-                  sxu[i * NT + j], sx[m0 + i], st[j],
-                  groupEnd(0, k, gs), w->bits, zx,
-                  w->zero_points ? w->zero_points[n] : 0);
-              y[(m0 + i) * ldy + n] =
-                  integerEpilogue(&a, 1, xScale, w->scales + n,
-                                  bias ? bias + n : nullptr);
-              continue;
-            }
             for (int64_t g = 0; g < groups; ++g) {
               int32_t zq = w->zero_points ? w->zero_points[n * groups + g] : 0;
               int64_t count = groupEnd(g, k, gs) - groupBegin(g, gs);
