@@ -30,14 +30,15 @@ typedef enum qopt_rt_isa {
   QOPT_RT_ISA_PORTABLE = 0,    /* plain C++, any CPU */
   QOPT_RT_ISA_AVX2 = 1,        /* x86-64 AVX2 + FMA */
   QOPT_RT_ISA_AVX512_VNNI = 2, /* x86-64 AVX-512 F/BW/DQ/VL + VNNI */
-  QOPT_RT_ISA_COUNT = 3
+  QOPT_RT_ISA_AVX_VNNI = 3,    /* x86-64 AVX2 + FMA + AVX-VNNI (256-bit) */
+  QOPT_RT_ISA_COUNT = 4
 } qopt_rt_isa;
 
 /* Non-zero when this build contains `isa` and the running CPU supports it. */
 int qopt_rt_isa_supported(qopt_rt_isa isa);
-/* The fastest supported variant. */
+/* The fastest supported variant: avx512-vnni, avx-vnni, avx2, portable. */
 qopt_rt_isa qopt_rt_best_isa(void);
-/* "portable", "avx2", "avx512-vnni". */
+/* "portable", "avx2", "avx512-vnni", "avx-vnni". */
 const char *qopt_rt_isa_name(qopt_rt_isa isa);
 
 /*===-- Packed weight storage ABI -----------------------------------------===*

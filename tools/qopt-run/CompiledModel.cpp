@@ -143,7 +143,7 @@ CompiledModel::load(llvm::StringRef path, llvm::StringRef name,
         code = i;
     if (code < 0)
       return error("unknown --isa '" + isa +
-                   "' (auto, portable, avx2 or avx512-vnni)");
+                   "' (auto, portable, avx2, avx512-vnni or avx-vnni)");
     model->instance = createWithIsa(code);
     if (!model->instance)
       return error("this CPU does not support the '" + isa +

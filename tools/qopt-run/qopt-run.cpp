@@ -111,7 +111,7 @@ static llvm::cl::list<std::string>
 static llvm::cl::opt<std::string> isaOption(
     "isa",
     llvm::cl::desc("Compiled libraries: kernel variant (auto, portable, avx2, "
-                   "avx512-vnni)"),
+                   "avx512-vnni, avx-vnni)"),
     llvm::cl::init("auto"));
 static llvm::cl::opt<std::string> libraryName(
     "library-name",

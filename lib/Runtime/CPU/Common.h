@@ -36,6 +36,7 @@ const KernelTable &portableKernels();
 /// Null when the build does not contain the variant.
 const KernelTable *avx2Kernels();
 const KernelTable *avx512VnniKernels();
+const KernelTable *avxVnniKernels();
 
 inline int64_t paddedK(int64_t k) { return (k + kBlock - 1) / kBlock * kBlock; }
 inline int64_t numGroups(int64_t k, int32_t groupSize) {

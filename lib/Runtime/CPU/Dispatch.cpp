@@ -9,6 +9,7 @@
 #include "Common.h"
 
 #include <cstring>
+#include <initializer_list>
 
 using namespace qopt_rt;
 
@@ -18,6 +19,8 @@ static const KernelTable *tableFor(qopt_rt_isa isa) {
     return avx2Kernels();
   case QOPT_RT_ISA_AVX512_VNNI:
     return avx512VnniKernels();
+  case QOPT_RT_ISA_AVX_VNNI:
+    return avxVnniKernels();
   default:
     return &portableKernels();
   }
@@ -35,6 +38,9 @@ static bool cpuSupports(qopt_rt_isa isa) {
            __builtin_cpu_supports("avx512dq") &&
            __builtin_cpu_supports("avx512vl") &&
            __builtin_cpu_supports("avx512vnni");
+  case QOPT_RT_ISA_AVX_VNNI:
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+           __builtin_cpu_supports("avxvnni");
   default:
     return isa == QOPT_RT_ISA_PORTABLE;
   }
@@ -60,9 +66,10 @@ int qopt_rt_isa_supported(qopt_rt_isa isa) {
 }
 
 qopt_rt_isa qopt_rt_best_isa(void) {
-  for (int isa = QOPT_RT_ISA_COUNT - 1; isa > 0; --isa)
-    if (qopt_rt_isa_supported(qopt_rt_isa(isa)))
-      return qopt_rt_isa(isa);
+  for (qopt_rt_isa isa : {QOPT_RT_ISA_AVX512_VNNI, QOPT_RT_ISA_AVX_VNNI,
+                          QOPT_RT_ISA_AVX2})
+    if (qopt_rt_isa_supported(isa))
+      return isa;
   return QOPT_RT_ISA_PORTABLE;
 }
 
@@ -74,6 +81,8 @@ const char *qopt_rt_isa_name(qopt_rt_isa isa) {
     return "avx2";
   case QOPT_RT_ISA_AVX512_VNNI:
     return "avx512-vnni";
+  case QOPT_RT_ISA_AVX_VNNI:
+    return "avx-vnni";
   default:
     return "unknown";
   }

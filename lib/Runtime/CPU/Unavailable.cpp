@@ -8,3 +8,4 @@
 
 const qopt_rt::KernelTable *qopt_rt::avx2Kernels() { return nullptr; }
 const qopt_rt::KernelTable *qopt_rt::avx512VnniKernels() { return nullptr; }
+const qopt_rt::KernelTable *qopt_rt::avxVnniKernels() { return nullptr; }

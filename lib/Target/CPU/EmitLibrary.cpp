@@ -236,7 +236,8 @@ typedef struct qopt_tensor_desc {
 enum {
   QOPT_ISA_PORTABLE = 0,
   QOPT_ISA_AVX2 = 1,
-  QOPT_ISA_AVX512_VNNI = 2
+  QOPT_ISA_AVX512_VNNI = 2,
+  QOPT_ISA_AVX_VNNI = 3
 };
 #endif /* QOPT_MODEL_ABI_TYPES */
 
@@ -271,7 +272,7 @@ typedef struct {0}_t {0}_t;
 /* An instance using kernel variant `isa` (QOPT_ISA_*); NULL when this CPU
  * or build lacks it. Integer-path results are identical for every variant. */
 {0}_t *{0}_create_with_isa(int32_t isa);
-/* "portable", "avx2" or "avx512-vnni". */
+/* "portable", "avx2", "avx512-vnni" or "avx-vnni". */
 const char *{0}_isa_name(const {0}_t *model);
 /* Runs the model: inputs[i] and outputs[i] point to dense buffers of the
  * descriptors' sizes. Returns 0, or -1 for a NULL argument. */

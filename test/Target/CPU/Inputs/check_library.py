@@ -182,7 +182,7 @@ for name in models:
         run(["qopt", q, "--pass-pipeline=builtin.module(qopt-cpu-pipeline)", "-o", lib])
         run(["qopt-run", q, "--input", f"x={x}", "--output-dir", f"{base}.{path}.ref"])
         ref = np.load(f"{base}.{path}.ref/result0.npy")
-        for isa in ("portable", "avx2", "avx512-vnni"):
+        for isa in ("portable", "avx2", "avx512-vnni", "avx-vnni"):
             label = f"{name} {path} {isa}"
             if isa not in isas:
                 print(f"{label}: skipped (this CPU lacks it)")
