@@ -48,23 +48,11 @@ struct Avx2Policy : Avx2FloatPath {
   template <int TM, int TN>
   static void dotS8(const int16_t *xs, const int16_t *us, int64_t stride,
                     int64_t begin, int64_t end, int64_t *out) {
-    __m256i acc[TM][TN];
-    for (int i = 0; i < TM; ++i)
-      for (int j = 0; j < TN; ++j)
-        acc[i][j] = _mm256_setzero_si256();
-    for (int64_t c = begin; c < end; c += 16) {
-      __m256i u[TN];
-      for (int j = 0; j < TN; ++j)
-        u[j] = _mm256_loadu_si256(
-            reinterpret_cast<const __m256i *>(us + j * stride + c));
-      for (int i = 0; i < TM; ++i) {
-        __m256i x = _mm256_loadu_si256(
-            reinterpret_cast<const __m256i *>(xs + i * stride + c));
-        for (int j = 0; j < TN; ++j)
-          acc[i][j] = _mm256_add_epi32(acc[i][j], _mm256_madd_epi16(x, u[j]));
-      }
-    }
-    addTileSums<TM, TN, kNT>(acc, out);
+    dotTile<TM, TN, kNT, 16>(xs, us, stride, begin, end, out,
+                             [](__m256i acc, __m256i x, __m256i u) {
+                               return _mm256_add_epi32(
+                                   acc, _mm256_madd_epi16(x, u));
+                             });
   }
 };
 

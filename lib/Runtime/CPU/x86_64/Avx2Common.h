@@ -53,6 +53,34 @@ static inline void addTileSums(const __m256i (&acc)[TM][TN], int64_t *out) {
       out[q / TN * NT + q % TN] += reduceAdd((&acc[0][0])[q]);
 }
 
+/// The integer micro-kernel loop both 256-bit variants share: a TM x TN
+/// tile of int32 accumulators over [begin, end) of the prepared activations
+/// `xs` and weights `us` (rows `stride` elements apart), `Step` elements per
+/// 256-bit load; mac(acc, x, u) adds one step's products (vpmaddwd + add,
+/// or vpdpbusd). The lane sums are added to `out` (NT columns per row).
+template <int TM, int TN, int NT, int Step, typename X, typename U,
+          typename Mac>
+static inline void dotTile(const X *xs, const U *us, int64_t stride,
+                           int64_t begin, int64_t end, int64_t *out, Mac mac) {
+  __m256i acc[TM][TN];
+  for (int i = 0; i < TM; ++i)
+    for (int j = 0; j < TN; ++j)
+      acc[i][j] = _mm256_setzero_si256();
+  for (int64_t c = begin; c < end; c += Step) {
+    __m256i u[TN];
+    for (int j = 0; j < TN; ++j)
+      u[j] = _mm256_loadu_si256(
+          reinterpret_cast<const __m256i *>(us + j * stride + c));
+    for (int i = 0; i < TM; ++i) {
+      __m256i x = _mm256_loadu_si256(
+          reinterpret_cast<const __m256i *>(xs + i * stride + c));
+      for (int j = 0; j < TN; ++j)
+        acc[i][j] = mac(acc[i][j], x, u[j]);
+    }
+  }
+  addTileSums<TM, TN, NT>(acc, out);
+}
+
 /// The weight-only path: 8-wide float FMAs on weights sign-extended to
 /// float, two partial sums per row.
 struct Avx2FloatPath {
