@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Executor/TensorIO.h"
+#include "qopt/Support/ShapeArithmetic.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -140,12 +141,15 @@ llvm::Expected<Tensor> mlir::qopt::parseNpy(StringRef bytes, StringRef name) {
       return fail(name, "malformed shape in .npy header");
     shape.push_back(v);
   }
-  Tensor t = Tensor::zeros(*dtype, shape);
+  std::optional<int64_t> needed = checkedNumBytes(shape, dtypeBytes(*dtype));
+  if (!needed)
+    return fail(name, "shape in .npy header is too large");
   size_t dataOffset = offset + headerLen;
-  if (bytes.size() - dataOffset < t.getNumBytes())
+  if (bytes.size() - dataOffset < uint64_t(*needed))
     return fail(name, "holds " + Twine(bytes.size() - dataOffset) +
                           " bytes of data, its header needs " +
-                          Twine(t.getNumBytes()));
+                          Twine(*needed));
+  Tensor t = Tensor::uninitialized(*dtype, shape);
   std::memcpy(t.mutableBytes(), bytes.data() + dataOffset, t.getNumBytes());
   return t;
 }
@@ -202,7 +206,11 @@ mlir::qopt::readNpz(StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, false, false);
   if (!buffer)
     return fail(path, "cannot read: " + buffer.getError().message());
-  StringRef zip = (*buffer)->getBuffer();
+  return parseNpz((*buffer)->getBuffer(), path);
+}
+
+llvm::Expected<std::vector<std::pair<std::string, Tensor>>>
+mlir::qopt::parseNpz(StringRef zip, StringRef path) {
   // End of central directory: the last "PK\5\6" record.
   size_t eocd = zip.rfind(StringRef("PK\x05\x06", 4));
   if (eocd == StringRef::npos || zip.size() - eocd < 22)
@@ -239,6 +247,11 @@ mlir::qopt::readNpz(StringRef path) {
     if (method == 0) {
       data = compressed.str();
     } else if (method == 8) {
+      // Deflate expands at most 1032:1; a larger claimed size is corrupt
+      // (and would otherwise be allocated before inflate could say so).
+      if (uint64_t(usize) > uint64_t(csize) * 1032 + 1024)
+        return fail(path, "corrupt zip member '" + member +
+                              "' (impossible uncompressed size)");
       data.resize(usize);
       z_stream s{};
       if (inflateInit2(&s, -MAX_WBITS) != Z_OK)

@@ -32,6 +32,10 @@ llvm::Error writeNpy(const Tensor &t, llvm::StringRef path);
 llvm::Expected<std::vector<std::pair<std::string, Tensor>>>
 readNpz(llvm::StringRef path);
 
+/// Parses a .npz archive's bytes; `name` prefixes error messages.
+llvm::Expected<std::vector<std::pair<std::string, Tensor>>>
+parseNpz(llvm::StringRef bytes, llvm::StringRef name);
+
 /// Writes arrays as an uncompressed .npz archive (numpy.load reads it).
 llvm::Error
 writeNpz(llvm::ArrayRef<std::pair<std::string, Tensor>> arrays,

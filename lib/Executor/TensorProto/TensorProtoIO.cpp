@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Executor/TensorIO.h"
+#include "qopt/Support/ShapeArithmetic.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -63,6 +64,20 @@ llvm::Expected<Tensor> mlir::qopt::parseTensorProto(StringRef bytes,
   if (proto.data_location() == onnx::TensorProto::EXTERNAL)
     return fail(name, "external data is not supported in .pb inputs");
   SmallVector<int64_t> shape(proto.dims().begin(), proto.dims().end());
+  std::optional<int64_t> needed = checkedNumBytes(shape, dtypeBytes(*dtype));
+  if (!needed)
+    return fail(name, "has a negative or too large shape");
+  // Data must be present before anything is allocated for it.
+  uint64_t present = proto.raw_data().size() +
+                     uint64_t(proto.float_data_size()) * 4 +
+                     uint64_t(proto.double_data_size()) * 8 +
+                     uint64_t(proto.int64_data_size()) * 8 +
+                     uint64_t(proto.int32_data_size()) * 4;
+  // Every typed field stores an element in at least its own size.
+  if (present < uint64_t(*needed))
+    return fail(name, "holds " + Twine(present) +
+                          " bytes of data, its shape needs " +
+                          Twine(*needed));
   Tensor t = Tensor::zeros(*dtype, shape);
   int64_t n = t.getNumElements();
   if (proto.has_raw_data()) {

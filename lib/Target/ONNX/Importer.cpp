@@ -22,6 +22,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
+#include <cmath>
 #include <cstring>
 
 using namespace mlir;
@@ -64,6 +65,17 @@ std::string mlir::qopt::onnx_import::dtypeName(int32_t dtype) {
 }
 
 int64_t ConstTensor::numElements() const { return product(shape); }
+
+int64_t mlir::qopt::onnx_import::saturatingInt64(double d) {
+  if (std::isnan(d))
+    return 0;
+  // 2^63 is the first double above INT64_MAX.
+  if (d >= 9223372036854775808.0)
+    return INT64_MAX;
+  if (d < -9223372036854775808.0)
+    return INT64_MIN;
+  return int64_t(d);
+}
 
 bool ConstTensor::isFloat() const {
   return dtype == onnx::TensorProto::FLOAT ||
@@ -109,9 +121,10 @@ SmallVector<double> ConstTensor::toDouble() const {
     case onnx::TensorProto::BFLOAT16:
       out.push_back(bf16BitsToFloat(load<uint16_t>(p + 2 * i)));
       break;
-    default:
-      out.push_back(double(toInt64()[i]));
-      break;
+    default: {
+      SmallVector<int64_t> ints = toInt64();
+      return SmallVector<double>(ints.begin(), ints.end());
+    }
     }
   }
   return out;
@@ -153,7 +166,7 @@ SmallVector<int64_t> ConstTensor::toInt64() const {
       // Floats truncate toward zero, as a cast would.
       SmallVector<double> d = toDouble();
       for (double v : d)
-        out.push_back(int64_t(v));
+        out.push_back(saturatingInt64(v));
       return out;
     }
     }
@@ -187,7 +200,7 @@ ConstTensor ConstTensor::fromDouble(int32_t dtype, ArrayRef<int64_t> shape,
     default:
       return fromInt64(dtype, shape,
                        llvm::to_vector(llvm::map_range(
-                           values, [](double d) { return int64_t(d); })));
+                           values, [](double d) { return saturatingInt64(d); })));
     }
   }
   return fromBuffer(dtype, shape, std::move(buf));
@@ -450,6 +463,10 @@ FailureOr<ConstTensor> GraphImporter::readTensor(onnx::TensorProto &tensor,
       return emitError(loc) << "tensor '" << tensor.name()
                             << "' has a negative dimension";
   unsigned size = dtypeSize(t.dtype);
+  if (!checkedNumBytes(t.shape, std::max(1u, size)))
+    return emitError(loc) << "tensor '" << tensor.name()
+                          << "' is too large (its dimensions multiply to "
+                             "more than 2^40 bytes)";
   // Wide unsigned constants (exponents, indices) are widened to a signed
   // type that holds every value; TOSA has no unsigned tensors.
   int32_t widenTo = 0;
@@ -655,6 +672,9 @@ GraphImporter::graphInputType(const onnx::ValueInfoProto &info) {
                             << ":<dims>";
     }
   }
+  if (!checkedNumElements(shape))
+    return emitError(loc) << "graph input '" << info.name()
+                          << "' has a negative or too large shape";
   return RankedTensorType::get(shape, elementType);
 }
 
@@ -748,10 +768,13 @@ GraphImporter::importModel(onnx::ModelProto &model) {
       return;
     SmallVector<int64_t> shape;
     for (const auto &dim : tt.shape().dim()) {
-      if (!dim.has_dim_value())
+      // Unknown or (in a malformed model) negative: not a usable shape.
+      if (!dim.has_dim_value() || dim.dim_value() < 0)
         return;
       shape.push_back(dim.dim_value());
     }
+    if (!checkedNumElements(shape))
+      return;
     inferredTypes[info.name()] = RankedTensorType::get(shape, elementType);
   };
   for (const auto &info : graph.value_info())

@@ -13,6 +13,7 @@
 
 #include "TosaBuilder.h"
 #include "qopt/Target/ONNX/ImportONNX.h"
+#include "qopt/Support/ShapeArithmetic.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -68,6 +69,10 @@ inline int64_t product(llvm::ArrayRef<int64_t> shape) {
     n *= d;
   return n;
 }
+
+/// double -> int64 as ONNX's Cast does for representable values; NaN is 0
+/// and values outside int64 saturate (a plain cast would be undefined).
+int64_t saturatingInt64(double d);
 
 /// ONNX's negative axes count from the end.
 inline int64_t normalizeAxis(int64_t axis, int64_t rank) {

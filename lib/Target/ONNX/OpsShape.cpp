@@ -34,7 +34,10 @@ mlir::qopt::onnx_import::dataMovementResultShape(GraphImporter &im) {
              failure();
     SmallVector<int64_t> shape = target->toInt64();
     bool allowZero = im.intAttr("allowzero", 0) != 0;
-    int64_t known = 1, inferred = -1, total = product(in);
+    std::optional<int64_t> inElements = checkedNumElements(in);
+    if (!inElements)
+      return im.nodeError("the input shape must be static"), failure();
+    int64_t known = 1, inferred = -1, total = *inElements;
     for (auto [i, d] : llvm::enumerate(shape)) {
       if (d == 0 && !allowZero) {
         if (int64_t(i) >= rank)
@@ -51,6 +54,8 @@ mlir::qopt::onnx_import::dataMovementResultShape(GraphImporter &im) {
       }
       if (d < 0)
         return im.nodeError("invalid shape entry " + Twine(d)), failure();
+      if (d != 0 && known > kMaxTensorBytes / d)
+        return im.nodeError("shape has too many elements"), failure();
       known *= d;
     }
     if (inferred >= 0) {
@@ -67,6 +72,8 @@ mlir::qopt::onnx_import::dataMovementResultShape(GraphImporter &im) {
     return shape;
   }
   if (op == "Flatten") {
+    if (!checkedNumElements(in))
+      return im.nodeError("the input shape must be static"), failure();
     int64_t axis = normalizeAxis(im.intAttr("axis", 1), rank);
     if (axis < 0 || axis > rank)
       return im.nodeError("axis out of range"), failure();
