@@ -10,7 +10,7 @@
 # trip). Default: all three. They are built in build-fuzz/ (clang-22,
 # coverage + ASan + UBSan, assertions on).
 #
-# --ci first replays every committed input of test/fuzz/corpus/<target>/
+# --ci first replays every committed input of test/fuzz/<target>/corpus/
 # (each crash ever found stays there) and the seeds made from the test
 # suite, then mutates from them for a fixed number of executions with a
 # fixed seed, starting from an empty scratch corpus and with address-space
@@ -20,7 +20,7 @@
 #
 # --time keeps a growing corpus in build-fuzz/corpus/<target>, prints
 # cumulative executions (build-fuzz/fuzz-totals.txt) and copies any crashing
-# input into test/fuzz/corpus/<target>/ so that it can be committed with its
+# input into test/fuzz/<target>/corpus/ so that it can be committed with its
 # fix. Record campaign totals in docs/Fuzzing.md.
 #
 # Exits non-zero on any crash, sanitizer report, out-of-memory or input
@@ -103,7 +103,7 @@ PY
 status=0
 for t in "${targets[@]}"; do
   exe=$build/bin/qopt-${t/onnx-import/onnx}-fuzzer
-  committed=$root/test/fuzz/corpus/$t
+  committed=$root/test/fuzz/$t/corpus
   seeds=$build/seeds/$t
   make_seeds "$t" "$seeds"
   mkdir -p "$committed"

@@ -126,6 +126,29 @@ def QOptCPULowerCopiesPass : Pass<"qopt-cpu-lower-copies"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def QOptCPUInlineScalarGlobalsPass
+    : Pass<"qopt-cpu-inline-scalar-globals", "::mlir::ModuleOp"> {
+  let summary = "Give scalar memref.globals a dense initial value";
+  let description = [{
+    Weights and constants travel as `dense_resource` blobs. For a global of
+    rank 0, `finalize-memref-to-llvm` unpacks the initial value into a
+    single element, which only `DenseElementsAttr` supports: a
+    `dense_resource` scalar (ONNX exporters emit many, e.g. the epsilon of
+    a normalisation) would crash it. This pass reads each such blob and
+    replaces the initial value with the equivalent `DenseElementsAttr`;
+    a resource without data is an error. Larger globals keep their blobs.
+
+    ```mlir
+    // before
+    memref.global "private" constant @eps : memref<f32> =
+        dense_resource<eps> {alignment = 64 : i64}
+    // after
+    memref.global "private" constant @eps : memref<f32> =
+        dense<9.99999974E-6> {alignment = 64 : i64}
+    ```
+  }];
+}
+
 def QOptCPUPlanWorkspacePass
     : Pass<"qopt-cpu-plan-workspace", "::mlir::ModuleOp"> {
   let summary = "Place the entry's temporary buffers in one workspace";
