@@ -173,6 +173,21 @@ LogicalResult pinInputShapes(onnx::ModelProto &model,
   llvm::StringSet<> initializers;
   for (const auto &init : graph.initializer())
     initializers.insert(init.name());
+  // A pin that names no input is a typo: say so rather than ignore it.
+  llvm::StringSet<> inputNames;
+  std::string inputList;
+  for (const onnx::ValueInfoProto &in : graph.input()) {
+    if (initializers.contains(in.name()))
+      continue;
+    inputNames.insert(in.name());
+    inputList += (inputList.empty() ? "'" : ", '") + in.name() + "'";
+  }
+  for (const auto &pinned : options.inputShapes)
+    if (!inputNames.contains(pinned.first()))
+      return emitError(FileLineColLoc::get(&context, "--input-shape", 0, 0))
+             << "'" << pinned.first()
+             << "' is not an input of the model (its inputs: "
+             << (inputList.empty() ? std::string("none") : inputList) << ")";
   for (onnx::ValueInfoProto &in : *graph.mutable_input()) {
     if (initializers.contains(in.name()) || !in.type().has_tensor_type())
       continue;
@@ -254,8 +269,11 @@ mlir::qopt::importOnnxModel(std::unique_ptr<llvm::MemoryBuffer> bytes,
 
   // Unsupported ops first: the most useful thing to tell about a model
   // qopt cannot import, before the checker's stricter complaints.
-  if (failed(onnx_import::checkSupportedOps(model->graph(), opset, modelPath,
-                                            context)))
+  llvm::StringMap<int64_t> domainOpsets;
+  for (const auto &o : model->opset_import())
+    domainOpsets[o.domain().empty() ? "ai.onnx" : o.domain()] = o.version();
+  if (failed(onnx_import::checkSupportedOps(model->graph(), domainOpsets,
+                                            modelPath, context)))
     return failure();
 
   // Graph outputs must be produced by something: ONNX's checker does not

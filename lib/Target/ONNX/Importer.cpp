@@ -678,10 +678,10 @@ GraphImporter::graphInputType(const onnx::ValueInfoProto &info) {
   return RankedTensorType::get(shape, elementType);
 }
 
-LogicalResult onnx_import::checkSupportedOps(const onnx::GraphProto &graph,
-                                             int64_t defaultOpset,
-                                             StringRef modelPath,
-                                             MLIRContext &context) {
+LogicalResult
+onnx_import::checkSupportedOps(const onnx::GraphProto &graph,
+                               const llvm::StringMap<int64_t> &domainOpsets,
+                               StringRef modelPath, MLIRContext &context) {
   // Every unsupported (domain, op_type, opset) with the nodes using it.
   // In order of first use.
   std::vector<std::pair<std::string, SmallVector<std::string>>> unsupported;
@@ -692,10 +692,14 @@ LogicalResult onnx_import::checkSupportedOps(const onnx::GraphProto &graph,
     bool defaultDomain = domain.empty() || domain == "ai.onnx";
     if (defaultDomain && handlers.count(node.op_type()))
       continue;
-    std::string key = "(" + (domain.empty() ? std::string("ai.onnx")
-                                            : domain.str()) +
-                      ", " + node.op_type() + ", opset " +
-                      std::to_string(defaultDomain ? defaultOpset : 0) + ")";
+    std::string domainName = defaultDomain ? "ai.onnx" : domain.str();
+    auto opset = domainOpsets.find(domainName);
+    std::string key =
+        "(" + domainName + ", " + node.op_type() + ", " +
+        (opset == domainOpsets.end()
+             ? std::string("domain not in the model's opset_import")
+             : "opset " + std::to_string(opset->second)) +
+        ")";
     std::string name =
         node.name().empty() ? node.op_type() + "_" + std::to_string(index)
                             : node.name();

@@ -88,8 +88,11 @@ class GraphImporter;
 
 /// Emits one diagnostic listing every (domain, op_type, opset) of `graph`
 /// that has no handler, with the nodes using it; fails if there is any.
+/// `domainOpsets` maps each domain of the model's opset_import ("ai.onnx"
+/// for the default domain) to its version.
 LogicalResult checkSupportedOps(const onnx::GraphProto &graph,
-                                int64_t defaultOpset, llvm::StringRef modelPath,
+                                const llvm::StringMap<int64_t> &domainOpsets,
+                                llvm::StringRef modelPath,
                                 MLIRContext &context);
 
 /// Output shape of the shape-only ops Reshape, Flatten, Squeeze and
