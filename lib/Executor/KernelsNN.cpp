@@ -143,7 +143,10 @@ LogicalResult depthwiseKernel(Operation *op, ArrayRef<Tensor> in,
         int64_t n = row / g.oh, oy = row % g.oh;
         for (int64_t ox = 0; ox < g.ow; ++ox) {
           float *o = out.mutableData<float>() + ((n * g.oh + oy) * g.ow + ox) * g.oc;
-          std::memcpy(o, bias.data<float>(), g.oc * sizeof(float));
+          // Sum the taps from zero, then add the bias: the order of TOSA's
+          // linalg lowering, so that compiled float depthwise layers between
+          // integer layers give the same bits (docs/Semantics.md).
+          std::fill(o, o + g.oc, 0.0f);
           for (int64_t ky = 0; ky < g.kh; ++ky) {
             int64_t iy = oy * g.strideH - g.padTop + ky * g.dilH;
             if (iy < 0 || iy >= g.h)
@@ -158,6 +161,8 @@ LogicalResult depthwiseKernel(Operation *op, ArrayRef<Tensor> in,
                 o[c] += xp[c] * wp[c];
             }
           }
+          for (int64_t c = 0; c < g.oc; ++c)
+            o[c] = bias.data<float>()[c] + o[c];
         }
       }
     });
@@ -173,7 +178,7 @@ LogicalResult depthwiseKernel(Operation *op, ArrayRef<Tensor> in,
             int64_t o = c * mult + m;
             int64_t outIndex = ((n * g.oh + oy) * g.ow + ox) * g.oc + o;
             if (f32) {
-              float acc = bias.data<float>()[o];
+              float acc = 0.0f; // Bias last, as above.
               for (int64_t ky = 0; ky < g.kh; ++ky) {
                 int64_t iy = oy * g.strideH - g.padTop + ky * g.dilH;
                 if (iy < 0 || iy >= g.h)
@@ -186,7 +191,7 @@ LogicalResult depthwiseKernel(Operation *op, ArrayRef<Tensor> in,
                          w.data<float>()[((ky * g.kw + kx) * g.ic + c) * mult + m];
                 }
               }
-              out.mutableData<float>()[outIndex] = acc;
+              out.mutableData<float>()[outIndex] = bias.data<float>()[o] + acc;
             } else {
               int64_t acc = bias.getInt(o);
               for (int64_t ky = 0; ky < g.kh; ++ky)
