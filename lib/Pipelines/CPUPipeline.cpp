@@ -47,6 +47,10 @@ void mlir::qopt::buildCPUPipeline(OpPassManager &pm,
   tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions{});
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
+  // math/arith ops the importer emits on whole tensors (Sqrt, Round, the
+  // sqrt of ReduceL2 and of decomposed LayerNorms) have no bufferization:
+  // make them linalg.generic like the rest of the glue.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
