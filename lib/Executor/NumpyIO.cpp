@@ -39,6 +39,10 @@ static std::optional<DType> dtypeFromDescr(StringRef descr) {
     return DType::F64;
   if (kind == "f2")
     return DType::F16;
+  // NumPy has no bfloat16: qopt writes bf16 arrays as raw 2-byte values
+  // ("<V2", see descrOf) and reads them back as bf16.
+  if (kind == "V2")
+    return DType::BF16;
   if (kind == "b1")
     return DType::I1;
   if (kind == "i1")
@@ -235,12 +239,13 @@ mlir::qopt::parseNpz(StringRef zip, StringRef path) {
     if (csize == 0xffffffffu || usize == 0xffffffffu)
       return fail(path, "zip64 members are not supported (member '" + member +
                             "')");
-    if (local + 30 > zip.size() ||
+    // In 64 bits: a 32-bit offset near 2^32 would wrap past the check.
+    if (uint64_t(local) + 30 > zip.size() ||
         le<uint32_t>(zip.data() + local) != 0x04034b50)
       return fail(path, "corrupt zip member '" + member + "'");
     size_t dataStart = local + 30 + le<uint16_t>(zip.data() + local + 26) +
                        le<uint16_t>(zip.data() + local + 28);
-    if (dataStart + csize > zip.size())
+    if (uint64_t(dataStart) + csize > zip.size())
       return fail(path, "truncated zip member '" + member + "'");
     StringRef compressed = zip.substr(dataStart, csize);
     std::string data;

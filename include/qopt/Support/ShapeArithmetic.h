@@ -23,7 +23,9 @@ namespace mlir::qopt {
 inline constexpr int64_t kMaxTensorBytes = int64_t(1) << 40;
 
 /// Number of elements of `shape`, or nullopt if a dimension is negative or
-/// the product exceeds `limit`.
+/// the product of its non-zero dimensions exceeds `limit`. An empty tensor
+/// with huge other dimensions is rejected too, so that code multiplying the
+/// dimensions of an accepted shape in any order never overflows.
 inline std::optional<int64_t>
 checkedNumElements(llvm::ArrayRef<int64_t> shape,
                    int64_t limit = kMaxTensorBytes) {
@@ -32,17 +34,15 @@ checkedNumElements(llvm::ArrayRef<int64_t> shape,
   for (int64_t d : shape) {
     if (d < 0)
       return std::nullopt;
-    if (d == 0)
+    if (d == 0) {
       empty = true;
-  }
-  if (empty)
-    return 0;
-  for (int64_t d : shape) {
+      continue;
+    }
     if (n > limit / d)
       return std::nullopt;
     n *= d;
   }
-  return n;
+  return empty ? 0 : n;
 }
 
 /// Bytes of a tensor of `shape` with `elementBytes`-byte elements, or

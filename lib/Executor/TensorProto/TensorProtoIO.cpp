@@ -99,17 +99,20 @@ llvm::Expected<Tensor> mlir::qopt::parseTensorProto(StringRef bytes,
   case DType::F32:
     if (auto e = checkCount(proto.float_data_size()))
       return std::move(e);
-    std::memcpy(t.mutableBytes(), proto.float_data().data(), n * 4);
+    if (n) // An empty field has no buffer (memcpy from null is UB).
+      std::memcpy(t.mutableBytes(), proto.float_data().data(), n * 4);
     break;
   case DType::F64:
     if (auto e = checkCount(proto.double_data_size()))
       return std::move(e);
-    std::memcpy(t.mutableBytes(), proto.double_data().data(), n * 8);
+    if (n)
+      std::memcpy(t.mutableBytes(), proto.double_data().data(), n * 8);
     break;
   case DType::I64:
     if (auto e = checkCount(proto.int64_data_size()))
       return std::move(e);
-    std::memcpy(t.mutableBytes(), proto.int64_data().data(), n * 8);
+    if (n)
+      std::memcpy(t.mutableBytes(), proto.int64_data().data(), n * 8);
     break;
   default:
     // int32_data holds every narrower type (and float16 bit patterns).
