@@ -18,6 +18,7 @@ const llvm::StringMap<NodeHandler> &mlir::qopt::onnx_import::getNodeHandlers() {
     registerQuantizationHandlers(map);
     registerRecurrentHandlers(map);
     registerResizeHandlers(map);
+    registerConvTransposeHandlers(map);
     return map;
   }();
   return handlers;

@@ -20,10 +20,8 @@
 using namespace mlir;
 using namespace mlir::qopt::onnx_import;
 
-namespace {
-
-/// Transposes a constant on the host (a new buffer; the source is shared).
-ConstTensor transposeConst(const ConstTensor &x, ArrayRef<int64_t> perm) {
+ConstTensor mlir::qopt::onnx_import::transposeConst(const ConstTensor &x,
+                                                   ArrayRef<int64_t> perm) {
   int64_t rank = x.shape.size();
   SmallVector<int64_t> shape;
   for (int64_t p : perm)
@@ -51,6 +49,8 @@ ConstTensor transposeConst(const ConstTensor &x, ArrayRef<int64_t> perm) {
   }
   return ConstTensor::fromBuffer(x.dtype, shape, std::move(buf));
 }
+
+namespace {
 
 /// The weight operand re-laid out with `perm`: on the host when constant,
 /// with tosa.transpose otherwise.
@@ -80,10 +80,6 @@ Value reshapedOperand(GraphImporter &im, unsigned index,
   return im.tosa().reshape(im.input(index), shape);
 }
 
-/// Pooling/conv window parameters in ONNX order, resolved for auto_pad.
-struct Window {
-  SmallVector<int64_t> kernel, strides, dilations, pads; // pads: b0 b1 e0 e1
-};
 
 FailureOr<Window> resolveWindow(GraphImporter &im, ArrayRef<int64_t> spatial,
                                 SmallVector<int64_t> kernel) {
@@ -184,8 +180,24 @@ LogicalResult importConv(GraphImporter &im, const onnx::NodeProto &) {
     wnd->pads = {0, wnd->pads[0], 0, wnd->pads[1]};
   }
   int64_t group = im.intAttr("group", 1);
+  Value bias = im.hasInput(2) ? im.input(2) : Value();
+  return emitConv2D(
+      im, x, xs, ws, bias, group, *wnd, oneD,
+      [&](ArrayRef<int64_t> perm, ArrayRef<int64_t> shape) {
+        return weightWithLayout(im, 1, perm, shape);
+      });
+}
+
+} // namespace
+
+LogicalResult mlir::qopt::onnx_import::emitConv2D(
+    GraphImporter &im, Value x, SmallVector<int64_t> xs,
+    ArrayRef<int64_t> ws, Value bias, int64_t group, const Window &window,
+    bool oneD, ConvWeightFn weightWithLayout) {
+  TosaBuilder tb = im.tosa();
+  const Window *wnd = &window;
   int64_t n = xs[0], c = xs[1], oc = ws[0];
-  if (c % group != 0 || oc % group != 0 || ws[1] * group != c)
+  if (group <= 0 || c % group != 0 || oc % group != 0 || ws[1] * group != c)
     return im.nodeError("weight " + Twine(ws[0]) + "x" + Twine(ws[1]) +
                         " does not match " + Twine(c) +
                         " input channels in " + Twine(group) + " group(s)");
@@ -205,7 +217,8 @@ LogicalResult importConv(GraphImporter &im, const onnx::NodeProto &) {
                1;
 
   Type element = TosaBuilder::typeOf(x).getElementType();
-  Value bias = im.hasInput(2) ? im.input(2) : tb.splat(element, {oc}, 0);
+  if (!bias)
+    bias = tb.splat(element, {oc}, 0);
   Value zp = tb.zeroPoint(element);
   Value nhwc = toNHWCTrimmed(tb, x, trimH, trimW);
   OpBuilder &b = im.builder();
@@ -219,8 +232,8 @@ LogicalResult importConv(GraphImporter &im, const onnx::NodeProto &) {
   Value out;
   if (group == 1) {
     // OIHW -> OHWI (1-D: OIW -> O1WI).
-    Value weight = oneD ? weightWithLayout(im, 1, {0, 2, 1}, {oc, 1, kw, c})
-                        : weightWithLayout(im, 1, {0, 2, 3, 1});
+    Value weight = oneD ? weightWithLayout({0, 2, 1}, {oc, 1, kw, c})
+                        : weightWithLayout({0, 2, 3, 1}, {});
     out = tosa::Conv2DOp::create(
         b, im.loc(), RankedTensorType::get({n, oh, ow, oc}, element), nhwc,
         weight, bias, zp, zp, pad, stride, dilation, accType);
@@ -228,15 +241,15 @@ LogicalResult importConv(GraphImporter &im, const onnx::NodeProto &) {
     // Depthwise: [C*M, 1, KH, KW] -> [KH, KW, C, M].
     int64_t m = oc / c;
     Value weight =
-        oneD ? weightWithLayout(im, 1, {1, 2, 0}, {1, kw, c, m})
-             : weightWithLayout(im, 1, {2, 3, 1, 0}, {kh, kw, c, m});
+        oneD ? weightWithLayout({1, 2, 0}, {1, kw, c, m})
+             : weightWithLayout({2, 3, 1, 0}, {kh, kw, c, m});
     out = tosa::DepthwiseConv2DOp::create(
         b, im.loc(), RankedTensorType::get({n, oh, ow, oc}, element), nhwc,
         weight, bias, zp, zp, pad, stride, dilation, accType);
   } else {
     // Grouped: one conv2d per group on a channel slice, then concat.
-    Value weight = oneD ? weightWithLayout(im, 1, {0, 2, 1}, {oc, 1, kw, c / group})
-                        : weightWithLayout(im, 1, {0, 2, 3, 1});
+    Value weight = oneD ? weightWithLayout({0, 2, 1}, {oc, 1, kw, c / group})
+                        : weightWithLayout({0, 2, 3, 1}, {});
     int64_t cg = c / group, og = oc / group;
     SmallVector<Value> parts;
     for (int64_t g = 0; g < group; ++g) {
@@ -255,6 +268,8 @@ LogicalResult importConv(GraphImporter &im, const onnx::NodeProto &) {
   im.setOutput(0, nchw);
   return success();
 }
+
+namespace {
 
 template <bool IsMax>
 LogicalResult importPool(GraphImporter &im, const onnx::NodeProto &) {

@@ -216,6 +216,21 @@ Value TosaBuilder::slice(Value v, ArrayRef<int64_t> start,
   return tosa::SliceOp::create(b, loc, type, v, shape(start), shape(size));
 }
 
+Value TosaBuilder::pad(Value v, ArrayRef<int64_t> low, ArrayRef<int64_t> high) {
+  if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
+      llvm::all_of(high, [](int64_t p) { return p == 0; }))
+    return v;
+  SmallVector<int64_t> padded(shapeOf(v)), pads;
+  for (size_t i = 0; i < padded.size(); ++i) {
+    padded[i] += low[i] + high[i];
+    pads.push_back(low[i]);
+    pads.push_back(high[i]);
+  }
+  Type element = typeOf(v).getElementType();
+  return tosa::PadOp::create(b, loc, RankedTensorType::get(padded, element), v,
+                             shape(pads), splat(element, {1}, 0));
+}
+
 Value TosaBuilder::concat(ArrayRef<Value> inputs, int64_t axis) {
   if (inputs.size() == 1)
     return inputs.front();

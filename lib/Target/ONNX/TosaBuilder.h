@@ -87,6 +87,8 @@ public:
   Value slice(Value v, llvm::ArrayRef<int64_t> start,
               llvm::ArrayRef<int64_t> size);
   Value concat(llvm::ArrayRef<Value> values, int64_t axis);
+  /// Zero padding (the element type's zero) of `low`/`high` per dimension.
+  Value pad(Value v, llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high);
   /// 3-D batched matmul a [N,H,C] x b [N,C,W].
   Value matmul(Value a, Value b);
 
