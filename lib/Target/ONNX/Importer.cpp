@@ -15,6 +15,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
@@ -23,6 +24,7 @@
 #include "llvm/Support/Path.h"
 
 #include <cmath>
+#include <functional>
 #include <cstring>
 
 using namespace mlir;
@@ -289,7 +291,7 @@ Location GraphImporter::nodeLocation(const onnx::NodeProto &node,
   std::string name = node.name();
   if (name.empty())
     name = node.op_type() + "_" + std::to_string(index);
-  return NameLoc::get(b.getStringAttr(name));
+  return NameLoc::get(b.getStringAttr(locPrefix + name));
 }
 
 InFlightDiagnostic GraphImporter::emitNodeError() {
@@ -330,10 +332,10 @@ Value GraphImporter::input(unsigned i) {
     return it->second;
   auto c = constants.find(name);
   assert(c != constants.end() && "inputs were checked before dispatch");
-  // Materialize at the start of the function so every user dominates.
+  // Materialize at the start of the function so every user dominates
+  // (uses inside If branches included).
   OpBuilder::InsertionGuard guard(b);
-  Block *entry = b.getInsertionBlock();
-  b.setInsertionPointToStart(entry);
+  b.setInsertionPointToStart(entryBlock);
   Value v = materialize(c->second, name);
   values[name] = v;
   return v;
@@ -376,12 +378,101 @@ bool GraphImporter::producesOnlyEmptyTensors() const {
 
 void GraphImporter::setOutput(unsigned i, Value value) {
   if (hasOutput(i))
-    values[currentNode->output(i)] = value;
+    bind(currentNode->output(i), value);
 }
 
 void GraphImporter::setOutputConst(unsigned i, ConstTensor value) {
   if (hasOutput(i))
-    constants[currentNode->output(i)] = std::move(value);
+    bindConst(currentNode->output(i), std::move(value));
+}
+
+void GraphImporter::bind(StringRef name, Value value) {
+  constants.erase(name);
+  values[name] = value;
+}
+
+void GraphImporter::bindConst(StringRef name, ConstTensor value) {
+  // A materialized copy of an earlier binding must not shadow this one.
+  values.erase(name);
+  constants[name] = std::move(value);
+}
+
+bool GraphImporter::isBound(StringRef name) const {
+  return values.count(name) || constants.count(name);
+}
+
+std::optional<ConstTensor> GraphImporter::lookupConst(StringRef name) const {
+  auto it = constants.find(name);
+  if (it == constants.end())
+    return std::nullopt;
+  return it->second;
+}
+
+Value GraphImporter::lookupValue(StringRef name) {
+  auto it = values.find(name);
+  if (it != values.end())
+    return it->second;
+  auto c = constants.find(name);
+  if (c == constants.end())
+    return {};
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(entryBlock);
+  Value v = materialize(c->second, name);
+  values[name] = v;
+  return v;
+}
+
+void GraphImporter::collectDefinedNames(const onnx::GraphProto &graph,
+                                        SmallVectorImpl<std::string> &names) {
+  for (const onnx::TensorProto &init : graph.initializer())
+    names.push_back(init.name());
+  for (const onnx::NodeProto &node : graph.node()) {
+    for (const std::string &out : node.output())
+      if (!out.empty())
+        names.push_back(out);
+    for (const onnx::AttributeProto &a : node.attribute()) {
+      if (a.has_g())
+        collectDefinedNames(a.g(), names);
+      for (const onnx::GraphProto &g : a.graphs())
+        collectDefinedNames(g, names);
+    }
+  }
+}
+
+void GraphImporter::unbind(ArrayRef<std::string> names) {
+  for (const std::string &name : names) {
+    values.erase(name);
+    constants.erase(name);
+  }
+}
+
+LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &graph,
+                                            StringRef prefix) {
+  const onnx::NodeProto *savedNode = currentNode;
+  Location savedLoc = currentLoc;
+  std::string savedPrefix = locPrefix;
+  locPrefix = savedPrefix + prefix.str();
+  auto restore = llvm::make_scope_exit([&] {
+    currentNode = savedNode;
+    currentLoc = savedLoc;
+    locPrefix = savedPrefix;
+  });
+  for (const onnx::TensorProto &init : graph.initializer()) {
+    onnx::TensorProto copy = init;
+    FailureOr<ConstTensor> t = readTensor(
+        copy, NameLoc::get(b.getStringAttr(locPrefix + init.name())));
+    if (failed(t))
+      return failure();
+    bindConst(init.name(), std::move(*t));
+  }
+  for (const auto &info : graph.value_info())
+    recordInferredType(info);
+  for (const auto &info : graph.output())
+    recordInferredType(info);
+  for (auto [index, node] : llvm::enumerate(graph.node()))
+    if (failed(importNode(node, index)))
+      return failure();
+  return success();
 }
 
 const onnx::AttributeProto *GraphImporter::attr(StringRef name) const {
@@ -624,6 +715,25 @@ FailureOr<ConstTensor> GraphImporter::readTensor(onnx::TensorProto &tensor,
   }
 }
 
+void GraphImporter::recordInferredType(const onnx::ValueInfoProto &info) {
+  if (!info.type().has_tensor_type() || !info.type().tensor_type().has_shape())
+    return;
+  const auto &tt = info.type().tensor_type();
+  Type elementType = convertDType(tt.elem_type());
+  if (!elementType)
+    return;
+  SmallVector<int64_t> shape;
+  for (const auto &dim : tt.shape().dim()) {
+    // Unknown or (in a malformed model) negative: not a usable shape.
+    if (!dim.has_dim_value() || dim.dim_value() < 0)
+      return;
+    shape.push_back(dim.dim_value());
+  }
+  if (!checkedNumElements(shape))
+    return;
+  inferredTypes[info.name()] = RankedTensorType::get(shape, elementType);
+}
+
 FailureOr<RankedTensorType>
 GraphImporter::graphInputType(const onnx::ValueInfoProto &info) {
   Location loc = NameLoc::get(b.getStringAttr(info.name()));
@@ -687,7 +797,23 @@ onnx_import::checkSupportedOps(const onnx::GraphProto &graph,
   std::vector<std::pair<std::string, SmallVector<std::string>>> unsupported;
   llvm::StringMap<size_t> position;
   const auto &handlers = getNodeHandlers();
-  for (auto [index, node] : llvm::enumerate(graph.node())) {
+  // Nodes of subgraphs (If branches, Loop bodies) too.
+  SmallVector<const onnx::NodeProto *> nodes;
+  std::function<void(const onnx::GraphProto &)> collect =
+      [&](const onnx::GraphProto &g) {
+        for (const onnx::NodeProto &node : g.node()) {
+          nodes.push_back(&node);
+          for (const onnx::AttributeProto &a : node.attribute()) {
+            if (a.has_g())
+              collect(a.g());
+            for (const onnx::GraphProto &sub : a.graphs())
+              collect(sub);
+          }
+        }
+      };
+  collect(graph);
+  for (auto [index, nodePtr] : llvm::enumerate(nodes)) {
+    const onnx::NodeProto &node = *nodePtr;
     StringRef domain = node.domain();
     bool defaultDomain = domain.empty() || domain == "ai.onnx";
     if (defaultDomain && handlers.count(node.op_type()))
@@ -762,34 +888,16 @@ GraphImporter::importModel(onnx::ModelProto &model) {
   }
 
   // Shapes from ONNX shape inference (value_info and outputs).
-  auto recordInferred = [&](const onnx::ValueInfoProto &info) {
-    if (!info.type().has_tensor_type() ||
-        !info.type().tensor_type().has_shape())
-      return;
-    const auto &tt = info.type().tensor_type();
-    Type elementType = convertDType(tt.elem_type());
-    if (!elementType)
-      return;
-    SmallVector<int64_t> shape;
-    for (const auto &dim : tt.shape().dim()) {
-      // Unknown or (in a malformed model) negative: not a usable shape.
-      if (!dim.has_dim_value() || dim.dim_value() < 0)
-        return;
-      shape.push_back(dim.dim_value());
-    }
-    if (!checkedNumElements(shape))
-      return;
-    inferredTypes[info.name()] = RankedTensorType::get(shape, elementType);
-  };
   for (const auto &info : graph.value_info())
-    recordInferred(info);
+    recordInferredType(info);
   for (const auto &info : graph.output())
-    recordInferred(info);
+    recordInferredType(info);
 
   b.setInsertionPointToEnd(module->getBody());
   auto func = func::FuncOp::create(b, moduleLoc, "main",
                                    b.getFunctionType(argTypes, {}));
   Block *entry = func.addEntryBlock();
+  entryBlock = entry;
   for (auto [i, info] : llvm::enumerate(args)) {
     values[info->name()] = entry->getArgument(i);
     func.setArgAttr(i, "qopt.name", b.getStringAttr(info->name()));
@@ -869,7 +977,13 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     return success();
   }
   if (!*folded) {
-    NodeHandler handler = getNodeHandlers().lookup(node.op_type());
+    bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
+    NodeHandler handler =
+        defaultDomain ? getNodeHandlers().lookup(node.op_type()) : nullptr;
+    if (!handler)
+      return nodeError("op type '" + node.op_type() + "' of domain '" +
+                       (defaultDomain ? "ai.onnx" : node.domain()) +
+                       "' is not supported");
     if (failed(handler(*this, node)))
       return failure();
   }

@@ -151,6 +151,32 @@ public:
   void setOutput(unsigned i, Value value);
   void setOutputConst(unsigned i, ConstTensor value);
 
+  //===--------------------------------------------------------------------===//
+  // Subgraphs (If branches, Loop bodies), imported inline.
+  //===--------------------------------------------------------------------===//
+
+  /// Binds an ONNX tensor name to a value / to a constant, replacing any
+  /// earlier binding of either kind (Loop bodies rebind names per
+  /// iteration).
+  void bind(llvm::StringRef name, Value value);
+  void bindConst(llvm::StringRef name, ConstTensor value);
+  /// True if `name` is bound to a value or constant.
+  bool isBound(llvm::StringRef name) const;
+  /// The constant bound to `name`, if it is one.
+  std::optional<ConstTensor> lookupConst(llvm::StringRef name) const;
+  /// The value bound to `name` (constants are materialized).
+  Value lookupValue(llvm::StringRef name);
+  /// Imports the nodes of `graph` at the builder's insertion point, its
+  /// inputs already bound by the caller; node locations get `prefix` in
+  /// front of their names. The current node is restored afterwards.
+  LogicalResult importSubgraph(const onnx::GraphProto &graph,
+                               llvm::StringRef prefix);
+  /// Names every node output of `graph` (recursively) defines.
+  static void collectDefinedNames(const onnx::GraphProto &graph,
+                                  llvm::SmallVectorImpl<std::string> &names);
+  /// Forgets the bindings of `names` (a branch's values, out of scope).
+  void unbind(llvm::ArrayRef<std::string> names);
+
   /// Attribute accessors with defaults.
   const onnx::AttributeProto *attr(llvm::StringRef name) const;
   int64_t intAttr(llvm::StringRef name, int64_t defaultValue) const;
@@ -180,6 +206,8 @@ private:
   LogicalResult importGraph(onnx::GraphProto &graph, func::FuncOp func);
   LogicalResult importNode(const onnx::NodeProto &node, unsigned index);
   FailureOr<RankedTensorType> graphInputType(const onnx::ValueInfoProto &info);
+  /// Records the static type ONNX shape inference gives `info`, if any.
+  void recordInferredType(const onnx::ValueInfoProto &info);
   /// Folds `node` on the host when all its inputs are constants and its op
   /// is a shape-like computation; true if it did.
   FailureOr<bool> tryFold(const onnx::NodeProto &node);
@@ -202,6 +230,11 @@ private:
 
   const onnx::NodeProto *currentNode = nullptr;
   Location currentLoc;
+  /// Prefix of node locations inside subgraphs ("loop/iter2/").
+  std::string locPrefix;
+  /// The function's entry block: constants are materialized there so that
+  /// they dominate every use, in branches too.
+  Block *entryBlock = nullptr;
 };
 
 } // namespace mlir::qopt::onnx_import

@@ -19,6 +19,7 @@ const llvm::StringMap<NodeHandler> &mlir::qopt::onnx_import::getNodeHandlers() {
     registerRecurrentHandlers(map);
     registerResizeHandlers(map);
     registerConvTransposeHandlers(map);
+    registerControlFlowHandlers(map);
     return map;
   }();
   return handlers;

@@ -39,6 +39,7 @@ LogicalResult emitConv2D(GraphImporter &im, Value x,
 ConstTensor transposeConst(const ConstTensor &x, llvm::ArrayRef<int64_t> perm);
 
 void registerConvTransposeHandlers(llvm::StringMap<NodeHandler> &map);
+void registerControlFlowHandlers(llvm::StringMap<NodeHandler> &map);
 void registerShapeHandlers(llvm::StringMap<NodeHandler> &map);
 void registerElementwiseHandlers(llvm::StringMap<NodeHandler> &map);
 void registerNNHandlers(llvm::StringMap<NodeHandler> &map);
