@@ -43,6 +43,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string printed;
   llvm::raw_string_ostream os(printed);
   attr.print(os);
+  // Each parse of a dense_resource without blob data makes a new resource
+  // handle (MLIR renames the key), so equality cannot hold there.
+  if (llvm::StringRef(printed).contains("dense_resource<"))
+    return 0;
   mlir::Attribute back = mlir::parseAttribute(printed, context);
   if (back != attr) {
     llvm::errs() << "round trip mismatch:\n  input:   " << text
