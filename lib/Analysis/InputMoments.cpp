@@ -1,54 +1,32 @@
 //===- InputMoments.cpp - Layer input second moments ----------------------===//
 //
 // Reads what qopt-calibrate recorded: the diagonal from the attribute (a
-// dense attribute or resource blob), the full matrix from the sidecar .npz,
-// which must still hash to the recorded SHA-256.
+// dense attribute or resource blob, by readFloatElements), the full matrix
+// from the sidecar .npz, which must still hash to the recorded SHA-256.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Analysis/InputMoments.h"
 #include "qopt/Executor/TensorIO.h"
 
-#include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SHA256.h"
 
-#include <cstring>
-
 using namespace mlir;
 using namespace mlir::qopt;
-
-/// float values of a diag attribute (dense or resource blob).
-static FailureOr<std::vector<float>> readDiag(ElementsAttr attr) {
-  std::vector<float> out;
-  if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    AsmResourceBlob *blob = res.getRawHandle().getBlob();
-    if (!blob)
-      return failure();
-    ArrayRef<char> data = blob->getData();
-    out.resize(data.size() / sizeof(float));
-    std::memcpy(out.data(), data.data(), out.size() * sizeof(float));
-    return out;
-  }
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    for (APFloat v : dense.getValues<APFloat>())
-      out.push_back(v.convertToFloat());
-    return out;
-  }
-  return failure();
-}
 
 FailureOr<InputMoments> InputMomentsReader::read(Operation *op,
                                                  InputStatsAttr stats,
                                                  bool full, StringRef pass) {
   InputMoments moments;
-  FailureOr<std::vector<float>> diag = readDiag(stats.getDiag());
+  FailureOr<SmallVector<double>> diag =
+      readFloatElements(stats.getDiag(), [&]() {
+        return op->emitError() << pass << ": unreadable input statistics: ";
+      });
   if (failed(diag))
-    return op->emitError() << pass << ": unreadable input statistics",
-           failure();
-  moments.diag = std::move(*diag);
+    return failure();
+  moments.diag.assign(diag->begin(), diag->end());
   if (!full)
     return moments;
   if (!stats.getSidecar())
@@ -61,6 +39,11 @@ FailureOr<InputMoments> InputMomentsReader::read(Operation *op,
                  stats.getSha256().str(), pass);
   if (failed(matrix))
     return failure();
+  if (matrix->getDType() != DType::F32)
+    return op->emitError() << pass << ": sidecar '" << stats.getSidecar().str()
+                           << "' matrix '" << stats.getKey().str() << "' is "
+                           << matrix->describe() << ", expected float32",
+           failure();
   moments.full.assign(matrix->data<float>(),
                       matrix->data<float>() + matrix->getNumElements());
   return moments;

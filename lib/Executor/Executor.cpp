@@ -85,7 +85,16 @@ SmallVector<int64_t> exec::shapeValues(const Tensor &t) {
   return v;
 }
 
+/// True if `type` is a static tensor of an element type kernels support:
+/// what every kernel assumes of the results it allocates.
+static bool isExecutableType(Type type) {
+  auto ranked = dyn_cast<RankedTensorType>(type);
+  return ranked && ranked.hasStaticShape() &&
+         dtypeFromType(ranked.getElementType());
+}
+
 Tensor exec::allocResult(Operation *op, unsigned i) {
+  // Kernels run only on ops whose results pass isExecutableType.
   auto type = cast<RankedTensorType>(op->getResult(i).getType());
   return Tensor::uninitialized(*dtypeFromType(type.getElementType()),
                                type.getShape());
@@ -117,6 +126,7 @@ FailureOr<Tensor> exec::evaluateConstant(Operation *op) {
     return failure();
 
   if (auto shape = dyn_cast<tosa::ConstShapeOp>(op)) {
+    // tosa.const_shape's ODS constraint is a DenseIntElementsAttr of index.
     auto dense = cast<DenseIntElementsAttr>(attr);
     Tensor t = Tensor::zeros(DType::I64, {int64_t(dense.getNumElements())});
     int64_t i = 0;
@@ -126,8 +136,9 @@ FailureOr<Tensor> exec::evaluateConstant(Operation *op) {
   }
 
   auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-  if (!type)
-    return op->emitError("qopt executor: constant of non-tensor type"),
+  if (!type || !type.hasStaticShape())
+    return op->emitError("qopt executor: constant of a type other than a "
+                         "static tensor"),
            failure();
   std::optional<DType> dtype = dtypeFromType(type.getElementType());
   if (!dtype)
@@ -196,7 +207,7 @@ FailureOr<Tensor> exec::evaluateConstantValue(Value value) {
   if (FailureOr<Tensor> c = evaluateConstant(def); succeeded(c))
     return c;
   Kernel kernel = lookupKernel(def);
-  if (!kernel)
+  if (!kernel || !llvm::all_of(def->getResultTypes(), isExecutableType))
     return failure();
   SmallVector<Tensor> operands, results;
   for (Value operand : def->getOperands()) {
@@ -208,6 +219,7 @@ FailureOr<Tensor> exec::evaluateConstantValue(Value value) {
   static const KernelContext serial(1);
   if (failed(kernel(def, operands, results, serial)))
     return failure();
+  // `value` has a defining op, so it is one of its results.
   return results[cast<OpResult>(value).getResultNumber()];
 }
 
@@ -282,9 +294,7 @@ Executor::create(func::FuncOp func, const ExecutorOptions &options) {
       continue;
     }
     for (Type type : op.getResultTypes()) {
-      auto ranked = dyn_cast<RankedTensorType>(type);
-      if (!ranked || !ranked.hasStaticShape() ||
-          !dtypeFromType(ranked.getElementType())) {
+      if (!isExecutableType(type)) {
         op.emitError() << "qopt executor: result type " << type
                        << " is not a static tensor of a supported element "
                           "type";

@@ -33,6 +33,8 @@ void gatherElements(const Tensor &in, Tensor &out, Fn &&src) {
     std::memcpy(ob + i * bytes, ib + src(i) * bytes, bytes);
 }
 
+// Result types are static tensors of supported element types in every
+// kernel (see allocResult), so the casts below hold.
 LogicalResult reshapeKernel(Operation *op, ArrayRef<Tensor> in,
                             SmallVectorImpl<Tensor> &r, const KernelContext &) {
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
@@ -306,6 +308,7 @@ enum class Reduce { Sum, Max, Min, Prod };
 template <Reduce K>
 LogicalResult reduceKernel(Operation *op, ArrayRef<Tensor> in,
                            SmallVectorImpl<Tensor> &r, const KernelContext &) {
+  // Every tosa.reduce_* op has a required I32Attr `axis`.
   int64_t axis = cast<IntegerAttr>(op->getAttr("axis")).getInt();
   const Tensor &x = in[0];
   Tensor out = allocResult(op);

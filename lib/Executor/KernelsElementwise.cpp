@@ -253,6 +253,8 @@ LogicalResult clampKernel(Operation *op, ArrayRef<Tensor> in,
                           SmallVectorImpl<Tensor> &r,
                           const KernelContext &ctx) {
   auto clamp = cast<tosa::ClampOp>(op);
+  // tosa.clamp verifies that min_val/max_val are float attributes for float
+  // element types and integer attributes otherwise.
   Tensor out = allocResult(op);
   const Tensor &x = in[0];
   int64_t n = out.getNumElements();

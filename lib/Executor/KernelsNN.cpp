@@ -33,6 +33,8 @@ struct ConvGeometry {
 
 ConvGeometry geometry(Operation *op, const Tensor &x, const Tensor &out,
                       int64_t kh, int64_t kw) {
+  // `pad` and `stride` (and the pools' `kernel`) are required
+  // DenseI64ArrayAttrs of every op using this, checked by their verifiers.
   auto pad = cast<DenseI64ArrayAttr>(op->getAttr("pad")).asArrayRef();
   auto stride = cast<DenseI64ArrayAttr>(op->getAttr("stride")).asArrayRef();
   // Pools have no dilation.

@@ -80,10 +80,14 @@ Kernel lookupKernel(Operation *op);
 /// arith.constant) as a tensor; resource blobs are viewed, not copied.
 FailureOr<Tensor> evaluateConstant(Operation *op);
 /// Evaluates a value computed only from constants (a weight, possibly
-/// reshaped, transposed or sliced) with the executor's kernels.
+/// reshaped, transposed or sliced) with the executor's kernels. Fails,
+/// without a diagnostic, on a value that is not, or is computed through
+/// a value that is not, a static tensor of a supported element type.
 FailureOr<Tensor> evaluateConstantValue(Value value);
 /// An uninitialized tensor of result `i`'s type (kernels write every
-/// element).
+/// element). Kernels only run on ops whose results are static tensors of
+/// supported element types (checked by Executor::create and
+/// evaluateConstantValue).
 Tensor allocResult(Operation *op, unsigned i = 0);
 } // namespace exec
 

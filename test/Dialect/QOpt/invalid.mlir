@@ -142,6 +142,39 @@ func.func @chosen_not_a_candidate(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c:
   return %y : tensor<4x16xf32>
 }
 
+// -----
+
+// The layer's own verifier runs before its qopt.* attributes are checked
+// against its weight.
+func.func @layer_invalid(%a: tensor<1x4x8xf32>, %w: f32, %zp: tensor<1xf32>) -> tensor<1x4x16xf32> {
+  // expected-error @+1 {{'tosa.matmul' op operand #1 must be 3-d tosa-conformant tensor, but got 'f32'}}
+  %y = "tosa.matmul"(%a, %w, %zp, %zp) {qopt.format = #qopt.format<si8, per_channel(axis = 2)>} : (tensor<1x4x8xf32>, f32, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x16xf32>
+  return %y : tensor<1x4x16xf32>
+}
+
+// -----
+
+func.func @layer_region_invalid(%a: tensor<4x8xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'linalg.matmul' op expected the number of indexing_map (3) to be equal to the number of input/output operands (2)}}
+  %y = "linalg.matmul"(%a, %c) <{operandSegmentSizes = array<i32: 1, 1>}> ({
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  }) {qopt.format = #qopt.format<si8, per_channel(axis = 1)>} : (tensor<4x8xf32>, tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+// QuantizableOpInterface external models are not verified with the op:
+// the dialect checks them before using their axes. This contraction's
+// weight has no output-channel axis.
+func.func @layer_no_channel_axis(%a: tensor<4x8xf32>, %w: tensor<8xf32>, %c: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'linalg.contract' op QuantizableOpInterface output-channel axis -1 is out of range for weight rank 1}}
+  %y = linalg.contract indexing_maps = [affine_map<(m, k) -> (m, k)>, affine_map<(m, k) -> (k)>, affine_map<(m, k) -> (m)>] {qopt.candidates = #qopt.candidates<[<si8, per_tensor>]>}
+     ins(%a, %w : tensor<4x8xf32>, tensor<8xf32>) outs(%c : tensor<4xf32>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
 //===----------------------------------------------------------------------===//
 // qopt.fake_quant
 //===----------------------------------------------------------------------===//
@@ -277,6 +310,14 @@ func.func @input_stats_kind(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tenso
   return %y : tensor<4x16xf32>
 }
 
+// -----
+
+func.func @input_stats_no_blob(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'linalg.matmul' op 'qopt.input_stats' diag: dense_resource<gone> has no data (no blob of that name in the file's dialect_resources)}}
+  %y = linalg.matmul {qopt.input_stats = #qopt.input_stats<samples = 1, diag = dense_resource<gone> : tensor<8xf32>>} ins(%a, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
 //===----------------------------------------------------------------------===//
 // #qopt.sensitivity
 //===----------------------------------------------------------------------===//
@@ -308,6 +349,50 @@ func.func @sens_candidates(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tensor
   %y = linalg.matmul {qopt.candidates = #qopt.candidates<[<si8, per_channel(axis = 1)>, <si4, per_channel(axis = 1)>]>, qopt.sensitivity = #qopt.sensitivity<method = "weight-error", channels_per_group = 0, values = dense<1.0> : tensor<3xf64>>} ins(%a, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
 }
+
+// -----
+
+// expected-error @+1 {{values must be finite, got nan at index 1}}
+func.func @sens_nan() attributes {a = #qopt.sensitivity<method = "hessian", channels_per_group = 0, values = dense<[1.0, 0x7FF8000000000000]> : tensor<2xf64>>} { return }
+
+// -----
+
+// expected-error @+1 {{values must be finite, got INF at index 0}}
+func.func @sens_inf() attributes {a = #qopt.sensitivity<method = "hessian", channels_per_group = 0, values = dense<0x7FF0000000000000> : tensor<2xf64>>} { return }
+
+// -----
+
+func.func @sens_groups(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'linalg.matmul' op 'qopt.sensitivity' has 3 groups but 16 output channels in groups of 8 make 2}}
+  %y = linalg.matmul {qopt.candidates = #qopt.candidates<[<si8, per_channel(axis = 1)>, <si4, per_channel(axis = 1)>]>, qopt.sensitivity = #qopt.sensitivity<method = "weight-error", channels_per_group = 8, values = dense<1.0> : tensor<3x2xf64>>} ins(%a, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+func.func @sens_no_blob(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'linalg.matmul' op 'qopt.sensitivity' values: dense_resource<missing> has no data (no blob of that name in the file's dialect_resources)}}
+  %y = linalg.matmul {qopt.candidates = #qopt.candidates<[<si8, per_channel(axis = 1)>, <si4, per_channel(axis = 1)>]>, qopt.sensitivity = #qopt.sensitivity<method = "weight-error", channels_per_group = 0, values = dense_resource<missing> : tensor<2xf64>>} ins(%a, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+func.func @sens_blob_size(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'linalg.matmul' op 'qopt.sensitivity' values: dense_resource<short> holds 8 bytes; 'tensor<2xf64>' needs 16}}
+  %y = linalg.matmul {qopt.candidates = #qopt.candidates<[<si8, per_channel(axis = 1)>, <si4, per_channel(axis = 1)>]>, qopt.sensitivity = #qopt.sensitivity<method = "weight-error", channels_per_group = 0, values = dense_resource<short> : tensor<2xf64>>} ins(%a, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+{-# dialect_resources: { builtin: { short: "0x08000000000000000000F03F" } } #-}
+
+// -----
+
+func.func @sens_blob_nan(%a: tensor<4x8xf32>, %w: tensor<8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'linalg.matmul' op 'qopt.sensitivity' values must be finite, got nan at index 1}}
+  %y = linalg.matmul {qopt.candidates = #qopt.candidates<[<si8, per_channel(axis = 1)>, <si4, per_channel(axis = 1)>]>, qopt.sensitivity = #qopt.sensitivity<method = "weight-error", channels_per_group = 0, values = dense_resource<nan> : tensor<2xf64>>} ins(%a, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+{-# dialect_resources: { builtin: { nan: "0x08000000000000000000F03F000000000000F87F" } } #-}
 
 //===----------------------------------------------------------------------===//
 // #qopt.group_formats

@@ -187,6 +187,30 @@ func.func @main(%x: tensor<2xf32> {qopt.name = "image"}) -> tensor<2xf32> {
   EXPECT_EQ(message, "input 'image': expected float32[2], got float32[3]");
 }
 
+TEST_F(ExecutorTest, ConstantEvaluationNeedsStaticTensorsThroughout) {
+  // Both weights are computed from a constant by side-effect-free ops; the
+  // second goes through an unranked value no kernel can allocate, which
+  // fails instead of reading the shape of a type that has none.
+  module = parseSourceString<ModuleOp>(R"mlir(
+func.func @main() -> (tensor<2xf32>, tensor<2xf32>) {
+  %c = "tosa.const"() <{values = dense<[-1.0, 2.0]> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %ranked = tosa.abs %c : (tensor<2xf32>) -> tensor<2xf32>
+  %u = tosa.abs %c : (tensor<2xf32>) -> tensor<*xf32>
+  %unranked = tosa.abs %u : (tensor<*xf32>) -> tensor<2xf32>
+  return %ranked, %unranked : tensor<2xf32>, tensor<2xf32>
+})mlir", &ctx);
+  ASSERT_TRUE(module);
+  Operation *ret = module->lookupSymbol<func::FuncOp>("main")
+                       .getBody()
+                       .front()
+                       .getTerminator();
+  FailureOr<Tensor> ranked = exec::evaluateConstantValue(ret->getOperand(0));
+  ASSERT_TRUE(succeeded(ranked));
+  EXPECT_FLOAT_EQ(ranked->data<float>()[0], 1.0f);
+  EXPECT_FLOAT_EQ(ranked->data<float>()[1], 2.0f);
+  EXPECT_TRUE(failed(exec::evaluateConstantValue(ret->getOperand(1))));
+}
+
 TEST_F(ExecutorTest, OverridesReplaceConstantsAndOpResults) {
   // %c is a constant, %n an op result computed from it; each can be
   // overridden, the override persists across runs, and clearing restores.

@@ -37,6 +37,7 @@ std::optional<int64_t> staticNumElements(Type type) {
 std::optional<int64_t> outputTimesReduction(Operation *op, unsigned weightIndex,
                                             ArrayRef<int64_t> reductionAxes) {
   std::optional<int64_t> outputs = staticNumElements(op->getResult(0).getType());
+  // TOSA and linalg operands are shaped (tensors or memrefs) by their ODS.
   auto weightType = cast<ShapedType>(op->getOperand(weightIndex).getType());
   if (!outputs || !weightType.hasStaticShape())
     return std::nullopt;
@@ -52,8 +53,12 @@ struct TosaConvModel
     : public QuantizableOpInterface::ExternalModel<TosaConvModel<OpTy>, OpTy> {
   unsigned getWeightOperandIndex(Operation *) const { return 1; }
   SmallVector<int64_t> getWeightReductionAxes(Operation *op) const {
-    int64_t rank = cast<ShapedType>(op->getOperand(1).getType()).getRank();
-    return llvm::to_vector(llvm::seq<int64_t>(1, rank));
+    // TOSA allows unranked weights: they have no axes to report (and the
+    // interface verifier rejects them).
+    auto weightType = cast<ShapedType>(op->getOperand(1).getType());
+    if (!weightType.hasRank())
+      return {};
+    return llvm::to_vector(llvm::seq<int64_t>(1, weightType.getRank()));
   }
   int64_t getWeightOutputChannelAxis(Operation *) const { return 0; }
   std::optional<int64_t> getMACs(Operation *op) const {

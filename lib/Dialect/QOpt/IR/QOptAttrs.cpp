@@ -1,6 +1,7 @@
 //===- QOptAttrs.cpp - QOpt attributes -------------------------------------===//
 //
-// Parsing, printing and verification of #qopt.format and #qopt.candidates.
+// Parsing, printing and verification of qopt's attributes, and the reader
+// of floating-point values out of any ElementsAttr.
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,9 +10,13 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+#include <cstring>
 
 using namespace mlir;
 using namespace mlir::qopt;
@@ -247,7 +252,7 @@ ParseResult mlir::qopt::parseFormatBody(OpAsmParser &parser,
   Attribute attr = FormatAttr::parse(parser, Type());
   if (!attr)
     return failure();
-  format = cast<FormatAttr>(attr);
+  format = cast<FormatAttr>(attr); // FormatAttr::parse returns one or null
   return success();
 }
 
@@ -345,9 +350,29 @@ InputStatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "samples must be positive, got " << samples;
   if (!diag.getElementType().isF32())
     return emitError() << "diag must hold f32 values";
+  // Blobs are checked by the dialect's operation-attribute verifier.
+  if (!isa<DenseResourceElementsAttr>(diag) &&
+      failed(verifyFloatElements(diag,
+                                 [&]() { return emitError() << "diag: "; })))
+    return failure();
   if (bool(sidecar) != bool(key) || bool(sidecar) != bool(sha256))
     return emitError() << "sidecar, key and sha256 go together";
   return success();
+}
+
+/// The values of a sensitivity, which must be readable and finite.
+static FailureOr<SmallVector<double>>
+readSensitivities(ElementsAttr values,
+                  function_ref<InFlightDiagnostic()> emitError) {
+  FailureOr<SmallVector<double>> read = readFloatElements(
+      values, [&]() { return emitError() << "values: "; });
+  if (failed(read))
+    return failure();
+  for (auto [i, v] : llvm::enumerate(*read))
+    if (!std::isfinite(v))
+      return emitError() << "values must be finite, got " << v
+                         << " at index " << i;
+  return read;
 }
 
 LogicalResult
@@ -361,7 +386,7 @@ SensitivityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (channelsPerGroup < 0)
     return emitError() << "channels_per_group must be >= 0, got "
                        << channelsPerGroup;
-  auto type = cast<ShapedType>(values.getType());
+  ShapedType type = values.getShapedType();
   if (!type.getElementType().isF64())
     return emitError() << "values must be f64";
   if (type.getRank() != (channelsPerGroup ? 2 : 1))
@@ -369,7 +394,16 @@ SensitivityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << (channelsPerGroup ? 2 : 1)
                        << (channelsPerGroup ? " ([groups, candidates])"
                                             : " ([candidates])");
-  return success();
+  // A blob is not loaded yet when the attribute is parsed: the dialect's
+  // operation-attribute verifier reads and checks it.
+  if (isa<DenseResourceElementsAttr>(values))
+    return success();
+  return failure(failed(readSensitivities(values, emitError)));
+}
+
+FailureOr<SmallVector<double>> SensitivityAttr::readValues(
+    function_ref<InFlightDiagnostic()> emitError) const {
+  return readSensitivities(getValues(), emitError);
 }
 
 //===----------------------------------------------------------------------===//
@@ -389,4 +423,103 @@ GroupFormatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       return emitError() << "formats must be #qopt.format attributes, got "
                          << a;
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Floating-point values of elements attributes
+//===----------------------------------------------------------------------===//
+
+/// Bytes of one element of a resource blob of `type`, or 0 for element
+/// types whose blobs are not read.
+static unsigned blobElementBytes(FloatType type) {
+  unsigned width = type.getWidth();
+  return width == 8 || width == 16 || width == 32 || width == 64 ? width / 8
+                                                                  : 0;
+}
+
+LogicalResult
+mlir::qopt::verifyFloatElements(ElementsAttr attr,
+                                function_ref<InFlightDiagnostic()> emitError) {
+  ShapedType type = attr.getShapedType();
+  auto floatType = dyn_cast<FloatType>(type.getElementType());
+  if (!floatType)
+    return emitError() << "expected floating-point values, got " << type;
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    DenseResourceElementsHandle handle = resource.getRawHandle();
+    unsigned bytes = blobElementBytes(floatType);
+    if (!bytes)
+      return emitError() << "cannot read " << floatType
+                         << " values from dense_resource<" << handle.getKey()
+                         << ">";
+    AsmResourceBlob *blob = handle.getBlob();
+    if (!blob)
+      return emitError() << "dense_resource<" << handle.getKey()
+                         << "> has no data (no blob of that name in the "
+                            "file's dialect_resources)";
+    uint64_t expected = uint64_t(type.getNumElements()) * bytes;
+    if (blob->getData().size() != expected)
+      return emitError() << "dense_resource<" << handle.getKey() << "> holds "
+                         << blob->getData().size() << " bytes; " << type
+                         << " needs " << expected;
+    return success();
+  }
+  if (!attr.tryGetValues<APFloat>())
+    return emitError() << "cannot read floating-point values from a '"
+                       << attr.getAbstractAttribute().getName()
+                       << "' attribute";
+  return success();
+}
+
+FailureOr<SmallVector<double>>
+mlir::qopt::readFloatElements(ElementsAttr attr,
+                              function_ref<InFlightDiagnostic()> emitError) {
+  if (failed(verifyFloatElements(attr, emitError)))
+    return failure();
+  auto floatType = cast<FloatType>(attr.getElementType()); // verified above
+  SmallVector<double> values;
+  values.reserve(attr.getNumElements());
+  auto toDouble = [](APFloat v) {
+    bool losesInfo;
+    v.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
+              &losesInfo);
+    return v.convertToDouble();
+  };
+  auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
+  if (!resource) {
+    auto range = attr.tryGetValues<APFloat>();
+    for (const APFloat &v : *range)
+      values.push_back(toDouble(v));
+    return values;
+  }
+  // Blobs hold elements in host byte order, possibly less aligned than
+  // their type: copy each one out.
+  ArrayRef<char> data = resource.getRawHandle().getBlob()->getData();
+  unsigned bytes = blobElementBytes(floatType);
+  const llvm::fltSemantics &semantics = floatType.getFloatSemantics();
+  for (size_t offset = 0; offset < data.size(); offset += bytes) {
+    const char *element = data.data() + offset;
+    uint64_t bits = 0;
+    switch (bytes) {
+    case 1:
+      bits = uint8_t(*element);
+      break;
+    case 2: {
+      uint16_t v;
+      std::memcpy(&v, element, sizeof(v));
+      bits = v;
+      break;
+    }
+    case 4: {
+      uint32_t v;
+      std::memcpy(&v, element, sizeof(v));
+      bits = v;
+      break;
+    }
+    default:
+      std::memcpy(&bits, element, sizeof(bits));
+      break;
+    }
+    values.push_back(toDouble(APFloat(semantics, APInt(bytes * 8, bits))));
+  }
+  return values;
 }

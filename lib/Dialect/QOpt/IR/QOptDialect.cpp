@@ -38,6 +38,21 @@ static LogicalResult verifyFormatForLayer(Operation *op,
   });
 }
 
+/// Checks a layer before its qopt.* attributes are checked against it.
+/// Dialect attributes are verified before the op itself, so the op's own
+/// invariants are checked first: QuantizableOpInterface models read operand
+/// types and indexing maps that only a verified op guarantees. Interfaces
+/// attached as external models are not verified by the op, so the
+/// interface's checks follow.
+static LogicalResult verifyLayer(Operation *op) {
+  if (std::optional<RegisteredOperationName> info =
+          op->getName().getRegisteredInfo())
+    if (failed(info->verifyInvariants(op)) ||
+        failed(info->verifyRegionInvariants(op)))
+      return failure();
+  return qopt::detail::verifyQuantizableOpInterface(op);
+}
+
 /// `qopt.cpu.abi` = {name = "...", inputs = [{name, type}...], outputs}.
 static LogicalResult verifyCPUAbiAttribute(Operation *op, Attribute value) {
   auto fail = [&]() {
@@ -92,6 +107,8 @@ LogicalResult QOptDialect::verifyOperationAttribute(Operation *op,
     return op->emitOpError()
            << "carries '" << name
            << "' but does not implement QuantizableOpInterface";
+  if (failed(verifyLayer(op)))
+    return failure();
 
   if (name == kSensitivityAttrName) {
     auto sens = dyn_cast<SensitivityAttr>(attr.getValue());
@@ -99,21 +116,40 @@ LogicalResult QOptDialect::verifyOperationAttribute(Operation *op,
       return op->emitOpError() << "'" << name
                                << "' must be a #qopt.sensitivity attribute";
     auto candidates = op->getAttrOfType<CandidatesAttr>(kCandidatesAttrName);
-    int64_t perCandidate =
-        cast<ShapedType>(sens.getValues().getType()).getShape().back();
+    // Rank 1 or 2 by the attribute's verifier.
+    ArrayRef<int64_t> shape = sens.getValues().getShapedType().getShape();
+    int64_t perCandidate = shape.back();
     if (!candidates || int64_t(candidates.getFormats().size()) != perCandidate)
       return op->emitOpError()
              << "'" << name << "' has " << perCandidate
              << " values per group but the op has "
              << (candidates ? int64_t(candidates.getFormats().size()) : 0)
              << " candidates";
+    if (int64_t per = sens.getChannelsPerGroup()) {
+      int64_t channels =
+          layer.getWeightType().getDimSize(layer.getWeightOutputChannelAxis());
+      if (!ShapedType::isDynamic(channels) &&
+          shape.front() != (channels + per - 1) / per)
+        return op->emitOpError()
+               << "'" << name << "' has " << shape.front() << " groups but "
+               << channels << " output channels in groups of " << per
+               << " make " << (channels + per - 1) / per;
+    }
+    // Blob-backed values are first readable here, after the file's
+    // dialect_resources section.
+    if (failed(sens.readValues(
+            [&]() { return op->emitOpError() << "'" << name << "' "; })))
+      return failure();
     return success();
   }
   if (name == kInputStatsAttrName) {
-    if (!isa<InputStatsAttr>(attr.getValue()))
+    auto stats = dyn_cast<InputStatsAttr>(attr.getValue());
+    if (!stats)
       return op->emitOpError() << "'" << name
                                << "' must be a #qopt.input_stats attribute";
-    return success();
+    return verifyFloatElements(stats.getDiag(), [&]() {
+      return op->emitOpError() << "'" << name << "' diag: ";
+    });
   }
 
   if (name == kCandidatesAttrName) {
@@ -146,7 +182,7 @@ LogicalResult QOptDialect::verifyOperationAttribute(Operation *op,
              << per << " make " << (channels + per - 1) / per;
     auto candidates = op->getAttrOfType<CandidatesAttr>(kCandidatesAttrName);
     for (Attribute a : groups.getFormats()) {
-      auto format = cast<FormatAttr>(a);
+      auto format = cast<FormatAttr>(a); // by the attribute's verifier
       if (failed(verifyFormatForLayer(op, layer, name, format)))
         return failure();
       if (candidates && !candidates.contains(format))

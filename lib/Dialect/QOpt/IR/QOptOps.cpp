@@ -364,7 +364,7 @@ void UKernelOp::getEffects(
 
 FailureOr<ArrayRef<uint8_t>>
 PackedWeightOp::getPackedBytes(SmallVectorImpl<uint8_t> &storage) {
-  int64_t size = cast<ShapedType>(getData().getType()).getNumElements();
+  int64_t size = getData().getShapedType().getNumElements();
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(getData())) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (!blob || int64_t(blob->getData().size()) != size)

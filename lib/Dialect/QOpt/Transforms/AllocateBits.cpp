@@ -15,6 +15,8 @@
 #include "qopt/Dialect/QOpt/Transforms/Passes.h"
 #include "qopt/Solver/Allocation.h"
 
+#include "PassOptionChecks.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
@@ -95,11 +97,41 @@ struct AllocateBitsPass
     return failure();
   }
 
+  /// Rejects option values that mean nothing (negative, NaN or infinite
+  /// budgets, unknown names), one error each, before any work.
+  LogicalResult validateOptions() {
+    PassOptionChecks check(getOperation().getLoc(), getArgument());
+    for (auto [name, value] : {std::pair<StringRef, double>{"weight-bytes",
+                                                            weightBytes},
+                               {"avg-bits", avgBits},
+                               {"bops", bops},
+                               {"latency", latency},
+                               {"luts", luts},
+                               {"dsps", dsps},
+                               {"brams", brams},
+                               {"cost-weight", costWeight}})
+      check.nonNegative(name, value);
+    check.inRange("act-bits", actBits, 1, 32);
+    check.oneOf("solver", solver, {"exact", "cbc", "greedy"});
+    const StringRef resources[] = {"weight-bytes", "avg-bits", "bops",
+                                   "latency",      "luts",     "dsps",
+                                   "brams"};
+    check.oneOf("cost-resource", costResource, resources);
+    if (!pareto.empty()) {
+      check.oneOf("pareto budget", pareto, resources);
+      if (paretoOut.empty())
+        check.error() << "pareto needs pareto-out=FILE";
+      check.atLeast("pareto-points", paretoPoints, 2);
+    } else if (!paretoOut.empty()) {
+      check.error() << "pareto-out needs pareto=BUDGET";
+    }
+    return check.finish();
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (solver != "exact" && solver != "cbc" && solver != "greedy")
-      return (void)fail("unknown solver '" + solver +
-                        "' (exact, cbc or greedy)");
+    if (failed(validateOptions()))
+      return signalPassFailure();
     QuantizableLayerAnalysis analysis(module);
     std::vector<Layer> layers;
     for (const LayerInfo &info : analysis.getLayers()) {
@@ -115,12 +147,21 @@ struct AllocateBitsPass
                             "qopt-sensitivity first";
         return signalPassFailure();
       }
-      if (!info.numParams || !info.macs)
-        return (void)fail("layer '" + info.name + "' has a dynamic shape");
-      SmallVector<double> values;
-      for (APFloat v : cast<DenseElementsAttr>(sens.getValues())
-                           .getValues<APFloat>())
-        values.push_back(v.convertToDouble());
+      if (!info.numParams || !info.macs) {
+        info.op->emitError() << "qopt-allocate-bits: layer '" << info.name
+                             << "' has a dynamic shape";
+        return signalPassFailure();
+      }
+      // Dense or blob-backed: the dialect verifier has read them already,
+      // so this fails only on IR that skipped verification.
+      FailureOr<SmallVector<double>> read = sens.readValues([&]() {
+        return info.op->emitError()
+               << "qopt-allocate-bits: layer '" << info.name
+               << "' has an unreadable qopt.sensitivity: ";
+      });
+      if (failed(read))
+        return signalPassFailure();
+      SmallVector<double> values = std::move(*read);
       // One variable per layer, or per group of output channels (the
       // sensitivity's rows).
       int64_t per = sens.getChannelsPerGroup();
@@ -129,11 +170,13 @@ struct AllocateBitsPass
                                          .getWeightOutputChannelAxis()];
       int64_t numGroups = per ? (channels + per - 1) / per : 1;
       size_t numCandidates = candidates.getFormats().size();
-      if (int64_t(values.size()) != numGroups * int64_t(numCandidates))
-        return (void)fail("layer '" + info.name + "' has " +
-                          Twine(values.size()) + " sensitivities; expected " +
-                          Twine(numGroups) + " groups x " +
-                          Twine(numCandidates) + " candidates");
+      if (int64_t(values.size()) != numGroups * int64_t(numCandidates)) {
+        info.op->emitError()
+            << "qopt-allocate-bits: layer '" << info.name << "' has "
+            << values.size() << " sensitivities; expected " << numGroups
+            << " groups x " << numCandidates << " candidates";
+        return signalPassFailure();
+      }
       size_t ordinal = layers.empty() ? 0 : layers.back().ordinal + 1;
       for (int64_t g = 0; g < numGroups; ++g) {
         Layer l{&info, {}, {}, {}, {}, {}};
@@ -172,9 +215,12 @@ struct AllocateBitsPass
           kept.sensitivity.push_back(l.sensitivity[c]);
           kept.candidateIndex.push_back(l.candidateIndex[c]);
         }
-      if (kept.formats.empty())
-        return (void)fail("layer '" + l.info->name + "' has no candidate "
-                          "with at least " + Twine(floor) + " bits");
+      if (kept.formats.empty()) {
+        l.info->op->emitError()
+            << "qopt-allocate-bits: layer '" << l.info->name
+            << "' has no candidate with at least " << floor << " bits";
+        return signalPassFailure();
+      }
       l = std::move(kept);
     }
 
@@ -307,8 +353,6 @@ struct AllocateBitsPass
     // (trading accuracy against size or speed without a hard budget).
     std::function<double(const Layer &, FormatAttr)> weighted;
     if (costWeight != 0.0) {
-      if (costWeight < 0)
-        return (void)fail("cost-weight must be >= 0");
       if (costResource == "avg-bits")
         weighted = [&](const Layer &l, FormatAttr f) {
           return bitsOf(l, f) / totalParams;
@@ -389,13 +433,8 @@ struct AllocateBitsPass
       if (!sweptUse && pareto == "latency")
         return (void)fail("pareto=latency needs latency-table=FILE or "
                           "fpga-model=FILE");
-      if (!sweptUse && (pareto == "luts" || pareto == "dsps" ||
-                        pareto == "brams"))
+      if (!sweptUse) // luts, dsps or brams: names are validated up front
         return (void)fail("pareto=" + pareto + " needs fpga-model=FILE");
-      if (!sweptUse)
-        return (void)fail("unknown pareto budget '" + pareto +
-                          "' (weight-bytes, avg-bits, bops, latency, luts, "
-                          "dsps or brams)");
       (void)writePareto(layers, problem, sweptUse, bytesOf, bitsOf, bopsOf,
                         lutsOf, dspsOf, bramsOf, totalParams);
     }
@@ -414,10 +453,6 @@ struct AllocateBitsPass
                             BytesFn bytesOf, BitsFn bitsOf, BopsFn bopsOf,
                             UseFn lutsOf, UseFn dspsOf, UseFn bramsOf,
                             double totalParams) {
-    if (paretoOut.empty())
-      return fail("pareto needs pareto-out=FILE");
-    if (paretoPoints < 2)
-      return fail("pareto-points must be at least 2");
     // The swept resource replaces a budget on the same resource.
     solver::Problem problem = base;
     size_t r = llvm::find(problem.resources, pareto) - problem.resources.begin();

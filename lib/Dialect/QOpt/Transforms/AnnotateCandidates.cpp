@@ -7,6 +7,8 @@
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 #include "qopt/Dialect/QOpt/Transforms/Passes.h"
 
+#include "PassOptionChecks.h"
+
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -24,17 +26,24 @@ struct AnnotateCandidatesPass
   using Base::Base;
 
   LogicalResult initialize(MLIRContext *ctx) override {
-    // Option errors have no IR location; the message names the pass.
-    auto optionError = [&]() {
-      return emitError(UnknownLoc::get(ctx)) << getArgument() << ": ";
-    };
+    // Option errors have no IR location; the message names the pass. Every
+    // bad option is reported.
+    PassOptionChecks check(UnknownLoc::get(ctx), getArgument());
     elementTypes.clear();
     SmallVector<unsigned> widths(bits.begin(), bits.end());
     if (widths.empty() && minifloats.empty())
       widths = {8, 4};
     for (unsigned width : widths) {
-      if (width < 1 || width > 8)
-        return optionError() << "bits must be 1 to 8, got " << width;
+      if (width < 1 || width > 8) {
+        check.error() << "bits must be 1 to 8, got " << width;
+        continue;
+      }
+      // Signed symmetric grids need a sign bit and one magnitude bit.
+      if (width == 1 && !asymmetric) {
+        check.error() << "bits=1 needs asymmetric (a symmetric signed "
+                         "format needs at least 2 bits)";
+        continue;
+      }
       elementTypes.push_back(IntegerType::get(
           ctx, width,
           asymmetric ? IntegerType::Unsigned : IntegerType::Signed));
@@ -49,20 +58,19 @@ struct AnnotateCandidatesPass
         type = parseType(name, ctx, /*numRead=*/nullptr,
                          /*isKnownNullTerminated=*/false);
       }
-      if (!type || !isa<FloatType>(type))
-        return optionError()
-               << "minifloats: '" << name
-               << "' is not a builtin floating-point type";
-      if (failed(FormatAttr::verify(optionError, type,
+      if (!type || !isa<FloatType>(type)) {
+        check.error() << "minifloats: '" << name
+                      << "' is not a builtin floating-point type";
+        continue;
+      }
+      if (failed(FormatAttr::verify([&]() { return check.error(); }, type,
                                     Granularity::PerTensor, -1, 0,
                                     /*symmetric=*/true)))
-        return failure();
+        continue;
       elementTypes.push_back(type);
     }
-    if (groupSize < 1)
-      return optionError() << "group-size must be positive, got "
-                            << static_cast<int64_t>(groupSize);
-    return success();
+    check.atLeast("group-size", groupSize, 1);
+    return check.finish();
   }
 
   void runOnOperation() override {
@@ -72,6 +80,12 @@ struct AnnotateCandidatesPass
         return;
       if (!isConstantFoldable(layer.getWeight()))
         return;
+      // External models are not verified with the op: the axes used below
+      // must exist.
+      if (failed(qopt::detail::verifyQuantizableOpInterface(layer))) {
+        failedAny = true;
+        return;
+      }
       if (failed(annotate(layer)))
         failedAny = true;
     });

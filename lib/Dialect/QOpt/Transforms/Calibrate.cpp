@@ -14,6 +14,8 @@
 #include "qopt/Executor/Executor.h"
 #include "qopt/Executor/TensorIO.h"
 
+#include "PassOptionChecks.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -53,6 +55,8 @@ struct LayerProbe {
 /// block for depthwise layers (rows of length KH*KW per channel).
 void convPatches(Operation *op, const Tensor &x, int64_t kh, int64_t kw,
                  std::vector<float> &rows, int64_t &count) {
+  // Required DenseI64ArrayAttrs of both convolutions, by their verifiers;
+  // the result is static since the executor ran the op.
   auto pad = cast<DenseI64ArrayAttr>(op->getAttr("pad")).asArrayRef();
   auto stride = cast<DenseI64ArrayAttr>(op->getAttr("stride")).asArrayRef();
   auto dil = cast<DenseI64ArrayAttr>(op->getAttr("dilation")).asArrayRef();
@@ -87,6 +91,7 @@ struct CalibratePass
   void runOnOperation() override;
 
 private:
+  LogicalResult validateOptions();
   LogicalResult fail(const Twine &message) {
     mlir::emitError(getOperation()->getLoc()) << "qopt-calibrate: " << message;
     signalPassFailure();
@@ -100,24 +105,38 @@ private:
   }
 };
 
+/// Histograms beyond this many bins are a typo, not a finer histogram.
+constexpr int64_t kMaxBins = int64_t(1) << 20;
+/// The memory budget, in bytes, must fit an int64_t.
+constexpr int64_t kMaxMemoryMB = int64_t(1) << 30;
+
+LogicalResult CalibratePass::validateOptions() {
+  PassOptionChecks check(getOperation()->getLoc(), getArgument());
+  if (data.empty())
+    check.error() << "no data given (data=FILE|DIR|fashion-mnist:...|"
+                     "digits:...)";
+  check.oneOf("method", method, {"minmax", "percentile", "mse", "entropy"});
+  check.oneOf("second-moments", secondMoments, {"none", "diagonal", "full"});
+  if (secondMoments == "full" && sidecar.empty())
+    check.error() << "second-moments=full needs sidecar=FILE.npz";
+  check.atLeast("num-samples", numSamples, 0);
+  check.atLeast("batch-size", batchSize, 0);
+  if (!(percentile > 0 && percentile <= 100))
+    check.error() << "percentile must be in (0, 100], got "
+                  << formatOptionValue(percentile);
+  check.inRange("bits", bits, 2, 16);
+  check.inRange("bins", bins, 1, kMaxBins);
+  check.inRange("max-memory-mb", maxMemoryMB, 1, kMaxMemoryMB);
+  check.finite("input-mean", inputMean);
+  check.finiteNonZero("input-std", inputStd);
+  check.atLeast("threads", numThreads, 1);
+  return check.finish();
+}
+
 void CalibratePass::runOnOperation() {
   ModuleOp module = getOperation();
-  if (data.empty())
-    return (void)fail("no data given (data=FILE|DIR|fashion-mnist:...|"
-                      "digits:...)");
-  if (method != "minmax" && method != "percentile" && method != "mse" &&
-      method != "entropy")
-    return (void)fail("unknown method '" + method +
-                      "' (minmax, percentile, mse or entropy)");
-  if (secondMoments != "none" && secondMoments != "diagonal" &&
-      secondMoments != "full")
-    return (void)fail("second-moments must be none, diagonal or full");
-  if (secondMoments == "full" && sidecar.empty())
-    return (void)fail("second-moments=full needs sidecar=FILE.npz");
-  if (bits < 2 || bits > 16)
-    return (void)fail("bits must be 2 to 16");
-  if (inputStd == 0.0)
-    return (void)fail("input-std must not be 0");
+  if (failed(validateOptions()))
+    return signalPassFailure();
 
   func::FuncOp func = lookupEntryFunction(module, "qopt-calibrate");
   if (!func)
@@ -183,6 +202,7 @@ void CalibratePass::runOnOperation() {
           !isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp>(op))
         continue;
       LayerProbe p{op, layer.name, {}, 0, false, nullptr};
+      // Static: Executor::create accepted every value of the function.
       ArrayRef<int64_t> ws = layer.weightType.getShape();
       if (isa<tosa::Conv2DOp>(op))
         p.diagShape = {ws[1], ws[2], ws[3]};
@@ -203,7 +223,7 @@ void CalibratePass::runOnOperation() {
   // Groups of layers whose full matrices fit the memory budget; the first
   // group rides along with the range pass.
   std::vector<std::vector<size_t>> groups(1);
-  int64_t budget = std::max<int64_t>(1, maxMemoryMB) << 20, used = 0;
+  int64_t budget = int64_t(maxMemoryMB) << 20, used = 0;
   for (size_t i = 0; i < probes.size(); ++i) {
     int64_t bytes = probes[i].full ? probes[i].dim * probes[i].dim * 8 : 0;
     if (bytes && used && used + bytes > budget) {
@@ -229,6 +249,7 @@ void CalibratePass::runOnOperation() {
       p.moments->add(x.data<float>(), x.getNumElements() / p.dim);
       return;
     }
+    // Static: Executor::create accepted every value of the function.
     auto ws = cast<ShapedType>(op->getOperand(1).getType()).getShape();
     bool depthwise = isa<tosa::DepthwiseConv2DOp>(op);
     int64_t kh = depthwise ? ws[0] : ws[1], kw = depthwise ? ws[1] : ws[2];

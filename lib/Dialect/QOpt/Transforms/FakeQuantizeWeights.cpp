@@ -82,6 +82,7 @@ struct FakeQuantizeWeightsPass
                              << format.getShortName()
                              << " but no constant float32 weight";
     Tensor q = fakeQuantizeWeight(*w, format);
+    // evaluateConstantValue succeeds only on static tensors.
     auto type = cast<RankedTensorType>(weight.getType());
     auto values = DenseElementsAttr::get(
         type, ArrayRef(q.data<float>(), size_t(q.getNumElements())));

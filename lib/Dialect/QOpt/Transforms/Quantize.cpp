@@ -16,6 +16,8 @@
 #include "qopt/Executor/Executor.h"
 #include "qopt-runtime/cpu.h"
 
+#include "PassOptionChecks.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -261,6 +263,7 @@ private:
              failure();
     auto qType = activationType(module.getContext(), stats.getLo()[0],
                                 stats.getHi()[0]);
+    // Ranked: checked by rewriteConv / built by rewriteMatmul.
     auto inputType = cast<RankedTensorType>(input.getType());
     return QuantizeOp::create(b, loc, inputType.clone(qType), input)
         .getResult();
@@ -269,7 +272,7 @@ private:
   /// A [n] float32 bias from a TOSA bias operand (shape [n] or [1]).
   FailureOr<Value> biasOf(OpBuilder &b, Location loc, Value bias, int64_t n,
                           const LayerInfo &layer) {
-    auto type = cast<RankedTensorType>(bias.getType());
+    auto type = cast<RankedTensorType>(bias.getType()); // by rewriteConv
     if (type.getRank() == 1 && type.getDimSize(0) == n &&
         type.getElementType().isF32())
       return bias;
@@ -287,6 +290,13 @@ private:
 
   LogicalResult rewriteConv(tosa::Conv2DOp conv, const LayerInfo &layer,
                             FormatAttr format) {
+    // TOSA allows unranked operands and results; qopt.conv2d does not.
+    if (!isa<RankedTensorType>(conv.getInput().getType()) ||
+        !isa<RankedTensorType>(conv.getBias().getType()) ||
+        !isa<RankedTensorType>(conv.getType()))
+      return conv.emitError() << "qopt-quantize: layer '" << layer.name
+                              << "' needs ranked input, bias and result "
+                                 "types";
     FailureOr<Tensor> w = exec::evaluateConstantValue(conv.getWeight());
     if (failed(w) || w->getDType() != DType::F32)
       return conv.emitError() << "qopt-quantize: layer '" << layer.name
@@ -341,14 +351,16 @@ private:
 
   LogicalResult rewriteMatmul(tosa::MatMulOp matmul, const LayerInfo &layer,
                               FormatAttr format) {
-    auto aType = cast<RankedTensorType>(matmul.getA().getType());
+    // TOSA allows unranked operands and results; the lowering needs ranks.
+    auto aType = dyn_cast<RankedTensorType>(matmul.getA().getType());
     FailureOr<Tensor> w = exec::evaluateConstantValue(matmul.getB());
-    if (failed(w) || w->getDType() != DType::F32 || w->getShape()[0] != 1 ||
+    if (!aType || !isa<RankedTensorType>(matmul.getType()) || failed(w) ||
+        w->getDType() != DType::F32 || w->getShape()[0] != 1 ||
         aType.getDimSize(0) != 1)
       return matmul.emitWarning()
                  << "qopt-quantize: layer '" << layer.name
-                 << "' stays float: only batch-1 matmuls with a [1, K, N] "
-                    "float32 constant weight are lowered",
+                 << "' stays float: only batch-1 matmuls with a ranked input "
+                    "and a [1, K, N] float32 constant weight are lowered",
              success();
     int64_t k = w->getShape()[1], n = w->getShape()[2], m = aType.getDimSize(1);
     // [1, K, N] -> [N, K]; the format's axes move with it.
@@ -416,16 +428,13 @@ struct QuantizePass : public qopt::impl::QuantizePassBase<QuantizePass> {
   using Base::Base;
 
   void runOnOperation() override {
-    if (activations != "int8" && activations != "float") {
-      getOperation().emitError()
-          << "qopt-quantize: activations must be 'int8' or 'float', got '"
-          << activations << "'";
+    PassOptionChecks check(getOperation().getLoc(), getArgument());
+    if (activations != "int8" && activations != "float")
+      check.error() << "activations must be 'int8' or 'float', got '"
+                    << activations << "'";
+    check.nonNegative("gptq-damp", gptqDamp);
+    if (failed(check.finish()))
       return signalPassFailure();
-    }
-    if (gptqDamp < 0.0) {
-      getOperation().emitError("qopt-quantize: gptq-damp must be >= 0");
-      return signalPassFailure();
-    }
     if (failed(QuantizeLayers(getOperation(), activations == "int8", gptq,
                               gptqDamp)
                    .run()))

@@ -15,6 +15,8 @@
 #include "qopt/Executor/Executor.h"
 #include "qopt/Executor/TensorIO.h"
 
+#include "PassOptionChecks.h"
+
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -40,29 +42,28 @@ struct SensitivityPass
     : public qopt::impl::SensitivityPassBase<SensitivityPass> {
   using Base::Base;
 
+  /// Rejects option values that mean nothing, one error each.
+  LogicalResult validateOptions() {
+    PassOptionChecks check(getOperation().getLoc(), getArgument());
+    check.oneOf("method", method, {"weight-error", "hessian", "output"});
+    check.oneOf("hessian", hessian, {"auto", "diagonal", "full"});
+    check.oneOf("metric", metric, {"auto", "kl", "mse"});
+    check.atLeast("channels-per-group", channelsPerGroup, 0);
+    check.atLeast("num-samples", numSamples, 0);
+    check.finite("input-mean", inputMean);
+    check.finiteNonZero("input-std", inputStd);
+    check.atLeast("threads", numThreads, 1);
+    return check.finish();
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (method != "weight-error" && method != "hessian" &&
-        method != "output") {
-      mlir::emitError(module.getLoc())
-          << "qopt-sensitivity: unknown method '" << method
-          << "' (weight-error, hessian or output)";
+    if (failed(validateOptions()))
       return signalPassFailure();
-    }
     if (method == "output") {
       if (failed(outputSensitivity(module)))
         signalPassFailure();
       return;
-    }
-    if (hessian != "auto" && hessian != "diagonal" && hessian != "full") {
-      mlir::emitError(module.getLoc())
-          << "qopt-sensitivity: hessian must be auto, diagonal or full";
-      return signalPassFailure();
-    }
-    if (channelsPerGroup < 0) {
-      mlir::emitError(module.getLoc())
-          << "qopt-sensitivity: channels-per-group must be >= 0";
-      return signalPassFailure();
     }
     // Sidecars are read once each and checked against their hash.
     InputMomentsReader sidecars;
@@ -110,6 +111,23 @@ struct SensitivityPass
         return failure();
       moments = std::move(*read);
       momentsPtr = &moments;
+      // The moments index the weight without `dropAxis` (the full matrix:
+      // without the output-channel axis); anything else was measured on
+      // another weight.
+      ArrayRef<int64_t> shape = weight->getShape();
+      int64_t n = weight->getNumElements();
+      int64_t diagSize = shape[dropAxis] ? n / shape[dropAxis] : 0;
+      int64_t dim = shape[outputAxis] ? n / shape[outputAxis] : 0;
+      if (int64_t(moments.diag.size()) != diagSize)
+        return op->emitError()
+               << "qopt-sensitivity: layer '" << layer.name
+               << "' input statistics have " << moments.diag.size()
+               << " diagonal entries; its weight needs " << diagSize;
+      if (!moments.full.empty() && int64_t(moments.full.size()) != dim * dim)
+        return op->emitError()
+               << "qopt-sensitivity: layer '" << layer.name
+               << "' input second-moment matrix has " << moments.full.size()
+               << " entries; its weight needs " << dim << " x " << dim;
     }
 
     ArrayRef<FormatAttr> formats = candidates.getFormats();
@@ -147,14 +165,10 @@ struct SensitivityPass
   LogicalResult outputSensitivity(ModuleOp module) {
     if (data.empty())
       return fail(module, "method=output needs data=...");
-    if (metric != "auto" && metric != "kl" && metric != "mse")
-      return fail(module, "metric must be auto, kl or mse");
-    if (inputStd == 0.0)
-      return fail(module, "input-std must not be 0");
     func::FuncOp func = lookupEntryFunction(module, "qopt-sensitivity");
     if (!func)
       return failure();
-    auto executor = Executor::create(func, {std::max(1u, unsigned(numThreads))});
+    auto executor = Executor::create(func, {numThreads});
     if (failed(executor))
       return failure();
     Executor &ex = **executor;

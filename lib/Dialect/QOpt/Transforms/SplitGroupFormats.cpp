@@ -77,9 +77,14 @@ struct SplitGroupFormatsPass
              << op->getName()
              << ") cannot be split by output channel; allocate it per layer "
                 "(qopt-sensitivity channels-per-group=0)";
-    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
-    int64_t resultAxis = resultType.getRank() - 1;
-    if (resultType.isDynamicDim(resultAxis) ||
+    // TOSA allows unranked results and biases; slicing needs ranks.
+    auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    auto conv = dyn_cast<tosa::Conv2DOp>(op);
+    RankedTensorType biasType =
+        conv ? dyn_cast<RankedTensorType>(conv.getBias().getType()) : nullptr;
+    int64_t resultAxis = resultType ? resultType.getRank() - 1 : 0;
+    if (!resultType || (conv && !biasType) ||
+        resultType.isDynamicDim(resultAxis) ||
         resultType.getDimSize(resultAxis) != channels ||
         ShapedType::isDynamicShape(weightShape))
       return op->emitError() << "qopt-split-group-formats: layer '"
@@ -94,7 +99,8 @@ struct SplitGroupFormatsPass
       return tosa::ConstShapeOp::create(b, loc, type,
                                         b.getIndexTensorAttr(dims));
     };
-    // Channels [begin, end) of `v` along `sliceAxis`.
+    // Channels [begin, end) of `v` (the ranked weight or bias) along
+    // `sliceAxis`.
     auto slice = [&](Value v, int64_t sliceAxis, int64_t begin,
                      int64_t end) -> Value {
       auto type = cast<RankedTensorType>(v.getType());
@@ -108,11 +114,8 @@ struct SplitGroupFormatsPass
 
     unsigned weightIndex = iface.getWeightOperandIndex();
     std::optional<unsigned> biasIndex;
-    if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
-      auto biasType = cast<RankedTensorType>(conv.getBias().getType());
-      if (biasType.getRank() == 1 && biasType.getDimSize(0) == channels)
-        biasIndex = conv.getBiasMutable().getOperandNumber();
-    }
+    if (conv && biasType.getRank() == 1 && biasType.getDimSize(0) == channels)
+      biasIndex = conv.getBiasMutable().getOperandNumber();
     Attribute actStats = op->getAttr(QOptDialect::kActStatsAttrName);
     SmallVector<Value> parts;
     for (const Run &run : runs) {

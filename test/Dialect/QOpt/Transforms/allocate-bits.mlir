@@ -107,7 +107,7 @@
 // Pinning the first (a) and last (c) layer to 8 bits needs 8+2+8 = 18 bits.
 // PIN: error: qopt-allocate-bits: infeasible budgets; avg-bits budget 4.00 is below the smallest achievable 6.00
 // INFEASIBLE: error: qopt-allocate-bits: infeasible budgets; avg-bits budget 1.00 is below the smallest achievable 2.00
-// FLOOR: error: qopt-allocate-bits: layer 'a' has no candidate with at least 16 bits
+// FLOOR: error: {{.*}}qopt-allocate-bits: layer 'a' has no candidate with at least 16 bits
 // SOLVER: error: qopt-allocate-bits: unknown solver 'simplex' (exact, cbc or greedy)
 
 #cands = #qopt.candidates<[<si8, per_channel(axis = 2)>, <si4, per_channel(axis = 2)>, <si2, per_channel(axis = 2)>]>

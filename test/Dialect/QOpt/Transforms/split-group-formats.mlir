@@ -71,3 +71,25 @@ func.func @depthwise(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
   %y = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qopt.group_formats = #qopt.group_formats<channels_per_group = 1, formats = [#qopt.format<si8, per_channel(axis = 2)>, #qopt.format<si4, per_channel(axis = 2)>]>} : (tensor<1x4x4x2xf32>, tensor<1x1x2x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32>
   return %y : tensor<1x4x4x2xf32>
 }
+
+// -----
+
+// TOSA allows unranked results and biases; slicing needs ranks.
+func.func @unranked_result(%x: tensor<1x4x4x2xf32>) -> tensor<*xf32> {
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %w = "tosa.const"() <{values = dense<0.25> : tensor<2x1x1x2xf32>}> : () -> tensor<2x1x1x2xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<2xf32>}> : () -> tensor<2xf32>
+  // expected-error @+1 {{qopt-split-group-formats: layer 'tosa.conv2d#0' needs static shapes with the weight's output channels last in the result}}
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qopt.group_formats = #qopt.group_formats<channels_per_group = 1, formats = [#qopt.format<si8, per_channel(axis = 0)>, #qopt.format<si4, per_channel(axis = 0)>]>} : (tensor<1x4x4x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+func.func @unranked_bias(%x: tensor<1x4x4x2xf32>, %b: tensor<*xf32>) -> tensor<1x4x4x2xf32> {
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %w = "tosa.const"() <{values = dense<0.25> : tensor<2x1x1x2xf32>}> : () -> tensor<2x1x1x2xf32>
+  // expected-error @+1 {{qopt-split-group-formats: layer 'tosa.conv2d#0' needs static shapes with the weight's output channels last in the result}}
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qopt.group_formats = #qopt.group_formats<channels_per_group = 1, formats = [#qopt.format<si8, per_channel(axis = 0)>, #qopt.format<si4, per_channel(axis = 0)>]>} : (tensor<1x4x4x2xf32>, tensor<2x1x1x2xf32>, tensor<*xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32>
+  return %y : tensor<1x4x4x2xf32>
+}

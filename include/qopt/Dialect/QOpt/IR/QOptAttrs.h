@@ -1,6 +1,7 @@
 //===- QOptAttrs.h - QOpt attributes -----------------------------*- C++ -*-===//
 //
-// Declares qopt's enums and attributes (#qopt.format, #qopt.candidates).
+// Declares qopt's enums and attributes (#qopt.format, #qopt.candidates,
+// ...) and the reader of floating-point values out of any ElementsAttr.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,6 +26,25 @@ namespace mlir::qopt {
 ParseResult parseFormatBody(OpAsmParser &parser, FormatAttr &format);
 /// Prints what parseFormatBody parses.
 void printFormatBody(OpAsmPrinter &printer, Operation *op, FormatAttr format);
+
+/// Checks that readFloatElements can read `attr`: its element type is a
+/// float, and a `dense_resource` has a blob of exactly the bytes its type
+/// needs (blobs of 8, 16, 32 and 64-bit floats). The reason for a failure
+/// is appended to `emitError()`.
+///
+/// Attribute verifiers cannot check blobs (a file's `dialect_resources`
+/// section is parsed after the attributes that name it); operation
+/// verifiers, which run after it, can.
+LogicalResult
+verifyFloatElements(ElementsAttr attr,
+                    function_ref<InFlightDiagnostic()> emitError);
+
+/// The values of the floating-point `attr` as doubles in row-major order,
+/// whatever ElementsAttr kind holds them: dense (splat or not), sparse, or a
+/// `dense_resource` blob. Fails as verifyFloatElements does.
+FailureOr<SmallVector<double>>
+readFloatElements(ElementsAttr attr,
+                  function_ref<InFlightDiagnostic()> emitError);
 
 } // namespace mlir::qopt
 

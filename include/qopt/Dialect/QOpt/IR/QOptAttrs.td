@@ -211,6 +211,15 @@ def QOpt_SensitivityAttr : QOpt_Attr<"Sensitivity", "sensitivity"> {
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The values as doubles, row-major, whatever ElementsAttr kind holds
+    /// them (a dense attribute or a `dense_resource` blob). Fails, with the
+    /// reason appended to `emitError()`, when a blob is missing or has the
+    /// wrong size, or a value is not finite.
+    ::mlir::FailureOr<::llvm::SmallVector<double>>
+    readValues(::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError)
+        const;
+  }];
 }
 
 def QOpt_GroupFormatsAttr : QOpt_Attr<"GroupFormats", "group_formats"> {

@@ -16,7 +16,10 @@ namespace mlir::qopt {
 namespace detail {
 /// Checks what every QuantizableOpInterface implementation must satisfy:
 /// the weight operand exists and is shaped, and the reported axes are in
-/// range and distinct.
+/// range and distinct. `op` must implement the interface. Interfaces
+/// attached as external models are not verified with their op, so the
+/// dialect's attribute verifier and passes that read a layer's axes call
+/// this first.
 LogicalResult verifyQuantizableOpInterface(Operation *op);
 } // namespace detail
 

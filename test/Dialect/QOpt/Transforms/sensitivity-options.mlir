@@ -1,0 +1,24 @@
+// Option values that mean nothing are rejected before any layer is
+// measured, one error per option, at the module.
+// RUN: qopt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(qopt-sensitivity{method=taylor hessian=exact metric=l1 channels-per-group=-1 num-samples=-1 input-mean=inf input-std=nan threads=0})'
+// A negative group size used to reach method=output unchecked.
+// RUN: not qopt %s --pass-pipeline='builtin.module(qopt-sensitivity{method=output data=x.npy channels-per-group=-1})' -o /dev/null 2>&1 | FileCheck %s
+// CHECK: error: qopt-sensitivity: channels-per-group must be >= 0, got -1
+// CHECK-NOT: error: qopt-sensitivity
+
+// expected-error @below {{qopt-sensitivity: unknown method 'taylor' (weight-error, hessian or output)}}
+// expected-error @below {{qopt-sensitivity: unknown hessian 'exact' (auto, diagonal or full)}}
+// expected-error @below {{qopt-sensitivity: unknown metric 'l1' (auto, kl or mse)}}
+// expected-error @below {{qopt-sensitivity: channels-per-group must be >= 0, got -1}}
+// expected-error @below {{qopt-sensitivity: num-samples must be >= 0, got -1}}
+// expected-error @below {{qopt-sensitivity: input-mean must be finite, got inf}}
+// expected-error @below {{qopt-sensitivity: input-std must be finite and not 0, got nan}}
+// expected-error @below {{qopt-sensitivity: threads must be >= 1, got 0}}
+module {
+  func.func @main(%x: tensor<1x1x2xf32>) -> tensor<1x1x1xf32> {
+    %w = "tosa.const"() <{values = dense<[[[1.0], [0.3]]]> : tensor<1x2x1xf32>}> : () -> tensor<1x2x1xf32>
+    %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+    %y = tosa.matmul %x, %w, %zp, %zp {qopt.candidates = #qopt.candidates<[<si4, per_tensor>, <si2, per_tensor>]>} : (tensor<1x1x2xf32>, tensor<1x2x1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1xf32>
+    return %y : tensor<1x1x1xf32>
+  }
+}
