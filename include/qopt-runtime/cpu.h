@@ -13,6 +13,11 @@
  * single-threaded over the output-channel range [n_begin, n_end) so callers
  * split work across threads without the library owning any.
  *
+ * No function here throws or fails for lack of memory: a kernel's scratch
+ * memory comes from malloc, and a kernel that cannot get it computes the
+ * same result without it (the SIMD variants run the portable code, which
+ * decodes weights in place), so the functions need no status return.
+ *
  *===----------------------------------------------------------------------===*/
 
 #ifndef QOPT_RUNTIME_CPU_H

@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 
 namespace qopt_rt {
 
@@ -37,6 +38,34 @@ const KernelTable &portableKernels();
 const KernelTable *avx2Kernels();
 const KernelTable *avx512VnniKernels();
 const KernelTable *avxVnniKernels();
+
+/// Scratch memory of one kernel call, freed at the end of the scope. The
+/// kernels sit behind a C ABI that returns no status, so they must not
+/// throw (a `std::bad_alloc` escaping an `extern "C"` function terminates
+/// the caller's process): scratch comes from malloc, and a kernel whose
+/// scratch is null runs code that needs none (the portable kernels decode
+/// weights in place; the SIMD drivers fall back to the portable kernels).
+template <typename T> class Scratch {
+public:
+  /// `count` elements, zero-filled when `zero`; null when memory is short
+  /// or the size does not fit in a size_t.
+  explicit Scratch(int64_t count, bool zero = false) {
+    if (count < 0 || uint64_t(count) > SIZE_MAX / sizeof(T))
+      return;
+    size_t bytes = count == 0 ? sizeof(T) : size_t(count) * sizeof(T);
+    data = static_cast<T *>(zero ? std::calloc(1, bytes) : std::malloc(bytes));
+  }
+  Scratch(const Scratch &) = delete;
+  Scratch &operator=(const Scratch &) = delete;
+  ~Scratch() { std::free(data); }
+
+  explicit operator bool() const { return data != nullptr; }
+  T *get() const { return data; }
+  T &operator[](int64_t i) const { return data[i]; }
+
+private:
+  T *data = nullptr;
+};
 
 inline int64_t paddedK(int64_t k) { return (k + kBlock - 1) / kBlock * kBlock; }
 inline int64_t numGroups(int64_t k, int32_t groupSize) {
@@ -83,16 +112,22 @@ inline int8_t quantizeOne(float x, float scale, int32_t zeroPoint) {
   return int8_t(int32_t(r) + zeroPoint);
 }
 
+/// One step of the float32 epilogue of the integer path: `y` after the
+/// groups before this one, plus this group's sum times its multiplier, no
+/// fused multiply-add (the runtime is built with -ffp-contract=off).
+inline float epilogueStep(float y, int32_t acc, float xScale, float scale) {
+  float multiplier = xScale * scale;
+  float term = float(acc) * multiplier;
+  return y + term;
+}
+
 /// The float32 epilogue of the integer path for one output: groups in
-/// order, no fused multiply-add (the file is built with -ffp-contract=off).
+/// order (epilogueStep from y = 0), then the bias.
 inline float integerEpilogue(const int32_t *acc, int64_t groups, float xScale,
                              const float *scales, const float *bias) {
   float y = 0.0f;
-  for (int64_t g = 0; g < groups; ++g) {
-    float multiplier = xScale * scales[g];
-    float term = float(acc[g]) * multiplier;
-    y = y + term;
-  }
+  for (int64_t g = 0; g < groups; ++g)
+    y = epilogueStep(y, acc[g], xScale, scales[g]);
   if (bias)
     y = y + *bias;
   return y;

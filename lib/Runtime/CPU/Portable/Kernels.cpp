@@ -3,13 +3,14 @@
 // The variant every CPU runs, and the fallback the SIMD variants use for
 // shapes they do not specialise (odd group sizes). Written for clarity: it
 // computes the integer path exactly as docs/Semantics.md states it, one
-// group at a time.
+// group at a time. It allocates at most one row of scratch memory and
+// runs without it (Common.h, Scratch).
 //
 //===----------------------------------------------------------------------===//
 
 #include "../Common.h"
 
-#include <vector>
+#include <algorithm>
 
 using namespace qopt_rt;
 
@@ -26,17 +27,35 @@ static void unpackRow(const qopt_rt_weight &w, int64_t n, int8_t *out) {
     out[c] = packedGet(row, w.bits, c);
 }
 
+/// Calls body(weightAt) for each row n in [nBegin, nEnd), where
+/// weightAt(c) is element c of row n: from the row unpacked once into
+/// scratch memory, or, when there is none, decoded in place (slower, but
+/// the kernels then never fail for lack of memory).
+template <typename Body>
+static void forEachWeightRow(const qopt_rt_weight *w, int64_t nBegin,
+                             int64_t nEnd, Body body) {
+  Scratch<int8_t> q(paddedK(w->k));
+  for (int64_t n = nBegin; n < nEnd; ++n) {
+    if (q) {
+      unpackRow(*w, n, q.get());
+      body(n, [&](int64_t c) { return q[c]; });
+    } else {
+      const uint8_t *row = w->data + n * qopt_rt_row_bytes(w->k, w->bits);
+      body(n, [&](int64_t c) { return packedGet(row, w->bits, c); });
+    }
+  }
+}
+
 static void matmulS8(int64_t m, const int8_t *x, int64_t ldx, float xScale,
                      int32_t xZeroPoint, const qopt_rt_weight *w,
                      const float *bias, float *y, int64_t ldy, int64_t nBegin,
                      int64_t nEnd) {
   int64_t k = w->k, groups = numGroups(k, w->group_size);
-  std::vector<int8_t> q(paddedK(k));
-  std::vector<int32_t> acc(groups);
-  for (int64_t n = nBegin; n < nEnd; ++n) {
-    unpackRow(*w, n, q.data());
+  forEachWeightRow(w, nBegin, nEnd, [&](int64_t n, auto weightAt) {
+    const float *scales = w->scales + n * groups;
     for (int64_t r = 0; r < m; ++r) {
       const int8_t *xr = x + r * ldx;
+      float out = 0.0f;
       for (int64_t g = 0; g < groups; ++g) {
         int32_t zq = w->zero_points ? w->zero_points[n * groups + g] : 0;
         int64_t end = groupEnd(g, k, w->group_size);
@@ -44,24 +63,22 @@ static void matmulS8(int64_t m, const int8_t *x, int64_t ldx, float xScale,
         for (int64_t c = groupBegin(g, w->group_size); c < end; ++c) {
           // Padding columns pair the zero point with the zero point.
           int32_t xv = c < k ? xr[c] : xZeroPoint;
-          sum += (xv - xZeroPoint) * (int32_t(q[c]) - zq);
+          sum += (xv - xZeroPoint) * (int32_t(weightAt(c)) - zq);
         }
-        acc[g] = sum;
+        out = epilogueStep(out, sum, xScale, scales[g]);
       }
-      y[r * ldy + n] =
-          integerEpilogue(acc.data(), groups, xScale, w->scales + n * groups,
-                          bias ? bias + n : nullptr);
+      if (bias)
+        out = out + bias[n];
+      y[r * ldy + n] = out;
     }
-  }
+  });
 }
 
 static void matmulF32(int64_t m, const float *x, int64_t ldx,
                       const qopt_rt_weight *w, const float *bias, float *y,
                       int64_t ldy, int64_t nBegin, int64_t nEnd) {
   int64_t k = w->k, groups = numGroups(k, w->group_size);
-  std::vector<int8_t> q(paddedK(k));
-  for (int64_t n = nBegin; n < nEnd; ++n) {
-    unpackRow(*w, n, q.data());
+  forEachWeightRow(w, nBegin, nEnd, [&](int64_t n, auto weightAt) {
     for (int64_t r = 0; r < m; ++r) {
       const float *xr = x + r * ldx;
       float out = bias ? bias[n] : 0.0f;
@@ -70,12 +87,12 @@ static void matmulF32(int64_t m, const float *x, int64_t ldx,
         int64_t end = std::min(groupEnd(g, k, w->group_size), k);
         float sum = 0.0f;
         for (int64_t c = groupBegin(g, w->group_size); c < end; ++c)
-          sum += xr[c] * (float(q[c]) - zq);
+          sum += xr[c] * (float(weightAt(c)) - zq);
         out += w->scales[n * groups + g] * sum;
       }
       y[r * ldy + n] = out;
     }
-  }
+  });
 }
 
 static void requantizeS8(int64_t count, int64_t channels, const int32_t *acc,

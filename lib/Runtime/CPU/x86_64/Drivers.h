@@ -26,8 +26,6 @@
 #include "Unpack.h"
 
 #include <algorithm>
-#include <memory>
-#include <vector>
 
 namespace {
 
@@ -61,19 +59,6 @@ static void matmulS8Driver(int64_t m, const int8_t *x, int64_t ldx,
   // keep the padding.
   const int64_t dotEnd = (k + P::kGroupQuantum - 1) / P::kGroupQuantum *
                         P::kGroupQuantum;
-  // Activations, padded with zeros, and their per-group sums.
-  std::unique_ptr<typename P::XS8[]> xs(
-      new typename P::XS8[static_cast<size_t>(m * kp)]);
-  std::vector<int64_t> sx(static_cast<size_t>(m * groups), 0);
-  std::vector<int8_t> xrow(static_cast<size_t>(kp));
-  for (int64_t r = 0; r < m; ++r) {
-    padRow(x + r * ldx, k, kp, xrow.data());
-    P::prepareX(xrow.data(), dotEnd, xs.get() + r * kp);
-    for (int64_t g = 0; g < groups; ++g)
-      for (int64_t c = groupBegin(g, gs), e = groupEnd(g, k, gs); c < e; ++c)
-        sx[r * groups + g] += xrow[c];
-  }
-
   // Weight rows are decoded a block at a time (as many whole tiles as fit
   // in about 192 KiB, so the block stays in L2), and each tile of
   // activation rows then meets every tile of the block: the activations
@@ -81,20 +66,38 @@ static void matmulS8Driver(int64_t m, const int8_t *x, int64_t ldx,
   const int64_t blockRows = std::max<int64_t>(
       NT, (192 * 1024 / (kp * int64_t(sizeof(typename P::US8)))) / NT * NT);
   const int64_t rowsCap = std::min<int64_t>(blockRows, nEnd - nBegin);
-  std::vector<typename P::US8> us(static_cast<size_t>((rowsCap + NT) * kp));
-  std::vector<int64_t> su(static_cast<size_t>((rowsCap + NT) * groups));
-  std::vector<int64_t> sxu(static_cast<size_t>(MT * NT * groups));
-  std::vector<int32_t> acc(static_cast<size_t>(groups));
+  // Activations, padded with zeros, and their per-group sums; the decoded
+  // weight block, its sums, and the tile's partial sums. Without memory
+  // for them, the portable kernel (which needs none) computes the same
+  // bits.
+  Scratch<typename P::XS8> xs(m * kp);
+  Scratch<int64_t> sx(m * groups, /*zero=*/true);
+  Scratch<int8_t> xrow(kp);
+  Scratch<typename P::US8> us((rowsCap + NT) * kp);
+  Scratch<int64_t> su((rowsCap + NT) * groups);
+  Scratch<int64_t> sxu(MT * NT * groups);
+  Scratch<int32_t> acc(groups);
+  if (!xs || !sx || !xrow || !us || !su || !sxu || !acc)
+    return portableKernels().matmulS8(m, x, ldx, xScale, zx, w, bias, y, ldy,
+                                      nBegin, nEnd);
+  for (int64_t r = 0; r < m; ++r) {
+    padRow(x + r * ldx, k, kp, xrow.get());
+    P::prepareX(xrow.get(), dotEnd, xs.get() + r * kp);
+    for (int64_t g = 0; g < groups; ++g)
+      for (int64_t c = groupBegin(g, gs), e = groupEnd(g, k, gs); c < e; ++c)
+        sx[r * groups + g] += xrow[c];
+  }
+
   alignas(64) uint8_t block[kBlock];
   for (int64_t nb = nBegin; nb < nEnd; nb += blockRows) {
     const int64_t nbEnd = std::min(nEnd, nb + blockRows);
     for (int64_t n = nb; n < nbEnd; ++n) {
       const uint8_t *row = w->data + n * rowBytes;
-      int64_t *sum = su.data() + (n - nb) * groups;
+      int64_t *sum = su.get() + (n - nb) * groups;
       std::fill(sum, sum + groups, 0);
       for (int64_t b = 0; b < kp / kBlock; ++b) {
         unpackBlockU(row + b * kBlock * w->bits / 8, w->bits, block);
-        P::prepareU(block, us.data() + (n - nb) * kp + b * kBlock);
+        P::prepareU(block, us.get() + (n - nb) * kp + b * kBlock);
         int64_t chunks[4];
         chunkSums(block, chunks);
         for (int q = 0; q < 4; ++q)
@@ -107,15 +110,15 @@ static void matmulS8Driver(int64_t m, const int8_t *x, int64_t ldx,
       const int mt = int(std::min<int64_t>(MT, m - m0));
       for (int64_t n0 = nb; n0 < nbEnd; n0 += NT) {
         const int nt = int(std::min<int64_t>(NT, nbEnd - n0));
-        const typename P::US8 *ut = us.data() + (n0 - nb) * kp;
-        const int64_t *st = su.data() + (n0 - nb) * groups;
-        std::fill(sxu.begin(), sxu.end(), 0);
+        const typename P::US8 *ut = us.get() + (n0 - nb) * kp;
+        const int64_t *st = su.get() + (n0 - nb) * groups;
+        std::fill(sxu.get(), sxu.get() + MT * NT * groups, 0);
         for (int64_t g = 0; g < groups; ++g) {
           int64_t begin = groupBegin(g, gs),
                   end = std::min(groupEnd(g, k, gs), dotEnd);
           if (end <= begin)
             continue;
-          int64_t *out = sxu.data() + g * MT * NT;
+          int64_t *out = sxu.get() + g * MT * NT;
           dispatchCount<MT>(mt, [&]<int TM>() {
             dispatchCount<NT>(nt, [&]<int TN>() {
               P::template dotS8<TM, TN>(xs.get() + m0 * kp, ut, kp, begin,
@@ -165,7 +168,7 @@ static void matmulS8Driver(int64_t m, const int8_t *x, int64_t ldx,
                                     zq);
             }
             y[(m0 + i) * ldy + n] = integerEpilogue(
-                acc.data(), groups, xScale, w->scales + n * groups,
+                acc.get(), groups, xScale, w->scales + n * groups,
                 bias ? bias + n : nullptr);
           }
         }
@@ -188,10 +191,16 @@ static void matmulF32Driver(int64_t m, const float *x, int64_t ldx,
   constexpr int MT = P::kFMT;
 
   // Activations zero-padded, and their per-group sums (for the zero-point
-  // correction).
-  std::vector<float> xs(static_cast<size_t>(m * kp), 0.0f), sx(static_cast<size_t>(m * groups), 0.0f);
+  // correction); one decoded weight row. Without memory for them, the
+  // portable kernel computes the result (to rounding, as always between
+  // variants on this path).
+  Scratch<float> xs(m * kp, /*zero=*/true), sx(m * groups, /*zero=*/true);
+  Scratch<uint8_t> u(kp);
+  if (!xs || !sx || !u)
+    return portableKernels().matmulF32(m, x, ldx, w, bias, y, ldy, nBegin,
+                                       nEnd);
   for (int64_t r = 0; r < m; ++r) {
-    std::copy(x + r * ldx, x + r * ldx + k, xs.begin() + r * kp);
+    std::copy(x + r * ldx, x + r * ldx + k, xs.get() + r * kp);
     for (int64_t g = 0; w->zero_points && g < groups; ++g) {
       float s = 0;
       for (int64_t c = groupBegin(g, gs), e = std::min(groupEnd(g, k, gs), k);
@@ -200,17 +209,16 @@ static void matmulF32Driver(int64_t m, const float *x, int64_t ldx,
       sx[r * groups + g] = s;
     }
   }
-  std::vector<uint8_t> u(static_cast<size_t>(kp));
   for (int64_t n = nBegin; n < nEnd; ++n) {
     const uint8_t *row = w->data + n * rowBytes;
     for (int64_t b = 0; b < kp / kBlock; ++b)
       unpackBlockU(row + b * kBlock * w->bits / 8, w->bits,
-                   u.data() + b * kBlock);
+                   u.get() + b * kBlock);
     // Back to the signed values q = u - offset, which the micro-kernel
     // sign-extends.
     const __m256i offsetBytes = _mm256_set1_epi8(char(1 << (w->bits - 1)));
     for (int64_t c = 0; c < kp; c += 32) {
-      __m256i *p = reinterpret_cast<__m256i *>(u.data() + c);
+      __m256i *p = reinterpret_cast<__m256i *>(u.get() + c);
       _mm256_storeu_si256(p, _mm256_sub_epi8(_mm256_loadu_si256(p),
                                              offsetBytes));
     }
@@ -219,7 +227,7 @@ static void matmulF32Driver(int64_t m, const float *x, int64_t ldx,
       const int mt = int(std::min<int64_t>(MT, m - m0));
       float out[MT];
       dispatchCount<MT>(mt, [&]<int TM>() {
-        P::template dotF32<TM>(xs.data() + m0 * kp, kp, u.data(), groups, gs,
+        P::template dotF32<TM>(xs.get() + m0 * kp, kp, u.get(), groups, gs,
                                scales, out);
       });
       for (int i = 0; i < mt; ++i) {

@@ -54,9 +54,9 @@ static inline __m256i reduce8Pairs(const __m256i (&p)[8]) {
 /// One row of int8 activations (padded to the packed width) and its
 /// per-group sums, shared by every 8-row tile of the weight.
 struct GemvRow {
-  std::vector<int8_t> x;
+  int8_t *x;
   /// Per group: sum of x, and 2^(bits-1) times it (int32, wrapping).
-  std::vector<int32_t> sums, offsetSums;
+  int32_t *sums, *offsetSums;
 };
 
 /// Per-tile buffers, allocated once per call.
@@ -182,7 +182,7 @@ static void gemvTile8(const GemvRow &row, int32_t zx, float xScale,
       if constexpr (kPairGroups) {
         if (pairGroups) {
           __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(
-              row.x.data() + (half + h) * 32));
+              row.x + (half + h) * 32));
           __m256i p[8], pu[8];
           for (int j = 0; j < 8; ++j) {
             __m256i u =
@@ -203,7 +203,7 @@ static void gemvTile8(const GemvRow &row, int32_t zx, float xScale,
         current = g;
       }
       __m256i x = _mm256_loadu_si256(
-          reinterpret_cast<const __m256i *>(row.x.data() + (half + h) * 32));
+          reinterpret_cast<const __m256i *>(row.x + (half + h) * 32));
       for (int j = 0; j < 8; ++j) {
         __m256i u;
         if constexpr (Bits == 4)
@@ -244,16 +244,18 @@ static void matmulS8WithGemv(int64_t m, const int8_t *x, int64_t ldx,
                              nEnd);
   const int64_t k = w->k, kp = paddedK(k), groups = numGroups(k, gs);
   int64_t tiled = nBegin + (nEnd - nBegin) / 8 * 8;
-  GemvRow row;
-  row.x.resize(size_t(kp));
-  row.sums.resize(size_t(groups));
-  row.offsetSums.resize(size_t(groups));
-  std::vector<float> multiplierBuffer(size_t(groups * 8 + 8));
+  Scratch<int8_t> xBuffer(kp);
+  Scratch<int32_t> sums(groups), offsetSums(groups);
+  Scratch<float> multiplierBuffer(groups * 8 + 8);
+  if (!xBuffer || !sums || !offsetSums || !multiplierBuffer)
+    return portableKernels().matmulS8(m, x, ldx, xScale, zx, w, bias, y, ldy,
+                                      nBegin, nEnd);
+  GemvRow row{xBuffer.get(), sums.get(), offsetSums.get()};
   GemvScratch scratch{reinterpret_cast<float *>(
-      (reinterpret_cast<uintptr_t>(multiplierBuffer.data()) + 31) &
+      (reinterpret_cast<uintptr_t>(multiplierBuffer.get()) + 31) &
       ~uintptr_t(31))};
   for (int64_t r = 0; r < m; ++r) {
-    padRow(x + r * ldx, k, kp, row.x.data());
+    padRow(x + r * ldx, k, kp, row.x);
     for (int64_t g = 0; g < groups; ++g) {
       int32_t sum = 0;
       for (int64_t c = groupBegin(g, gs), e = groupEnd(g, k, gs); c < e; ++c)
