@@ -1,7 +1,9 @@
 //===- CompiledModel.cpp - Models compiled to shared libraries ------------===//
 //
-// The library is opened RTLD_LOCAL, so several models (each with its own
-// copy of the kernels) can be loaded side by side.
+// The library is checked first (its ELF headers and the extents of what
+// the loader maps must lie within the file), then opened RTLD_LOCAL, so
+// several models (each with its own copy of the kernels) can be loaded
+// side by side.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,6 +12,8 @@
 #include "qopt-runtime/cpu.h"
 
 #include "llvm/ADT/Twine.h"
+#include "llvm/Object/ELF.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 #include <dlfcn.h>
@@ -53,6 +57,74 @@ std::optional<DType> dtypeOf(int32_t code) {
   }
 }
 
+/// What dlopen maps must lie in the file: a truncated library (a partial
+/// copy or download) otherwise faults with SIGBUS inside dlopen when the
+/// loader touches the missing pages.
+llvm::Error checkSharedObject(llvm::StringRef path, llvm::StringRef bytes) {
+  using namespace llvm::object;
+  using ELFT = ELF64LE;
+  auto bad = [&](const llvm::Twine &what) {
+    return error("'" + path + "' is not a loadable shared library: " + what);
+  };
+  uint64_t size = bytes.size();
+  if (size < sizeof(ELFT::Ehdr) ||
+      !bytes.starts_with(llvm::StringRef(llvm::ELF::ElfMagic, 4)))
+    return bad("no ELF header (" + llvm::Twine(size) + "-byte file)");
+  if (uint8_t(bytes[llvm::ELF::EI_CLASS]) != llvm::ELF::ELFCLASS64 ||
+      uint8_t(bytes[llvm::ELF::EI_DATA]) != llvm::ELF::ELFDATA2LSB)
+    return bad("not a 64-bit little-endian ELF file");
+  auto file = ELFFile<ELFT>::create(bytes);
+  if (!file)
+    return bad(llvm::toString(file.takeError()));
+  const ELFT::Ehdr &header = file->getHeader();
+  if (header.e_type != llvm::ELF::ET_DYN)
+    return bad("ELF type " + llvm::Twine(header.e_type) +
+               ", not a shared object");
+  // Extents in 128-bit arithmetic, so that nothing wraps.
+  auto within = [&](uint64_t offset, uint64_t length) {
+    return (unsigned __int128)offset + length <= size;
+  };
+  if (!within(header.e_phoff,
+              uint64_t(header.e_phnum) * header.e_phentsize) ||
+      (header.e_phnum && header.e_phentsize != sizeof(ELFT::Phdr)))
+    return bad("truncated or corrupt: the program header table does not fit "
+               "in the " + llvm::Twine(size) + "-byte file");
+  auto segments = file->program_headers();
+  if (!segments)
+    return bad(llvm::toString(segments.takeError()));
+  bool loadable = false;
+  for (auto [i, segment] : llvm::enumerate(*segments)) {
+    if (segment.p_type != llvm::ELF::PT_LOAD &&
+        segment.p_type != llvm::ELF::PT_DYNAMIC)
+      continue;
+    loadable |= segment.p_type == llvm::ELF::PT_LOAD;
+    if (!within(segment.p_offset, segment.p_filesz))
+      return bad("truncated: segment " + llvm::Twine(i) + " needs bytes up to " +
+                 llvm::Twine(segment.p_offset + segment.p_filesz) +
+                 " of the " + llvm::Twine(size) + "-byte file");
+  }
+  if (!loadable)
+    return bad("no loadable segment");
+  if (header.e_shoff &&
+      (!within(header.e_shoff, uint64_t(header.e_shnum) * header.e_shentsize) ||
+       (header.e_shnum && header.e_shentsize != sizeof(ELFT::Shdr))))
+    return bad("truncated or corrupt: the section header table does not fit "
+               "in the " + llvm::Twine(size) + "-byte file");
+  if (header.e_shoff) {
+    auto sections = file->sections();
+    if (!sections)
+      return bad(llvm::toString(sections.takeError()));
+    for (auto [i, section] : llvm::enumerate(*sections))
+      if (section.sh_type != llvm::ELF::SHT_NOBITS &&
+          !within(section.sh_offset, section.sh_size))
+        return bad("truncated: section " + llvm::Twine(i) +
+                   " needs bytes up to " +
+                   llvm::Twine(section.sh_offset + section.sh_size) +
+                   " of the " + llvm::Twine(size) + "-byte file");
+  }
+  return llvm::Error::success();
+}
+
 } // namespace
 
 std::vector<std::string> mlir::qopt::supportedIsaNames() {
@@ -66,6 +138,12 @@ std::vector<std::string> mlir::qopt::supportedIsaNames() {
 llvm::Expected<std::unique_ptr<CompiledModel>>
 CompiledModel::load(llvm::StringRef path, llvm::StringRef name,
                     llvm::StringRef isa) {
+  auto bytes = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                           /*RequiresNullTerminator=*/false);
+  if (!bytes)
+    return error("cannot read '" + path + "': " + bytes.getError().message());
+  if (llvm::Error e = checkSharedObject(path, (*bytes)->getBuffer()))
+    return std::move(e);
   std::unique_ptr<CompiledModel> model(new CompiledModel());
   model->handle = dlopen(path.str().c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!model->handle)
