@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace mlir::qopt {
 
@@ -33,6 +34,13 @@ struct Frontend {
       std::unique_ptr<llvm::MemoryBuffer> buffer, llvm::StringRef filename,
       MLIRContext &context)>
       import;
+  /// Checks this frontend's command-line options on their own (before any
+  /// input is read); returns an error message, or "" when they are valid.
+  std::function<std::string()> checkOptions;
+  /// The options of this frontend the command line sets (e.g.
+  /// "--input-shape"), so that setting them for another input format is an
+  /// error rather than silently ignored.
+  std::function<std::vector<std::string>()> givenOptions;
 };
 
 /// The frontends this qopt was built with, tried in order.

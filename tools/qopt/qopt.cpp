@@ -34,6 +34,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -42,6 +43,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
+
+#include <unistd.h>
 
 #ifdef QOPT_INCLUDE_TESTS
 namespace mlir::qopt::test {
@@ -84,15 +87,40 @@ static llvm::cl::opt<std::string> runtimeLibrary(
     llvm::cl::desc("libQOptRuntimeCPU.a to link (default: next to qopt's "
                    "installation, else the build tree's)"),
     llvm::cl::init(""), llvm::cl::cat(nativeCategory));
+static llvm::cl::opt<std::string> runtimeIncludeDir(
+    "runtime-include-dir",
+    llvm::cl::desc("Directory containing qopt-runtime/cpu.h, the kernel "
+                   "library's header the wrapper is compiled against "
+                   "(default: the include directory next to the library, "
+                   "then next to qopt's installation, then the source tree's)"),
+    llvm::cl::init(""), llvm::cl::cat(nativeCategory));
 
 enum class EmitKind { MLIR, Object, Library, ONNX };
 
+/// Extensions of files qopt does not write: without --emit, `-o libm.a`
+/// or `-o model.ll` would silently get MLIR text.
+static constexpr StringLiteral kForeignExtensions[] = {
+    ".a",   ".lib", ".dll", ".dylib", ".exe", ".obj", ".ll", ".bc",
+    ".s",   ".asm", ".c",   ".cc",    ".cpp", ".h",   ".hpp"};
+
 static FailureOr<EmitKind> resolveEmitKind(StringRef outputFilename) {
-  if (emitKind.empty())
-    return outputFilename.ends_with(".so")     ? EmitKind::Library
-           : outputFilename.ends_with(".o")    ? EmitKind::Object
-           : outputFilename.ends_with(".onnx") ? EmitKind::ONNX
-                                               : EmitKind::MLIR;
+  if (emitKind.empty()) {
+    StringRef extension = llvm::sys::path::extension(outputFilename);
+    if (extension == ".so")
+      return EmitKind::Library;
+    if (extension == ".o")
+      return EmitKind::Object;
+    if (extension == ".onnx")
+      return EmitKind::ONNX;
+    if (llvm::is_contained(kForeignExtensions, extension)) {
+      llvm::errs() << "qopt: -o '" << outputFilename
+                   << "': qopt does not write '" << extension
+                   << "' files (.so: shared library, .o: object, .onnx: QDQ "
+                      "model, else MLIR; or pass --emit)\n";
+      return failure();
+    }
+    return EmitKind::MLIR;
+  }
   if (emitKind == "mlir")
     return EmitKind::MLIR;
   if (emitKind == "obj")
@@ -106,19 +134,81 @@ static FailureOr<EmitKind> resolveEmitKind(StringRef outputFilename) {
   return failure();
 }
 
-/// libQOptRuntimeCPU.a: --runtime-library, else <prefix>/lib next to an
-/// installed qopt, else the one this qopt was built with.
+/// Options that only one kind of output reads are an error for the others
+/// (they would be silently ignored).
+static LogicalResult checkOutputOptions(EmitKind emit) {
+  bool native = emit == EmitKind::Library || emit == EmitKind::Object;
+  const llvm::cl::Option *nativeOptions[] = {&targetCPU, &ccProgram,
+                                             &runtimeLibrary,
+                                             &runtimeIncludeDir};
+  for (const llvm::cl::Option *option : nativeOptions)
+    if (!native && option->getNumOccurrences()) {
+      llvm::errs() << "qopt: --" << option->ArgStr
+                   << " applies to native output (-o x.so or x.o, or "
+                      "--emit=lib or obj)\n";
+      return failure();
+    }
+  if (emit != EmitKind::ONNX && onnxBase.getNumOccurrences()) {
+    llvm::errs() << "qopt: --onnx-base applies to ONNX output (-o x.onnx or "
+                    "--emit=onnx)\n";
+    return failure();
+  }
+  return success();
+}
+
+/// `<prefix>/<dir>` for an install directory relative to the prefix, or
+/// `dir` when it is absolute.
+static std::string installPath(StringRef prefix, StringRef dir) {
+  if (llvm::sys::path::is_absolute(dir))
+    return dir.str();
+  SmallString<256> path(prefix);
+  llvm::sys::path::append(path, dir);
+  return path.str().str();
+}
+
+/// The installation prefix of this qopt (the parent of its bin/).
+static std::string installPrefix(const char *argv0) {
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      argv0, reinterpret_cast<void *>(&installPrefix));
+  return llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)).str();
+}
+
+/// libQOptRuntimeCPU.a: --runtime-library, else the one installed with
+/// this qopt, else the one this qopt was built with.
 static std::string findRuntimeLibrary(const char *argv0) {
   if (!runtimeLibrary.empty())
     return runtimeLibrary;
-  std::string exe = llvm::sys::fs::getMainExecutable(
-      argv0, reinterpret_cast<void *>(&findRuntimeLibrary));
   SmallString<256> installed(
-      llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)));
-  llvm::sys::path::append(installed, "lib", "libQOptRuntimeCPU.a");
+      installPath(installPrefix(argv0), QOPT_INSTALL_LIBDIR));
+  llvm::sys::path::append(installed, "libQOptRuntimeCPU.a");
   if (llvm::sys::fs::exists(installed))
     return installed.str().str();
   return QOPT_BUILD_RUNTIME_LIBRARY;
+}
+
+/// The directory with qopt-runtime/cpu.h matching `library`:
+/// --runtime-include-dir, else the include directory of the prefix the
+/// library is installed in, else of this qopt's installation, else the
+/// source tree this qopt was built from.
+static std::string findRuntimeIncludeDir(StringRef library,
+                                         const char *argv0) {
+  if (!runtimeIncludeDir.empty())
+    return runtimeIncludeDir;
+  auto hasHeader = [](StringRef dir) {
+    SmallString<256> header(dir);
+    llvm::sys::path::append(header, "qopt-runtime", "cpu.h");
+    return llvm::sys::fs::exists(header);
+  };
+  // <prefix>/lib/libQOptRuntimeCPU.a -> <prefix>/include.
+  std::string libraryPrefix =
+      llvm::sys::path::parent_path(llvm::sys::path::parent_path(library))
+          .str();
+  for (const std::string &dir :
+       {installPath(libraryPrefix, QOPT_INSTALL_INCLUDEDIR),
+        installPath(installPrefix(argv0), QOPT_INSTALL_INCLUDEDIR)})
+    if (!dir.empty() && hasHeader(dir))
+      return dir;
+  return QOPT_BUILD_RUNTIME_INCLUDE_DIR;
 }
 
 /// Writes `module` as a QDQ ONNX model edited from `original` (the bytes
@@ -168,6 +258,8 @@ static LogicalResult emitNative(ModuleOp module, EmitKind kind,
   options.cpu = targetCPU;
   options.cc = ccProgram;
   options.runtimeLibrary = findRuntimeLibrary(argv0);
+  options.runtimeIncludeDir =
+      findRuntimeIncludeDir(options.runtimeLibrary, argv0);
   options.producer = "qopt " QOPT_VERSION;
   SmallString<256> header(outputFilename);
   llvm::sys::path::replace_extension(header, "h");
@@ -305,6 +397,90 @@ runOnMLIRInputToNative(std::unique_ptr<llvm::MemoryBuffer> buffer,
   return emitNative(*module, emit, outputFilename, argv0);
 }
 
+/// Runs `fn` with file descriptor 2 sent to a temporary file and returns
+/// what was written there: llvm::cl reports a bad pass option value
+/// straight to stderr, apart from the diagnostic that follows.
+static std::string captureStderr(llvm::function_ref<void()> fn) {
+  SmallString<128> path;
+  int fd = -1;
+  int saved = -1;
+  if (!llvm::sys::fs::createTemporaryFile("qopt-stderr", "txt", fd, path))
+    saved = ::dup(2);
+  if (saved < 0) {
+    fn();
+    return "";
+  }
+  llvm::errs().flush();
+  ::dup2(fd, 2);
+  fn();
+  llvm::errs().flush();
+  ::dup2(saved, 2);
+  ::close(saved);
+  ::close(fd);
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  llvm::sys::fs::remove(path);
+  return buffer ? (*buffer)->getBuffer().str() : "";
+}
+
+/// Builds the --pass-pipeline once before any input is read, so that an
+/// unknown pass or a bad option is one line, whatever the input and
+/// output (MlirOptMain would print it with the module it belongs to).
+static LogicalResult checkPassPipeline(DialectRegistry &registry,
+                                       const MlirOptMainConfig &config) {
+  MLIRContext context(registry, MLIRContext::Threading::DISABLED);
+  std::string messages;
+  LogicalResult result = success();
+  std::string printed = captureStderr([&] {
+    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+      messages += "\n" + diag.str();
+      return success();
+    });
+    PassManager pm(&context, ModuleOp::getOperationName(),
+                   OpPassManager::Nesting::Implicit);
+    result = config.setupPassPipeline(pm);
+  });
+  if (succeeded(result)) {
+    llvm::errs() << printed;
+    return success();
+  }
+  SmallVector<StringRef> lines, parts;
+  std::string all = printed + messages;
+  StringRef(all).split(lines, '\n');
+  auto isCaret = [](StringRef line) {
+    return !line.trim().empty() &&
+           line.find_first_not_of(" \t^~") == StringRef::npos;
+  };
+  for (size_t i = 0; i < lines.size(); ++i) {
+    StringRef line = lines[i].trim();
+    // The pipeline parser quotes the pipeline with a caret under the
+    // error: the message says which pass.
+    if (isCaret(line) || (i + 1 < lines.size() && isCaret(lines[i + 1])))
+      continue;
+    line.consume_front("qopt: ");
+    line.consume_front("<Pass-Options-Parser>: ");
+    if (line.consume_front("MLIR Textual PassPipeline Parser:"))
+      line = line.split("error: ").second;
+    if (!line.empty())
+      parts.push_back(line);
+  }
+  llvm::errs() << "qopt: error: --pass-pipeline: "
+               << (parts.empty() ? "invalid" : llvm::join(parts, "; "))
+               << "\n";
+  return failure();
+}
+
+/// Diagnostics name an operation by its location; the default of
+/// attaching the whole operation (the module, for module-level errors)
+/// prints megabytes for a real model. --mlir-print-op-on-diagnostic still
+/// turns it on.
+static void defaultToNotPrintingOpOnDiagnostic() {
+  auto &options = llvm::cl::getRegisteredOptions();
+  auto it = options.find("mlir-print-op-on-diagnostic");
+  if (it == options.end() || it->second->getNumOccurrences())
+    return;
+  static_cast<llvm::cl::opt<bool> *>(it->second)->setValue(false);
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
 
@@ -319,10 +495,25 @@ int main(int argc, char **argv) {
 
   auto [inputFilename, outputFilename] = registerAndParseCLIOptions(
       argc, argv, "qopt: mixed-precision quantization compiler\n", registry);
+  defaultToNotPrintingOpOnDiagnostic();
   MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
   if (config.shouldShowDialects())
     return asMainReturnCode(MlirOptMain(argc, argv, inputFilename,
                                         outputFilename, registry));
+
+  // The driver's own options, then the pipeline, before reading the input.
+  FailureOr<EmitKind> emit = resolveEmitKind(outputFilename);
+  if (failed(emit) || failed(checkOutputOptions(*emit)))
+    return EXIT_FAILURE;
+  for (const qopt::Frontend &frontend : qopt::getFrontends()) {
+    std::string error = frontend.checkOptions();
+    if (!error.empty()) {
+      llvm::errs() << "qopt: error: " << error << "\n";
+      return EXIT_FAILURE;
+    }
+  }
+  if (failed(checkPassPipeline(registry, config)))
+    return EXIT_FAILURE;
 
   std::string errorMessage;
   std::unique_ptr<llvm::MemoryBuffer> buffer =
@@ -332,14 +523,26 @@ int main(int argc, char **argv) {
     return EXIT_FAILURE;
   }
 
-  FailureOr<EmitKind> emit = resolveEmitKind(outputFilename);
-  if (failed(emit))
-    return EXIT_FAILURE;
+  const qopt::Frontend *detected = nullptr;
   for (const qopt::Frontend &frontend : qopt::getFrontends())
-    if (frontend.detect(inputFilename, buffer->getBuffer()))
-      return asMainReturnCode(
-          runOnImportedInput(frontend, std::move(buffer), inputFilename,
-                             outputFilename, registry, config, *emit, argv[0]));
+    if (frontend.detect(inputFilename, buffer->getBuffer())) {
+      detected = &frontend;
+      break;
+    }
+  // Another format's options would be ignored.
+  for (const qopt::Frontend &frontend : qopt::getFrontends()) {
+    std::vector<std::string> given = frontend.givenOptions();
+    if (&frontend != detected && !given.empty()) {
+      llvm::errs() << "qopt: " << given.front() << " applies to "
+                   << frontend.name << " input; '" << inputFilename
+                   << "' is " << (detected ? detected->name : "MLIR") << "\n";
+      return EXIT_FAILURE;
+    }
+  }
+  if (detected)
+    return asMainReturnCode(runOnImportedInput(
+        *detected, std::move(buffer), inputFilename, outputFilename, registry,
+        config, *emit, argv[0]));
   if (*emit != EmitKind::MLIR)
     return asMainReturnCode(runOnMLIRInputToNative(
         std::move(buffer), outputFilename, registry, config, *emit, argv[0]));

@@ -34,6 +34,10 @@ struct CPULibraryOptions {
   std::string cc = "cc";
   /// The static CPU kernel library (libQOptRuntimeCPU.a).
   std::string runtimeLibrary;
+  /// The directory holding that library's C header,
+  /// `qopt-runtime/cpu.h`, which the wrapper includes: the runtime
+  /// functions it calls are declared there once.
+  std::string runtimeIncludeDir;
   /// Written into generated files' header comments.
   std::string producer = "qopt";
 };
@@ -51,7 +55,8 @@ LogicalResult emitCHeader(ModuleOp module, const CPULibraryOptions &options,
                           llvm::raw_ostream &os);
 
 /// The C source implementing the header's functions over `<name>_entry`.
-/// It includes the header as `headerName`.
+/// It includes the header as `headerName`, and the runtime's
+/// `qopt-runtime/cpu.h`.
 LogicalResult emitCWrapper(ModuleOp module, const CPULibraryOptions &options,
                            StringRef headerName, llvm::raw_ostream &os);
 
@@ -65,8 +70,9 @@ enum class CPULibraryKind {
 };
 
 /// Writes `outputPath` (a shared library or relocatable object) and the
-/// header `headerPath`, compiling the wrapper and linking with
-/// `options.cc`. Errors are reported on `module`.
+/// header `headerPath`, compiling the wrapper (against
+/// `options.runtimeIncludeDir`) and linking with `options.cc`. Errors are
+/// reported on `module`.
 LogicalResult emitLibrary(ModuleOp module, const CPULibraryOptions &options,
                           CPULibraryKind kind, StringRef outputPath,
                           StringRef headerPath);
