@@ -577,3 +577,13 @@ func.func @ukernel_name(%c: tensor<4xf32>) {
   %r = qopt.ukernel "" outs(%c : tensor<4xf32>) -> tensor<4xf32>
   return
 }
+
+// -----
+
+// A bound beyond the f32 range parses as infinity: no scale follows from it
+// (found by scripts/fuzz.sh attr-parser: it printed as INF and did not parse
+// back).
+// expected-error @+1 {{min, max, lo and hi must be finite f32 values (at 0)}}
+func.func @act_stats_inf(%x: tensor<4xf32> {qopt.act_stats = #qopt.act_stats<method = "minmax", samples = 1, axis = -1, min = [0.0], max = [1.0], lo = [0.0], hi = [4.0e+40]>}) {
+  return
+}

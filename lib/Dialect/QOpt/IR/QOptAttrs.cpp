@@ -16,6 +16,8 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 using namespace mlir;
@@ -307,6 +309,32 @@ CandidatesAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 // ActStatsAttr / InputStatsAttr
 //===----------------------------------------------------------------------===//
 
+void mlir::qopt::printExactF32Array(AsmPrinter &printer,
+                                    DenseF32ArrayAttr array) {
+  printer << '[';
+  llvm::interleaveComma(array.asArrayRef(), printer.getStream(), [&](float v) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%e", double(v));
+    if (std::strtof(buf, nullptr) != v)
+      std::snprintf(buf, sizeof(buf), "%.8e", double(v));
+    printer << buf;
+  });
+  printer << ']';
+}
+
+FailureOr<DenseF32ArrayAttr> mlir::qopt::parseExactF32Array(AsmParser &parser) {
+  SmallVector<float> values;
+  if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+        double v;
+        if (parser.parseFloat(v))
+          return failure();
+        values.push_back(float(v));
+        return success();
+      }))
+    return failure();
+  return DenseF32ArrayAttr::get(parser.getContext(), values);
+}
+
 LogicalResult ActStatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    StringAttr method, int64_t samples,
                                    int64_t axis, DenseF32ArrayAttr min,
@@ -332,6 +360,13 @@ LogicalResult ActStatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (axis == -1 && n != 1)
     return emitError() << "per-tensor statistics have one value, got " << n;
   for (int64_t i = 0; i < n; ++i) {
+    // Scales come from these ranges: an infinite or NaN bound (e.g. a
+    // literal beyond the f32 range, which parses as inf) has no scale.
+    if (!std::isfinite(min[i]) || !std::isfinite(max[i]) ||
+        !std::isfinite(lo[i]) || !std::isfinite(hi[i]))
+      return emitError() << "min, max, lo and hi must be finite f32 values "
+                            "(at "
+                         << i << ")";
     if (min[i] > max[i])
       return emitError() << "min " << min[i] << " exceeds max " << max[i]
                          << " at " << i;

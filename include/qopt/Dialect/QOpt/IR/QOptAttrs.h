@@ -46,6 +46,11 @@ FailureOr<SmallVector<double>>
 readFloatElements(ElementsAttr attr,
                   function_ref<InFlightDiagnostic()> emitError);
 
+/// `[v0, v1, ...]` with each f32 printed so that it parses back to the same
+/// bits (`%e` where that is exact, else 9 significant digits).
+void printExactF32Array(AsmPrinter &printer, DenseF32ArrayAttr array);
+FailureOr<DenseF32ArrayAttr> parseExactF32Array(AsmParser &parser);
+
 } // namespace mlir::qopt
 
 #endif // QOPT_DIALECT_QOPT_IR_QOPTATTRS_H

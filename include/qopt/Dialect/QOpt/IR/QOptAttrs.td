@@ -124,6 +124,16 @@ def QOpt_CandidatesAttr : QOpt_Attr<"Candidates", "candidates"> {
   }];
 }
 
+// An f32 array whose text round-trips exactly: upstream prints f32 array
+// elements with 7 significant digits, which loses the last bits of values
+// that need 9 (a calibrated range written by one qopt run and read by the
+// next would differ). Printed as upstream does where that is exact.
+def QOpt_ExactF32ArrayParameter
+    : AttrParameter<"::mlir::DenseF32ArrayAttr", "f32 array, exact text"> {
+  let printer = [{ ::mlir::qopt::printExactF32Array($_printer, $_self) }];
+  let parser = [{ ::mlir::qopt::parseExactF32Array($_parser) }];
+}
+
 def QOpt_ActStatsAttr : QOpt_Attr<"ActStats", "act_stats"> {
   let summary = "Calibrated statistics of an activation tensor";
   let description = [{
@@ -148,10 +158,10 @@ def QOpt_ActStatsAttr : QOpt_Attr<"ActStats", "act_stats"> {
     "::mlir::StringAttr":$method,
     "int64_t":$samples,
     "int64_t":$axis,
-    "::mlir::DenseF32ArrayAttr":$min,
-    "::mlir::DenseF32ArrayAttr":$max,
-    "::mlir::DenseF32ArrayAttr":$lo,
-    "::mlir::DenseF32ArrayAttr":$hi,
+    QOpt_ExactF32ArrayParameter:$min,
+    QOpt_ExactF32ArrayParameter:$max,
+    QOpt_ExactF32ArrayParameter:$lo,
+    QOpt_ExactF32ArrayParameter:$hi,
     OptionalParameter<"::mlir::StringAttr">:$sidecar,
     OptionalParameter<"::mlir::StringAttr">:$histogram,
     OptionalParameter<"::mlir::StringAttr">:$sha256
