@@ -11,6 +11,8 @@
 #include "Kernels.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -249,6 +251,118 @@ static FailureOr<TensorSpec> specOf(Location loc, Type type, StringRef name) {
   return TensorSpec{name.str(), *dtype, llvm::to_vector(ranked.getShape())};
 }
 
+//===----------------------------------------------------------------------===//
+// scf.if (ONNX If with a run-time condition)
+//===----------------------------------------------------------------------===//
+
+/// The tensor and flat element an scf.if's condition is extracted from
+/// (`tensor.extract %t[constant indices]`, as the ONNX importer writes it).
+static FailureOr<std::pair<Value, int64_t>> conditionSource(scf::IfOp op) {
+  auto extract = op.getCondition().getDefiningOp<tensor::ExtractOp>();
+  if (!extract)
+    return failure();
+  auto type = dyn_cast<RankedTensorType>(extract.getTensor().getType());
+  if (!type || !type.hasStaticShape())
+    return failure();
+  int64_t flat = 0;
+  for (auto [dim, index] : llvm::zip(type.getShape(), extract.getIndices())) {
+    auto c = index.getDefiningOp<arith::ConstantIndexOp>();
+    if (!c || c.value() < 0 || c.value() >= dim)
+      return failure();
+    flat = flat * dim + c.value();
+  }
+  return std::pair<Value, int64_t>(extract.getTensor(), flat);
+}
+
+/// Scalars the executor does not hold as values: a condition extract and
+/// its constant indices, read by the scf.if that uses them.
+static bool isFoldedIntoIf(Operation *op) {
+  if (auto extract = dyn_cast<tensor::ExtractOp>(op))
+    return !extract->use_empty() &&
+           llvm::all_of(extract->getUsers(), [&](Operation *user) {
+             auto ifOp = dyn_cast<scf::IfOp>(user);
+             return ifOp && succeeded(conditionSource(ifOp));
+           });
+  if (auto c = dyn_cast<arith::ConstantIndexOp>(op))
+    return llvm::all_of(c->getUsers(), isFoldedIntoIf);
+  return false;
+}
+
+LogicalResult Executor::runIf(Operation *op, function_ref<Tensor(Value)> lookup,
+                              SmallVectorImpl<Tensor> &results) {
+  auto ifOp = cast<scf::IfOp>(op); // Scheduled only when it is one.
+  auto [condTensor, flat] = *conditionSource(ifOp);
+  bool taken = lookup(condTensor).getInt(flat) != 0;
+  Region &region = taken ? ifOp.getThenRegion() : ifOp.getElseRegion();
+  if (region.empty())
+    return success();
+  llvm::DenseMap<Value, Tensor> local;
+  auto inner = [&](Value v) -> Tensor {
+    if (auto it = local.find(v); it != local.end())
+      return it->second;
+    return lookup(v);
+  };
+  SmallVector<Tensor> operands, out;
+  for (Operation &inOp : region.front()) {
+    if (auto yield = dyn_cast<scf::YieldOp>(inOp)) {
+      for (Value v : yield.getOperands())
+        results.push_back(inner(v));
+      return success();
+    }
+    if (isFoldedIntoIf(&inOp))
+      continue;
+    operands.clear();
+    out.clear();
+    if (FailureOr<Tensor> c = evaluateConstant(&inOp); succeeded(c)) {
+      local[inOp.getResult(0)] = *c;
+      continue;
+    }
+    if (isa<scf::IfOp>(inOp)) {
+      if (failed(runIf(&inOp, inner, out)))
+        return failure();
+    } else {
+      for (Value v : inOp.getOperands())
+        operands.push_back(inner(v));
+      if (failed(lookupKernel(&inOp)(&inOp, operands, out, *context)))
+        return failure();
+    }
+    if (observer && !isa<scf::IfOp>(inOp))
+      observer(&inOp, operands, out);
+    for (auto [i, r] : llvm::enumerate(out))
+      local[inOp.getResult(i)] = r;
+  }
+  return success();
+}
+
+/// Reports ops of an scf.if the executor cannot run; true if all can.
+static bool checkIfRegions(scf::IfOp ifOp) {
+  if (failed(conditionSource(ifOp))) {
+    ifOp.emitError() << "qopt executor: scf.if conditions must be a "
+                        "tensor.extract at constant indices of a static "
+                        "tensor";
+    return false;
+  }
+  bool ok = true;
+  for (Region &region : ifOp->getRegions())
+    for (Block &block : region)
+      for (Operation &op : block) {
+        if (isa<scf::YieldOp>(op) || isFoldedIntoIf(&op) ||
+            succeeded(exec::evaluateConstant(&op)))
+          continue;
+        if (auto nested = dyn_cast<scf::IfOp>(op)) {
+          ok &= checkIfRegions(nested);
+          continue;
+        }
+        if (!exec::lookupKernel(&op) ||
+            !llvm::all_of(op.getResultTypes(), isExecutableType)) {
+          op.emitError() << "qopt executor: op '" << op.getName()
+                         << "' is not supported";
+          ok = false;
+        }
+      }
+  return ok;
+}
+
 FailureOr<std::unique_ptr<Executor>>
 Executor::create(func::FuncOp func, const ExecutorOptions &options) {
   std::unique_ptr<Executor> ex(new Executor(func, options));
@@ -280,8 +394,17 @@ Executor::create(func::FuncOp func, const ExecutorOptions &options) {
   // reported before failing.
   bool unsupported = false;
   for (Operation &op : body) {
-    if (isa<func::ReturnOp>(op))
+    if (isa<func::ReturnOp>(op) || isFoldedIntoIf(&op))
       continue;
+    if (auto ifOp = dyn_cast<scf::IfOp>(op)) {
+      if (!checkIfRegions(ifOp) ||
+          !llvm::all_of(op.getResultTypes(), isExecutableType)) {
+        unsupported = true;
+        continue;
+      }
+      ex->schedule.push_back(&op);
+      continue;
+    }
     FailureOr<Tensor> constant = evaluateConstant(&op);
     if (succeeded(constant)) {
       ex->constants[op.getResult(0)] = *constant;
@@ -305,9 +428,21 @@ Executor::create(func::FuncOp func, const ExecutorOptions &options) {
   }
   if (unsupported)
     return failure();
-  for (auto [index, op] : llvm::enumerate(ex->schedule))
+  for (auto [index, op] : llvm::enumerate(ex->schedule)) {
     for (Value v : op->getOperands())
       ex->lastUse[v] = index;
+    // An scf.if reads its condition tensor and, inside its regions, values
+    // defined before it.
+    if (auto ifOp = dyn_cast<scf::IfOp>(op)) {
+      ex->lastUse[(*conditionSource(ifOp)).first] = index;
+      ifOp->walk([&](Operation *inner) {
+        for (Value v : inner->getOperands())
+          if (!ifOp->isProperAncestor(v.getParentRegion()->getParentOp()) &&
+              v.getParentRegion()->getParentOp() != ifOp.getOperation())
+            ex->lastUse[v] = index;
+      });
+    }
+  }
   return ex;
 }
 
@@ -358,11 +493,16 @@ LogicalResult Executor::advance(Snapshot &snapshot, size_t stop) {
     Operation *op = schedule[index];
     operands.clear();
     results.clear();
-    for (Value v : op->getOperands())
-      operands.push_back(lookup(v));
     auto begin = std::chrono::steady_clock::now();
-    if (failed(lookupKernel(op)(op, operands, results, *context)))
-      return failure();
+    if (isa<scf::IfOp>(op)) {
+      if (failed(runIf(op, lookup, results)))
+        return failure();
+    } else {
+      for (Value v : op->getOperands())
+        operands.push_back(lookup(v));
+      if (failed(lookupKernel(op)(op, operands, results, *context)))
+        return failure();
+    }
     if (profiling)
       profile[op->getName().getStringRef()] +=
           std::chrono::duration<double, std::milli>(

@@ -159,6 +159,9 @@ public:
 
 private:
   Executor(func::FuncOp func, const ExecutorOptions &options);
+  /// Runs an scf.if (`op`): its condition, then the taken region's ops.
+  LogicalResult runIf(Operation *op, llvm::function_ref<Tensor(Value)> lookup,
+                      llvm::SmallVectorImpl<Tensor> &results);
 
   func::FuncOp func;
   ExecutorOptions options;

@@ -113,8 +113,9 @@ LogicalResult importIf(GraphImporter &im, const onnx::NodeProto &node) {
     return im.nodeError("the condition must be a one-element bool tensor");
   OpBuilder &b = im.builder();
   Location loc = im.loc();
-  SmallVector<Value> zeros(
-      condType.getRank(), arith::ConstantIndexOp::create(b, loc, 0));
+  SmallVector<Value> zeros;
+  if (condType.getRank() > 0)
+    zeros.assign(condType.getRank(), arith::ConstantIndexOp::create(b, loc, 0));
   Value flag = tensor::ExtractOp::create(b, loc, cond, zeros);
   auto thenBlock = std::make_unique<Block>();
   auto elseBlock = std::make_unique<Block>();
