@@ -289,6 +289,17 @@ int main(int argc, char **argv) {
         if (!error.empty())
           return fail("--input-shape: " + error);
       }
+      // As onnxruntime does, a named input file gives the dimensions the
+      // model leaves dynamic (an --input-shape pin takes precedence).
+      for (const std::string &entry : namedInputs) {
+        auto [name, file] = StringRef(entry).split('=');
+        if (file.empty())
+          continue;
+        auto t = readInput(file, name);
+        if (!t)
+          return fail(llvm::toString(t.takeError()));
+        options.inputShapeHints[name] = llvm::to_vector(t->getShape());
+      }
       auto imported = importOnnxModel(std::move(*buffer), modelPath, context,
                                       options);
       if (failed(imported))

@@ -208,6 +208,12 @@ LogicalResult pinInputShapes(onnx::ModelProto &model,
           shape->mutable_dim(i)->set_dim_value(d);
       continue;
     }
+    auto hint = options.inputShapeHints.find(in.name());
+    if (hint != options.inputShapeHints.end() &&
+        shape->dim_size() == int(hint->second.size()))
+      for (auto [i, d] : llvm::enumerate(hint->second))
+        if (!shape->dim(i).has_dim_value())
+          shape->mutable_dim(i)->set_dim_value(d);
     if (shape->dim_size() > 0 && !shape->dim(0).has_dim_value()) {
       const auto &dim = shape->dim(0);
       std::string symbol =

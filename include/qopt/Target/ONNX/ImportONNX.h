@@ -35,6 +35,11 @@ struct OnnxImportOptions {
   /// They override what the model declares and must agree with its static
   /// dimensions.
   llvm::StringMap<llvm::SmallVector<int64_t>> inputShapes;
+  /// Shapes of the data a graph input will be given (qopt-run's input
+  /// files, as onnxruntime reads them): they fill only the dimensions the
+  /// model leaves dynamic, and only for an input of the same rank that is
+  /// not pinned; other names are ignored.
+  llvm::StringMap<llvm::SmallVector<int64_t>> inputShapeHints;
   /// Value given to a graph input's dynamic leading (batch) dimension when
   /// no shape is pinned; a warning says so. Other dynamic dimensions that no
   /// pinned shape resolves are an error.
