@@ -31,6 +31,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <functional>
 #include <set>
 
 using namespace mlir;
@@ -94,13 +95,51 @@ std::vector<std::string> mlir::qopt::listUnsupportedOnnxOps(StringRef bytes) {
     return {};
   const auto &handlers = onnx_import::getNodeHandlers();
   std::set<std::string> ops;
-  for (const onnx::NodeProto &node : model.graph().node()) {
-    bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
-    if (!defaultDomain || !handlers.count(node.op_type()))
-      ops.insert((defaultDomain ? std::string("") : node.domain()) + ":" +
-                 node.op_type());
-  }
+  // Subgraphs (If branches, Loop bodies) count too.
+  std::function<void(const onnx::GraphProto &)> visit =
+      [&](const onnx::GraphProto &graph) {
+        for (const onnx::NodeProto &node : graph.node()) {
+          bool defaultDomain =
+              node.domain().empty() || node.domain() == "ai.onnx";
+          if (!defaultDomain || !handlers.count(node.op_type()))
+            ops.insert((defaultDomain ? std::string("") : node.domain()) +
+                       ":" + node.op_type());
+          for (const onnx::AttributeProto &a : node.attribute()) {
+            if (a.has_g())
+              visit(a.g());
+            for (const onnx::GraphProto &g : a.graphs())
+              visit(g);
+          }
+        }
+      };
+  visit(model.graph());
   return std::vector<std::string>(ops.begin(), ops.end());
+}
+
+std::vector<std::string> mlir::qopt::listUnsupportedOnnxTypes(StringRef bytes) {
+  onnx::ModelProto model;
+  google::protobuf::io::CodedInputStream stream(
+      reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
+  stream.SetTotalBytesLimit(INT_MAX);
+  if (!model.ParseFromCodedStream(&stream))
+    return {};
+  std::vector<std::string> out;
+  auto check = [&](const onnx::ValueInfoProto &info) {
+    const onnx::TypeProto &type = info.type();
+    if (!type.has_tensor_type())
+      out.push_back(info.name() + ": " +
+                    (type.has_sequence_type()   ? "sequence"
+                     : type.has_optional_type() ? "optional"
+                     : type.has_map_type()      ? "map"
+                                                : "not a tensor"));
+    else if (type.tensor_type().elem_type() == onnx::TensorProto::STRING)
+      out.push_back(info.name() + ": string tensor");
+  };
+  for (const onnx::ValueInfoProto &in : model.graph().input())
+    check(in);
+  for (const onnx::ValueInfoProto &o : model.graph().output())
+    check(o);
+  return out;
 }
 
 bool OnnxGraphInput::isInteger() const {

@@ -9,7 +9,8 @@
 //      added at the end; a negative amount crops);
 //   3. convolve with stride 1, the same dilation and group, and the weight
 //      [C, M/g, kH, kW] re-laid out per group as [M, C/g, kH, kW] with both
-//      spatial axes reversed (done on the host: the weight must be constant).
+//      spatial axes reversed (on the host for a constant weight, so that the
+//      layer's weight is a plain constant; with tosa ops otherwise).
 //
 // Output size, per ONNX: s * (in - 1) + output_padding + (k - 1) * d + 1 -
 // pad_begin - pad_end; output_shape / auto_pad fix the pads from it.
@@ -54,22 +55,20 @@ LogicalResult importConvTranspose(GraphImporter &im,
   TosaBuilder tb = im.tosa();
   SmallVector<int64_t> xs = im.inputShape(0);
   std::optional<ConstTensor> w = im.constInput(1);
-  if (!w)
-    return im.nodeError("the weight must be a constant (an initializer or a "
-                        "Constant node)");
+  SmallVector<int64_t> wShape = w ? w->shape : im.inputShape(1);
   if (xs.size() != 3 && xs.size() != 4)
     return im.nodeError("only 1-D and 2-D transposed convolutions are "
                         "supported, got a rank-" + Twine(xs.size()) +
                         " input");
-  if (w->shape.size() != xs.size())
-    return im.nodeError("weight rank " + Twine(w->shape.size()) +
+  if (wShape.size() != xs.size())
+    return im.nodeError("weight rank " + Twine(wShape.size()) +
                         " does not match the input rank " + Twine(xs.size()));
   size_t nsp = xs.size() - 2;
   int64_t group = im.intAttr("group", 1);
   int64_t c = xs[1];
-  if (group <= 0 || c % group != 0 || w->shape[0] != c)
-    return im.nodeError("weight " + Twine(w->shape[0]) + "x" +
-                        Twine(w->shape[1]) + " does not match " + Twine(c) +
+  if (group <= 0 || c % group != 0 || wShape[0] != c)
+    return im.nodeError("weight " + Twine(wShape[0]) + "x" +
+                        Twine(wShape[1]) + " does not match " + Twine(c) +
                         " input channels in " + Twine(group) + " group(s)");
 
   auto attrOr = [&](StringRef name, int64_t fill, size_t count) {
@@ -80,7 +79,7 @@ LogicalResult importConvTranspose(GraphImporter &im,
   };
   SmallVector<int64_t> kernel = im.intsAttr("kernel_shape");
   if (kernel.empty())
-    kernel.assign(w->shape.begin() + 2, w->shape.end());
+    kernel.assign(wShape.begin() + 2, wShape.end());
   SmallVector<int64_t> strides = attrOr("strides", 1, nsp),
                        dilations = attrOr("dilations", 1, nsp),
                        pads = attrOr("pads", 0, 2 * nsp),
@@ -93,7 +92,7 @@ LogicalResult importConvTranspose(GraphImporter &im,
                         "output_shape do not match the input's " +
                         Twine(nsp) + " spatial dimensions");
   for (size_t i = 0; i < nsp; ++i) {
-    if (kernel[i] != w->shape[2 + i] || strides[i] <= 0 || dilations[i] <= 0)
+    if (kernel[i] != wShape[2 + i] || strides[i] <= 0 || dilations[i] <= 0)
       return im.nodeError("invalid kernel_shape, strides or dilations");
     if (outPad[i] < 0 || outPad[i] >= std::max(strides[i], dilations[i]))
       return im.nodeError("output_padding must be in [0, max(stride, "
@@ -112,12 +111,12 @@ LogicalResult importConvTranspose(GraphImporter &im,
     for (size_t i = 0; i < nsp; ++i) {
       int64_t total = strides[i] * (xs[2 + i] - 1) + outPad[i] +
                       (kernel[i] - 1) * dilations[i] + 1 - outShape[i];
-      if (total < 0)
-        return im.nodeError("output_shape is larger than the transposed "
-                            "convolution produces");
+      // ONNX's reference divides with floor: a negative total (an
+      // output_shape larger than the natural one) grows the end first.
+      int64_t half = total >= 0 ? total / 2 : -((-total + 1) / 2);
       bool upper = autoPad == "SAME_UPPER";
-      pads[i] = upper ? total / 2 : total - total / 2;
-      pads[i + nsp] = upper ? total - total / 2 : total / 2;
+      pads[i] = upper ? half : total - half;
+      pads[i + nsp] = upper ? total - half : half;
     }
   }
 
@@ -162,18 +161,42 @@ LogicalResult importConvTranspose(GraphImporter &im,
     return im.nodeError("pads remove the whole output");
   x = tb.slice(x, cropLow, size);
 
-  // 3. The direct convolution.
-  ConstTensor direct = directWeight(*w, group);
-  SmallVector<int64_t> ws = direct.shape;
+  // 3. The direct convolution. A constant weight is re-laid out on the
+  // host (the layer's weight stays a plain constant); a run-time one with
+  // reshape / transpose / reverse.
   Window wnd{kernel, {1, 1}, dilations, {0, 0, 0, 0}};
-  std::string name = im.node().input(1) + "_direct";
   Value bias = im.hasInput(2) ? im.input(2) : Value();
+  int64_t mg = wShape[1], cg = c / group;
+  SmallVector<int64_t> ws = {mg * group, cg};
+  ws.append(wShape.begin() + 2, wShape.end());
+  if (w) {
+    ConstTensor direct = directWeight(*w, group);
+    std::string name = im.node().input(1) + "_direct";
+    return emitConv2D(im, x, size, ws, bias, group, wnd, oneD,
+                      [&](ArrayRef<int64_t> perm, ArrayRef<int64_t> shape) {
+                        ConstTensor t = transposeConst(direct, perm);
+                        if (!shape.empty())
+                          t.shape.assign(shape.begin(), shape.end());
+                        return im.materialize(t, name);
+                      });
+  }
+  // [C, Mg, K...] -> [g, Cg, Mg, K...] -> [g, Mg, Cg, K...] -> [M, Cg, K...],
+  // then every spatial axis reversed.
+  SmallVector<int64_t> grouped = {group, cg, mg};
+  grouped.append(wShape.begin() + 2, wShape.end());
+  SmallVector<int32_t> swap = {0, 2, 1};
+  for (size_t i = 0; i < nsp; ++i)
+    swap.push_back(3 + i);
+  Value weight = tb.reshape(im.input(1), grouped);
+  weight = tb.reshape(tb.transpose(weight, swap), ws);
+  for (size_t i = 0; i < nsp; ++i)
+    weight = tosa::ReverseOp::create(im.builder(), im.loc(), weight.getType(),
+                                     weight, int32_t(2 + i));
   return emitConv2D(im, x, size, ws, bias, group, wnd, oneD,
                     [&](ArrayRef<int64_t> perm, ArrayRef<int64_t> shape) {
-                      ConstTensor t = transposeConst(direct, perm);
-                      if (!shape.empty())
-                        t.shape.assign(shape.begin(), shape.end());
-                      return im.materialize(t, name);
+                      Value v = tb.transpose(weight,
+                                             llvm::to_vector_of<int32_t>(perm));
+                      return shape.empty() ? v : tb.reshape(v, shape);
                     });
 }
 

@@ -84,6 +84,11 @@ bool looksLikeOnnxModel(llvm::StringRef filename, llvm::StringRef contents);
 /// not parse.
 std::vector<std::string> listUnsupportedOnnxOps(llvm::StringRef bytes);
 
+/// The graph inputs and outputs of a serialized model whose type qopt has
+/// no representation for (sequences, optionals, maps, string tensors), as
+/// "name: kind"; empty if there are none or the bytes do not parse.
+std::vector<std::string> listUnsupportedOnnxTypes(llvm::StringRef bytes);
+
 /// A graph input that is not an initializer: its name and ONNX element type
 /// (onnx::TensorProto::DataType; 0 if not a tensor).
 struct OnnxGraphInput {
