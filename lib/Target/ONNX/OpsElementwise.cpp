@@ -178,7 +178,10 @@ LogicalResult importPRelu(GraphImporter &im, const onnx::NodeProto &) {
 
 /// clamp(alpha * x + beta, 0, 1)
 Value hardSigmoid(TosaBuilder &tb, Value x, double alpha, double beta) {
-  Value y = tb.add(tb.mul(x, tb.scalarLike(x, alpha)), tb.scalarLike(x, beta));
+  // One statement per op: argument evaluation order is unspecified in C++,
+  // and the IR's op order must not depend on the compiler.
+  Value scaled = tb.mul(x, tb.scalarLike(x, alpha));
+  Value y = tb.add(scaled, tb.scalarLike(x, beta));
   return tb.clamp(y, 0, 1);
 }
 
@@ -199,7 +202,8 @@ LogicalResult importHardSwish(GraphImporter &im, const onnx::NodeProto &) {
 LogicalResult importSoftplus(GraphImporter &im, const onnx::NodeProto &) {
   TosaBuilder tb = im.tosa();
   Value x = im.input(0);
-  im.setOutput(0, tb.log(tb.add(tb.exp(x), tb.scalarLike(x, 1))));
+  Value e = tb.exp(x);
+  im.setOutput(0, tb.log(tb.add(e, tb.scalarLike(x, 1))));
   return success();
 }
 
@@ -207,9 +211,11 @@ LogicalResult importElu(GraphImporter &im, const onnx::NodeProto &) {
   TosaBuilder tb = im.tosa();
   Value x = im.input(0);
   double alpha = im.floatAttr("alpha", 1.0f);
-  Value neg = tb.mul(tb.sub(tb.exp(x), tb.scalarLike(x, 1)),
-                     tb.scalarLike(x, alpha));
-  im.setOutput(0, tb.select(tb.greater(x, tb.scalarLike(x, 0)), x, neg));
+  Value e = tb.exp(x);
+  Value em1 = tb.sub(e, tb.scalarLike(x, 1));
+  Value neg = tb.mul(em1, tb.scalarLike(x, alpha));
+  Value positive = tb.greater(x, tb.scalarLike(x, 0));
+  im.setOutput(0, tb.select(positive, x, neg));
   return success();
 }
 
@@ -217,8 +223,10 @@ LogicalResult importSign(GraphImporter &im, const onnx::NodeProto &) {
   TosaBuilder tb = im.tosa();
   Value x = im.input(0);
   Value zero = tb.scalarLike(x, 0);
-  Value pos = tb.select(tb.greater(x, zero), tb.scalarLike(x, 1), zero);
-  im.setOutput(0, tb.select(tb.greater(zero, x), tb.scalarLike(x, -1), pos));
+  Value gt = tb.greater(x, zero);
+  Value pos = tb.select(gt, tb.scalarLike(x, 1), zero);
+  Value lt = tb.greater(zero, x);
+  im.setOutput(0, tb.select(lt, tb.scalarLike(x, -1), pos));
   return success();
 }
 

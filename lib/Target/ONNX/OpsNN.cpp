@@ -432,16 +432,18 @@ LogicalResult importBatchNorm(GraphImporter &im, const onnx::NodeProto &) {
     Value centered = tb.sub(x, mean);
     Value var = meanOver(tb.mul(centered, centered));
     Value inv = tb.rsqrt(tb.add(var, tb.scalarLike(var, eps)));
-    Value y = tb.add(tb.mul(tb.mul(centered, inv),
-                            channelVector(tb, im.input(1), rank)),
-                     channelVector(tb, im.input(2), rank));
+    Value normalized = tb.mul(centered, inv);
+    Value scaled = tb.mul(normalized, channelVector(tb, im.input(1), rank));
+    Value y = tb.add(scaled, channelVector(tb, im.input(2), rank));
     im.setOutput(0, y);
     int64_t c = shape[1];
     Value batchMean = tb.reshape(mean, {c}), batchVar = tb.reshape(var, {c});
-    Value runMean = tb.add(tb.mul(im.input(3), tb.scalarLike(batchMean, momentum)),
-                           tb.mul(batchMean, tb.scalarLike(batchMean, 1 - momentum)));
-    Value runVar = tb.add(tb.mul(im.input(4), tb.scalarLike(batchVar, momentum)),
-                          tb.mul(batchVar, tb.scalarLike(batchVar, 1 - momentum)));
+    Value oldMean = tb.mul(im.input(3), tb.scalarLike(batchMean, momentum));
+    Value newMean = tb.mul(batchMean, tb.scalarLike(batchMean, 1 - momentum));
+    Value runMean = tb.add(oldMean, newMean);
+    Value oldVar = tb.mul(im.input(4), tb.scalarLike(batchVar, momentum));
+    Value newVar = tb.mul(batchVar, tb.scalarLike(batchVar, 1 - momentum));
+    Value runVar = tb.add(oldVar, newVar);
     im.setOutput(1, runMean);
     im.setOutput(2, runVar);
     return success();
@@ -466,8 +468,8 @@ LogicalResult importBatchNorm(GraphImporter &im, const onnx::NodeProto &) {
     Type element = TosaBuilder::typeOf(x).getElementType();
     av = tb.castTo(av, element);
     cv = tb.castTo(cv, element);
-    im.setOutput(0, tb.add(tb.mul(x, channelVector(tb, av, rank)),
-                           channelVector(tb, cv, rank)));
+    Value scaled = tb.mul(x, channelVector(tb, av, rank));
+    im.setOutput(0, tb.add(scaled, channelVector(tb, cv, rank)));
     return success();
   }
   Value sv = channelVector(tb, im.input(1), rank);
@@ -532,8 +534,10 @@ LogicalResult importMatMul(GraphImporter &im, const onnx::NodeProto &) {
   Value y;
   if (product(bBatch) == 1) {
     // A shared right operand (a weight): fold A's batch into its rows.
-    y = tb.matmul(tb.reshape(a, {1, product(aBatch) * m, k}),
-                  reshapedOperand(im, 1, {1, k, n}));
+    // Separate statements: the IR's op order must not depend on the
+    // compiler's argument evaluation order.
+    Value lhs = tb.reshape(a, {1, product(aBatch) * m, k});
+    y = tb.matmul(lhs, reshapedOperand(im, 1, {1, k, n}));
   } else {
     // Broadcast both to the full batch, then one batched matmul.
     auto expand = [&](Value v, ArrayRef<int64_t> vBatch, int64_t rows,
@@ -612,7 +616,8 @@ LogicalResult importLayerNorm(GraphImporter &im, const onnx::NodeProto &) {
   Value centered = tb.sub(x, mu);
   Value var = mean(tb.mul(centered, centered));
   Value inv = tb.rsqrt(tb.add(var, tb.scalarLike(var, eps)));
-  Value y = tb.mul(tb.mul(centered, inv), im.input(1));
+  Value normalized = tb.mul(centered, inv);
+  Value y = tb.mul(normalized, im.input(1));
   if (im.hasInput(2))
     y = tb.add(y, im.input(2));
   im.setOutput(0, y);

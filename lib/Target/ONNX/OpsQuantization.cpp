@@ -420,9 +420,10 @@ FailureOr<Value> integerConv(GraphImporter &im, unsigned xIndex,
                    ? im.input(*biasIndex)
                    : tb.splat(b.getI32Type(), {ws[0]}, 0);
   auto accType = RankedTensorType::get({xs[0], oh, ow, ws[0]}, b.getI32Type());
+  Value xzpValue = tb.splat(b.getI8Type(), {1}, *xzp);
+  Value wzpValue = tb.splat(b.getI8Type(), {1}, *wzp);
   Value y = tosa::Conv2DOp::create(
-      b, im.loc(), accType, nhwc, ohwi, bias,
-      tb.splat(b.getI8Type(), {1}, *xzp), tb.splat(b.getI8Type(), {1}, *wzp),
+      b, im.loc(), accType, nhwc, ohwi, bias, xzpValue, wzpValue,
       b.getDenseI64ArrayAttr({pads[0], pads[2], pads[1], pads[3]}),
       b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(dilations),
       TypeAttr::get(b.getI32Type()));

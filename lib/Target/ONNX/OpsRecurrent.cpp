@@ -186,7 +186,8 @@ LogicalResult importRecurrent(GraphImporter &im, const onnx::NodeProto &) {
                          ct = activate(im, tb, g, cPre);
         if (failed(it) || failed(ft) || failed(ct))
           return failure();
-        c = tb.add(tb.mul(*ft, c), tb.mul(*it, *ct));
+        Value kept = tb.mul(*ft, c);
+        c = tb.add(kept, tb.mul(*it, *ct));
         if (pO)
           oPre = tb.add(oPre, tb.mul(pO, c));
         FailureOr<Value> ot = activate(im, tb, f, oPre),
@@ -207,7 +208,8 @@ LogicalResult importRecurrent(GraphImporter &im, const onnx::NodeProto &) {
           Value hh = gate(tb, hr, 2, hidden);
           if (rbh)
             hh = tb.add(hh, rbh);
-          hPre = tb.add(gate(tb, xt, 2, hidden), tb.mul(*rt, hh));
+          Value xh = gate(tb, xt, 2, hidden);
+          hPre = tb.add(xh, tb.mul(*rt, hh));
         } else {
           // (r .* H) x Rh^T: a separate product with the h-gate rows of R.
           Value rhT = tb.slice(rT, {0, 0, 2 * hidden}, {1, hidden, hidden});
