@@ -86,42 +86,35 @@ bool mlir::qopt::looksLikeOnnxModel(StringRef filename, StringRef contents) {
   });
 }
 
-std::vector<std::string> mlir::qopt::listUnsupportedOnnxOps(StringRef bytes) {
-  onnx::ModelProto model;
+/// Parses a serialized ModelProto of any size (protobuf's default limit is
+/// 64 MiB).
+static bool parseModelProto(StringRef bytes, onnx::ModelProto &model) {
   google::protobuf::io::CodedInputStream stream(
       reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
   stream.SetTotalBytesLimit(INT_MAX);
-  if (!model.ParseFromCodedStream(&stream))
+  return model.ParseFromCodedStream(&stream) &&
+         stream.ConsumedEntireMessage();
+}
+
+std::vector<std::string> mlir::qopt::listUnsupportedOnnxOps(StringRef bytes) {
+  onnx::ModelProto model;
+  if (!parseModelProto(bytes, model))
     return {};
   const auto &handlers = onnx_import::getNodeHandlers();
   std::set<std::string> ops;
   // Subgraphs (If branches, Loop bodies) count too.
-  std::function<void(const onnx::GraphProto &)> visit =
-      [&](const onnx::GraphProto &graph) {
-        for (const onnx::NodeProto &node : graph.node()) {
-          bool defaultDomain =
-              node.domain().empty() || node.domain() == "ai.onnx";
-          if (!defaultDomain || !handlers.count(node.op_type()))
-            ops.insert((defaultDomain ? std::string("") : node.domain()) +
-                       ":" + node.op_type());
-          for (const onnx::AttributeProto &a : node.attribute()) {
-            if (a.has_g())
-              visit(a.g());
-            for (const onnx::GraphProto &g : a.graphs())
-              visit(g);
-          }
-        }
-      };
-  visit(model.graph());
+  onnx_import::forEachNode(model.graph(), [&](const onnx::NodeProto &node) {
+    bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
+    if (!defaultDomain || !handlers.count(node.op_type()))
+      ops.insert((defaultDomain ? std::string("") : node.domain()) + ":" +
+                 node.op_type());
+  });
   return std::vector<std::string>(ops.begin(), ops.end());
 }
 
 std::vector<std::string> mlir::qopt::listUnsupportedOnnxTypes(StringRef bytes) {
   onnx::ModelProto model;
-  google::protobuf::io::CodedInputStream stream(
-      reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
-  stream.SetTotalBytesLimit(INT_MAX);
-  if (!model.ParseFromCodedStream(&stream))
+  if (!parseModelProto(bytes, model))
     return {};
   std::vector<std::string> out;
   auto check = [&](const onnx::ValueInfoProto &info) {
@@ -160,10 +153,7 @@ bool OnnxGraphInput::isInteger() const {
 
 std::vector<OnnxGraphInput> mlir::qopt::listOnnxGraphInputs(StringRef bytes) {
   onnx::ModelProto model;
-  google::protobuf::io::CodedInputStream stream(
-      reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
-  stream.SetTotalBytesLimit(INT_MAX);
-  if (!model.ParseFromCodedStream(&stream))
+  if (!parseModelProto(bytes, model))
     return {};
   std::set<std::string> initializers;
   for (const auto &init : model.graph().initializer())
@@ -291,12 +281,7 @@ mlir::qopt::importOnnxModel(std::unique_ptr<llvm::MemoryBuffer> bytes,
 
   auto model = std::make_unique<onnx::ModelProto>();
   {
-    google::protobuf::io::CodedInputStream stream(
-        reinterpret_cast<const uint8_t *>(bytes->getBufferStart()),
-        bytes->getBufferSize());
-    stream.SetTotalBytesLimit(INT_MAX);
-    if (!model->ParseFromCodedStream(&stream) ||
-        !stream.ConsumedEntireMessage())
+    if (!parseModelProto(bytes->getBuffer(), *model))
       return emitError(fileLoc)
              << "not a valid ONNX model: the file is not a ModelProto "
                 "protobuf (truncated or corrupt?)";

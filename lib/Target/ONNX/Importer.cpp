@@ -422,21 +422,36 @@ Value GraphImporter::lookupValue(StringRef name) {
   return v;
 }
 
-void GraphImporter::collectDefinedNames(const onnx::GraphProto &graph,
-                                        SmallVectorImpl<std::string> &names) {
-  for (const onnx::TensorProto &init : graph.initializer())
-    names.push_back(init.name());
+void onnx_import::forEachNode(const onnx::GraphProto &graph,
+                              function_ref<void(const onnx::NodeProto &)> fn,
+                              function_ref<void(const onnx::GraphProto &)>
+                                  onGraph) {
+  if (onGraph)
+    onGraph(graph);
   for (const onnx::NodeProto &node : graph.node()) {
-    for (const std::string &out : node.output())
-      if (!out.empty())
-        names.push_back(out);
+    fn(node);
     for (const onnx::AttributeProto &a : node.attribute()) {
       if (a.has_g())
-        collectDefinedNames(a.g(), names);
+        forEachNode(a.g(), fn, onGraph);
       for (const onnx::GraphProto &g : a.graphs())
-        collectDefinedNames(g, names);
+        forEachNode(g, fn, onGraph);
     }
   }
+}
+
+void GraphImporter::collectDefinedNames(const onnx::GraphProto &graph,
+                                        SmallVectorImpl<std::string> &names) {
+  forEachNode(
+      graph,
+      [&](const onnx::NodeProto &node) {
+        for (const std::string &out : node.output())
+          if (!out.empty())
+            names.push_back(out);
+      },
+      [&](const onnx::GraphProto &g) {
+        for (const onnx::TensorProto &init : g.initializer())
+          names.push_back(init.name());
+      });
 }
 
 void GraphImporter::unbind(ArrayRef<std::string> names) {
@@ -799,19 +814,7 @@ onnx_import::checkSupportedOps(const onnx::GraphProto &graph,
   const auto &handlers = getNodeHandlers();
   // Nodes of subgraphs (If branches, Loop bodies) too.
   SmallVector<const onnx::NodeProto *> nodes;
-  std::function<void(const onnx::GraphProto &)> collect =
-      [&](const onnx::GraphProto &g) {
-        for (const onnx::NodeProto &node : g.node()) {
-          nodes.push_back(&node);
-          for (const onnx::AttributeProto &a : node.attribute()) {
-            if (a.has_g())
-              collect(a.g());
-            for (const onnx::GraphProto &sub : a.graphs())
-              collect(sub);
-          }
-        }
-      };
-  collect(graph);
+  forEachNode(graph, [&](const onnx::NodeProto &node) { nodes.push_back(&node); });
   for (auto [index, nodePtr] : llvm::enumerate(nodes)) {
     const onnx::NodeProto &node = *nodePtr;
     StringRef domain = node.domain();

@@ -86,6 +86,13 @@ std::string dtypeName(int32_t dtype);
 
 class GraphImporter;
 
+/// Calls `fn` on every node of `graph` and of its subgraphs (If branches,
+/// Loop bodies), depth first, and `onGraph` (if given) on each graph first.
+void forEachNode(const onnx::GraphProto &graph,
+                 llvm::function_ref<void(const onnx::NodeProto &)> fn,
+                 llvm::function_ref<void(const onnx::GraphProto &)> onGraph =
+                     nullptr);
+
 /// Emits one diagnostic listing every (domain, op_type, opset) of `graph`
 /// that has no handler, with the nodes using it; fails if there is any.
 /// `domainOpsets` maps each domain of the model's opset_import ("ai.onnx"
