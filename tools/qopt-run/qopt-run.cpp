@@ -261,6 +261,12 @@ int main(int argc, char **argv) {
   // Lives as long as the module: executor errors point into the file.
   llvm::SourceMgr sourceMgr;
   std::optional<SourceMgrDiagnosticHandler> sourceHandler;
+  // Shapes are fixed in MLIR and in compiled libraries: a pin would be
+  // silently ignored there.
+  if (!inputShapes.empty() &&
+      !looksLikeOnnxModel(modelPath, (*buffer)->getBuffer()))
+    return fail("--input-shape applies to ONNX models; this model's input "
+                "shapes are fixed");
   if ((*buffer)->getBuffer().starts_with("\x7f" "ELF")) {
     auto loaded = CompiledModel::load(modelPath, libraryName, isaOption);
     if (!loaded)
