@@ -34,15 +34,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size == 0)
     return 0;
   llvm::StringRef bytes(reinterpret_cast<const char *>(data) + 1, size - 1);
-  switch (data[0] % 3) {
-  case 0: {
-    llvm::Expected<Tensor> t = parseNpy(bytes, "fuzz.npy");
+  // A tensor a reader accepts must round-trip; a rejection is fine.
+  auto check = [](llvm::Expected<Tensor> t) {
     if (t)
       roundTripNpy(*t);
     else
       llvm::consumeError(t.takeError());
+  };
+  switch (data[0] % 3) {
+  case 0:
+    check(parseNpy(bytes, "fuzz.npy"));
     break;
-  }
   case 1: {
     auto arrays = parseNpz(bytes, "fuzz.npz");
     if (arrays)
@@ -52,14 +54,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       llvm::consumeError(arrays.takeError());
     break;
   }
-  case 2: {
-    llvm::Expected<Tensor> t = parseTensorProto(bytes, "fuzz.pb");
-    if (t)
-      roundTripNpy(*t);
-    else
-      llvm::consumeError(t.takeError());
+  case 2:
+    check(parseTensorProto(bytes, "fuzz.pb"));
     break;
-  }
   }
   return 0;
 }
