@@ -11,7 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "CompiledModel.h"
+#include "qopt/Target/CPU/CompiledModel.h"
 
 #include "qopt/Executor/Datasets.h"
 #include "qopt/Executor/Executor.h"

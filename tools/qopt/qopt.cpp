@@ -21,8 +21,9 @@
 
 #include "qopt/InitAllDialects.h"
 #include "qopt/InitAllPasses.h"
+#include "qopt/InitAllTargets.h"
 #include "qopt/Target/CPU/EmitLibrary.h"
-#include "qopt/Target/ONNX/ExportONNX.h"
+#include "qopt/Target/TargetBackend.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -31,6 +32,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
@@ -59,43 +61,118 @@ static void printVersion(llvm::raw_ostream &os) {
      << "  built with MLIR " << LLVM_VERSION_STRING << "\n";
 }
 
-static llvm::cl::OptionCategory nativeCategory(
-    "Native code (after qopt-cpu-pipeline)");
+static llvm::cl::OptionCategory targetCategory("Targets and artifacts");
+static llvm::cl::opt<std::string> targetName(
+    "target",
+    llvm::cl::desc("Target to deploy to (cpu, onnx, ...: --list-targets). "
+                   "Default: from -o's extension (.so/.o: cpu, .onnx: onnx)"),
+    llvm::cl::init(""), llvm::cl::cat(targetCategory));
+static llvm::cl::opt<bool> listTargets(
+    "list-targets", llvm::cl::desc("Print the registered targets and exit"),
+    llvm::cl::init(false), llvm::cl::cat(targetCategory));
 static llvm::cl::opt<std::string> emitKind(
     "emit",
-    llvm::cl::desc("What to write: mlir, obj (relocatable object) or lib "
-                   "(shared library), each native kind with a C header "
-                   "next to it, or onnx (QDQ model of qopt-quantize's "
-                   "result). Default: from -o's extension (.so: lib, .o: "
-                   "obj, .onnx: onnx, else mlir)"),
-    llvm::cl::init(""), llvm::cl::cat(nativeCategory));
+    llvm::cl::desc("What to write: mlir (the IR after the pipeline), obj "
+                   "(relocatable object) or lib (shared library), each "
+                   "native kind with a C header next to it, or onnx (QDQ "
+                   "model). Default: the artifact of the target -o's "
+                   "extension names, else mlir"),
+    llvm::cl::init(""), llvm::cl::cat(targetCategory));
+static llvm::cl::opt<std::string> libraryNameOption(
+    "name",
+    llvm::cl::desc("Name of the artifact's symbols and header when qopt runs "
+                   "the target pipeline itself (default: from -o, else "
+                   "model)"),
+    llvm::cl::init(""), llvm::cl::cat(targetCategory));
 static llvm::cl::opt<std::string> targetCPU(
     "target-cpu",
-    llvm::cl::desc("LLVM CPU for the generated code: generic (default; "
-                   "kernels still dispatch at run time), native, or a name"),
-    llvm::cl::init("generic"), llvm::cl::cat(nativeCategory));
+    llvm::cl::desc("cpu target: LLVM CPU for the generated code: generic "
+                   "(default; kernels still dispatch at run time), native, "
+                   "or a name"),
+    llvm::cl::init("generic"), llvm::cl::cat(targetCategory));
 static llvm::cl::opt<std::string>
-    ccProgram("cc", llvm::cl::desc("C compiler driver used to link (cc)"),
-              llvm::cl::init("cc"), llvm::cl::cat(nativeCategory));
+    ccProgram("cc",
+              llvm::cl::desc("cpu target: C compiler driver used to link (cc)"),
+              llvm::cl::init("cc"), llvm::cl::cat(targetCategory));
 static llvm::cl::opt<std::string> onnxBase(
     "onnx-base",
-    llvm::cl::desc("--emit=onnx from MLIR input: the ONNX model the IR was "
+    llvm::cl::desc("onnx target from MLIR input: the ONNX model the IR was "
                    "imported from"),
-    llvm::cl::init(""), llvm::cl::cat(nativeCategory));
+    llvm::cl::init(""), llvm::cl::cat(targetCategory));
 static llvm::cl::opt<std::string> runtimeLibrary(
     "runtime-library",
-    llvm::cl::desc("libQOptRuntimeCPU.a to link (default: next to qopt's "
-                   "installation, else the build tree's)"),
-    llvm::cl::init(""), llvm::cl::cat(nativeCategory));
+    llvm::cl::desc("cpu target: libQOptRuntimeCPU.a to link (default: next "
+                   "to qopt's installation, else the build tree's)"),
+    llvm::cl::init(""), llvm::cl::cat(targetCategory));
 static llvm::cl::opt<std::string> runtimeIncludeDir(
     "runtime-include-dir",
-    llvm::cl::desc("Directory containing qopt-runtime/cpu.h, the kernel "
-                   "library's header the wrapper is compiled against "
+    llvm::cl::desc("cpu target: directory containing qopt-runtime/cpu.h "
                    "(default: the include directory next to the library, "
-                   "then next to qopt's installation, then the source tree's)"),
-    llvm::cl::init(""), llvm::cl::cat(nativeCategory));
+                   "then next to qopt's installation, then the source "
+                   "tree's)"),
+    llvm::cl::init(""), llvm::cl::cat(targetCategory));
 
-enum class EmitKind { MLIR, Object, Library, ONNX };
+// The whole job in one command: these build qopt-compile{...} when no
+// --pass-pipeline is given.
+static llvm::cl::OptionCategory compileCategory(
+    "Compile in one command (qopt-compile; without --pass-pipeline)");
+static llvm::cl::opt<std::string> avgBits(
+    "avg-bits", llvm::cl::desc("Budget: average weight bits"),
+    llvm::cl::cat(compileCategory));
+static llvm::cl::opt<std::string> weightBytes(
+    "weight-bytes", llvm::cl::desc("Budget: weight bytes (with scales)"),
+    llvm::cl::cat(compileCategory));
+static llvm::cl::opt<std::string> bopsBudget(
+    "bops", llvm::cl::desc("Budget: bit operations"),
+    llvm::cl::cat(compileCategory));
+static llvm::cl::opt<std::string> latencyBudget(
+    "latency",
+    llvm::cl::desc("Budget: summed layer latency from the target's cost "
+                   "model (--latency-table)"),
+    llvm::cl::cat(compileCategory));
+static llvm::cl::opt<std::string> latencyTable(
+    "latency-table",
+    llvm::cl::desc("The target's latency table (JSON; measured with "
+                   "qopt-measure-costs)"),
+    llvm::cl::cat(compileCategory));
+static llvm::cl::opt<std::string> calibData(
+    "calib-data",
+    llvm::cl::desc("Calibration data (qopt-calibrate's data= specs); "
+                   "without it activations stay float"),
+    llvm::cl::cat(compileCategory));
+static llvm::cl::opt<std::string> calibSamples(
+    "calib-samples", llvm::cl::desc("Calibration samples (default 256)"),
+    llvm::cl::cat(compileCategory));
+static llvm::cl::opt<std::string> inputMean(
+    "input-mean", llvm::cl::desc("Subtracted from every calibration input"),
+    llvm::cl::cat(compileCategory));
+static llvm::cl::opt<std::string> inputStd(
+    "input-std", llvm::cl::desc("Divides every calibration input"),
+    llvm::cl::cat(compileCategory));
+static llvm::cl::opt<std::string> bitsOption(
+    "bits", llvm::cl::desc("Integer weight bits to offer (default 8,4,2)"),
+    llvm::cl::cat(compileCategory));
+static llvm::cl::opt<std::string> minifloatsOption(
+    "minifloats",
+    llvm::cl::desc("Minifloat weight formats to offer, e.g. f8E4M3FN"),
+    llvm::cl::cat(compileCategory));
+static llvm::cl::opt<std::string> granularityOption(
+    "granularity",
+    llvm::cl::desc("per-channel (default), group or per-tensor"),
+    llvm::cl::cat(compileCategory));
+static llvm::cl::opt<std::string> groupSizeOption(
+    "group-size", llvm::cl::desc("Group size for --granularity=group"),
+    llvm::cl::cat(compileCategory));
+static llvm::cl::opt<std::string> methodOption(
+    "method",
+    llvm::cl::desc("Sensitivity method: weight-error, hessian (default with "
+                   "--calib-data) or output"),
+    llvm::cl::cat(compileCategory));
+static llvm::cl::opt<std::string> reportJson(
+    "report-json", llvm::cl::desc("Write the allocation as JSON here"),
+    llvm::cl::cat(compileCategory));
+
+enum class EmitKind { MLIR, Artifact };
 
 /// Extensions of files qopt does not write: without --emit, `-o libm.a`
 /// or `-o model.ll` would silently get MLIR text.
@@ -103,52 +180,84 @@ static constexpr StringLiteral kForeignExtensions[] = {
     ".a",   ".lib", ".dll", ".dylib", ".exe", ".obj", ".ll", ".bc",
     ".s",   ".asm", ".c",   ".cc",    ".cpp", ".h",   ".hpp"};
 
-static FailureOr<EmitKind> resolveEmitKind(StringRef outputFilename) {
-  if (emitKind.empty()) {
-    StringRef extension = llvm::sys::path::extension(outputFilename);
-    if (extension == ".so")
-      return EmitKind::Library;
-    if (extension == ".o")
-      return EmitKind::Object;
-    if (extension == ".onnx")
-      return EmitKind::ONNX;
-    if (llvm::is_contained(kForeignExtensions, extension)) {
-      llvm::errs() << "qopt: -o '" << outputFilename
-                   << "': qopt does not write '" << extension
-                   << "' files (.so: shared library, .o: object, .onnx: QDQ "
-                      "model, else MLIR; or pass --emit)\n";
+/// What the driver writes: MLIR, or `target`'s artifact.
+struct OutputPlan {
+  EmitKind kind = EmitKind::MLIR;
+  const qopt::TargetBackend *target = nullptr;
+};
+
+static FailureOr<OutputPlan> resolveOutput(StringRef outputFilename) {
+  OutputPlan plan;
+  if (!targetName.empty()) {
+    llvm::Expected<const qopt::TargetBackend *> target =
+        qopt::getTargetBackend(targetName);
+    if (!target) {
+      llvm::errs() << "qopt: error: --target: "
+                   << llvm::toString(target.takeError()) << "\n";
       return failure();
     }
-    return EmitKind::MLIR;
+    plan.target = *target;
   }
-  if (emitKind == "mlir")
-    return EmitKind::MLIR;
-  if (emitKind == "obj")
-    return EmitKind::Object;
-  if (emitKind == "lib")
-    return EmitKind::Library;
-  if (emitKind == "onnx")
-    return EmitKind::ONNX;
-  llvm::errs() << "qopt: --emit must be mlir, obj, lib or onnx, not '" << emitKind
-               << "'\n";
-  return failure();
+  StringRef extension = llvm::sys::path::extension(outputFilename);
+  if (!emitKind.empty()) {
+    if (emitKind == "mlir")
+      return plan;
+    StringRef implied = emitKind == "obj" || emitKind == "lib" ? "cpu"
+                        : emitKind == "onnx"                  ? "onnx"
+                                                              : "";
+    if (implied.empty()) {
+      llvm::errs() << "qopt: --emit must be mlir, obj, lib or onnx, not '"
+                   << emitKind << "'\n";
+      return failure();
+    }
+    if (plan.target && plan.target->getName() != implied) {
+      llvm::errs() << "qopt: --emit=" << emitKind << " is a " << implied
+                   << " artifact, but --target=" << targetName << "\n";
+      return failure();
+    }
+    plan.target = qopt::lookupTargetBackend(implied);
+    plan.kind = EmitKind::Artifact;
+    return plan;
+  }
+  if (extension == ".mlir" || extension == ".mlirbc" || outputFilename == "-")
+    return plan;
+  if (!plan.target)
+    for (const qopt::TargetBackend *target : qopt::getTargetBackends())
+      if (llvm::is_contained(target->getArtifactExtensions(), extension)) {
+        plan.target = target;
+        break;
+      }
+  if (plan.target) {
+    plan.kind = EmitKind::Artifact;
+    return plan;
+  }
+  if (llvm::is_contained(kForeignExtensions, extension)) {
+    llvm::errs() << "qopt: -o '" << outputFilename
+                 << "': qopt does not write '" << extension
+                 << "' files (.so: shared library, .o: object, .onnx: QDQ "
+                    "model, else MLIR; or pass --emit)\n";
+    return failure();
+  }
+  return plan;
 }
 
-/// Options that only one kind of output reads are an error for the others
-/// (they would be silently ignored).
-static LogicalResult checkOutputOptions(EmitKind emit) {
-  bool native = emit == EmitKind::Library || emit == EmitKind::Object;
-  const llvm::cl::Option *nativeOptions[] = {&targetCPU, &ccProgram,
-                                             &runtimeLibrary,
-                                             &runtimeIncludeDir};
-  for (const llvm::cl::Option *option : nativeOptions)
-    if (!native && option->getNumOccurrences()) {
+/// Options that only one target reads are an error for the others (they
+/// would be silently ignored).
+static LogicalResult checkOutputOptions(const OutputPlan &plan) {
+  bool cpu = plan.kind == EmitKind::Artifact && plan.target &&
+             plan.target->getName() == "cpu";
+  const llvm::cl::Option *cpuOptions[] = {&targetCPU, &ccProgram,
+                                          &runtimeLibrary, &runtimeIncludeDir};
+  for (const llvm::cl::Option *option : cpuOptions)
+    if (!cpu && option->getNumOccurrences()) {
       llvm::errs() << "qopt: --" << option->ArgStr
-                   << " applies to native output (-o x.so or x.o, or "
-                      "--emit=lib or obj)\n";
+                   << " applies to the cpu target's artifacts (-o x.so or "
+                      "x.o)\n";
       return failure();
     }
-  if (emit != EmitKind::ONNX && onnxBase.getNumOccurrences()) {
+  bool onnx = plan.kind == EmitKind::Artifact && plan.target &&
+              plan.target->getName() == "onnx";
+  if (!onnx && onnxBase.getNumOccurrences()) {
     llvm::errs() << "qopt: --onnx-base applies to ONNX output (-o x.onnx or "
                     "--emit=onnx)\n";
     return failure();
@@ -156,118 +265,111 @@ static LogicalResult checkOutputOptions(EmitKind emit) {
   return success();
 }
 
-/// `<prefix>/<dir>` for an install directory relative to the prefix, or
-/// `dir` when it is absolute.
-static std::string installPath(StringRef prefix, StringRef dir) {
-  if (llvm::sys::path::is_absolute(dir))
-    return dir.str();
-  SmallString<256> path(prefix);
-  llvm::sys::path::append(path, dir);
-  return path.str().str();
-}
-
-/// The installation prefix of this qopt (the parent of its bin/).
-static std::string installPrefix(const char *argv0) {
-  std::string exe = llvm::sys::fs::getMainExecutable(
-      argv0, reinterpret_cast<void *>(&installPrefix));
-  return llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)).str();
-}
-
-/// libQOptRuntimeCPU.a: --runtime-library, else the one installed with
-/// this qopt, else the one this qopt was built with.
-static std::string findRuntimeLibrary(const char *argv0) {
-  if (!runtimeLibrary.empty())
-    return runtimeLibrary;
-  SmallString<256> installed(
-      installPath(installPrefix(argv0), QOPT_INSTALL_LIBDIR));
-  llvm::sys::path::append(installed, "libQOptRuntimeCPU.a");
-  if (llvm::sys::fs::exists(installed))
-    return installed.str().str();
-  return QOPT_BUILD_RUNTIME_LIBRARY;
-}
-
-/// The directory with qopt-runtime/cpu.h matching `library`:
-/// --runtime-include-dir, else the include directory of the prefix the
-/// library is installed in, else of this qopt's installation, else the
-/// source tree this qopt was built from.
-static std::string findRuntimeIncludeDir(StringRef library,
-                                         const char *argv0) {
-  if (!runtimeIncludeDir.empty())
-    return runtimeIncludeDir;
-  auto hasHeader = [](StringRef dir) {
-    SmallString<256> header(dir);
-    llvm::sys::path::append(header, "qopt-runtime", "cpu.h");
-    return llvm::sys::fs::exists(header);
+/// The options of qopt-compile given through the driver's shortcuts, or
+/// "" when none is given.
+static std::string compileShortcutOptions() {
+  std::string options;
+  auto add = [&](const llvm::cl::opt<std::string> &option, StringRef key) {
+    if (option.getNumOccurrences())
+      options += " " + key.str() + "=" + option.getValue();
   };
-  // <prefix>/lib/libQOptRuntimeCPU.a -> <prefix>/include.
-  std::string libraryPrefix =
-      llvm::sys::path::parent_path(llvm::sys::path::parent_path(library))
-          .str();
-  for (const std::string &dir :
-       {installPath(libraryPrefix, QOPT_INSTALL_INCLUDEDIR),
-        installPath(installPrefix(argv0), QOPT_INSTALL_INCLUDEDIR)})
-    if (!dir.empty() && hasHeader(dir))
-      return dir;
-  return QOPT_BUILD_RUNTIME_INCLUDE_DIR;
+  add(avgBits, "avg-bits");
+  add(weightBytes, "weight-bytes");
+  add(bopsBudget, "bops");
+  add(latencyBudget, "latency");
+  add(latencyTable, "latency-table");
+  add(calibData, "data");
+  add(calibSamples, "num-samples");
+  add(inputMean, "input-mean");
+  add(inputStd, "input-std");
+  add(bitsOption, "bits");
+  add(minifloatsOption, "minifloats");
+  add(granularityOption, "granularity");
+  add(groupSizeOption, "group-size");
+  add(methodOption, "method");
+  add(reportJson, "report-json");
+  return options;
 }
 
-/// Writes `module` as a QDQ ONNX model edited from `original` (the bytes
-/// of the ONNX model it was imported from; empty: read --onnx-base).
-static LogicalResult emitOnnx(ModuleOp module, StringRef outputFilename,
-                              StringRef original) {
+/// The name of the artifact's symbols: --name, else -o's stem (without a
+/// leading "lib"), made a C identifier.
+static std::string artifactName(StringRef outputFilename) {
+  std::string name = libraryNameOption;
+  if (name.empty()) {
+    StringRef stem = llvm::sys::path::stem(outputFilename);
+    stem = stem.split('.').first;
+    stem.consume_front("lib");
+    name = stem.str();
+  }
+  for (char &c : name)
+    if (!llvm::isAlnum(c) && c != '_')
+      c = '_';
+  if (name.empty() || llvm::isDigit(name.front()))
+    name = "model" + name;
+  return name;
+}
+
+/// Runs `plan.target`'s pipeline when the module is not lowered for it
+/// yet (`-o x.so` after a pipeline without qopt-cpu-pipeline, or with no
+/// pipeline at all), then writes its artifact.
+static LogicalResult writeArtifact(ModuleOp module, const OutputPlan &plan,
+                                   StringRef outputFilename,
+                                   StringRef originalPath = {},
+                                   StringRef original = {}) {
+  const qopt::TargetBackend &target = *plan.target;
+  if (outputFilename == "-") {
+    llvm::errs() << "qopt: the " << target.getName()
+                 << " target's artifact needs a file name (-o)\n";
+    return failure();
+  }
+  if (!target.isLowered(module)) {
+    PassManager pm(module.getContext(), ModuleOp::getOperationName(),
+                   OpPassManager::Nesting::Implicit);
+    if (failed(applyPassManagerCLOptions(pm)))
+      return failure();
+    qopt::TargetPipelineOptions options;
+    options.name = artifactName(outputFilename);
+    bool bad = false;
+    if (failed(target.buildPipeline(pm, options, [&](const Twine &message) {
+          llvm::errs() << "qopt: error: " << message << "\n";
+          bad = true;
+        })) ||
+        bad || failed(pm.run(module)))
+      return failure();
+  }
+  qopt::ArtifactRequest request;
+  request.outputPath = outputFilename.str();
+  request.producer = "qopt " QOPT_VERSION;
   std::unique_ptr<llvm::MemoryBuffer> base;
-  if (original.empty()) {
-    if (onnxBase.empty()) {
+  if (target.getName() == "onnx") {
+    if (original.empty() && !onnxBase.empty()) {
+      std::string error;
+      base = openInputFile(onnxBase, &error);
+      if (!base) {
+        llvm::errs() << "qopt: " << error << "\n";
+        return failure();
+      }
+      original = base->getBuffer();
+      originalPath = onnxBase;
+    }
+    if (original.empty()) {
       llvm::errs() << "qopt: --emit=onnx from MLIR input needs --onnx-base "
                       "(the ONNX model it was imported from)\n";
       return failure();
     }
-    std::string error;
-    base = openInputFile(onnxBase, &error);
-    if (!base) {
-      llvm::errs() << "qopt: " << error << "\n";
-      return failure();
-    }
-    original = base->getBuffer();
   }
-  std::string error;
-  std::unique_ptr<llvm::ToolOutputFile> output =
-      openOutputFile(outputFilename, &error);
-  if (!output) {
-    llvm::errs() << "qopt: " << error << "\n";
-    return failure();
+  request.originalModel = original.str();
+  request.originalModelPath = originalPath.str();
+  if (target.getName() == "cpu") {
+    request.targetOptions.push_back({"cpu", targetCPU});
+    request.targetOptions.push_back({"cc", ccProgram});
+    if (!runtimeLibrary.empty())
+      request.targetOptions.push_back({"runtime-library", runtimeLibrary});
+    if (!runtimeIncludeDir.empty())
+      request.targetOptions.push_back(
+          {"runtime-include-dir", runtimeIncludeDir});
   }
-  if (failed(qopt::exportQuantizedOnnxModel(module, original, output->os())))
-    return failure();
-  output->keep();
-  return success();
-}
-
-/// Writes the native output of a module lowered by qopt-cpu-pipeline, or
-/// the ONNX export.
-static LogicalResult emitNative(ModuleOp module, EmitKind kind,
-                                StringRef outputFilename, const char *argv0,
-                                StringRef originalOnnx = {}) {
-  if (kind == EmitKind::ONNX)
-    return emitOnnx(module, outputFilename, originalOnnx);
-  if (outputFilename == "-") {
-    llvm::errs() << "qopt: native output needs a file name (-o)\n";
-    return failure();
-  }
-  qopt::CPULibraryOptions options;
-  options.cpu = targetCPU;
-  options.cc = ccProgram;
-  options.runtimeLibrary = findRuntimeLibrary(argv0);
-  options.runtimeIncludeDir =
-      findRuntimeIncludeDir(options.runtimeLibrary, argv0);
-  options.producer = "qopt " QOPT_VERSION;
-  SmallString<256> header(outputFilename);
-  llvm::sys::path::replace_extension(header, "h");
-  return qopt::emitLibrary(module, options,
-                           kind == EmitKind::Library
-                               ? qopt::CPULibraryKind::SharedLibrary
-                               : qopt::CPULibraryKind::Object,
-                           outputFilename, header);
+  return target.writeArtifact(module, request);
 }
 
 /// Prints diagnostics about an imported model as `model.onnx: node 'conv1':
@@ -316,7 +418,7 @@ static LogicalResult runOnImportedInput(const qopt::Frontend &frontend,
                                         StringRef outputFilename,
                                         DialectRegistry &registry,
                                         const MlirOptMainConfig &config,
-                                        EmitKind emit, const char *argv0) {
+                                        const OutputPlan &plan) {
   MLIRContext context(registry);
   context.allowUnregisteredDialects(config.shouldAllowUnregisteredDialects());
   context.printOpOnDiagnostic(false);
@@ -328,9 +430,11 @@ static LogicalResult runOnImportedInput(const qopt::Frontend &frontend,
   applyDefaultTimingManagerCLOptions(timingManager);
   TimingScope timing = timingManager.getRootScope();
 
-  // The ONNX export edits the original model.
+  // The ONNX target edits the original model.
   std::string original =
-      emit == EmitKind::ONNX ? buffer->getBuffer().str() : std::string();
+      plan.kind == EmitKind::Artifact && plan.target->getName() == "onnx"
+          ? buffer->getBuffer().str()
+          : std::string();
   OwningOpRef<ModuleOp> module;
   {
     TimingScope importTiming = timing.nest(frontend.name + " import");
@@ -347,9 +451,10 @@ static LogicalResult runOnImportedInput(const qopt::Frontend &frontend,
   pm.enableTiming(timing);
   if (failed(config.setupPassPipeline(pm)) || failed(pm.run(*module)))
     return failure();
-  if (emit != EmitKind::MLIR) {
-    TimingScope outputTiming = timing.nest("Native code");
-    return emitNative(*module, emit, outputFilename, argv0, original);
+  if (plan.kind == EmitKind::Artifact) {
+    TimingScope outputTiming = timing.nest("Artifact");
+    return writeArtifact(*module, plan, outputFilename, inputFilename,
+                         original);
   }
 
   std::string errorMessage;
@@ -372,13 +477,13 @@ static LogicalResult runOnImportedInput(const qopt::Frontend &frontend,
   return success();
 }
 
-/// MLIR input compiled to native code: MlirOptMain can only print IR, so
-/// parse, run the pipeline and emit here.
+/// MLIR input compiled to an artifact: MlirOptMain can only print IR, so
+/// parse, run the pipeline and write here.
 static LogicalResult
-runOnMLIRInputToNative(std::unique_ptr<llvm::MemoryBuffer> buffer,
-                       StringRef outputFilename, DialectRegistry &registry,
-                       const MlirOptMainConfig &config, EmitKind emit,
-                       const char *argv0) {
+runOnMLIRInputToArtifact(std::unique_ptr<llvm::MemoryBuffer> buffer,
+                         StringRef outputFilename, DialectRegistry &registry,
+                         const MlirOptMainConfig &config,
+                         const OutputPlan &plan) {
   MLIRContext context(registry);
   context.allowUnregisteredDialects(config.shouldAllowUnregisteredDialects());
   context.printOpOnDiagnostic(false);
@@ -394,7 +499,7 @@ runOnMLIRInputToNative(std::unique_ptr<llvm::MemoryBuffer> buffer,
   if (failed(applyPassManagerCLOptions(pm)) ||
       failed(config.setupPassPipeline(pm)) || failed(pm.run(*module)))
     return failure();
-  return emitNative(*module, emit, outputFilename, argv0);
+  return writeArtifact(*module, plan, outputFilename);
 }
 
 /// Runs `fn` with file descriptor 2 sent to a temporary file and returns
@@ -481,6 +586,31 @@ static void defaultToNotPrintingOpOnDiagnostic() {
   static_cast<llvm::cl::opt<bool> *>(it->second)->setValue(false);
 }
 
+/// `qopt --help` lists qopt's options and MLIR's user-facing ones; the
+/// options libLLVM registers for its code generators (amdgpu, polly,
+/// x86 scheduling, ...) are moved behind --help-hidden. They all exist
+/// before main runs, while MLIR registers its tool options at run time
+/// (registerAndParseCLIOptions), so "static, uncategorised and not ours"
+/// picks exactly the former.
+static void hideLibraryOptions() {
+  for (auto &entry : llvm::cl::getRegisteredOptions()) {
+    llvm::cl::Option *option = entry.second;
+    if (option->getOptionHiddenFlag() != llvm::cl::NotHidden)
+      continue;
+    bool general =
+        llvm::all_of(option->Categories, [](llvm::cl::OptionCategory *c) {
+          return c == &llvm::cl::getGeneralCategory();
+        });
+    StringRef name = option->ArgStr;
+    // --help, --version and friends stay.
+    if (!general || name == "help" || name == "help-list" ||
+        name == "version" || name == "print-options" ||
+        name == "print-all-options")
+      continue;
+    option->setHiddenFlag(llvm::cl::Hidden);
+  }
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
 
@@ -492,6 +622,7 @@ int main(int argc, char **argv) {
   qopt::test::registerTestQuantizableOpInterfacePass();
 #endif
   llvm::cl::AddExtraVersionPrinter(printVersion);
+  hideLibraryOptions();
 
   auto [inputFilename, outputFilename] = registerAndParseCLIOptions(
       argc, argv, "qopt: mixed-precision quantization compiler\n", registry);
@@ -501,9 +632,16 @@ int main(int argc, char **argv) {
     return asMainReturnCode(MlirOptMain(argc, argv, inputFilename,
                                         outputFilename, registry));
 
+  if (listTargets) {
+    for (const qopt::TargetBackend *target : qopt::getTargetBackends())
+      llvm::outs() << target->getName() << ": " << target->getDescription()
+                   << "\n";
+    return EXIT_SUCCESS;
+  }
+
   // The driver's own options, then the pipeline, before reading the input.
-  FailureOr<EmitKind> emit = resolveEmitKind(outputFilename);
-  if (failed(emit) || failed(checkOutputOptions(*emit)))
+  FailureOr<OutputPlan> plan = resolveOutput(outputFilename);
+  if (failed(plan) || failed(checkOutputOptions(*plan)))
     return EXIT_FAILURE;
   for (const qopt::Frontend &frontend : qopt::getFrontends()) {
     std::string error = frontend.checkOptions();
@@ -511,6 +649,27 @@ int main(int argc, char **argv) {
       llvm::errs() << "qopt: error: " << error << "\n";
       return EXIT_FAILURE;
     }
+  }
+  // --avg-bits=… and friends: the whole job as qopt-compile.
+  std::string shortcuts = compileShortcutOptions();
+  if (!shortcuts.empty()) {
+    auto &options = llvm::cl::getRegisteredOptions();
+    auto it = options.find("pass-pipeline");
+    if (it != options.end() && it->second->getNumOccurrences()) {
+      llvm::errs() << "qopt: error: --" << StringRef(shortcuts).trim().split('=').first
+                   << " and the other qopt-compile shortcuts replace "
+                      "--pass-pipeline; give one or the other\n";
+      return EXIT_FAILURE;
+    }
+    std::string target = plan->target ? plan->target->getName().str()
+                         : targetName.empty() ? "cpu"
+                                              : targetName.getValue();
+    std::string pipeline = "builtin.module(qopt-compile{target=" + target +
+                           " name=" + artifactName(outputFilename) +
+                           shortcuts + "})";
+    config.setPassPipelineSetupFn([pipeline](PassManager &pm) {
+      return parsePassPipeline(pipeline, pm, llvm::errs());
+    });
   }
   if (failed(checkPassPipeline(registry, config)))
     return EXIT_FAILURE;
@@ -542,10 +701,10 @@ int main(int argc, char **argv) {
   if (detected)
     return asMainReturnCode(runOnImportedInput(
         *detected, std::move(buffer), inputFilename, outputFilename, registry,
-        config, *emit, argv[0]));
-  if (*emit != EmitKind::MLIR)
-    return asMainReturnCode(runOnMLIRInputToNative(
-        std::move(buffer), outputFilename, registry, config, *emit, argv[0]));
+        config, *plan));
+  if (plan->kind == EmitKind::Artifact)
+    return asMainReturnCode(runOnMLIRInputToArtifact(
+        std::move(buffer), outputFilename, registry, config, *plan));
 
   // MLIR text or bytecode.
   std::unique_ptr<llvm::ToolOutputFile> output =

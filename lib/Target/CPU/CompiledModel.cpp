@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "CompiledModel.h"
+#include "qopt/Target/CPU/CompiledModel.h"
 
 #include "qopt-runtime/cpu.h"
 

@@ -1,4 +1,4 @@
-//===- CPUPipeline.cpp - Quantized IR to native CPU code ------------------===//
+//===- Pipeline.cpp - Quantized IR to native CPU code ---------------------===//
 //
 // The order matters in three places: quantized qopt ops are lowered to
 // kernel calls while still on tensors (so bufferization sees ordinary
@@ -7,7 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qopt/Pipelines/CPUPipeline.h"
+#include "qopt/Target/CPU/Pipeline.h"
+#include "qopt/Target/CPU/Passes.h"
 #include "qopt/Conversion/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"

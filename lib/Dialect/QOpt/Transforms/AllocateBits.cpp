@@ -9,6 +9,7 @@
 
 #include "qopt/Analysis/CostModel.h"
 #include "qopt/Analysis/FPGACostModel.h"
+#include "qopt/Target/TargetBackend.h"
 #include "qopt/Analysis/QuantizableLayers.h"
 #include "qopt/Analysis/WeightQuantization.h"
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
@@ -89,6 +90,11 @@ struct AllocateBitsPass
   std::string latencyUnit;
   /// The FPGA model, when fpga-model names one.
   std::shared_ptr<const FPGACostModel> fpgaCost;
+  /// The target deployed to (target=), or null.
+  const TargetBackend *targetBackend = nullptr;
+  /// Layers with a constant weight that take no part in the allocation
+  /// (no candidates): deployed in float, reported as such.
+  std::vector<const LayerInfo *> floatLayers;
 
   LogicalResult fail(const Twine &message) {
     mlir::emitError(getOperation().getLoc()) << "qopt-allocate-bits: "
@@ -132,13 +138,38 @@ struct AllocateBitsPass
     ModuleOp module = getOperation();
     if (failed(validateOptions()))
       return signalPassFailure();
+    floatLayers.clear();
+    targetBackend = nullptr;
+    if (!target.empty()) {
+      llvm::Expected<const TargetBackend *> found = getTargetBackend(target);
+      if (!found)
+        return (void)fail("target: " + llvm::toString(found.takeError()));
+      targetBackend = *found;
+    }
     QuantizableLayerAnalysis analysis(module);
     std::vector<Layer> layers;
     for (const LayerInfo &info : analysis.getLayers()) {
       auto candidates = info.op->getAttrOfType<CandidatesAttr>(
           QOptDialect::kCandidatesAttrName);
-      if (!candidates || !info.constantWeight)
+      if (!candidates || !info.constantWeight) {
+        if (info.constantWeight && info.numParams)
+          floatLayers.push_back(&info);
         continue;
+      }
+      if (targetBackend)
+        for (FormatAttr format : candidates.getFormats()) {
+          LayerSupport support = targetBackend->getLayerSupport(info, format);
+          if (!support.isSupported()) {
+            info.op->emitError()
+                << "qopt-allocate-bits: target '" << target
+                << "' does not lower layer '" << info.name << "' in "
+                << format.getShortName() << " (" << support.reason
+                << "); offer only what it lowers with "
+                   "qopt-annotate-candidates{target="
+                << target << "}";
+            return signalPassFailure();
+          }
+        }
       auto sens = info.op->getAttrOfType<SensitivityAttr>(
           QOptDialect::kSensitivityAttrName);
       if (!sens) {
@@ -226,9 +257,20 @@ struct AllocateBitsPass
 
     // Target cost models: latency from the table when one is given, else
     // from the FPGA model; LUTs, DSPs and BRAMs from the FPGA model.
-    std::unique_ptr<LatencyTableCostModel> table;
+    std::unique_ptr<CostModel> table;
     fpgaCost.reset();
-    if (!latencyTable.empty()) {
+    bool wantsLatency = latency > 0 || costResource == "latency" ||
+                        pareto == "latency";
+    if (targetBackend && (!latencyTable.empty() || wantsLatency)) {
+      // The target's cost model: for the cpu, a latency table measured
+      // with its own kernels on this machine (and cached in the file).
+      CostModelOptions costOptions;
+      costOptions.tablePath = latencyTable;
+      auto created = targetBackend->createCostModel(module, costOptions);
+      if (!created)
+        return (void)fail(llvm::toString(created.takeError()));
+      table = std::move(*created);
+    } else if (!latencyTable.empty()) {
       auto loaded = LatencyTableCostModel::load(latencyTable);
       if (!loaded)
         return (void)fail(llvm::toString(loaded.takeError()));
@@ -680,6 +722,27 @@ struct AllocateBitsPass
       jsonLayers.push_back(std::move(jsonLayer));
       g = end;
     }
+    // Layers the allocation does not cover are deployed in float: listed
+    // as such, with their float32 bytes.
+    double floatBytes = 0;
+    for (const LayerInfo *info : floatLayers) {
+      double bytes = 4.0 * double(*info->numParams);
+      floatBytes += bytes;
+      rows.push_back({info->name, std::to_string(*info->numParams),
+                      info->macs ? std::to_string(*info->macs) : "?", "-",
+                      "f32 (float)", llvm::formatv("{0:f0}", bytes).str(),
+                      "-"});
+      while (rows.back().size() < rows.front().size())
+        rows.back().push_back("-");
+      llvm::json::Object jsonLayer{{"name", info->name},
+                                   {"params", *info->numParams},
+                                   {"chosen", "f32"},
+                                   {"deployed", "float"},
+                                   {"bytes", bytes}};
+      if (info->macs)
+        jsonLayer["macs"] = *info->macs;
+      jsonLayers.push_back(std::move(jsonLayer));
+    }
     if (!report.empty()) {
       std::string error;
       auto out = openOutputFile(report, &error);
@@ -705,6 +768,11 @@ struct AllocateBitsPass
         os << llvm::formatv(", latency {0:f3} {1}", totalLatency,
                             latencyUnit);
       os << "\n";
+      if (!floatLayers.empty())
+        os << llvm::formatv("  kept float: {0} layer{1} with {2:f0} weight "
+                            "bytes (not in the totals above)\n",
+                            floatLayers.size(),
+                            floatLayers.size() == 1 ? "" : "s", floatBytes);
       if (fpgaCost) {
         const FPGAModelParameters &p = fpgaCost->getParameters();
         // A total, and its share of the device when the model knows it.
@@ -771,7 +839,11 @@ struct AllocateBitsPass
           {"brams", fpgaCost ? llvm::json::Value(totalBRAMs)
                              : llvm::json::Value(nullptr)},
           {"budgets", std::move(jsonBudgets)},
+          {"float_layers", int64_t(floatLayers.size())},
+          {"float_weight_bytes", floatBytes},
           {"layers", std::move(jsonLayers)}};
+      if (targetBackend)
+        root["target"] = targetBackend->getName();
       std::string error;
       auto out = openOutputFile(reportJson, &error);
       if (!out) {

@@ -4,13 +4,17 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qopt/Analysis/QuantizableLayers.h"
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 #include "qopt/Dialect/QOpt/Transforms/Passes.h"
+#include "qopt/Target/TargetBackend.h"
 
 #include "PassOptionChecks.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/BuiltinTypes.h"
+
+#include <map>
 
 namespace mlir::qopt {
 #define GEN_PASS_DEF_ANNOTATECANDIDATESPASS
@@ -46,7 +50,8 @@ struct AnnotateCandidatesPass
       }
       elementTypes.push_back(IntegerType::get(
           ctx, width,
-          asymmetric ? IntegerType::Unsigned : IntegerType::Signed));
+          asymmetric && !signedAsymmetric ? IntegerType::Unsigned
+                                          : IntegerType::Signed));
     }
     for (const std::string &name : minifloats) {
       Type type;
@@ -70,31 +75,58 @@ struct AnnotateCandidatesPass
       elementTypes.push_back(type);
     }
     check.atLeast("group-size", groupSize, 1);
+    if (signedAsymmetric && !asymmetric)
+      check.error() << "signed applies to asymmetric formats; add asymmetric";
+    targetBackend = nullptr;
+    if (!target.empty()) {
+      llvm::Expected<const TargetBackend *> found = getTargetBackend(target);
+      if (!found)
+        check.error() << "target: " << llvm::toString(found.takeError());
+      else
+        targetBackend = *found;
+    }
     return check.finish();
   }
 
   void runOnOperation() override {
     bool failedAny = false;
-    getOperation()->walk([&](QuantizableOpInterface layer) {
+    dropped.clear();
+    QuantizableLayerAnalysis analysis(getOperation());
+    for (const LayerInfo &info : analysis.getLayers()) {
+      QuantizableOpInterface layer = info.op;
       if (!overwrite && layer->hasAttr(QOptDialect::kCandidatesAttrName))
-        return;
-      if (!isConstantFoldable(layer.getWeight()))
-        return;
+        continue;
+      if (!info.constantWeight)
+        continue;
       // External models are not verified with the op: the axes used below
       // must exist.
       if (failed(qopt::detail::verifyQuantizableOpInterface(layer))) {
         failedAny = true;
-        return;
+        continue;
       }
-      if (failed(annotate(layer)))
+      if (failed(annotate(info)))
         failedAny = true;
-    });
+    }
+    // One warning per dropped format and reason, naming the layers.
+    for (auto &[key, names] : dropped) {
+      InFlightDiagnostic diag = emitWarning(getOperation()->getLoc())
+                                << "qopt-annotate-candidates: target '"
+                                << target << "' does not lower "
+                                << key.first << " for " << names.size()
+                                << " layer" << (names.size() == 1 ? "" : "s")
+                                << " (" << key.second << "): ";
+      for (size_t i = 0; i < names.size() && i < 8; ++i)
+        diag << (i ? ", " : "") << "'" << names[i] << "'";
+      if (names.size() > 8)
+        diag << ", ...";
+    }
     if (failedAny)
       signalPassFailure();
   }
 
 private:
-  LogicalResult annotate(QuantizableOpInterface layer) {
+  LogicalResult annotate(const LayerInfo &info) {
+    QuantizableOpInterface layer = info.op;
     ArrayRef<int64_t> shape = layer.getWeightType().getShape();
     Granularity layerGranularity = granularity;
     int64_t axis = -1, size = 0;
@@ -126,14 +158,28 @@ private:
           symmetric);
       if (!format)
         return failure();
+      if (targetBackend) {
+        LayerSupport support = targetBackend->getLayerSupport(info, format);
+        if (!support.isSupported()) {
+          dropped[{format.getShortName(), support.reason}].push_back(
+              info.name);
+          continue;
+        }
+      }
       if (!llvm::is_contained(formats, format))
         formats.push_back(format);
     }
+    if (formats.empty())
+      return success(); // The layer stays float (the warning says why).
     layer->setAttr(QOptDialect::kCandidatesAttrName,
                    CandidatesAttr::get(&getContext(), formats));
     return success();
   }
 
   SmallVector<Type> elementTypes;
+  const TargetBackend *targetBackend = nullptr;
+  /// (format, reason) -> layers the target dropped it for.
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>>
+      dropped;
 };
 } // namespace

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qopt/Conversion/Passes.h"
+#include "qopt/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -16,7 +16,7 @@
 
 namespace mlir::qopt {
 #define GEN_PASS_DEF_QOPTCPUENTRYABIPASS
-#include "qopt/Conversion/Passes.h.inc"
+#include "qopt/Target/CPU/Passes.h.inc"
 } // namespace mlir::qopt
 
 using namespace mlir;

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qopt/Conversion/Passes.h"
+#include "qopt/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -15,7 +15,7 @@
 
 namespace mlir::qopt {
 #define GEN_PASS_DEF_QOPTCPUINLINESCALARGLOBALSPASS
-#include "qopt/Conversion/Passes.h.inc"
+#include "qopt/Target/CPU/Passes.h.inc"
 } // namespace mlir::qopt
 
 using namespace mlir;

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qopt/Conversion/Passes.h"
+#include "qopt/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -14,7 +14,7 @@
 
 namespace mlir::qopt {
 #define GEN_PASS_DEF_QOPTCPULOWERCOPIESPASS
-#include "qopt/Conversion/Passes.h.inc"
+#include "qopt/Target/CPU/Passes.h.inc"
 } // namespace mlir::qopt
 
 using namespace mlir;

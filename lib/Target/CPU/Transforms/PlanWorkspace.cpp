@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qopt/Conversion/Passes.h"
+#include "qopt/Target/CPU/Passes.h"
 #include "qopt/Dialect/QOpt/IR/QOptDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -20,7 +20,7 @@
 
 namespace mlir::qopt {
 #define GEN_PASS_DEF_QOPTCPUPLANWORKSPACEPASS
-#include "qopt/Conversion/Passes.h.inc"
+#include "qopt/Target/CPU/Passes.h.inc"
 } // namespace mlir::qopt
 
 using namespace mlir;

@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qopt/Conversion/Passes.h"
+#include "qopt/Target/CPU/Passes.h"
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 #include "qopt-runtime/cpu.h"
 
@@ -24,7 +24,7 @@
 
 namespace mlir::qopt {
 #define GEN_PASS_DEF_CONVERTQOPTTOCPUPASS
-#include "qopt/Conversion/Passes.h.inc"
+#include "qopt/Target/CPU/Passes.h.inc"
 } // namespace mlir::qopt
 
 using namespace mlir;
@@ -62,6 +62,53 @@ Value constantVector(OpBuilder &b, Location loc, Type elementType,
                                    DenseElementsAttr::get(type, values));
 }
 
+/// A packed weight as kernel operands: its bytes, scales and zero points
+/// (a one-element placeholder when symmetric) as constants, with the
+/// flags saying which optional buffers are real.
+struct WeightOperands {
+  PackedWeightInfo info;
+  Value data, scales, zeroPoints;
+  int32_t flags = 0;
+};
+
+FailureOr<WeightOperands> weightOperands(ConversionPatternRewriter &rewriter,
+                                         Operation *layer, Value weight) {
+  Location loc = layer->getLoc();
+  auto packed = weight.getDefiningOp<PackedWeightOp>();
+  if (!packed)
+    return rewriter.notifyMatchFailure(layer, "weight is not a packed_weight");
+  FailureOr<PackedWeightInfo> info = getPackedWeightInfo(
+      packed.getType(), [&] { return layer->emitOpError(); });
+  if (failed(info))
+    return failure();
+  WeightOperands w;
+  w.info = std::move(*info);
+  w.data = arith::ConstantOp::create(rewriter, loc,
+                                     cast<TypedAttr>(packed.getData()));
+  w.scales = constantVector<float>(rewriter, loc, rewriter.getF32Type(),
+                                   w.info.scales);
+  SmallVector<int8_t> zeroPoints(w.info.zeroPoints.begin(),
+                                 w.info.zeroPoints.end());
+  if (!zeroPoints.empty())
+    w.flags |= QOPT_RT_UK_HAS_ZERO_POINTS;
+  else
+    zeroPoints.push_back(0); // an unread placeholder
+  w.zeroPoints = constantVector<int8_t>(rewriter, loc,
+                                        rewriter.getIntegerType(8), zeroPoints);
+  return w;
+}
+
+/// The bias operand of a kernel call: `bias`, or an unread placeholder
+/// (and no QOPT_RT_UK_HAS_BIAS in `flags`).
+Value biasOperand(ConversionPatternRewriter &rewriter, Location loc,
+                  Value bias, int32_t &flags) {
+  if (bias) {
+    flags |= QOPT_RT_UK_HAS_BIAS;
+    return bias;
+  }
+  return constantVector<float>(rewriter, loc, rewriter.getF32Type(), {0.0f});
+}
+
 /// Emits the kernel call computing `[M, N] = input [M, K] x weight^T`
 /// (+ bias) for a layer whose original input element type is
 /// `inputElementType` (per-tensor quantized: integer path; f32:
@@ -71,47 +118,24 @@ FailureOr<Value> emitMatmulCall(ConversionPatternRewriter &rewriter,
                                 Type inputElementType, Value weight,
                                 Value bias) {
   Location loc = layer->getLoc();
-  auto packed = weight.getDefiningOp<PackedWeightOp>();
-  if (!packed)
-    return rewriter.notifyMatchFailure(layer, "weight is not a packed_weight");
-  FailureOr<PackedWeightInfo> info = getPackedWeightInfo(
-      packed.getType(), [&] { return layer->emitOpError(); });
-  if (failed(info))
+  FailureOr<WeightOperands> w = weightOperands(rewriter, layer, weight);
+  if (failed(w))
     return failure();
+  const PackedWeightInfo &info = w->info;
   auto inputType = cast<RankedTensorType>(input.getType());
   int64_t m = inputType.getDimSize(0);
+  int32_t flags = w->flags;
+  SmallVector<Value> inputs = {input, w->data, w->scales, w->zeroPoints};
+  inputs.push_back(biasOperand(rewriter, loc, bias, flags));
 
-  SmallVector<Value> inputs = {input};
-  inputs.push_back(arith::ConstantOp::create(
-      rewriter, loc, cast<TypedAttr>(packed.getData())));
-  inputs.push_back(constantVector<float>(rewriter, loc, rewriter.getF32Type(),
-                                         info->scales));
-  int32_t flags = 0;
-  SmallVector<int8_t> zeroPoints(info->zeroPoints.begin(),
-                                 info->zeroPoints.end());
-  if (!zeroPoints.empty())
-    flags |= QOPT_RT_UK_HAS_ZERO_POINTS;
-  else
-    zeroPoints.push_back(0); // an unread placeholder
-  inputs.push_back(constantVector<int8_t>(
-      rewriter, loc, rewriter.getIntegerType(8), zeroPoints));
-  if (bias) {
-    flags |= QOPT_RT_UK_HAS_BIAS;
-    inputs.push_back(bias);
-  } else {
-    inputs.push_back(constantVector<float>(rewriter, loc,
-                                           rewriter.getF32Type(), {0.0f}));
-  }
-
-  auto resultType =
-      RankedTensorType::get({m, info->n}, rewriter.getF32Type());
+  auto resultType = RankedTensorType::get({m, info.n}, rewriter.getF32Type());
   Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
                                        rewriter.getF32Type());
   SmallVector<Attribute> scalars = {
-      rewriter.getI64IntegerAttr(m), rewriter.getI64IntegerAttr(info->n),
-      rewriter.getI64IntegerAttr(info->k),
-      rewriter.getI32IntegerAttr(int32_t(info->bits)),
-      rewriter.getI32IntegerAttr(int32_t(info->groupSize)),
+      rewriter.getI64IntegerAttr(m), rewriter.getI64IntegerAttr(info.n),
+      rewriter.getI64IntegerAttr(info.k),
+      rewriter.getI32IntegerAttr(int32_t(info.bits)),
+      rewriter.getI32IntegerAttr(int32_t(info.groupSize)),
       rewriter.getI32IntegerAttr(flags)};
   StringRef name = "qopt_rt_uk_matmul_f32";
   if (isa<quant::UniformQuantizedType>(inputElementType)) {
@@ -306,11 +330,70 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
   }
 };
 
+/// qopt.depthwise_conv2d -> one qopt_rt_uk_depthwise_conv2d_{s8,f32} call
+/// on the NHWC input (no im2col: the kernel reads the taps in place and
+/// skips padding, docs/Semantics.md).
+struct DepthwiseConv2DLowering
+    : public OpConversionPattern<DepthwiseConv2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(DepthwiseConv2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    FailureOr<WeightOperands> w =
+        weightOperands(rewriter, op, op.getWeight());
+    if (failed(w))
+      return failure();
+    Value input = adaptor.getInput();
+    ArrayRef<int64_t> in = cast<RankedTensorType>(input.getType()).getShape();
+    auto resultType = op.getType();
+    ArrayRef<int64_t> kernel = op.getKernel(), pad = op.getPad(),
+                      stride = op.getStride(), dilation = op.getDilation();
+    int32_t flags = w->flags;
+    Type inputElementType = op.getInput().getType().getElementType();
+    bool integer = isa<quant::UniformQuantizedType>(inputElementType);
+    SmallVector<Value> inputs = {input, w->data, w->scales, w->zeroPoints};
+    if (!integer) // the code-book table: none for integer fields
+      inputs.push_back(
+          constantVector<float>(rewriter, loc, rewriter.getF32Type(), {0.0f}));
+    inputs.push_back(biasOperand(rewriter, loc, adaptor.getBias(), flags));
+    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                         rewriter.getF32Type());
+    SmallVector<Attribute> scalars;
+    for (int64_t v :
+         {in[0], in[1], in[2], in[3], op.getChannelMultiplier(),
+          resultType.getDimSize(1), resultType.getDimSize(2), kernel[0],
+          kernel[1], pad[0], pad[2], stride[0], stride[1], dilation[0],
+          dilation[1]})
+      scalars.push_back(rewriter.getI64IntegerAttr(v));
+    scalars.push_back(rewriter.getI32IntegerAttr(int32_t(w->info.bits)));
+    scalars.push_back(rewriter.getI32IntegerAttr(int32_t(w->info.groupSize)));
+    scalars.push_back(rewriter.getI32IntegerAttr(flags));
+    StringRef name = "qopt_rt_uk_depthwise_conv2d_f32";
+    if (integer) {
+      FailureOr<ActivationQuantInfo> act = getActivationQuantInfo(
+          inputElementType, [&] { return op.emitOpError(); });
+      if (failed(act))
+        return failure();
+      name = "qopt_rt_uk_depthwise_conv2d_s8";
+      scalars.push_back(rewriter.getF32FloatAttr(act->scale));
+      scalars.push_back(rewriter.getI32IntegerAttr(act->zeroPoint));
+    }
+    auto call = UKernelOp::create(rewriter, loc, TypeRange{resultType},
+                                  rewriter.getStringAttr(name), inputs,
+                                  ValueRange{init},
+                                  rewriter.getArrayAttr(scalars));
+    rewriter.replaceOp(op, call.getResults());
+    return success();
+  }
+};
+
 /// Rejects what the patterns cannot lower, with a diagnostic at the op.
 LogicalResult checkLowerable(Operation *root) {
   WalkResult result = root->walk([](Operation *op) {
-    bool isLayer = isa<MatmulOp, Conv2DOp>(op);
-    if (isa<QuantizeOp, DequantizeOp, MatmulOp, Conv2DOp, PackedWeightOp>(op)) {
+    bool isLayer = isa<MatmulOp, Conv2DOp, DepthwiseConv2DOp>(op);
+    if (isLayer || isa<QuantizeOp, DequantizeOp, PackedWeightOp>(op)) {
       for (Type type : llvm::concat<Type>(llvm::to_vector(op->getOperandTypes()),
                                           llvm::to_vector(op->getResultTypes())))
         if (auto shaped = dyn_cast<ShapedType>(type);
@@ -322,10 +405,11 @@ LogicalResult checkLowerable(Operation *root) {
     }
     if (auto packed = dyn_cast<PackedWeightOp>(op)) {
       for (Operation *user : packed->getUsers())
-        if (!isa<MatmulOp, Conv2DOp>(user) ||
+        if (!isa<MatmulOp, Conv2DOp, DepthwiseConv2DOp>(user) ||
             user->getOperand(1) != packed.getResult()) {
           user->emitOpError("uses a packed weight; only the weight operand "
-                            "of qopt.matmul and qopt.conv2d can");
+                            "of qopt.matmul, qopt.conv2d and "
+                            "qopt.depthwise_conv2d can");
           return WalkResult::interrupt();
         }
       return WalkResult::advance();
@@ -338,7 +422,8 @@ LogicalResult checkLowerable(Operation *root) {
         op->emitOpError("uses a quantized tensor (")
             << type
             << "); the CPU backend lowers quantized values only through "
-               "qopt.quantize, qopt.dequantize, qopt.matmul and qopt.conv2d";
+               "qopt.quantize, qopt.dequantize, qopt.matmul, qopt.conv2d and "
+               "qopt.depthwise_conv2d";
         return WalkResult::interrupt();
       }
     for (Region &region : op->getRegions())
@@ -363,11 +448,12 @@ struct ConvertQOptToCPUPass
     MLIRContext *ctx = &getContext();
     ActivationStorageTypeConverter typeConverter;
     ConversionTarget target(*ctx);
-    target.addIllegalOp<QuantizeOp, DequantizeOp, MatmulOp, Conv2DOp>();
+    target.addIllegalOp<QuantizeOp, DequantizeOp, MatmulOp, Conv2DOp,
+                        DepthwiseConv2DOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(ctx);
     patterns.add<QuantizeLowering, DequantizeLowering, MatmulLowering,
-                 Conv2DLowering>(typeConverter, ctx);
+                 Conv2DLowering, DepthwiseConv2DLowering>(typeConverter, ctx);
     if (failed(applyPartialConversion(root, target, std::move(patterns))))
       return signalPassFailure();
     // The layers read their weights as constants now.

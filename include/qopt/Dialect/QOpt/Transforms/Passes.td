@@ -26,8 +26,15 @@ def AnnotateCandidatesPass : Pass<"qopt-annotate-candidates"> {
     * `per-tensor`.
 
     Integer candidates are signed and symmetric unless `asymmetric` is set
-    (then unsigned with a zero point). Existing `qopt.candidates` are kept
-    unless `overwrite` is set. This is the first step of the bit-allocation
+    (then unsigned with a zero point, or signed with a zero point when
+    `signed` is also set). Existing `qopt.candidates` are kept unless
+    `overwrite` is set.
+
+    With `target=NAME` (a registered target: `qopt --list-targets`), only
+    formats the target lowers for the layer are offered
+    (`TargetBackend::getLayerSupport`); the pass warns once per dropped
+    format, naming the layers and the reason, and a layer left without any
+    candidate stays float. This is the first step of the bit-allocation
     flow: sensitivity analysis and the allocator work on these candidates.
 
     Before (`bits=8,4 granularity=group group-size=32`):
@@ -67,9 +74,14 @@ def AnnotateCandidatesPass : Pass<"qopt-annotate-candidates"> {
     Option<"groupSize", "group-size", "int64_t", "128",
            "Group size for granularity=group">,
     Option<"asymmetric", "asymmetric", "bool", "false",
-           "Offer unsigned asymmetric integer formats (with zero points)">,
+           "Offer asymmetric integer formats (with zero points; unsigned "
+           "unless signed is set)">,
+    Option<"signedAsymmetric", "signed", "bool", "false",
+           "With asymmetric: signed grids (si<N>) with zero points">,
     Option<"overwrite", "overwrite", "bool", "false",
-           "Replace existing qopt.candidates attributes">
+           "Replace existing qopt.candidates attributes">,
+    Option<"target", "target", "std::string", "\"\"",
+           "Offer only the formats this target lowers (cpu, onnx, ...)">
   ];
 }
 
@@ -307,6 +319,10 @@ def AllocateBitsPass : Pass<"qopt-allocate-bits", "::mlir::ModuleOp"> {
            "fpga-model)">,
     Option<"latencyTable", "latency-table", "std::string", "\"\"",
            "Latency cost model: a JSON table (docs/Allocation.md)">,
+    Option<"target", "target", "std::string", "\"\"",
+           "The target deployed to: candidates it cannot lower are an "
+           "error, latency comes from its cost model (measured for cpu), "
+           "and the report lists layers it keeps float">,
     Option<"luts", "luts", "double", "0",
            "Budget on FPGA LUTs from fpga-model">,
     Option<"dsps", "dsps", "double", "0",

@@ -1,0 +1,151 @@
+//===- Passes.td - The CPU target's passes -----------------*- tablegen -*-===//
+//
+// The CPU target (docs/Backends/CPU.md): the entry ABI, quantized layers to
+// kernel-library calls, the workspace plan and the codegen helpers that
+// qopt-cpu-pipeline (Pipeline.h) strings together.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QOPT_TARGET_CPU_PASSES_TD
+#define QOPT_TARGET_CPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def QOptCPUEntryABIPass : Pass<"qopt-cpu-entry-abi", "::mlir::ModuleOp"> {
+  let summary = "Fix the C ABI of a model's entry function";
+  let description = [{
+    Prepares the entry function (`entry`, default `main`) for compilation
+    into a library named `name`: records its inputs and outputs (names from
+    `qopt.name`, else `argN` / `resultN` as the reference executor names
+    them; static shapes and element types) as the module attribute
+    `qopt.cpu.abi`, which the header generator reads after lowering, marks
+    its arguments read-only for bufferization (the library never writes a
+    caller's input) and renames it `<name>_entry`. Dynamic shapes and
+    element types other than f32, f64, i8, i16, i32, i64 and i1 are errors.
+
+    ```mlir
+    // before
+    func.func @main(%x: tensor<1x4xf32> {qopt.name = "x"}) -> tensor<1x2xf32>
+    // after (name=model)
+    module attributes {qopt.cpu.abi = {name = "model",
+        inputs = [ {name = "x", type = tensor<1x4xf32>} ],
+        outputs = [ {name = "result0", type = tensor<1x2xf32>} ]}} {
+      func.func @model_entry(%x: tensor<1x4xf32> {bufferization.writable = false,
+                                                  qopt.name = "x"}) -> ...
+    ```
+  }];
+  let options = [
+    Option<"libraryName", "name", "std::string", "\"model\"",
+           "Prefix of the library's C symbols (a C identifier)">,
+    Option<"entry", "entry", "std::string", "\"main\"",
+           "The function to export">,
+  ];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
+def ConvertQOptToCPUPass : Pass<"convert-qopt-to-cpu"> {
+  let summary = "Lower quantized qopt ops to CPU microkernel calls";
+  let description = [{
+    Rewrites the quantized ops `qopt-quantize` produces into calls of the
+    CPU kernel library (`qopt.ukernel` ops naming `qopt_rt_uk_*` functions,
+    `include/qopt-runtime/cpu.h`) plus ordinary tensor/linalg IR, and
+    replaces `!quant.uniform` activation types by their int8 storage:
+
+    * `qopt.quantize` → `qopt_rt_uk_quantize_s8`;
+    * `qopt.dequantize` → a `linalg.generic` computing `s * (q - z)` in
+      float32 (docs/Semantics.md);
+    * `qopt.matmul` → `qopt_rt_uk_matmul_s8` (int8 input) or
+      `qopt_rt_uk_matmul_f32` (float input), the packed bytes, scales and
+      zero points of its `qopt.packed_weight` becoming constants;
+    * `qopt.conv2d` → `tensor.pad` (with the input's zero point, or 0.0),
+      an im2col `linalg.generic` (rows `(b, oh, ow)`, columns
+      `(kh, kw, c)`; a reshape for 1×1 stride-1 unpadded kernels), the
+      matmul call and a reshape back to NHWC.
+
+    Shapes must be static. A quantized value used by an op this pass does
+    not lower is an error naming that op.
+
+    ```mlir
+    // before
+    %q = qopt.quantize %x : tensor<1x64xf32> to tensor<1x64x!quant.uniform<i8:f32, 0.5:3>>
+    // after
+    %e = tensor.empty() : tensor<1x64xi8>
+    %q = qopt.ukernel "qopt_rt_uk_quantize_s8" ins(%x : tensor<1x64xf32>)
+           outs(%e : tensor<1x64xi8>) scalars([64 : i64, 5.000000e-01 : f32, 3 : i32])
+           -> tensor<1x64xi8>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def QOptCPULowerCopiesPass : Pass<"qopt-cpu-lower-copies"> {
+  let summary = "Turn strided memref.copy into linalg.copy";
+  let description = [{
+    `finalize-memref-to-llvm` lowers a `memref.copy` between buffers that
+    are not both contiguous to a call of `memrefCopy` from MLIR's C runner
+    library, which a compiled qopt library does not link. This pass
+    rewrites exactly those copies (e.g. the one bufferization makes for
+    `tensor.pad`) into `linalg.copy`, which becomes loops; contiguous
+    copies stay `memref.copy` and become `memcpy`.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def QOptCPUInlineScalarGlobalsPass
+    : Pass<"qopt-cpu-inline-scalar-globals", "::mlir::ModuleOp"> {
+  let summary = "Give scalar memref.globals a dense initial value";
+  let description = [{
+    Weights and constants travel as `dense_resource` blobs. For a global of
+    rank 0, `finalize-memref-to-llvm` unpacks the initial value into a
+    single element, which only `DenseElementsAttr` supports: a
+    `dense_resource` scalar (ONNX exporters emit many, e.g. the epsilon of
+    a normalisation) would crash it. This pass reads each such blob and
+    replaces the initial value with the equivalent `DenseElementsAttr`;
+    a resource without data is an error. Larger globals keep their blobs.
+
+    ```mlir
+    // before
+    memref.global "private" constant @eps : memref<f32> =
+        dense_resource<eps> {alignment = 64 : i64}
+    // after
+    memref.global "private" constant @eps : memref<f32> =
+        dense<9.99999974E-6> {alignment = 64 : i64}
+    ```
+  }];
+}
+
+def QOptCPUPlanWorkspacePass
+    : Pass<"qopt-cpu-plan-workspace", "::mlir::ModuleOp"> {
+  let summary = "Place the entry's temporary buffers in one workspace";
+  let description = [{
+    After bufferization and deallocation, the entry function of a compiled
+    library (`qopt.cpu.abi`) allocates and frees every temporary on each
+    call; large ones come from fresh pages each time. This pass assigns
+    each statically shaped `memref.alloc` of the entry's body an offset in
+    one workspace buffer, reusing space whose buffer was freed earlier
+    (first fit, in program order, 64-byte aligned), replaces it with a
+    `memref.view` of a new trailing `memref<Nxi8>` argument and erases the
+    matching `memref.dealloc`. The workspace size is recorded as
+    `workspace_bytes` in `qopt.cpu.abi`; the generated wrapper allocates it
+    once per model instance. Allocations inside nested regions or with
+    dynamic shapes are left alone.
+
+    ```mlir
+    // before
+    %a = memref.alloc() {alignment = 64 : i64} : memref<4x4xf32>
+    ...
+    memref.dealloc %a : memref<4x4xf32>
+    // after
+    %c0 = arith.constant 0 : index
+    %a = memref.view %ws[%c0][] : memref<64xi8> to memref<4x4xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+#endif // QOPT_TARGET_CPU_PASSES_TD
