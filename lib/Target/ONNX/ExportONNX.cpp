@@ -2,23 +2,33 @@
 //
 // The export edits the original ModelProto rather than translating the IR
 // back: every op qopt does not quantize stays exactly as the user wrote it.
-// For each quantized layer (a qopt.conv2d / qopt.matmul named after its
-// ONNX node):
+// Each quantized layer (a qopt.conv2d / qopt.matmul named after its ONNX
+// node) has its weight read back once, as one integer per element of its
+// [N, K] matrix (readLogicalWeight), and is then written in the form
+// onnxruntime runs best that holds it exactly (docs/Backends/ONNX.md):
 //
-//   * the float weight initializer is replaced by its quantized integers in
-//     the node's own layout (Conv OIHW, Gemm B as given by transB, MatMul
-//     [K, N]) stored as INT8, which holds every 2- to 8-bit value, and
-//     dequantized by DequantizeLinear (per channel, opset 13) or, for scale
-//     groups, by Cast, Sub and Mul with broadcast [N, G, 1] scales;
-//   * on the integer path, the layer input goes through QuantizeLinear and
-//     DequantizeLinear with the layer's int8 scale and zero point.
+//   * MatMul and Gemm with groups, or below 8 bits: com.microsoft
+//     MatMulNBits (2, 4 or 8 bits, blocks of 16-256 along K; a scale per
+//     channel is repeated over the blocks);
+//   * other weights (convolutions, 8-bit per-channel matmuls, the W and R of
+//     LSTM / GRU / RNN nodes): integers in the node's own layout and a
+//     DequantizeLinear: per axis (opset 13, INT8), or with `block_size`
+//     (opset 21, INT4 or INT8; the model is raised to opset 21 for it,
+//     ExportOpset.h) for groups and multi-axis scales; where the model
+//     cannot be raised, Cast / Reshape / Sub / Mul with broadcast scales;
+//   * on the integer path, QuantizeLinear + DequantizeLinear on the layer
+//     input with its int8 scale and zero point.
 //
-// onnxruntime then computes the float layer on dequantized values: the same
-// quantization, with float accumulation instead of our exact int32 one.
+// A layer that none of these expresses is an error naming it, as is a
+// layer that kept its qopt.format but was not quantized: the export never
+// writes a chosen layer back as float.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Target/ONNX/ExportONNX.h"
+#include "ExportOpset.h"
+#include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
+#include "qopt/Dialect/QOpt/IR/QOptDialect.h"
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 #include "qopt-runtime/cpu.h"
 
@@ -27,17 +37,89 @@
 
 #include <onnx/onnx_pb.h>
 
-#include <climits>
-#include <functional>
-#include <map>
-#include <set>
+#include <cmath>
 #include <cstring>
 #include <exception>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
 
 using namespace mlir;
 using namespace mlir::qopt;
+using namespace mlir::qopt::onnx_export;
 
 namespace {
+
+/// TensorProto.DataType INT4 (ONNX 1.16; libonnx 1.12 predates it): two
+/// values per byte, the first in the low nibble.
+constexpr int kOnnxInt4 = 22;
+
+//===----------------------------------------------------------------------===//
+// The one reader of quantized weights
+//===----------------------------------------------------------------------===//
+
+/// A quantized weight as the export consumes it: the layer's [N, K] matrix
+/// (row n = output channel, K the reduction in the layer's order), one
+/// integer per element, with a scale and zero point per row (groupSize 0)
+/// or per group of groupSize consecutive columns.
+struct LogicalWeight {
+  int64_t n = 0, k = 0;
+  unsigned bits = 0;
+  int64_t groupSize = 0;
+  std::vector<int8_t> values;
+  std::vector<float> scales;
+  std::vector<int32_t> zeroPoints;
+  bool asymmetric = false;
+
+  int64_t groups() const { return groupSize ? k / groupSize : 1; }
+  int64_t group(int64_t col) const { return groupSize ? col / groupSize : 0; }
+  int8_t value(int64_t row, int64_t col) const {
+    return values[size_t(row * k + col)];
+  }
+  float scale(int64_t row, int64_t col) const {
+    return scales[size_t(row * groups() + group(col))];
+  }
+  int32_t zeroPoint(int64_t row, int64_t col) const {
+    return zeroPoints[size_t(row * groups() + group(col))];
+  }
+  bool operator==(const LogicalWeight &o) const {
+    return n == o.n && k == o.k && bits == o.bits &&
+           groupSize == o.groupSize && values == o.values &&
+           scales == o.scales && zeroPoints == o.zeroPoints;
+  }
+};
+
+/// Reads `packed` (today the CPU's packed storage ABI, decoded with the
+/// runtime's own qopt_rt_packed_get) into one value per element.
+FailureOr<LogicalWeight> readLogicalWeight(PackedWeightOp packed) {
+  FailureOr<PackedWeightInfo> info = getPackedWeightInfo(
+      packed.getType(), [&] { return packed->emitOpError(); });
+  SmallVector<uint8_t> storage;
+  FailureOr<ArrayRef<uint8_t>> bytes = packed.getPackedBytes(storage);
+  if (failed(info) || failed(bytes))
+    return failure();
+  LogicalWeight w;
+  w.n = info->n;
+  w.k = info->k;
+  w.bits = info->bits;
+  w.groupSize = info->groupSize;
+  w.values.resize(size_t(w.n * w.k));
+  for (int64_t row = 0; row < w.n; ++row)
+    for (int64_t col = 0; col < w.k; ++col)
+      w.values[size_t(row * w.k + col)] = qopt_rt_packed_get(
+          bytes->data(), w.k, int32_t(w.bits), row, col);
+  w.scales.assign(info->scales.begin(), info->scales.end());
+  w.asymmetric = !info->zeroPoints.empty();
+  w.zeroPoints.assign(size_t(w.n * w.groups()), 0);
+  for (size_t i = 0; i < info->zeroPoints.size(); ++i)
+    w.zeroPoints[i] = info->zeroPoints[i];
+  return w;
+}
+
+//===----------------------------------------------------------------------===//
+// ModelProto helpers
+//===----------------------------------------------------------------------===//
 
 /// The ONNX node name an imported op carries (its first NameLoc).
 std::string nodeNameOf(Location loc) {
@@ -54,31 +136,46 @@ std::string nodeNameOf(Location loc) {
   return "";
 }
 
-int64_t opsetOf(const onnx::ModelProto &model) {
-  for (const onnx::OperatorSetIdProto &opset : model.opset_import())
-    if (opset.domain().empty() || opset.domain() == "ai.onnx")
-      return opset.version();
-  return 0;
+void setDims(onnx::TensorProto &t, StringRef name, int type,
+             ArrayRef<int64_t> dims) {
+  t.set_name(name.str());
+  t.set_data_type(type);
+  for (int64_t d : dims)
+    t.add_dims(d);
 }
 
 void setFloats(onnx::TensorProto &t, StringRef name, ArrayRef<int64_t> dims,
                ArrayRef<float> values) {
-  t.set_name(name.str());
-  t.set_data_type(onnx::TensorProto::FLOAT);
-  for (int64_t d : dims)
-    t.add_dims(d);
+  setDims(t, name, onnx::TensorProto::FLOAT, dims);
   t.set_raw_data(std::string(reinterpret_cast<const char *>(values.data()),
                              values.size() * sizeof(float)));
 }
 
-void setInt8s(onnx::TensorProto &t, StringRef name, ArrayRef<int64_t> dims,
-              ArrayRef<int8_t> values) {
-  t.set_name(name.str());
-  t.set_data_type(onnx::TensorProto::INT8);
-  for (int64_t d : dims)
-    t.add_dims(d);
+void setBytes(onnx::TensorProto &t, StringRef name, int type,
+              ArrayRef<int64_t> dims, ArrayRef<uint8_t> values) {
+  setDims(t, name, type, dims);
   t.set_raw_data(
       std::string(reinterpret_cast<const char *>(values.data()), values.size()));
+}
+
+/// Signed integers as INT8, or as INT4 packed two per byte.
+void setInts(onnx::TensorProto &t, StringRef name, ArrayRef<int64_t> dims,
+             ArrayRef<int8_t> values, bool int4) {
+  if (!int4)
+    return setBytes(t, name, onnx::TensorProto::INT8, dims,
+                    ArrayRef<uint8_t>(
+                        reinterpret_cast<const uint8_t *>(values.data()),
+                        values.size()));
+  std::vector<uint8_t> packed((values.size() + 1) / 2, 0);
+  for (size_t i = 0; i < values.size(); ++i)
+    packed[i / 2] |= uint8_t((uint8_t(values[i]) & 0xF) << (i % 2 * 4));
+  setBytes(t, name, kOnnxInt4, dims, packed);
+}
+
+void setInt64s(onnx::TensorProto &t, StringRef name, ArrayRef<int64_t> values) {
+  setDims(t, name, onnx::TensorProto::INT64, {int64_t(values.size())});
+  for (int64_t v : values)
+    t.add_int64_data(v);
 }
 
 onnx::NodeProto makeNode(StringRef opType, StringRef name,
@@ -99,12 +196,98 @@ void addIntAttr(onnx::NodeProto &node, StringRef name, int64_t value) {
   attr->set_i(value);
 }
 
-int64_t intAttr(const onnx::NodeProto &node, StringRef name, int64_t dflt) {
+const onnx::AttributeProto *findAttr(const onnx::NodeProto &node,
+                                     StringRef name) {
   for (const onnx::AttributeProto &a : node.attribute())
     if (a.name() == name)
-      return a.i();
-  return dflt;
+      return &a;
+  return nullptr;
 }
+
+int64_t intAttr(const onnx::NodeProto &node, StringRef name, int64_t dflt) {
+  const onnx::AttributeProto *a = findAttr(node, name);
+  return a ? a->i() : dflt;
+}
+
+float floatAttr(const onnx::NodeProto &node, StringRef name, float dflt) {
+  const onnx::AttributeProto *a = findAttr(node, name);
+  return a ? a->f() : dflt;
+}
+
+/// The float elements of `t` (raw or typed data), if it holds them here.
+std::optional<std::vector<float>> readFloats(const onnx::TensorProto &t) {
+  if (t.data_type() != onnx::TensorProto::FLOAT ||
+      t.data_location() == onnx::TensorProto::EXTERNAL)
+    return std::nullopt;
+  int64_t count = 1;
+  for (int64_t d : t.dims())
+    count *= d;
+  std::vector<float> values(static_cast<size_t>(count));
+  if (t.has_raw_data()) {
+    if (t.raw_data().size() != values.size() * sizeof(float))
+      return std::nullopt;
+    std::memcpy(values.data(), t.raw_data().data(), t.raw_data().size());
+  } else {
+    if (t.float_data_size() != count)
+      return std::nullopt;
+    std::copy(t.float_data().begin(), t.float_data().end(), values.begin());
+  }
+  return values;
+}
+
+/// Smallest power of two >= v.
+int64_t powerOfTwoAtLeast(int64_t v) {
+  int64_t p = 1;
+  while (p < v)
+    p *= 2;
+  return p;
+}
+
+//===----------------------------------------------------------------------===//
+// Where a layer's [N, K] weight lives in the ONNX weight tensor
+//===----------------------------------------------------------------------===//
+
+/// The ONNX tensor a weight (or several, for recurrent nodes) is written
+/// to: its dims, where element (row, col) of a layer goes, and along each
+/// ONNX axis how many consecutive elements share one scale.
+struct Placement {
+  SmallVector<int64_t> dims;
+  std::function<int64_t(int64_t row, int64_t col)> offset;
+  SmallVector<int64_t> block;
+
+  int64_t numElements() const {
+    int64_t c = 1;
+    for (int64_t d : dims)
+      c *= d;
+    return c;
+  }
+  SmallVector<int64_t> scaleDims() const {
+    SmallVector<int64_t> s;
+    for (size_t i = 0; i < dims.size(); ++i)
+      s.push_back(dims[i] / block[i]);
+    return s;
+  }
+  /// Flat index into the scale tensor of the weight element at `offset`.
+  int64_t scaleOffset(int64_t flat) const {
+    SmallVector<int64_t> s = scaleDims();
+    int64_t result = 0, stride = 1;
+    for (int i = int(dims.size()) - 1; i >= 0; --i) {
+      int64_t coord = flat % dims[i];
+      flat /= dims[i];
+      result += (coord / block[i]) * stride;
+      stride *= s[i];
+    }
+    return result;
+  }
+};
+
+/// One quantized layer of the IR, read back.
+struct Layer {
+  Operation *op;
+  LogicalWeight weight;
+  /// The int8 parameters of the input on the integer path.
+  std::optional<ActivationQuantInfo> input;
+};
 
 class Exporter {
 public:
@@ -112,172 +295,96 @@ public:
       : module(module), model(model), graph(*model.mutable_graph()) {}
 
   LogicalResult run() {
-    if (opsetOf(model) < 13)
+    if (defaultOpset(model) < 13)
       return module.emitError("quantized ONNX export needs opset 13 or newer "
                               "(per-axis DequantizeLinear); the model has ")
-             << opsetOf(model);
-    for (int i = 0; i < graph.node_size(); ++i)
+             << defaultOpset(model);
+    for (int i = 0; i < graph.node_size(); ++i) {
       nodes[graph.node(i).name()] = i;
+      for (const std::string &out : graph.node(i).output())
+        producers[out] = i;
+    }
     for (int i = 0; i < graph.initializer_size(); ++i)
       initializers[graph.initializer(i).name()] = i;
 
-    WalkResult result = module.walk([&](Operation *op) {
+    if (failed(checkAllLowered()))
+      return failure();
+    // Layers grouped by node, in IR order (a recurrent node has several).
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<Layer>> byNode;
+    WalkResult walk = module.walk([&](Operation *op) {
       if (!isa<MatmulOp, Conv2DOp>(op))
         return WalkResult::advance();
-      return failed(exportLayer(op)) ? WalkResult::interrupt()
-                                     : WalkResult::advance();
+      FailureOr<Layer> layer = readLayer(op);
+      if (failed(layer))
+        return WalkResult::interrupt();
+      std::string name = nodeNameOf(op->getLoc());
+      if (!byNode.count(name))
+        order.push_back(name);
+      byNode[name].push_back(std::move(*layer));
+      return WalkResult::advance();
     });
-    if (result.wasInterrupted())
+    if (walk.wasInterrupted())
       return failure();
-    // New nodes go in front: they only read initializers and graph values
-    // that exist before the node they feed, and ONNX requires a
-    // topological order, so each is inserted right before its consumer.
+    for (const std::string &name : order)
+      if (failed(exportNode(name, byNode[name])))
+        return failure();
+
+    // Inserted nodes go right before (or after) the node they belong to:
+    // they read only values that exist there, so the order stays
+    // topological.
     onnx::GraphProto sorted;
     for (onnx::NodeProto &node : *graph.mutable_node()) {
-      auto it = before.find(node.name());
-      if (it != before.end())
-        for (onnx::NodeProto &extra : it->second)
-          *sorted.add_node() = std::move(extra);
+      std::string name = node.name();
+      for (onnx::NodeProto &extra : before[name])
+        *sorted.add_node() = std::move(extra);
       *sorted.add_node() = std::move(node);
+      for (onnx::NodeProto &extra : after[name])
+        *sorted.add_node() = std::move(extra);
     }
     graph.mutable_node()->Swap(sorted.mutable_node());
     return success();
   }
 
 private:
-  LogicalResult exportLayer(Operation *op) {
-    std::string name = nodeNameOf(op->getLoc());
-    if (name.empty())
+  /// A layer that keeps its qopt.format was not quantized; a float
+  /// simulation (qopt.fake_quant) is not a quantized weight either.
+  LogicalResult checkAllLowered() {
+    WalkResult walk = module.walk([&](Operation *op) {
+      if (auto format =
+              op->getAttrOfType<FormatAttr>(QOptDialect::kFormatAttrName)) {
+        op->emitError("quantized ONNX export: layer '")
+            << nodeNameOf(op->getLoc()) << "' (" << op->getName()
+            << ") was given " << format.getShortName()
+            << " but qopt-quantize left it float; the export writes no "
+               "layer back as float";
+        return WalkResult::interrupt();
+      }
+      if (isa<FakeQuantOp>(op)) {
+        op->emitError("quantized ONNX export: layer '")
+            << nodeNameOf(op->getLoc())
+            << "' is simulated (qopt.fake_quant), which has no ONNX form";
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    return failure(walk.wasInterrupted());
+  }
+
+  FailureOr<Layer> readLayer(Operation *op) {
+    if (nodeNameOf(op->getLoc()).empty())
       return op->emitError("quantized ONNX export: the layer's location "
                            "names no ONNX node (export straight from the "
                            ".onnx input, or keep locations in MLIR files "
                            "with -mlir-print-debuginfo)");
-    auto it = nodes.find(name);
-    if (it == nodes.end())
-      return op->emitError("quantized ONNX export: layer '")
-             << name << "' matches no node of the ONNX model";
-    onnx::NodeProto &node = *graph.mutable_node(it->second);
-    Value weight = op->getOperand(1);
-    auto packed = weight.getDefiningOp<PackedWeightOp>();
+    auto packed = op->getOperand(1).getDefiningOp<PackedWeightOp>();
     if (!packed)
       return op->emitError("quantized ONNX export: weight is not a "
                            "qopt.packed_weight");
-    FailureOr<PackedWeightInfo> info = getPackedWeightInfo(
-        packed.getType(), [&] { return op->emitOpError(); });
-    SmallVector<uint8_t> storage;
-    FailureOr<ArrayRef<uint8_t>> bytes = packed.getPackedBytes(storage);
-    if (failed(info) || failed(bytes))
+    FailureOr<LogicalWeight> weight = readLogicalWeight(packed);
+    if (failed(weight))
       return failure();
-
-    // The weight's ONNX layout: dims, and where row n / column k of our
-    // [N, K] matrix goes.
-    SmallVector<int64_t> dims;
-    int64_t channelAxis;
-    std::function<int64_t(int64_t, int64_t)> index;
-    const onnx::TensorProto *original = nullptr;
-    if (node.input_size() > 1) {
-      auto init = initializers.find(node.input(1));
-      if (init != initializers.end())
-        original = &graph.initializer(init->second);
-    }
-    if (!original)
-      return op->emitError("quantized ONNX export: node '")
-             << name << "' has no weight initializer to replace";
-    for (int64_t d : original->dims())
-      dims.push_back(d);
-    int64_t n = info->n, k = info->k;
-    if (node.op_type() == "Conv" && dims.size() == 4 &&
-        intAttr(node, "group", 1) == 1) {
-      // Row n = output channel; column (kh * KW + kw) * C + c; ONNX OIHW.
-      int64_t c = dims[1], kh = dims[2], kw = dims[3];
-      if (dims[0] != n || c * kh * kw != k)
-        return op->emitError("quantized ONNX export: node '")
-               << name << "' weight shape does not match the layer";
-      channelAxis = 0;
-      index = [=](int64_t row, int64_t col) {
-        int64_t ci = col % c, x = (col / c) % kw, y = col / c / kw;
-        return ((row * c + ci) * kh + y) * kw + x;
-      };
-    } else if ((node.op_type() == "Gemm" || node.op_type() == "MatMul") &&
-               dims.size() == 2) {
-      bool transposed = node.op_type() == "Gemm" && intAttr(node, "transB", 0);
-      if ((transposed ? dims[0] != n || dims[1] != k
-                      : dims[0] != k || dims[1] != n))
-        return op->emitError("quantized ONNX export: node '")
-               << name << "' weight shape does not match the layer";
-      channelAxis = transposed ? 0 : 1;
-      index = [=](int64_t row, int64_t col) {
-        return transposed ? row * k + col : col * n + row;
-      };
-    } else {
-      return op->emitError("quantized ONNX export: cannot place the "
-                           "quantized weight of node '")
-             << name << "' (" << node.op_type() << ")";
-    }
-
-    std::vector<int8_t> values(size_t(n * k));
-    for (int64_t row = 0; row < n; ++row)
-      for (int64_t col = 0; col < k; ++col)
-        values[size_t(index(row, col))] = qopt_rt_packed_get(
-            bytes->data(), k, int32_t(info->bits), row, col);
-    int64_t groups = info->numGroups();
-    std::vector<int8_t> zeroPoints(size_t(n * groups), 0);
-    for (size_t i = 0; i < info->zeroPoints.size(); ++i)
-      zeroPoints[i] = int8_t(info->zeroPoints[i]);
-
-    std::string base = name + ".qopt";
-    std::string q = base + ".weight_q", s = base + ".weight_scale",
-                z = base + ".weight_zero_point", w = base + ".weight";
-    setInt8s(*graph.add_initializer(), q, dims, values);
-    std::vector<onnx::NodeProto> &extra = before[name];
-    if (info->groupSize == 0) {
-      setFloats(*graph.add_initializer(), s, {n}, info->scales);
-      setInt8s(*graph.add_initializer(), z, {n}, zeroPoints);
-      onnx::NodeProto dq = makeNode("DequantizeLinear", base + ".weight_dq",
-                                    {q, s, z}, w);
-      addIntAttr(dq, "axis", channelAxis);
-      extra.push_back(std::move(dq));
-    } else {
-      // Groups along K: scales [N, G, 1] against the weight viewed as
-      // [N, G, K / G], which needs the [N, K] layout (transB or per row).
-      if (channelAxis != 0 || dims.size() != 2)
-        return op->emitError("quantized ONNX export: group scales are "
-                             "exported for Gemm with transB = 1 only (node '")
-               << name << "')";
-      int64_t g = info->groupSize;
-      std::vector<float> zpFloat(zeroPoints.begin(), zeroPoints.end());
-      setFloats(*graph.add_initializer(), s, {n, groups, 1}, info->scales);
-      setFloats(*graph.add_initializer(), z, {n, groups, 1}, zpFloat);
-      onnx::TensorProto &shape3 = *graph.add_initializer();
-      shape3.set_name(base + ".grouped_shape");
-      shape3.set_data_type(onnx::TensorProto::INT64);
-      shape3.add_dims(3);
-      for (int64_t v : {n, groups, g})
-        shape3.add_int64_data(v);
-      onnx::TensorProto &shape2 = *graph.add_initializer();
-      shape2.set_name(base + ".weight_shape");
-      shape2.set_data_type(onnx::TensorProto::INT64);
-      shape2.add_dims(2);
-      for (int64_t v : {n, k})
-        shape2.add_int64_data(v);
-      onnx::NodeProto cast =
-          makeNode("Cast", base + ".weight_cast", {q}, base + ".weight_f");
-      addIntAttr(cast, "to", onnx::TensorProto::FLOAT);
-      extra.push_back(std::move(cast));
-      extra.push_back(makeNode("Reshape", base + ".weight_group",
-                               {base + ".weight_f", base + ".grouped_shape"},
-                               base + ".weight_g"));
-      extra.push_back(makeNode("Sub", base + ".weight_center",
-                               {base + ".weight_g", z}, base + ".weight_c"));
-      extra.push_back(makeNode("Mul", base + ".weight_scaled",
-                               {base + ".weight_c", s}, base + ".weight_s"));
-      extra.push_back(makeNode("Reshape", base + ".weight_dq",
-                               {base + ".weight_s", base + ".weight_shape"},
-                               w));
-    }
-    node.set_input(1, w);
-
-    // The integer path quantizes the layer input to int8.
+    Layer layer{op, std::move(*weight), std::nullopt};
     Type inputElement =
         cast<ShapedType>(op->getOperand(0).getType()).getElementType();
     if (isa<quant::UniformQuantizedType>(inputElement)) {
@@ -285,27 +392,555 @@ private:
           inputElement, [&] { return op->emitOpError(); });
       if (failed(act))
         return failure();
-      std::string xs = base + ".input_scale", xz = base + ".input_zero_point";
-      setFloats(*graph.add_initializer(), xs, {}, {act->scale});
-      setInt8s(*graph.add_initializer(), xz, {}, {int8_t(act->zeroPoint)});
-      std::string input = node.input(0);
-      extra.push_back(makeNode("QuantizeLinear", base + ".input_q",
-                               {input, xs, xz}, base + ".input_q"));
-      extra.push_back(makeNode("DequantizeLinear", base + ".input_dq",
-                               {base + ".input_q", xs, xz},
-                               base + ".input_dq"));
-      node.set_input(0, base + ".input_dq");
+      layer.input = *act;
     }
+    return layer;
+  }
+
+  /// The tensor `value` holds when it is an initializer or a Constant
+  /// node's value, through Identity nodes.
+  const onnx::TensorProto *constantTensor(std::string value) {
+    for (int depth = 0; depth < 64; ++depth) {
+      auto init = initializers.find(value);
+      if (init != initializers.end())
+        return &graph.initializer(init->second);
+      auto producer = producers.find(value);
+      if (producer == producers.end())
+        return nullptr;
+      const onnx::NodeProto &node = graph.node(producer->second);
+      if (node.op_type() == "Constant") {
+        const onnx::AttributeProto *v = findAttr(node, "value");
+        return v && v->has_t() ? &v->t() : nullptr;
+      }
+      if (node.op_type() != "Identity" || node.input_size() != 1)
+        return nullptr;
+      value = node.input(0);
+    }
+    return nullptr;
+  }
+
+  LogicalResult exportNode(const std::string &name,
+                           std::vector<Layer> &layers) {
+    Operation *first = layers.front().op;
+    auto it = nodes.find(name);
+    if (it == nodes.end())
+      return first->emitError("quantized ONNX export: layer '")
+             << name << "' matches no node of the ONNX model";
+    onnx::NodeProto &node = *graph.mutable_node(it->second);
+    const std::string &type = node.op_type();
+    if (type == "LSTM" || type == "GRU" || type == "RNN")
+      return exportRecurrent(node, layers);
+    if (layers.size() != 1)
+      return first->emitError("quantized ONNX export: node '")
+             << name << "' (" << type << ") holds " << layers.size()
+             << " quantized layers (qopt-split-group-formats splits a layer "
+                "by output channels); ONNX needs one weight per node";
+    Layer &layer = layers.front();
+    const onnx::TensorProto *original =
+        node.input_size() > 1 ? constantTensor(node.input(1)) : nullptr;
+    if (!original)
+      return layer.op->emitError("quantized ONNX export: node '")
+             << name << "' has no constant weight to replace";
+    SmallVector<int64_t> dims(original->dims().begin(), original->dims().end());
+    const LogicalWeight &w = layer.weight;
+    int64_t n = w.n, k = w.k, g = w.groupSize;
+    auto mismatch = [&] {
+      return layer.op->emitError("quantized ONNX export: node '")
+             << name << "' weight shape does not match the layer";
+    };
+
+    Placement p;
+    p.dims = dims;
+    if (type == "Conv" && dims.size() == 4 && intAttr(node, "group", 1) == 1) {
+      // Row n = output channel; column (kh * KW + kw) * C + c; ONNX OIHW.
+      // Groups run along C, so they need to tile it.
+      int64_t c = dims[1], kh = dims[2], kw = dims[3];
+      if (dims[0] != n || c * kh * kw != k)
+        return mismatch();
+      if (g && c % g)
+        return layer.op->emitError("quantized ONNX export: node '")
+               << name << "' groups of " << g << " do not tile its " << c
+               << " input channels";
+      p.offset = [=](int64_t row, int64_t col) {
+        int64_t ci = col % c, x = (col / c) % kw, y = col / c / kw;
+        return ((row * c + ci) * kh + y) * kw + x;
+      };
+      p.block = g ? SmallVector<int64_t>{1, g, 1, 1}
+                  : SmallVector<int64_t>{1, c, kh, kw};
+    } else if ((type == "Gemm" || type == "MatMul") && dims.size() == 2) {
+      bool transposed = type == "Gemm" && intAttr(node, "transB", 0);
+      if ((transposed ? dims[0] != n || dims[1] != k
+                      : dims[0] != k || dims[1] != n))
+        return mismatch();
+      if (succeeded(tryMatMulNBits(node, layer)))
+        return success();
+      p.offset = [=](int64_t row, int64_t col) {
+        return transposed ? row * k + col : col * n + row;
+      };
+      int64_t kBlock = g ? g : k;
+      p.block = transposed ? SmallVector<int64_t>{1, kBlock}
+                           : SmallVector<int64_t>{kBlock, 1};
+    } else {
+      return layer.op->emitError("quantized ONNX export: cannot place the "
+                                 "quantized weight of node '")
+             << name << "' (" << type
+             << (type == "Conv" ? " with group > 1" : "") << ")";
+    }
+    std::string base = name + ".qopt";
+    std::vector<onnx::NodeProto> &extra = before[name];
+    SmallVector<const LogicalWeight *> parts = {&w};
+    FailureOr<std::string> deq =
+        emitDequantized(layer.op, parts, {p}, base, extra);
+    if (failed(deq))
+      return failure();
+    node.set_input(1, *deq);
+    if (layer.input)
+      quantizeInput(node, 0, *layer.input, base);
+    return success();
+  }
+
+  /// The layer input `index` of `node` goes through QuantizeLinear and
+  /// DequantizeLinear with the int8 parameters of the integer path.
+  void quantizeInput(onnx::NodeProto &node, int index,
+                     const ActivationQuantInfo &act, const std::string &base) {
+    std::string xs = base + ".input_scale", xz = base + ".input_zero_point";
+    setFloats(*graph.add_initializer(), xs, {}, {act.scale});
+    setInts(*graph.add_initializer(), xz, {}, {int8_t(act.zeroPoint)}, false);
+    std::vector<onnx::NodeProto> &extra = before[node.name()];
+    std::string input = node.input(index);
+    extra.push_back(makeNode("QuantizeLinear", base + ".input_q",
+                             {input, xs, xz}, base + ".input_q"));
+    extra.push_back(makeNode("DequantizeLinear", base + ".input_dq",
+                             {base + ".input_q", xs, xz}, base + ".input_dq"));
+    node.set_input(index, base + ".input_dq");
+  }
+
+  /// Raises the model to opset 21 once, for blocked DequantizeLinear and
+  /// INT4; false (with a warning) where the model cannot be raised.
+  bool ensureOpset21(Operation *op) {
+    if (defaultOpset(model) >= 21)
+      return true;
+    if (upgradeRefused)
+      return false;
+    std::string why;
+    if (succeeded(upgradeToOpset21(model, why)))
+      return true;
+    upgradeRefused = true;
+    op->emitWarning("quantized ONNX export: scales per block are written as "
+                    "Cast/Sub/Mul, not opset-21 DequantizeLinear: ")
+        << why;
+    return false;
+  }
+
+  /// Writes the quantized integers of `parts` (placed by `placements`, one
+  /// per part, all in one tensor) and their dequantization; returns the
+  /// name of the float weight.
+  FailureOr<std::string>
+  emitDequantized(Operation *op, ArrayRef<const LogicalWeight *> parts,
+                  ArrayRef<Placement> placements, const std::string &base,
+                  std::vector<onnx::NodeProto> &extra) {
+    const Placement &p = placements.front();
+    SmallVector<int64_t> sdims = p.scaleDims();
+    int64_t count = p.numElements(), scaleCount = 1;
+    for (int64_t d : sdims)
+      scaleCount *= d;
+    std::vector<int8_t> values(size_t(count), 0);
+    std::vector<float> scales(size_t(scaleCount), 0.0f);
+    std::vector<int32_t> zps(size_t(scaleCount), 0);
+    std::vector<char> seen(size_t(scaleCount), 0);
+    unsigned bits = 0;
+    bool asymmetric = false;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const LogicalWeight &w = *parts[i];
+      bits = std::max(bits, w.bits);
+      asymmetric |= w.asymmetric;
+      for (int64_t row = 0; row < w.n; ++row)
+        for (int64_t col = 0; col < w.k; ++col) {
+          int64_t at = placements[i].offset(row, col);
+          values[size_t(at)] = w.value(row, col);
+          int64_t s = p.scaleOffset(at);
+          float scale = w.scale(row, col);
+          int32_t zp = w.zeroPoint(row, col);
+          if (seen[size_t(s)] &&
+              (scales[size_t(s)] != scale || zps[size_t(s)] != zp))
+            return op->emitError("quantized ONNX export: layer '")
+                   << nodeNameOf(op->getLoc())
+                   << "' has scales that do not follow the blocks of its "
+                      "ONNX weight",
+                   failure();
+          seen[size_t(s)] = 1;
+          scales[size_t(s)] = scale;
+          zps[size_t(s)] = zp;
+        }
+    }
+
+    // Per axis (opset 13) when at most one axis has several scales and
+    // each of its elements has its own; else blocks along one axis
+    // (opset 21); else arithmetic.
+    int scaled = -1, several = 0;
+    bool perAxis = true;
+    for (size_t i = 0; i < sdims.size(); ++i)
+      if (sdims[i] > 1) {
+        ++several;
+        scaled = int(i);
+        perAxis &= p.block[i] == 1;
+      }
+    perAxis &= several <= 1;
+    int blockAxis = -1;
+    if (!perAxis) {
+      for (size_t i = 0; i < sdims.size(); ++i)
+        if (p.block[i] > 1) {
+          if (blockAxis >= 0)
+            blockAxis = -2;
+          else if (blockAxis == -1)
+            blockAxis = int(i);
+        }
+    }
+    std::string q = base + ".weight_q", s = base + ".weight_scale",
+                z = base + ".weight_zero_point", w = base + ".weight";
+    bool blocked = !perAxis && blockAxis >= 0 && ensureOpset21(op);
+    bool int4 = bits <= 4 && defaultOpset(model) >= 21 && (perAxis || blocked);
+    std::vector<int8_t> zp8(zps.begin(), zps.end());
+    if (perAxis || blocked) {
+      setInts(*graph.add_initializer(), q, p.dims, values, int4);
+      SmallVector<int64_t> scaleShape;
+      if (perAxis && scaled >= 0)
+        scaleShape = {sdims[size_t(scaled)]};
+      else if (blocked)
+        scaleShape = sdims;
+      setFloats(*graph.add_initializer(), s, scaleShape, scales);
+      std::vector<std::string> inputs = {q, s};
+      if (asymmetric) {
+        setInts(*graph.add_initializer(), z, scaleShape, zp8, int4);
+        inputs.push_back(z);
+      }
+      onnx::NodeProto dq =
+          makeNode("DequantizeLinear", base + ".weight_dq", inputs, w);
+      if (perAxis && scaled >= 0)
+        addIntAttr(dq, "axis", scaled);
+      if (blocked) {
+        addIntAttr(dq, "axis", blockAxis);
+        addIntAttr(dq, "block_size", p.block[size_t(blockAxis)]);
+      }
+      extra.push_back(std::move(dq));
+      return w;
+    }
+
+    // Cast, then each blocked axis split into [blocks, block] so that the
+    // scales [.., blocks, 1, ..] broadcast; Sub, Mul, and back to the dims.
+    SmallVector<int64_t> split, scaleShape;
+    for (size_t i = 0; i < p.dims.size(); ++i) {
+      if (p.block[i] == 1) {
+        split.push_back(p.dims[i]);
+        scaleShape.push_back(p.dims[i]);
+      } else if (p.block[i] == p.dims[i]) {
+        split.push_back(p.dims[i]);
+        scaleShape.push_back(1);
+      } else {
+        split.append({sdims[i], p.block[i]});
+        scaleShape.append({sdims[i], 1});
+      }
+    }
+    setInts(*graph.add_initializer(), q, p.dims, values, false);
+    setFloats(*graph.add_initializer(), s, scaleShape, scales);
+    setInt64s(*graph.add_initializer(), base + ".blocked_shape", split);
+    setInt64s(*graph.add_initializer(), base + ".weight_shape", p.dims);
+    onnx::NodeProto cast =
+        makeNode("Cast", base + ".weight_cast", {q}, base + ".weight_f");
+    addIntAttr(cast, "to", onnx::TensorProto::FLOAT);
+    extra.push_back(std::move(cast));
+    extra.push_back(makeNode("Reshape", base + ".weight_block",
+                             {base + ".weight_f", base + ".blocked_shape"},
+                             base + ".weight_b"));
+    std::string centered = base + ".weight_b";
+    if (asymmetric) {
+      std::vector<float> zpFloat(zps.begin(), zps.end());
+      setFloats(*graph.add_initializer(), z, scaleShape, zpFloat);
+      extra.push_back(makeNode("Sub", base + ".weight_center",
+                               {base + ".weight_b", z}, base + ".weight_c"));
+      centered = base + ".weight_c";
+    }
+    extra.push_back(makeNode("Mul", base + ".weight_scaled", {centered, s},
+                             base + ".weight_s"));
+    extra.push_back(makeNode("Reshape", base + ".weight_dq",
+                             {base + ".weight_s", base + ".weight_shape"}, w));
+    return w;
+  }
+
+  /// MatMul / Gemm as com.microsoft MatMulNBits, for weights with groups or
+  /// below 8 bits. Fails (writing nothing) where MatMulNBits does not fit:
+  /// 8-bit per-channel weights (DequantizeLinear keeps them standard ONNX),
+  /// groups with no power-of-two block of 16-256 dividing them, Gemm with
+  /// transA, alpha != 1 or beta != 1.
+  LogicalResult tryMatMulNBits(onnx::NodeProto &node, const Layer &layer) {
+    const LogicalWeight &w = layer.weight;
+    if (w.groupSize == 0 && w.bits >= 8)
+      return failure();
+    bool gemm = node.op_type() == "Gemm";
+    bool bias = gemm && node.input_size() > 2 && !node.input(2).empty();
+    if (gemm && (intAttr(node, "transA", 0) != 0 ||
+                 floatAttr(node, "alpha", 1.0f) != 1.0f ||
+                 (bias && floatAttr(node, "beta", 1.0f) != 1.0f)))
+      return failure();
+    int64_t block;
+    if (w.groupSize) {
+      // The largest power of two dividing the group, at most 256: each
+      // group is a whole number of blocks with its scale repeated.
+      block = w.groupSize & -w.groupSize;
+      block = std::min<int64_t>(block, 256);
+      if (block < 16)
+        return failure();
+    } else {
+      block = std::clamp<int64_t>(powerOfTwoAtLeast(w.k), 16, 256);
+    }
+    unsigned bits = w.bits <= 2 ? 2 : w.bits <= 4 ? 4 : 8;
+    int64_t n = w.n, k = w.k, blocks = (k + block - 1) / block;
+    int64_t blob = block * bits / 8, perByte = 8 / bits;
+    int32_t offset = 1 << (bits - 1);
+    std::vector<uint8_t> packed(size_t(n * blocks * blob), 0);
+    std::vector<float> scales(size_t(n * blocks));
+    int64_t zpBytes = (blocks * bits + 7) / 8;
+    std::vector<uint8_t> zps(size_t(n * zpBytes), 0);
+    for (int64_t row = 0; row < n; ++row)
+      for (int64_t b = 0; b < blocks; ++b) {
+        int64_t first = b * block;
+        scales[size_t(row * blocks + b)] = w.scale(row, first);
+        int32_t zp = w.zeroPoint(row, first);
+        uint8_t zpCode = uint8_t(zp + offset);
+        zps[size_t(row * zpBytes + b / perByte)] |=
+            uint8_t(zpCode << (b % perByte * bits));
+        for (int64_t e = 0; e < block; ++e) {
+          int64_t col = first + e;
+          // Padding past K dequantizes to 0.
+          uint8_t code = uint8_t((col < k ? w.value(row, col) : zp) + offset);
+          size_t byte = size_t((row * blocks + b) * blob + e / perByte);
+          packed[byte] |= uint8_t(code << (e % perByte * bits));
+        }
+      }
+    std::string name = node.name(), base = name + ".qopt";
+    std::string bq = base + ".weight_q", s = base + ".weight_scale",
+                z = base + ".weight_zero_point";
+    setBytes(*graph.add_initializer(), bq, onnx::TensorProto::UINT8,
+             {n, blocks, blob}, packed);
+    setFloats(*graph.add_initializer(), s, {n * blocks}, scales);
+    std::string a = node.input(0), c = bias ? node.input(2) : "";
+    std::string out = node.output(0);
+    node.clear_input();
+    node.clear_attribute();
+    node.set_op_type("MatMulNBits");
+    node.set_domain("com.microsoft");
+    node.add_input(a);
+    node.add_input(bq);
+    node.add_input(s);
+    if (w.asymmetric) {
+      setBytes(*graph.add_initializer(), z, onnx::TensorProto::UINT8,
+               {n * zpBytes}, zps);
+      node.add_input(z);
+    }
+    addIntAttr(node, "K", k);
+    addIntAttr(node, "N", n);
+    addIntAttr(node, "bits", bits);
+    addIntAttr(node, "block_size", block);
+    if (bias) {
+      // MatMulNBits' bias is [N]; any other C of Gemm (broadcast to
+      // [M, N]) is added after it.
+      const onnx::TensorProto *cTensor = constantTensor(c);
+      if (cTensor && cTensor->data_type() == onnx::TensorProto::FLOAT &&
+          cTensor->dims_size() == 1 && cTensor->dims(0) == n) {
+        if (!w.asymmetric)
+          node.add_input("");
+        node.add_input(""); // g_idx
+        node.add_input(c);
+      } else {
+        node.set_output(0, base + ".matmul");
+        after[name].push_back(
+            makeNode("Add", base + ".bias", {base + ".matmul", c}, out));
+      }
+    }
+    useMicrosoftDomain();
+    if (layer.input)
+      quantizeInput(node, 0, *layer.input, base);
+    return success();
+  }
+
+  void useMicrosoftDomain() {
+    for (const onnx::OperatorSetIdProto &opset : model.opset_import())
+      if (opset.domain() == "com.microsoft")
+        return;
+    onnx::OperatorSetIdProto &opset = *model.add_opset_import();
+    opset.set_domain("com.microsoft");
+    opset.set_version(1);
+  }
+
+  /// LSTM / GRU / RNN: W [D, G*H, I] and R [D, G*H, H] feed the node. The
+  /// importer makes, per direction, one layer for W and one per time step
+  /// for R; each layer is matched to the W or R slice it came from by
+  /// value. The R layers of one direction must be quantized alike, and on
+  /// float inputs: the node takes one R and cannot quantize its hidden
+  /// state.
+  LogicalResult exportRecurrent(onnx::NodeProto &node,
+                                std::vector<Layer> &layers) {
+    const std::string &name = node.name();
+    Operation *first = layers.front().op;
+    auto error = [&]() {
+      return first->emitError("quantized ONNX export: layer '") << name << "' ";
+    };
+    const onnx::TensorProto *tensors[2] = {
+        node.input_size() > 1 ? constantTensor(node.input(1)) : nullptr,
+        node.input_size() > 2 ? constantTensor(node.input(2)) : nullptr};
+    std::optional<std::vector<float>> floats[2];
+    for (int t = 0; t < 2; ++t) {
+      if (!tensors[t] || tensors[t]->dims_size() != 3)
+        return error() << "(" << node.op_type() << ") has no constant "
+                       << (t ? "R" : "W") << " to replace";
+      floats[t] = readFloats(*tensors[t]);
+      if (!floats[t])
+        return error() << "(" << node.op_type() << "): cannot read its "
+                       << (t ? "R" : "W") << " to match the layers to it";
+    }
+    int64_t dirs = tensors[0]->dims(0), rows = tensors[0]->dims(1);
+    // slot = t * dirs + d
+    std::vector<std::vector<const Layer *>> slots(size_t(2 * dirs));
+    for (const Layer &layer : layers) {
+      const LogicalWeight &w = layer.weight;
+      double best = INFINITY;
+      int bestSlot = -1;
+      for (int t = 0; t < 2; ++t) {
+        int64_t cols = tensors[t]->dims(2);
+        if (w.n != rows || w.k != cols)
+          continue;
+        for (int64_t d = 0; d < dirs; ++d) {
+          double err = 0;
+          const float *ref = floats[t]->data() + d * rows * cols;
+          for (int64_t r = 0; r < w.n; ++r)
+            for (int64_t c = 0; c < w.k; ++c) {
+              double deq = double(w.scale(r, c)) *
+                           (w.value(r, c) - w.zeroPoint(r, c));
+              double diff = deq - ref[r * cols + c];
+              err += diff * diff;
+            }
+          if (err < best) {
+            best = err;
+            bestSlot = int(t * dirs + d);
+          }
+        }
+      }
+      if (bestSlot < 0)
+        return error() << "has a quantized weight of shape [" << w.n << ", "
+                       << w.k << "] that is neither its W nor its R";
+      slots[size_t(bestSlot)].push_back(&layer);
+    }
+    std::string base = name + ".qopt";
+    std::vector<onnx::NodeProto> &extra = before[name];
+    std::optional<ActivationQuantInfo> xQuant;
+    for (int t = 0; t < 2; ++t) {
+      const char *which = t ? "R" : "W";
+      int64_t cols = tensors[t]->dims(2);
+      SmallVector<const LogicalWeight *> parts;
+      SmallVector<Placement> placements;
+      for (int64_t d = 0; d < dirs; ++d) {
+        std::vector<const Layer *> &slot = slots[size_t(t * dirs + d)];
+        if (slot.empty()) {
+          if (parts.empty() && d == 0)
+            continue;
+          return error() << "quantizes " << which
+                         << " of some directions only";
+        }
+        for (const Layer *other : slot)
+          if (!(other->weight == slot.front()->weight))
+            return error() << "quantizes the " << which
+                           << " of its time steps differently; ONNX's "
+                           << node.op_type() << " takes one " << which
+                           << " (use one format and a data-free method)";
+        const Layer &layer = *slot.front();
+        if (t == 1 && layer.input)
+          return error() << "quantizes its hidden state to int8 each step, "
+                            "which ONNX's "
+                         << node.op_type()
+                         << " cannot express (quantize it with "
+                            "activations=float)";
+        if (t == 0 && layer.input) {
+          if (xQuant && (xQuant->scale != layer.input->scale ||
+                         xQuant->zeroPoint != layer.input->zeroPoint))
+            return error() << "quantizes its input X differently per "
+                              "direction";
+          xQuant = layer.input;
+        }
+        if (!parts.empty() && layer.weight.groupSize !=
+                                  parts.front()->groupSize)
+          return error() << "uses different granularities per direction";
+        parts.push_back(&layer.weight);
+        Placement p;
+        p.dims = {dirs, rows, cols};
+        p.offset = [=](int64_t row, int64_t col) {
+          return (d * rows + row) * cols + col;
+        };
+        int64_t g = layer.weight.groupSize;
+        p.block = {1, 1, g ? g : cols};
+        placements.push_back(std::move(p));
+      }
+      if (parts.empty())
+        continue;
+      if (int64_t(parts.size()) != dirs)
+        return error() << "quantizes " << which << " of some directions only";
+      FailureOr<std::string> deq = emitDequantized(
+          first, parts, placements, base + "." + which, extra);
+      if (failed(deq))
+        return failure();
+      node.set_input(1 + t, *deq);
+    }
+    if (xQuant)
+      quantizeInput(node, 0, *xQuant, base);
     return success();
   }
 
   ModuleOp module;
   onnx::ModelProto &model;
   onnx::GraphProto &graph;
-  llvm::StringMap<int> nodes, initializers;
-  /// Nodes to insert before the node of that name.
-  std::map<std::string, std::vector<onnx::NodeProto>> before;
+  llvm::StringMap<int> nodes, initializers, producers;
+  /// Nodes to insert before / after the node of that name.
+  std::map<std::string, std::vector<onnx::NodeProto>> before, after;
+  bool upgradeRefused = false;
 };
+
+/// Every value the nodes of `graph` and of its subgraphs read.
+void collectInputs(const onnx::GraphProto &graph, std::set<std::string> &used) {
+  for (const onnx::NodeProto &node : graph.node()) {
+    for (const std::string &in : node.input())
+      used.insert(in);
+    for (const onnx::AttributeProto &attr : node.attribute()) {
+      if (attr.has_g())
+        collectInputs(attr.g(), used);
+      for (const onnx::GraphProto &g : attr.graphs())
+        collectInputs(g, used);
+    }
+  }
+}
+
+/// Drops initializers, Constant and Identity nodes that nothing reads any
+/// more (the float weights the quantized layers replaced).
+void removeUnused(onnx::GraphProto &graph) {
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::set<std::string> used;
+    collectInputs(graph, used);
+    for (const onnx::ValueInfoProto &out : graph.output())
+      used.insert(out.name());
+    auto *nodes = graph.mutable_node();
+    for (int i = nodes->size() - 1; i >= 0; --i) {
+      const onnx::NodeProto &node = nodes->Get(i);
+      if ((node.op_type() == "Constant" || node.op_type() == "Identity") &&
+          node.output_size() == 1 && !used.count(node.output(0))) {
+        nodes->DeleteSubrange(i, 1);
+        changed = true;
+      }
+    }
+    auto *inits = graph.mutable_initializer();
+    for (int i = inits->size() - 1; i >= 0; --i)
+      if (!used.count(inits->Get(i).name()))
+        inits->DeleteSubrange(i, 1);
+  }
+}
 
 } // namespace
 
@@ -319,17 +954,7 @@ LogicalResult mlir::qopt::exportQuantizedOnnxModel(ModuleOp quantized,
                                  "original ONNX model");
     if (failed(Exporter(quantized, model).run()))
       return failure();
-    // Float weights that only the replaced layers read are dropped.
-    std::set<std::string> used;
-    for (const onnx::NodeProto &node : model.graph().node())
-      for (const std::string &in : node.input())
-        used.insert(in);
-    for (const onnx::ValueInfoProto &out : model.graph().output())
-      used.insert(out.name());
-    auto *inits = model.mutable_graph()->mutable_initializer();
-    for (int i = inits->size() - 1; i >= 0; --i)
-      if (!used.count(inits->Get(i).name()))
-        inits->DeleteSubrange(i, 1);
+    removeUnused(*model.mutable_graph());
     std::string bytes;
     if (!model.SerializeToString(&bytes))
       return quantized.emitError("quantized ONNX export: serialization "
