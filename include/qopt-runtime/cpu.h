@@ -118,6 +118,57 @@ void qopt_rt_matmul_f32(qopt_rt_isa isa, int64_t m, const float *x,
                         const float *bias, float *y, int64_t ldy,
                         int64_t n_begin, int64_t n_end);
 
+/* Code-book weights (minifloats, weight-only): `w` holds unsigned codes
+ * (bits 8 or 4, the same packed layout, zero_points NULL, padding code 0)
+ * and `table` the 2^bits float32 values they stand for. The weight used is
+ *   w[n][k] = scale[n][g] * table[code[n][k]]        (one float32 product)
+ * and y[m][n] = bias[n] + sum_k x[m][k] * w[n][k] in float32; summation
+ * order differs between variants (agreement to rounding), the decoded
+ * weights are the same in every one. */
+void qopt_rt_matmul_f32_lut(qopt_rt_isa isa, int64_t m, const float *x,
+                            int64_t ldx, const qopt_rt_weight *w,
+                            const float *table, const float *bias, float *y,
+                            int64_t ldy, int64_t n_begin, int64_t n_end);
+
+/* The shape of a depthwise convolution on an NHWC input [batch, in_h,
+ * in_w, channels]: output [batch, out_h, out_w, channels * multiplier],
+ * output channel o = c * multiplier + m reading input channel c. The weight
+ * is a qopt_rt_weight of n = channels * multiplier rows and k = kernel_h *
+ * kernel_w taps in (kh, kw) order. Input row iy = oy * stride_h - pad_top +
+ * kh * dilation_h (likewise for columns); taps outside the input are
+ * padding. */
+typedef struct qopt_rt_depthwise_geometry {
+  int64_t batch, in_h, in_w, channels, multiplier;
+  int64_t out_h, out_w;
+  int64_t kernel_h, kernel_w;
+  int64_t pad_top, pad_left;
+  int64_t stride_h, stride_w;
+  int64_t dilation_h, dilation_w;
+} qopt_rt_depthwise_geometry;
+
+/* Integer path of a depthwise convolution: per output and group of taps,
+ *   acc[g] = sum_{taps t in g} (x[t] - x_zero_point) * (w[o][t] - z[o][g])
+ * exactly in int32 (padding taps contribute 0: they hold x_zero_point),
+ * then the float32 epilogue of qopt_rt_matmul_s8 (groups in order, bias
+ * last; bias may be NULL). Bit-identical across ISA variants. */
+void qopt_rt_depthwise_conv2d_s8(qopt_rt_isa isa,
+                                 const qopt_rt_depthwise_geometry *g,
+                                 const int8_t *x, float x_scale,
+                                 int32_t x_zero_point, const qopt_rt_weight *w,
+                                 const float *bias, float *y);
+
+/* Weight-only path of a depthwise convolution (float32 activations): with
+ * w = scale[o][g] * (q - z[o][g]) (integer fields) or scale[o][g] *
+ * table[code] (table non-NULL, code-book weights as above), each output is
+ *   y = 0; for taps t in (kh, kw) order inside the input: y = y + x[t] * w[t];
+ *   y = y + bias[o]
+ * in float32 without contraction: bit-identical across ISA variants. */
+void qopt_rt_depthwise_conv2d_f32(qopt_rt_isa isa,
+                                  const qopt_rt_depthwise_geometry *g,
+                                  const float *x, const qopt_rt_weight *w,
+                                  const float *table, const float *bias,
+                                  float *y);
+
 /* Integer-only requantization of int32 accumulators to int8 (TOSA RESCALE
  * with single rounding):
  *   out = clamp(zero_point + ((acc * multiplier + 2^(shift-1)) >> shift),
@@ -143,7 +194,8 @@ void qopt_rt_requantize_s8(qopt_rt_isa isa, int64_t count, int64_t channels,
 
 enum {
   QOPT_RT_UK_HAS_ZERO_POINTS = 1, /* weight zero points are present */
-  QOPT_RT_UK_HAS_BIAS = 2         /* bias is present */
+  QOPT_RT_UK_HAS_BIAS = 2,        /* bias is present */
+  QOPT_RT_UK_HAS_TABLE = 4        /* codes decode through a table */
 };
 
 /* qopt_rt_quantize_s8 over `count` elements. */
@@ -164,6 +216,33 @@ void qopt_rt_uk_matmul_f32(int32_t isa, const float *x, const uint8_t *w,
                            const float *bias, float *y, int64_t m, int64_t n,
                            int64_t k, int32_t bits, int32_t group_size,
                            int32_t flags);
+
+/* qopt_rt_matmul_f32_lut over all n (y dense [m, n], x dense [m, k]). */
+void qopt_rt_uk_matmul_f32_lut(int32_t isa, const float *x, const uint8_t *w,
+                               const float *scales, const float *table,
+                               const float *bias, float *y, int64_t m,
+                               int64_t n, int64_t k, int32_t bits,
+                               int32_t group_size, int32_t flags);
+
+/* qopt_rt_depthwise_conv2d_s8 / _f32 with the geometry as scalars; x and y
+ * dense NHWC. For _f32, flags & QOPT_RT_UK_HAS_TABLE says whether `table`
+ * is real (code-book weights). */
+void qopt_rt_uk_depthwise_conv2d_s8(
+    int32_t isa, const int8_t *x, const uint8_t *w, const float *scales,
+    const int8_t *zero_points, const float *bias, float *y, int64_t batch,
+    int64_t in_h, int64_t in_w, int64_t channels, int64_t multiplier,
+    int64_t out_h, int64_t out_w, int64_t kernel_h, int64_t kernel_w,
+    int64_t pad_top, int64_t pad_left, int64_t stride_h, int64_t stride_w,
+    int64_t dilation_h, int64_t dilation_w, int32_t bits, int32_t group_size,
+    int32_t flags, float x_scale, int32_t x_zero_point);
+void qopt_rt_uk_depthwise_conv2d_f32(
+    int32_t isa, const float *x, const uint8_t *w, const float *scales,
+    const int8_t *zero_points, const float *table, const float *bias,
+    float *y, int64_t batch, int64_t in_h, int64_t in_w, int64_t channels,
+    int64_t multiplier, int64_t out_h, int64_t out_w, int64_t kernel_h,
+    int64_t kernel_w, int64_t pad_top, int64_t pad_left, int64_t stride_h,
+    int64_t stride_w, int64_t dilation_h, int64_t dilation_w, int32_t bits,
+    int32_t group_size, int32_t flags);
 
 #ifdef __cplusplus
 }

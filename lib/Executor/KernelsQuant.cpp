@@ -1,9 +1,9 @@
 //===- KernelsQuant.cpp - Reference kernels of quantized qopt ops ------------===//
 //
 // The oracle for docs/Semantics.md: qopt.quantize, qopt.dequantize,
-// qopt.matmul and qopt.conv2d over qopt.packed_weight storage, written
-// directly from the specification (element by element on the integer path)
-// and independent of the runtime's kernels, which are tested against it.
+// qopt.matmul, qopt.conv2d and qopt.depthwise_conv2d over qopt.packed_weight
+// storage, written directly from the specification (element by element on
+// the integer path) and independent of the runtime's kernels, which are tested against it.
 // The float epilogue of the integer path is evaluated without contraction
 // (this file is built with -ffp-contract=off).
 //
@@ -15,6 +15,7 @@
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 
 #include <cmath>
+#include <optional>
 #include <vector>
 
 using namespace mlir;
@@ -243,6 +244,91 @@ LogicalResult conv2dKernel(Operation *op, ArrayRef<Tensor> operands,
   return success();
 }
 
+/// qopt.depthwise_conv2d, written from its definition: output channel
+/// o = c * M + m reads input channel c; taps in (kh, kw) order, which is
+/// the order of the weight row. Out-of-bounds taps are skipped: on the
+/// integer path they would hold zx and contribute 0, on the weight-only
+/// path they would add 0.0 * w (skipping them is what the float
+/// depthwise convolution of KernelsNN.cpp does too).
+LogicalResult depthwiseConv2dKernel(Operation *op, ArrayRef<Tensor> operands,
+                                    SmallVectorImpl<Tensor> &results,
+                                    const KernelContext &) {
+  auto conv = cast<DepthwiseConv2DOp>(op);
+  FailureOr<LayerOperands> l = layerOperands(op, conv.getWeight(), operands);
+  if (failed(l))
+    return failure();
+  const PackedWeightInfo &info = l->info;
+  ArrayRef<int64_t> in = conv.getInput().getType().getShape();
+  ArrayRef<int64_t> outShape = conv.getResult().getType().getShape();
+  int64_t batch = in[0], h = in[1], w = in[2], c = in[3];
+  int64_t oh = outShape[1], ow = outShape[2], oc = outShape[3];
+  int64_t mult = oc / c;
+  ArrayRef<int64_t> kernel = conv.getKernel(), pad = conv.getPad(),
+                    stride = conv.getStride(), dil = conv.getDilation();
+  const int64_t groups = info.numGroups();
+  const int64_t groupSize = info.groupSize == 0 ? info.k : info.groupSize;
+  Tensor out = allocResult(op);
+  float *y = out.mutableData<float>();
+  Type inputElement = conv.getInput().getType().getElementType();
+  bool integer = !inputElement.isF32();
+  ActivationQuantInfo a{1.0f, 0};
+  if (integer)
+    a = *getActivationQuantInfo(inputElement,
+                                [&]() { return op->emitError(); });
+  // The dequantized weight of the weight-only path, [oc, k].
+  std::vector<float> wf;
+  if (!integer) {
+    wf.resize(l->q.size());
+    for (int64_t o = 0; o < oc; ++o)
+      for (int64_t t = 0; t < info.k; ++t) {
+        int64_t g = t / groupSize;
+        wf[o * info.k + t] =
+            info.scales[o * groups + g] *
+            float(l->q[o * info.k + t] - zeroPointOf(info, o, g));
+      }
+  }
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t yo = 0; yo < oh; ++yo)
+      for (int64_t xo = 0; xo < ow; ++xo)
+        for (int64_t o = 0; o < oc; ++o) {
+          int64_t ch = o / mult;
+          // The input element of tap t, or nullopt when it is padding.
+          auto inputAt = [&](int64_t t) -> std::optional<int64_t> {
+            int64_t iy = yo * stride[0] - pad[0] + (t / kernel[1]) * dil[0];
+            int64_t ix = xo * stride[1] - pad[2] + (t % kernel[1]) * dil[1];
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w)
+              return std::nullopt;
+            return ((b * h + iy) * w + ix) * c + ch;
+          };
+          float acc = 0.0f;
+          if (integer) {
+            const int8_t *x = operands[0].data<int8_t>();
+            for (int64_t g = 0; g < groups; ++g) {
+              int32_t zq = zeroPointOf(info, o, g), sum = 0;
+              for (int64_t t = g * groupSize; t < (g + 1) * groupSize; ++t)
+                if (std::optional<int64_t> i = inputAt(t))
+                  sum += (int32_t(x[*i]) - a.zeroPoint) *
+                         (l->q[o * info.k + t] - zq);
+              float multiplier = a.scale * info.scales[o * groups + g];
+              float term = float(sum) * multiplier;
+              acc = acc + term;
+            }
+          } else {
+            const float *x = operands[0].data<float>();
+            for (int64_t t = 0; t < info.k; ++t)
+              if (std::optional<int64_t> i = inputAt(t)) {
+                float product = x[*i] * wf[o * info.k + t];
+                acc = acc + product;
+              }
+          }
+          if (l->bias)
+            acc = acc + l->bias[o];
+          y[((b * oh + yo) * ow + xo) * oc + o] = acc;
+        }
+  results.push_back(out);
+  return success();
+}
+
 } // namespace
 
 void exec::registerQuantKernels(KernelTable &t) {
@@ -250,4 +336,5 @@ void exec::registerQuantKernels(KernelTable &t) {
   t[TypeID::get<DequantizeOp>()] = dequantizeKernel;
   t[TypeID::get<MatmulOp>()] = matmulKernel;
   t[TypeID::get<Conv2DOp>()] = conv2dKernel;
+  t[TypeID::get<DepthwiseConv2DOp>()] = depthwiseConv2dKernel;
 }

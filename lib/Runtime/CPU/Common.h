@@ -31,9 +31,29 @@ struct KernelTable {
                     const float *, float *, int64_t, int64_t, int64_t);
   void (*requantizeS8)(int64_t, int64_t, const int32_t *, const int32_t *,
                        const int32_t *, int32_t, int8_t *);
+  void (*matmulF32Lut)(int64_t, const float *, int64_t, const qopt_rt_weight *,
+                       const float *, const float *, float *, int64_t, int64_t,
+                       int64_t);
+  void (*depthwiseS8)(const qopt_rt_depthwise_geometry *, const int8_t *, float,
+                      int32_t, const qopt_rt_weight *, const float *, float *);
+  void (*depthwiseF32)(const qopt_rt_depthwise_geometry *, const float *,
+                       const qopt_rt_weight *, const float *, const float *,
+                       float *);
 };
 
 const KernelTable &portableKernels();
+/// The portable depthwise and code-book kernels (Portable/Depthwise.cpp),
+/// which the SIMD variants fall back to for shapes they do not specialise.
+void portableMatmulF32Lut(int64_t m, const float *x, int64_t ldx,
+                          const qopt_rt_weight *w, const float *table,
+                          const float *bias, float *y, int64_t ldy,
+                          int64_t nBegin, int64_t nEnd);
+void portableDepthwiseS8(const qopt_rt_depthwise_geometry *g, const int8_t *x,
+                         float xScale, int32_t xZeroPoint,
+                         const qopt_rt_weight *w, const float *bias, float *y);
+void portableDepthwiseF32(const qopt_rt_depthwise_geometry *g, const float *x,
+                          const qopt_rt_weight *w, const float *table,
+                          const float *bias, float *y);
 /// Null when the build does not contain the variant.
 const KernelTable *avx2Kernels();
 const KernelTable *avx512VnniKernels();
@@ -143,6 +163,33 @@ inline int32_t combineGroup(int64_t sxu, int64_t sx, int64_t su, int64_t count,
   int64_t sq = su - offset * count;
   return int32_t(sxq - int64_t(zq) * sx - int64_t(zx) * sq +
                  count * int64_t(zx) * int64_t(zq));
+}
+
+/// The float32 weight element `col` of row `n` on a weight-only path:
+/// scale * table[code] for code-book weights (table non-null; the field is
+/// read unsigned), else scale * (q - zq). One rounding in both cases.
+inline float decodedWeight(const qopt_rt_weight &w, const float *table,
+                           int64_t n, int64_t col) {
+  const uint8_t *row = w.data + n * qopt_rt_row_bytes(w.k, w.bits);
+  int64_t groups = numGroups(w.k, w.group_size);
+  int64_t g = w.group_size <= 0 ? 0 : col / w.group_size;
+  float scale = w.scales[n * groups + g];
+  int8_t field = packedGet(row, w.bits, col);
+  if (table)
+    return scale * table[uint8_t(field) & ((1u << w.bits) - 1)];
+  int32_t zq = w.zero_points ? w.zero_points[n * groups + g] : 0;
+  return scale * float(int32_t(field) - zq);
+}
+
+/// Input element index of tap `t` of output pixel (b, oy, ox) of a
+/// depthwise convolution at channel 0, or -1 for a padding tap.
+inline int64_t depthwiseTapIndex(const qopt_rt_depthwise_geometry &g, int64_t b,
+                                 int64_t oy, int64_t ox, int64_t t) {
+  int64_t iy = oy * g.stride_h - g.pad_top + (t / g.kernel_w) * g.dilation_h;
+  int64_t ix = ox * g.stride_w - g.pad_left + (t % g.kernel_w) * g.dilation_w;
+  if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w)
+    return -1;
+  return ((b * g.in_h + iy) * g.in_w + ix) * g.channels;
 }
 
 inline int8_t requantizeOne(int32_t acc, int32_t multiplier, int32_t shift,

@@ -155,4 +155,27 @@ void qopt_rt_requantize_s8(qopt_rt_isa isa, int64_t count, int64_t channels,
                             out);
 }
 
+void qopt_rt_matmul_f32_lut(qopt_rt_isa isa, int64_t m, const float *x,
+                            int64_t ldx, const qopt_rt_weight *w,
+                            const float *table, const float *bias, float *y,
+                            int64_t ldy, int64_t nBegin, int64_t nEnd) {
+  kernels(isa).matmulF32Lut(m, x, ldx, w, table, bias, y, ldy, nBegin, nEnd);
+}
+
+void qopt_rt_depthwise_conv2d_s8(qopt_rt_isa isa,
+                                 const qopt_rt_depthwise_geometry *g,
+                                 const int8_t *x, float xScale,
+                                 int32_t xZeroPoint, const qopt_rt_weight *w,
+                                 const float *bias, float *y) {
+  kernels(isa).depthwiseS8(g, x, xScale, xZeroPoint, w, bias, y);
+}
+
+void qopt_rt_depthwise_conv2d_f32(qopt_rt_isa isa,
+                                  const qopt_rt_depthwise_geometry *g,
+                                  const float *x, const qopt_rt_weight *w,
+                                  const float *table, const float *bias,
+                                  float *y) {
+  kernels(isa).depthwiseF32(g, x, w, table, bias, y);
+}
+
 } // extern "C"

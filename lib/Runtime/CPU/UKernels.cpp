@@ -57,4 +57,58 @@ void qopt_rt_uk_matmul_f32(int32_t isa, const float *x, const uint8_t *w,
                      n);
 }
 
+void qopt_rt_uk_matmul_f32_lut(int32_t isa, const float *x, const uint8_t *w,
+                               const float *scales, const float *table,
+                               const float *bias, float *y, int64_t m,
+                               int64_t n, int64_t k, int32_t bits,
+                               int32_t groupSize, int32_t flags) {
+  qopt_rt_weight weight =
+      makeWeight(w, scales, nullptr, n, k, bits, groupSize, 0);
+  qopt_rt_matmul_f32_lut(qopt_rt_isa(isa), m, x, k, &weight, table,
+                         (flags & QOPT_RT_UK_HAS_BIAS) ? bias : nullptr, y, n,
+                         0, n);
+}
+
+void qopt_rt_uk_depthwise_conv2d_s8(
+    int32_t isa, const int8_t *x, const uint8_t *w, const float *scales,
+    const int8_t *zeroPoints, const float *bias, float *y, int64_t batch,
+    int64_t inH, int64_t inW, int64_t channels, int64_t multiplier,
+    int64_t outH, int64_t outW, int64_t kernelH, int64_t kernelW,
+    int64_t padTop, int64_t padLeft, int64_t strideH, int64_t strideW,
+    int64_t dilationH, int64_t dilationW, int32_t bits, int32_t groupSize,
+    int32_t flags, float xScale, int32_t xZeroPoint) {
+  qopt_rt_depthwise_geometry g = {batch,  inH,     inW,     channels,
+                                  multiplier, outH, outW,   kernelH,
+                                  kernelW, padTop,  padLeft, strideH,
+                                  strideW, dilationH, dilationW};
+  qopt_rt_weight weight = makeWeight(w, scales, zeroPoints,
+                                     channels * multiplier, kernelH * kernelW,
+                                     bits, groupSize, flags);
+  qopt_rt_depthwise_conv2d_s8(qopt_rt_isa(isa), &g, x, xScale, xZeroPoint,
+                              &weight,
+                              (flags & QOPT_RT_UK_HAS_BIAS) ? bias : nullptr,
+                              y);
+}
+
+void qopt_rt_uk_depthwise_conv2d_f32(
+    int32_t isa, const float *x, const uint8_t *w, const float *scales,
+    const int8_t *zeroPoints, const float *table, const float *bias,
+    float *y, int64_t batch, int64_t inH, int64_t inW, int64_t channels,
+    int64_t multiplier, int64_t outH, int64_t outW, int64_t kernelH,
+    int64_t kernelW, int64_t padTop, int64_t padLeft, int64_t strideH,
+    int64_t strideW, int64_t dilationH, int64_t dilationW, int32_t bits,
+    int32_t groupSize, int32_t flags) {
+  qopt_rt_depthwise_geometry g = {batch,  inH,     inW,     channels,
+                                  multiplier, outH, outW,   kernelH,
+                                  kernelW, padTop,  padLeft, strideH,
+                                  strideW, dilationH, dilationW};
+  qopt_rt_weight weight = makeWeight(w, scales, zeroPoints,
+                                     channels * multiplier, kernelH * kernelW,
+                                     bits, groupSize, flags);
+  qopt_rt_depthwise_conv2d_f32(
+      qopt_rt_isa(isa), &g, x, &weight,
+      (flags & QOPT_RT_UK_HAS_TABLE) ? table : nullptr,
+      (flags & QOPT_RT_UK_HAS_BIAS) ? bias : nullptr, y);
+}
+
 } // extern "C"

@@ -10,7 +10,7 @@ func.func @dynamic(%x: tensor<?x64xf32>) {
 
 func.func @quantized_elsewhere(%x: tensor<4xf32>) {
   %q = qopt.quantize %x : tensor<4xf32> to tensor<4x!quant.uniform<i8:f32, 0.5:0>>
-  // expected-error @+1 {{'tensor.expand_shape' op uses a quantized tensor ('tensor<4x!quant.uniform<i8:f32, 5.000000e-01>>'); the CPU backend lowers quantized values only through qopt.quantize, qopt.dequantize, qopt.matmul and qopt.conv2d}}
+  // expected-error @+1 {{'tensor.expand_shape' op uses a quantized tensor ('tensor<4x!quant.uniform<i8:f32, 5.000000e-01>>'); the CPU backend lowers quantized values only through qopt.quantize, qopt.dequantize, qopt.matmul, qopt.conv2d and qopt.depthwise_conv2d}}
   %r = tensor.expand_shape %q [[0, 1]] output_shape [2, 2] : tensor<4x!quant.uniform<i8:f32, 0.5:0>> into tensor<2x2x!quant.uniform<i8:f32, 0.5:0>>
   return
 }
@@ -19,6 +19,6 @@ func.func @quantized_elsewhere(%x: tensor<4xf32>) {
 
 func.func @packed_elsewhere() -> tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>> {
   %w = qopt.packed_weight dense<1> : tensor<64xi8> : tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
-  // expected-error @+1 {{'func.return' op uses a packed weight; only the weight operand of qopt.matmul and qopt.conv2d can}}
+  // expected-error @+1 {{'func.return' op uses a packed weight; only the weight operand of qopt.matmul, qopt.conv2d and qopt.depthwise_conv2d can}}
   return %w : tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
 }

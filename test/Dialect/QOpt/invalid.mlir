@@ -532,6 +532,60 @@ func.func @conv_kernel(%x: tensor<1x8x8x2xf32>) {
 
 // -----
 
+func.func @depthwise_taps(%x: tensor<1x8x8x4xf32>) {
+  %w = qopt.packed_weight dense<1> : tensor<256xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
+  // expected-error @+1 {{'qopt.depthwise_conv2d' op input reduces over 4 elements but the weight rows have 9}}
+  %y = qopt.depthwise_conv2d %x, %w {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x8x8x4xf32>, tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>> -> tensor<1x7x7x4xf32>
+  return
+}
+
+// -----
+
+func.func @depthwise_rows(%x: tensor<1x8x8x3xf32>) {
+  %w = qopt.packed_weight dense<1> : tensor<256xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
+  // expected-error @+1 {{'qopt.depthwise_conv2d' op weight has 4 rows, not a multiple of the 3 input channels}}
+  %y = qopt.depthwise_conv2d %x, %w {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x8x8x3xf32>, tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>> -> tensor<1x8x8x4xf32>
+  return
+}
+
+// -----
+
+func.func @depthwise_result(%x: tensor<1x8x8x4xf32>) {
+  %w = qopt.packed_weight dense<1> : tensor<256xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
+  // expected-error @+1 {{'qopt.depthwise_conv2d' op result shape [1, 8, 8, 8] does not match [1, 8, 8, 4]}}
+  %y = qopt.depthwise_conv2d %x, %w {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x8x8x4xf32>, tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>> -> tensor<1x8x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @depthwise_bias(%x: tensor<1x8x8x4xf32>, %b: tensor<2xf32>) {
+  %w = qopt.packed_weight dense<1> : tensor<256xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
+  // expected-error @+1 {{'qopt.depthwise_conv2d' op bias must have shape [4], got [2]}}
+  %y = qopt.depthwise_conv2d %x, %w, %b {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x8x8x4xf32>, tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>, tensor<2xf32> -> tensor<1x8x8x4xf32>
+  return
+}
+
+// -----
+
+func.func @depthwise_dynamic(%x: tensor<?x8x8x4xf32>) {
+  %w = qopt.packed_weight dense<1> : tensor<256xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
+  // expected-error @+1 {{'qopt.depthwise_conv2d' op needs static input and result shapes}}
+  %y = qopt.depthwise_conv2d %x, %w {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<?x8x8x4xf32>, tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>> -> tensor<?x8x8x4xf32>
+  return
+}
+
+// -----
+
+func.func @depthwise_window(%x: tensor<1x8x8x4xf32>) {
+  %w = qopt.packed_weight dense<1> : tensor<256xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
+  // expected-error @+1 {{'qopt.depthwise_conv2d' op kernel, stride and dilation must be positive and pad non-negative}}
+  %y = qopt.depthwise_conv2d %x, %w {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 0, 1>, dilation = array<i64: 1, 1>} : tensor<1x8x8x4xf32>, tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>> -> tensor<1x8x8x4xf32>
+  return
+}
+
+// -----
+
 func.func @ukernel_mixed(%a: memref<4xf32>, %c: tensor<4xf32>) {
   // expected-error @+1 {{'qopt.ukernel' op operands must be all ranked tensors or all memrefs}}
   %r = qopt.ukernel "k" ins(%a : memref<4xf32>) outs(%c : tensor<4xf32>) -> tensor<4xf32>

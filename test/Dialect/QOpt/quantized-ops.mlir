@@ -3,7 +3,7 @@
 
 // Round trip of the quantized-compute ops: quantize/dequantize, packed
 // weights (per-channel and group-wise, with and without zero points), and
-// the integer and weight-only forms of matmul and conv2d.
+// the integer and weight-only forms of matmul, conv2d and depthwise_conv2d.
 
 // CHECK-LABEL: func @activations
 // CHECK: qopt.quantize %{{.*}} : tensor<2x3xf32> to tensor<2x3x!quant.uniform<i8:f32, 2.500000e-01:-3>>
@@ -44,4 +44,27 @@ func.func @conv(%x: tensor<1x8x8x1x!quant.uniform<i8:f32, 0.5:-128>>, %b: tensor
   %w = qopt.packed_weight dense<1> : tensor<128xi8> : tensor<2x9x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
   %y = qopt.conv2d %x, %w, %b {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>} : tensor<1x8x8x1x!quant.uniform<i8:f32, 0.5:-128>>, tensor<2x9x!quant.uniform<i8:f32:0, {0.5, 0.25}>>, tensor<2xf32> -> tensor<1x4x4x2xf32>
   return %y : tensor<1x4x4x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @depthwise
+// CHECK: qopt.depthwise_conv2d %{{.*}}, %{{.*}}, %{{.*}} {dilation = array<i64: 1, 1>, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>}
+// CHECK-SAME: : tensor<1x8x8x4x!quant.uniform<i8:f32, 5.000000e-01:-128>>, tensor<4x9x!quant.uniform<i8:f32:0, {{.*}}>>, tensor<4xf32> -> tensor<1x8x8x4xf32>
+func.func @depthwise(%x: tensor<1x8x8x4x!quant.uniform<i8:f32, 0.5:-128>>, %b: tensor<4xf32>) -> tensor<1x8x8x4xf32> {
+  %w = qopt.packed_weight dense<1> : tensor<256xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
+  %y = qopt.depthwise_conv2d %x, %w, %b {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x8x8x4x!quant.uniform<i8:f32, 0.5:-128>>, tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>, tensor<4xf32> -> tensor<1x8x8x4xf32>
+  return %y : tensor<1x8x8x4xf32>
+}
+
+// -----
+
+// A channel multiplier of 2 (8 output channels from 4), weight-only, groups
+// of 3 taps, strided.
+// CHECK-LABEL: func @depthwise_multiplier
+// CHECK: qopt.depthwise_conv2d %{{.*}}, %{{.*}} {{.*}} : tensor<1x8x8x4xf32>, tensor<8x9x!quant.uniform<i4:f32:{0:1, 1:3}, {{.*}}>> -> tensor<1x4x4x8xf32>
+func.func @depthwise_multiplier(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x8xf32> {
+  %w = qopt.packed_weight dense<0> : tensor<256xi8> : tensor<8x9x!quant.uniform<i4:f32:{0:1, 1:3}, {{1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}}>>
+  %y = qopt.depthwise_conv2d %x, %w {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>} : tensor<1x8x8x4xf32>, tensor<8x9x!quant.uniform<i4:f32:{0:1, 1:3}, {{1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}}>> -> tensor<1x4x4x8xf32>
+  return %y : tensor<1x4x4x8xf32>
 }

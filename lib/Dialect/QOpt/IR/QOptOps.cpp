@@ -217,7 +217,7 @@ LogicalResult PackedWeightOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
-// MatmulOp / Conv2DOp
+// MatmulOp / Conv2DOp / DepthwiseConv2DOp
 //===----------------------------------------------------------------------===//
 
 /// Shared checks: the input is f32 or per-tensor int8, the weight a packed
@@ -263,30 +263,24 @@ LogicalResult MatmulOp::verify() {
   return success();
 }
 
-LogicalResult Conv2DOp::verify() {
-  auto inputType = getInput().getType();
-  auto resultType = getResult().getType();
-  if (inputType.getRank() != 4 || resultType.getRank() != 4)
-    return emitOpError("input and result must be 4-D (NHWC)");
-  ArrayRef<int64_t> kernel = getKernel(), pad = getPad(), stride = getStride(),
-                    dilation = getDilation();
+/// Kernel, pad, stride and dilation of a 2-D convolution, and the output
+/// spatial sizes they give for `inputType` (dynamic where the input is).
+static LogicalResult verifyWindow(Operation *op, RankedTensorType inputType,
+                                  ArrayRef<int64_t> kernel,
+                                  ArrayRef<int64_t> pad,
+                                  ArrayRef<int64_t> stride,
+                                  ArrayRef<int64_t> dilation,
+                                  SmallVectorImpl<int64_t> &outHW) {
   if (kernel.size() != 2 || pad.size() != 4 || stride.size() != 2 ||
       dilation.size() != 2)
-    return emitOpError("kernel, stride and dilation need 2 values, pad 4");
+    return op->emitOpError("kernel, stride and dilation need 2 values, pad 4");
   if (llvm::any_of(kernel, [](int64_t v) { return v < 1; }) ||
       llvm::any_of(stride, [](int64_t v) { return v < 1; }) ||
       llvm::any_of(dilation, [](int64_t v) { return v < 1; }) ||
       llvm::any_of(pad, [](int64_t v) { return v < 0; }))
-    return emitOpError("kernel, stride and dilation must be positive and pad "
-                       "non-negative");
-  int64_t c = inputType.getDimSize(3);
-  int64_t k = ShapedType::isDynamic(c) ? c : kernel[0] * kernel[1] * c;
-  int64_t n;
-  if (failed(verifyLayerOperands(*this, inputType.getElementType(),
-                                 getWeight().getType(), k, getBias(), n)))
-    return failure();
-  SmallVector<int64_t> expected = {inputType.getDimSize(0), ShapedType::kDynamic,
-                                   ShapedType::kDynamic, n};
+    return op->emitOpError("kernel, stride and dilation must be positive and "
+                           "pad non-negative");
+  outHW.assign({ShapedType::kDynamic, ShapedType::kDynamic});
   for (int d = 0; d < 2; ++d) {
     int64_t in = inputType.getDimSize(1 + d);
     if (ShapedType::isDynamic(in))
@@ -294,9 +288,60 @@ LogicalResult Conv2DOp::verify() {
     int64_t span = dilation[d] * (kernel[d] - 1) + 1;
     int64_t padded = in + pad[2 * d] + pad[2 * d + 1];
     if (padded < span)
-      return emitOpError() << "kernel does not fit the padded input";
-    expected[1 + d] = (padded - span) / stride[d] + 1;
+      return op->emitOpError() << "kernel does not fit the padded input";
+    outHW[d] = (padded - span) / stride[d] + 1;
   }
+  return success();
+}
+
+LogicalResult Conv2DOp::verify() {
+  auto inputType = getInput().getType();
+  auto resultType = getResult().getType();
+  if (inputType.getRank() != 4 || resultType.getRank() != 4)
+    return emitOpError("input and result must be 4-D (NHWC)");
+  ArrayRef<int64_t> kernel = getKernel();
+  SmallVector<int64_t> outHW;
+  if (failed(verifyWindow(*this, inputType, kernel, getPad(), getStride(),
+                          getDilation(), outHW)))
+    return failure();
+  int64_t c = inputType.getDimSize(3);
+  int64_t k = ShapedType::isDynamic(c) ? c : kernel[0] * kernel[1] * c;
+  int64_t n;
+  if (failed(verifyLayerOperands(*this, inputType.getElementType(),
+                                 getWeight().getType(), k, getBias(), n)))
+    return failure();
+  SmallVector<int64_t> expected = {inputType.getDimSize(0), outHW[0],
+                                   outHW[1], n};
+  if (failed(verifyCompatibleShape(resultType.getShape(), expected)))
+    return emitOpError() << "result shape " << formatShape(resultType.getShape())
+                         << " does not match " << formatShape(expected);
+  return success();
+}
+
+LogicalResult DepthwiseConv2DOp::verify() {
+  auto inputType = getInput().getType();
+  auto resultType = getResult().getType();
+  if (inputType.getRank() != 4 || resultType.getRank() != 4)
+    return emitOpError("input and result must be 4-D (NHWC)");
+  if (!inputType.hasStaticShape() || !resultType.hasStaticShape())
+    return emitOpError("needs static input and result shapes");
+  ArrayRef<int64_t> kernel = getKernel();
+  SmallVector<int64_t> outHW;
+  if (failed(verifyWindow(*this, inputType, kernel, getPad(), getStride(),
+                          getDilation(), outHW)))
+    return failure();
+  int64_t n;
+  if (failed(verifyLayerOperands(*this, inputType.getElementType(),
+                                 getWeight().getType(), kernel[0] * kernel[1],
+                                 getBias(), n)))
+    return failure();
+  int64_t c = inputType.getDimSize(3);
+  if (c == 0 || n % c != 0)
+    return emitOpError() << "weight has " << n
+                         << " rows, not a multiple of the " << c
+                         << " input channels";
+  SmallVector<int64_t> expected = {inputType.getDimSize(0), outHW[0],
+                                   outHW[1], n};
   if (failed(verifyCompatibleShape(resultType.getShape(), expected)))
     return emitOpError() << "result shape " << formatShape(resultType.getShape())
                          << " does not match " << formatShape(expected);

@@ -3,8 +3,8 @@
 // Implements qopt-quantize: layers with qopt.format -> integer weights
 // (quantizeWeight, qopt/Analysis) packed into the storage ABI
 // (qopt_rt_pack, the runtime's one encoder of that ABI) -> qopt.packed_weight
-// + qopt.conv2d / qopt.matmul, with qopt.quantize on the layer input when
-// activations are int8.
+// + qopt.conv2d / qopt.depthwise_conv2d / qopt.matmul, with qopt.quantize on
+// the layer input when activations are int8.
 //
 //===----------------------------------------------------------------------===//
 
@@ -115,6 +115,8 @@ public:
         result = rewriteConv(conv, layer, format);
       else if (auto matmul = dyn_cast<tosa::MatMulOp>(op))
         result = rewriteMatmul(matmul, layer, format);
+      else if (auto dw = dyn_cast<tosa::DepthwiseConv2DOp>(op))
+        result = rewriteDepthwise(dw, layer, format);
       else
         op->emitWarning() << "qopt-quantize: layer '" << layer.name
                           << "' (" << op->getName()
@@ -130,38 +132,90 @@ private:
   /// the [n, k] layout).
   FailureOr<Value> packWeight(OpBuilder &b, Location loc, const Tensor &w,
                               FormatAttr format, const LayerInfo &layer) {
-    MLIRContext *ctx = module.getContext();
-    StringRef name = layer.name;
     int64_t n = w.getShape()[0], k = w.getShape()[1];
     FailureOr<QuantizedWeight> chosen = chooseIntegers(w, format, layer);
     if (failed(chosen))
       return failure();
-    QuantizedWeight &q = *chosen;
+    FailureOr<QuantizedRows> rows = toRows(
+        *chosen, n, k, [k](int64_t r, int64_t t) { return r * k + t; },
+        layer);
+    if (failed(rows))
+      return failure();
+    return packRows(b, loc, *rows, format, layer);
+  }
+
+  /// A weight quantized in its own layout, re-indexed as the [n, k] rows
+  /// the storage ABI holds (element (r, t) is `q.values[index(r, t)]`),
+  /// with one scale (and zero point) per run of `groupSize` elements of a
+  /// row: the runs are read off the scale groups, so every format whose
+  /// groups are runs along the rows fits (per tensor and per channel
+  /// replicate their scales).
+  struct QuantizedRows {
+    int64_t n = 0, k = 0, groupSize = 0;
+    std::vector<int32_t> values, zeroPoints;
+    std::vector<float> scales;
+  };
+
+  FailureOr<QuantizedRows>
+  toRows(const QuantizedWeight &q, int64_t n, int64_t k,
+         llvm::function_ref<int64_t(int64_t, int64_t)> index,
+         const LayerInfo &layer) {
+    QuantizedRows rows;
+    rows.n = n;
+    rows.k = k;
+    // The run length: where row 0's scale group first changes.
+    int64_t run = k;
+    for (int64_t t = 1; t < k && run == k; ++t)
+      if (q.group[index(0, t)] != q.group[index(0, 0)])
+        run = t;
+    bool fits = k % run == 0;
+    for (int64_t r = 0; fits && r < n; ++r)
+      for (int64_t t = 0; t < k; ++t)
+        if (q.group[index(r, t)] != q.group[index(r, t / run * run)])
+          fits = false;
+    if (!fits)
+      return layer.op->emitError()
+                 << "qopt-quantize: layer '" << layer.name
+                 << "': its format's scale groups are not runs along the "
+                    "weight rows the kernels read",
+             failure();
+    rows.groupSize = run == k ? 0 : run;
+    int64_t groups = k / run;
+    rows.values.resize(static_cast<size_t>(n * k));
+    rows.scales.resize(static_cast<size_t>(n * groups));
+    rows.zeroPoints.resize(static_cast<size_t>(n * groups));
+    for (int64_t r = 0; r < n; ++r) {
+      for (int64_t t = 0; t < k; ++t)
+        rows.values[r * k + t] = q.values[index(r, t)];
+      for (int64_t g = 0; g < groups; ++g) {
+        int64_t src = q.group[index(r, g * run)];
+        rows.scales[r * groups + g] = q.scales[src];
+        rows.zeroPoints[r * groups + g] = q.zeroPoints[src];
+      }
+    }
+    return rows;
+  }
+
+  /// The one encoder of quantized weights into qopt.packed_weight: `rows`
+  /// under integer `format` (its width and signedness) packed with
+  /// qopt_rt_pack, scales and zero points in the result type.
+  FailureOr<Value> packRows(OpBuilder &b, Location loc,
+                            const QuantizedRows &rows, FormatAttr format,
+                            const LayerInfo &layer) {
+    MLIRContext *ctx = module.getContext();
+    int64_t n = rows.n, k = rows.k, groupSize = rows.groupSize;
+    int64_t groups = groupSize ? k / groupSize : 1;
     unsigned bits = format.getBitWidth();
     unsigned stored = storageBits(bits);
     // Unsigned grids shift to signed storage: q - 2^(b-1), z - 2^(b-1).
     int32_t shift = format.isSignedInteger() ? 0 : 1 << (bits - 1);
-    int64_t groupSize =
-        format.getGranularity() == Granularity::Group ? format.getGroupSize()
-                                                      : 0;
-    int64_t groups = groupSize ? k / groupSize : 1;
-    std::vector<float> scales(static_cast<size_t>(n * groups));
-    std::vector<int32_t> zeros(static_cast<size_t>(n * groups));
-    for (int64_t r = 0; r < n; ++r)
-      for (int64_t g = 0; g < groups; ++g) {
-        // Scale groups in FormatAttr order: per tensor 1, per channel
-        // [n], groups [n, groups].
-        int64_t src = format.getGranularity() == Granularity::PerTensor
-                          ? 0
-                          : (format.getGranularity() == Granularity::PerChannel
-                                 ? r
-                                 : r * groups + g);
-        scales[r * groups + g] = q.scales[src];
-        zeros[r * groups + g] = q.zeroPoints[src] - shift;
-      }
-    std::vector<int8_t> values(q.values.size());
+    std::vector<float> scales = rows.scales;
+    std::vector<int32_t> zeros(rows.zeroPoints.size());
+    for (size_t i = 0; i < zeros.size(); ++i)
+      zeros[i] = rows.zeroPoints[i] - shift;
+    std::vector<int8_t> values(rows.values.size());
     for (size_t i = 0; i < values.size(); ++i)
-      values[i] = int8_t(q.values[i] - shift);
+      values[i] = int8_t(rows.values[i] - shift);
     std::vector<int8_t> pad(static_cast<size_t>(n));
     for (int64_t r = 0; r < n; ++r)
       pad[r] = int8_t(zeros[r * groups + groups - 1]);
@@ -194,7 +248,15 @@ private:
           qmax);
     }
     auto resultType = RankedTensorType::get({n, k}, elementType);
+    return PackedWeightOp::create(b, loc, resultType,
+                                  packedBlob(layer.name, packed))
+        .getResult();
+  }
 
+  /// The packed bytes as a resource blob named after the layer.
+  DenseResourceElementsAttr
+  packedBlob(StringRef name, std::shared_ptr<std::vector<char>> packed) {
+    Builder builder(module.getContext());
     std::string blobName = (name + ".packed").str();
     for (char &c : blobName)
       if (!llvm::isAlnum(c) && c != '_' && c != '.')
@@ -203,11 +265,10 @@ private:
         ArrayRef<char>(packed->data(), packed->size()), /*alignment=*/64,
         [packed](void *, size_t, size_t) mutable { packed.reset(); },
         /*dataIsMutable=*/false);
-    auto data = DenseResourceElementsAttr::get(
+    return DenseResourceElementsAttr::get(
         RankedTensorType::get({int64_t(packed->size())},
                               builder.getIntegerType(8)),
         blobName, std::move(blob));
-    return PackedWeightOp::create(b, loc, resultType, data).getResult();
   }
 
   /// Round-to-nearest, or GPTQ with the layer's full input moments (whose
@@ -339,6 +400,59 @@ private:
     keepActStats(conv, result);
     conv.getResult().replaceAllUsesWith(result.getResult());
     conv.erase();
+    return success();
+  }
+
+  /// tosa.depthwise_conv2d -> qopt.depthwise_conv2d. The weight is
+  /// quantized in its own [KH, KW, C, M] layout with the layer's format
+  /// (what sensitivity analysis simulated), then re-indexed as rows
+  /// o = c * M + m of taps t = kh * KW + kw. Its input moments are
+  /// diagonal (qopt-calibrate keeps no full matrix for depthwise layers),
+  /// and GPTQ with a diagonal H is round to nearest, so `gptq` changes
+  /// nothing here.
+  LogicalResult rewriteDepthwise(tosa::DepthwiseConv2DOp dw,
+                                 const LayerInfo &layer, FormatAttr format) {
+    auto inputType = dyn_cast<RankedTensorType>(dw.getInput().getType());
+    auto resultType = dyn_cast<RankedTensorType>(dw.getType());
+    if (!inputType || !inputType.hasStaticShape() || !resultType ||
+        !resultType.hasStaticShape() ||
+        !isa<RankedTensorType>(dw.getBias().getType()))
+      return dw.emitError() << "qopt-quantize: layer '" << layer.name
+                            << "' needs static input and result shapes and a "
+                               "ranked bias";
+    FailureOr<Tensor> w = exec::evaluateConstantValue(dw.getWeight());
+    if (failed(w) || w->getDType() != DType::F32 || w->getShape().size() != 4)
+      return dw.emitError() << "qopt-quantize: layer '" << layer.name
+                            << "' weight is not a float32 [KH, KW, C, M] "
+                               "constant";
+    ArrayRef<int64_t> shape = w->getShape(); // KH, KW, C, M
+    int64_t kh = shape[0], kw = shape[1], c = shape[2], m = shape[3];
+    QuantizedWeight q = quantizeWeight(*w, format);
+    FailureOr<QuantizedRows> rows = toRows(
+        q, c * m, kh * kw,
+        [&](int64_t r, int64_t t) { return (t * c + r / m) * m + r % m; },
+        layer);
+    if (failed(rows))
+      return failure();
+    OpBuilder b(dw);
+    Location loc = dw.getLoc();
+    FailureOr<Value> packed = packRows(b, loc, *rows, format, layer);
+    if (failed(packed))
+      return failure();
+    FailureOr<Value> input =
+        layerInput(b, loc, dw.getInput(), dw.getInput(), layer);
+    if (failed(input))
+      return failure();
+    FailureOr<Value> bias = biasOf(b, loc, dw.getBias(), c * m, layer);
+    if (failed(bias))
+      return failure();
+    auto result = DepthwiseConv2DOp::create(
+        b, loc, resultType, *input, *packed, *bias,
+        b.getDenseI64ArrayAttr({kh, kw}), dw.getPadAttr(), dw.getStrideAttr(),
+        dw.getDilationAttr());
+    keepActStats(dw, result);
+    dw.getResult().replaceAllUsesWith(result.getResult());
+    dw.erase();
     return success();
   }
 

@@ -105,7 +105,9 @@ static void requantizeS8(int64_t count, int64_t channels, const int32_t *acc,
 }
 
 const KernelTable &qopt_rt::portableKernels() {
-  static const KernelTable table = {quantizeS8, matmulS8, matmulF32,
-                                    requantizeS8};
+  static const KernelTable table = {
+      quantizeS8,           matmulS8,           matmulF32,
+      requantizeS8,         portableMatmulF32Lut, portableDepthwiseS8,
+      portableDepthwiseF32};
   return table;
 }

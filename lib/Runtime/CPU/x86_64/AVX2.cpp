@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Avx2Common.h"
+#include "Depthwise.h"
 
 namespace {
 
@@ -59,8 +60,10 @@ struct Avx2Policy : Avx2FloatPath {
 } // namespace
 
 const KernelTable *qopt_rt::avx2Kernels() {
-  static const KernelTable table = {quantizeS8, matmulS8WithGemv<Avx2Policy>,
-                                    matmulF32Driver<Avx2Policy>,
-                                    requantizeS8Scalar};
+  static const KernelTable table = {
+      quantizeS8,       matmulS8WithGemv<Avx2Policy>,
+      matmulF32Driver<Avx2Policy>, requantizeS8Scalar,
+      matmulF32LutAvx2, depthwiseS8Avx2,
+      depthwiseF32Avx2};
   return &table;
 }

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Gemv.h"
+#include "Depthwise.h"
 
 #include <cstring>
 
@@ -140,9 +141,10 @@ void quantizeS8(int64_t count, const float *x, float scale, int32_t zeroPoint,
 } // namespace
 
 const KernelTable *qopt_rt::avx512VnniKernels() {
-  static const KernelTable table = {quantizeS8,
-                                    matmulS8WithGemv<Avx512VnniPolicy>,
-                                    matmulF32Driver<Avx512VnniPolicy>,
-                                    requantizeS8Scalar};
+  static const KernelTable table = {
+      quantizeS8,       matmulS8WithGemv<Avx512VnniPolicy>,
+      matmulF32Driver<Avx512VnniPolicy>, requantizeS8Scalar,
+      matmulF32LutAvx2, depthwiseS8Avx2,
+      depthwiseF32Avx2};
   return &table;
 }

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Avx2Common.h"
+#include "Depthwise.h"
 
 #include <cstring>
 
@@ -71,9 +72,10 @@ const KernelTable *avxVnniEmulatedKernels() {
 #else
 const KernelTable *qopt_rt::avxVnniKernels() {
 #endif
-  static const KernelTable table = {quantizeS8,
-                                    matmulS8WithGemv<AvxVnniPolicy>,
-                                    matmulF32Driver<AvxVnniPolicy>,
-                                    requantizeS8Scalar};
+  static const KernelTable table = {
+      quantizeS8,       matmulS8WithGemv<AvxVnniPolicy>,
+      matmulF32Driver<AvxVnniPolicy>, requantizeS8Scalar,
+      matmulF32LutAvx2, depthwiseS8Avx2,
+      depthwiseF32Avx2};
   return &table;
 }

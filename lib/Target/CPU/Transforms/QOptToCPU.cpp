@@ -14,10 +14,12 @@
 #include "qopt-runtime/cpu.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/AffineExpr.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -60,6 +62,27 @@ Value constantVector(OpBuilder &b, Location loc, Type elementType,
   auto type = RankedTensorType::get({int64_t(values.size())}, elementType);
   return arith::ConstantOp::create(b, loc,
                                    DenseElementsAttr::get(type, values));
+}
+
+/// `v` itself, or a copy of it when it is a slice (tosa.slice /
+/// tensor.extract_slice, possibly reshaped): slices bufferize to strided
+/// views, and kernels read dense buffers. The importer writes grouped
+/// convolutions and channel splits as slices of the input.
+Value denseInput(OpBuilder &b, Location loc, Value v) {
+  Value root = v;
+  while (Operation *def = root.getDefiningOp()) {
+    if (isa<tosa::SliceOp, tensor::ExtractSliceOp>(def)) {
+      auto type = cast<RankedTensorType>(v.getType());
+      return bufferization::AllocTensorOp::create(b, loc, type, ValueRange{},
+                                                  v)
+          .getResult();
+    }
+    if (!isa<tosa::ReshapeOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp,
+             UnrealizedConversionCastOp>(def))
+      break;
+    root = def->getOperand(0);
+  }
+  return v;
 }
 
 /// A packed weight as kernel operands: its bytes, scales and zero points
@@ -125,7 +148,8 @@ FailureOr<Value> emitMatmulCall(ConversionPatternRewriter &rewriter,
   auto inputType = cast<RankedTensorType>(input.getType());
   int64_t m = inputType.getDimSize(0);
   int32_t flags = w->flags;
-  SmallVector<Value> inputs = {input, w->data, w->scales, w->zeroPoints};
+  SmallVector<Value> inputs = {denseInput(rewriter, loc, input), w->data,
+                               w->scales, w->zeroPoints};
   inputs.push_back(biasOperand(rewriter, loc, bias, flags));
 
   auto resultType = RankedTensorType::get({m, info.n}, rewriter.getF32Type());
@@ -176,7 +200,8 @@ struct QuantizeLowering : public OpConversionPattern<QuantizeOp> {
     auto call = UKernelOp::create(
         rewriter, loc, TypeRange{resultType},
         rewriter.getStringAttr("qopt_rt_uk_quantize_s8"),
-        ValueRange{adaptor.getInput()}, ValueRange{init},
+        ValueRange{denseInput(rewriter, loc, adaptor.getInput())},
+        ValueRange{init},
         rewriter.getArrayAttr(scalars));
     rewriter.replaceOp(op, call.getResults());
     return success();
@@ -268,7 +293,7 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
                      });
     if (pointwise) {
       patches = tensor::CollapseShapeOp::create(
-          rewriter, loc, colsType, input,
+          rewriter, loc, colsType, denseInput(rewriter, loc, input),
           ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
     } else {
       // Padded positions hold the zero point (integer path) or 0.0, so they
@@ -353,7 +378,8 @@ struct DepthwiseConv2DLowering
     int32_t flags = w->flags;
     Type inputElementType = op.getInput().getType().getElementType();
     bool integer = isa<quant::UniformQuantizedType>(inputElementType);
-    SmallVector<Value> inputs = {input, w->data, w->scales, w->zeroPoints};
+    SmallVector<Value> inputs = {denseInput(rewriter, loc, input), w->data,
+                                 w->scales, w->zeroPoints};
     if (!integer) // the code-book table: none for integer fields
       inputs.push_back(
           constantVector<float>(rewriter, loc, rewriter.getF32Type(), {0.0f}));
@@ -441,6 +467,12 @@ LogicalResult checkLowerable(Operation *root) {
 
 struct ConvertQOptToCPUPass
     : public qopt::impl::ConvertQOptToCPUPassBase<ConvertQOptToCPUPass> {
+  // denseInput creates bufferization.alloc_tensor copies.
+  void getDependentDialects(DialectRegistry &registry) const override {
+    ConvertQOptToCPUPassBase::getDependentDialects(registry);
+    registry.insert<bufferization::BufferizationDialect>();
+  }
+
   void runOnOperation() override {
     Operation *root = getOperation();
     if (failed(checkLowerable(root)))

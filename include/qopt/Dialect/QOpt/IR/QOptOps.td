@@ -68,6 +68,8 @@ def QOpt_FakeQuantOp : QOpt_Op<"fake_quant", [
 
 def QOpt_QuantizedTensor : RankedTensorOf<[quant_QuantizedType]>;
 def QOpt_FloatOrQuantizedTensor : RankedTensorOf<[F32, quant_QuantizedType]>;
+/// The weight operand of a layer: a `qopt.packed_weight` result.
+def QOpt_PackedWeightTensor : RankedTensorOf<[quant_QuantizedType]>;
 
 def QOpt_QuantizeOp : QOpt_Op<"quantize", [Pure, SameOperandsAndResultShape]> {
   let summary = "Quantize a float32 tensor to int8 (per tensor)";
@@ -173,7 +175,7 @@ def QOpt_MatmulOp : QOpt_Op<"matmul", [Pure]> {
     ```
   }];
   let arguments = (ins QOpt_FloatOrQuantizedTensor:$input,
-                       QOpt_QuantizedTensor:$weight,
+                       QOpt_PackedWeightTensor:$weight,
                        Optional<RankedTensorOf<[F32]>>:$bias);
   let results = (outs RankedTensorOf<[F32]>:$result);
   let assemblyFormat = [{
@@ -204,7 +206,7 @@ def QOpt_Conv2DOp : QOpt_Op<"conv2d", [Pure]> {
     ```
   }];
   let arguments = (ins QOpt_FloatOrQuantizedTensor:$input,
-                       QOpt_QuantizedTensor:$weight,
+                       QOpt_PackedWeightTensor:$weight,
                        Optional<RankedTensorOf<[F32]>>:$bias,
                        DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$pad,
@@ -214,6 +216,59 @@ def QOpt_Conv2DOp : QOpt_Op<"conv2d", [Pure]> {
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,`
     type($weight) (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def QOpt_DepthwiseConv2DOp : QOpt_Op<"depthwise_conv2d", [Pure]> {
+  let summary = "Depthwise 2-D convolution (NHWC) with a packed quantized weight";
+  let description = [{
+    The convolution `tosa.depthwise_conv2d` computes, on an NHWC input of
+    `C` channels, with a channel multiplier `M`: output channel
+    `o = c * M + m` reads only input channel `c`. The `[KH, KW, C, M]`
+    kernel is given as a `[C * M, KH * KW]` `qopt.packed_weight`: row `o`
+    holds the taps of output channel `o` in `(kh, kw)` order
+    (`kernel = [KH, KW]`), so per-channel scales are per output channel and
+    groups of `g` run along the taps. `pad` is `[top, bottom, left, right]`.
+
+    * **integer** (input `!quant.uniform<i8:f32, sx:zx>`): per group of
+      taps, `acc = sum (x - zx) * (q - zq)` exactly in int32 (padded
+      positions hold `zx`, so they contribute 0); then the float32 epilogue
+      of `qopt.matmul`, groups in order, bias last. Bit-identical across
+      the reference executor and every kernel variant.
+    * **weight-only** (float32 input): with the dequantized weight
+      `w = float32(s * (q - zq))`, `y = float32(sum of x * w)` over the
+      taps from 0.0 in `(kh, kw)` order, no fused multiply-add, then
+      `y + bias` (the order of a float depthwise convolution,
+      `docs/Semantics.md`).
+
+    ```mlir
+    %y = qopt.depthwise_conv2d %x, %w, %b {kernel = array<i64: 3, 3>,
+           pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>,
+           dilation = array<i64: 1, 1>}
+           : tensor<1x8x8x4x!quant.uniform<i8:f32, 0.02:-128>>,
+             tensor<4x9x!quant.uniform<i8:f32:0, {...}>>, tensor<4xf32>
+           -> tensor<1x8x8x4xf32>
+    ```
+  }];
+  let arguments = (ins QOpt_FloatOrQuantizedTensor:$input,
+                       QOpt_PackedWeightTensor:$weight,
+                       Optional<RankedTensorOf<[F32]>>:$bias,
+                       DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$pad,
+                       DenseI64ArrayAttr:$stride,
+                       DenseI64ArrayAttr:$dilation);
+  let results = (outs RankedTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,`
+    type($weight) (`,` type($bias)^)? `->` type($result)
+  }];
+  let extraClassDeclaration = [{
+    /// Output channels per input channel (`M`).
+    int64_t getChannelMultiplier() {
+      return getResult().getType().getDimSize(3) /
+             getInput().getType().getDimSize(3);
+    }
   }];
   let hasVerifier = 1;
 }

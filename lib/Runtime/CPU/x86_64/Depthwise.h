@@ -1,0 +1,192 @@
+//===- Depthwise.h - 256-bit depthwise and code-book kernels ----*- C++ -*-===//
+//
+// The depthwise convolution (both paths) and the code-book weight-only
+// matmul of the x86 variants, in 256-bit AVX2 code that every x86 variant
+// includes (each translation unit is built with at least AVX2 + FMA, so
+// everything here has internal linkage).
+//
+// Depthwise: channels are contiguous in NHWC, so 8 output channels share
+// one vector; the weights are decoded once per call into [tap][channel]
+// order (int32 q - zq, or float32 weights). The integer sums are exact
+// (vpmulld + vpaddd), and the float steps are the scalar ones of the
+// portable kernel lane by lane (no fused multiply-add), so both paths are
+// bit-identical to it. Channel multipliers above 1 and groups of taps run
+// the portable kernel. Channels past the last multiple of 8 are computed
+// with the portable kernel's scalar code.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QOPT_LIB_RUNTIME_CPU_X86_64_DEPTHWISE_H
+#define QOPT_LIB_RUNTIME_CPU_X86_64_DEPTHWISE_H
+
+#include "../Common.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+
+namespace {
+
+static void depthwiseS8Avx2(const qopt_rt_depthwise_geometry *g,
+                            const int8_t *x, float xScale, int32_t xZeroPoint,
+                            const qopt_rt_weight *w, const float *bias,
+                            float *y) {
+  using namespace qopt_rt;
+  const int64_t c = g->channels, taps = w->k;
+  if (g->multiplier != 1 || numGroups(taps, w->group_size) != 1)
+    return portableDepthwiseS8(g, x, xScale, xZeroPoint, w, bias, y);
+  const int64_t c8 = c / 8 * 8;
+  Scratch<int32_t> wq(taps * c8 + 1);
+  Scratch<float> mul(c8 + 1);
+  Scratch<int64_t> tapOf(taps + 1), inputOf(taps + 1);
+  if (!wq || !mul || !tapOf || !inputOf)
+    return portableDepthwiseS8(g, x, xScale, xZeroPoint, w, bias, y);
+  const int64_t rowBytes = qopt_rt_row_bytes(taps, w->bits);
+  for (int64_t ch = 0; ch < c8; ++ch) {
+    const uint8_t *row = w->data + ch * rowBytes;
+    int32_t zq = w->zero_points ? w->zero_points[ch] : 0;
+    for (int64_t t = 0; t < taps; ++t)
+      wq[t * c8 + ch] = int32_t(packedGet(row, w->bits, t)) - zq;
+    mul[ch] = xScale * w->scales[ch];
+  }
+  const __m256i zx = _mm256_set1_epi32(xZeroPoint);
+  for (int64_t b = 0; b < g->batch; ++b)
+    for (int64_t oy = 0; oy < g->out_h; ++oy)
+      for (int64_t ox = 0; ox < g->out_w; ++ox) {
+        float *out = y + ((b * g->out_h + oy) * g->out_w + ox) * c;
+        int64_t valid = 0;
+        for (int64_t t = 0; t < taps; ++t) {
+          int64_t i = depthwiseTapIndex(*g, b, oy, ox, t);
+          if (i >= 0) {
+            tapOf[valid] = t;
+            inputOf[valid++] = i;
+          }
+        }
+        for (int64_t ch = 0; ch < c8; ch += 8) {
+          __m256i acc = _mm256_setzero_si256();
+          for (int64_t v = 0; v < valid; ++v) {
+            int64_t t = tapOf[v], i = inputOf[v];
+            __m256i xv = _mm256_sub_epi32(
+                _mm256_cvtepi8_epi32(_mm_loadl_epi64(
+                    reinterpret_cast<const __m128i *>(x + i + ch))),
+                zx);
+            __m256i wv = _mm256_loadu_si256(
+                reinterpret_cast<const __m256i *>(wq.get() + t * c8 + ch));
+            acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(xv, wv));
+          }
+          // epilogueStep lane by lane: 0 + float(acc) * (sx * s), then bias.
+          __m256 term = _mm256_mul_ps(_mm256_cvtepi32_ps(acc),
+                                      _mm256_loadu_ps(mul.get() + ch));
+          __m256 r = _mm256_add_ps(_mm256_setzero_ps(), term);
+          if (bias)
+            r = _mm256_add_ps(r, _mm256_loadu_ps(bias + ch));
+          _mm256_storeu_ps(out + ch, r);
+        }
+        for (int64_t ch = c8; ch < c; ++ch) {
+          const uint8_t *row = w->data + ch * rowBytes;
+          int32_t zq = w->zero_points ? w->zero_points[ch] : 0;
+          int32_t sum = 0;
+          for (int64_t v = 0; v < valid; ++v) {
+            int64_t t = tapOf[v], i = inputOf[v];
+            sum += (int32_t(x[i + ch]) - xZeroPoint) *
+                   (int32_t(packedGet(row, w->bits, t)) - zq);
+          }
+          float acc = epilogueStep(0.0f, sum, xScale, w->scales[ch]);
+          out[ch] = bias ? acc + bias[ch] : acc;
+        }
+      }
+}
+
+static void depthwiseF32Avx2(const qopt_rt_depthwise_geometry *g,
+                             const float *x, const qopt_rt_weight *w,
+                             const float *table, const float *bias, float *y) {
+  using namespace qopt_rt;
+  const int64_t c = g->channels, taps = w->k;
+  if (g->multiplier != 1)
+    return portableDepthwiseF32(g, x, w, table, bias, y);
+  // Weights [tap][channel] over all channels (the tail reads them too).
+  Scratch<float> wf(taps * c + 1);
+  Scratch<int64_t> tapOf(taps + 1), inputOf(taps + 1);
+  if (!wf || !tapOf || !inputOf)
+    return portableDepthwiseF32(g, x, w, table, bias, y);
+  for (int64_t ch = 0; ch < c; ++ch)
+    for (int64_t t = 0; t < taps; ++t)
+      wf[t * c + ch] = decodedWeight(*w, table, ch, t);
+  const int64_t c8 = c / 8 * 8;
+  for (int64_t b = 0; b < g->batch; ++b)
+    for (int64_t oy = 0; oy < g->out_h; ++oy)
+      for (int64_t ox = 0; ox < g->out_w; ++ox) {
+        float *out = y + ((b * g->out_h + oy) * g->out_w + ox) * c;
+        int64_t valid = 0;
+        for (int64_t t = 0; t < taps; ++t) {
+          int64_t i = depthwiseTapIndex(*g, b, oy, ox, t);
+          if (i >= 0) {
+            tapOf[valid] = t;
+            inputOf[valid++] = i;
+          }
+        }
+        for (int64_t ch = 0; ch < c8; ch += 8) {
+          __m256 acc = _mm256_setzero_ps();
+          for (int64_t v = 0; v < valid; ++v) {
+            int64_t t = tapOf[v], i = inputOf[v];
+            acc = _mm256_add_ps(
+                acc, _mm256_mul_ps(_mm256_loadu_ps(x + i + ch),
+                                   _mm256_loadu_ps(wf.get() + t * c + ch)));
+          }
+          if (bias)
+            acc = _mm256_add_ps(acc, _mm256_loadu_ps(bias + ch));
+          _mm256_storeu_ps(out + ch, acc);
+        }
+        for (int64_t ch = c8; ch < c; ++ch) {
+          float acc = 0.0f;
+          for (int64_t v = 0; v < valid; ++v) {
+            int64_t t = tapOf[v], i = inputOf[v];
+            float product = x[i + ch] * wf[t * c + ch];
+            acc = acc + product;
+          }
+          out[ch] = bias ? acc + bias[ch] : acc;
+        }
+      }
+}
+
+/// Code-book weight-only matmul: each weight row decoded once to float32
+/// (the same values as the portable kernel), then 8-wide FMA dot products
+/// with two partial sums against zero-padded activation rows.
+static void matmulF32LutAvx2(int64_t m, const float *x, int64_t ldx,
+                             const qopt_rt_weight *w, const float *table,
+                             const float *bias, float *y, int64_t ldy,
+                             int64_t nBegin, int64_t nEnd) {
+  using namespace qopt_rt;
+  const int64_t k = w->k, k16 = (k + 15) / 16 * 16;
+  Scratch<float> xs(m * k16, /*zero=*/true), wf(k16, /*zero=*/true);
+  if (!xs || !wf)
+    return portableMatmulF32Lut(m, x, ldx, w, table, bias, y, ldy, nBegin,
+                                nEnd);
+  for (int64_t r = 0; r < m; ++r)
+    std::copy(x + r * ldx, x + r * ldx + k, xs.get() + r * k16);
+  for (int64_t n = nBegin; n < nEnd; ++n) {
+    for (int64_t c = 0; c < k; ++c)
+      wf[c] = decodedWeight(*w, table, n, c);
+    for (int64_t r = 0; r < m; ++r) {
+      const float *xr = xs.get() + r * k16;
+      __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+      for (int64_t c = 0; c < k16; c += 16) {
+        a0 = _mm256_fmadd_ps(_mm256_loadu_ps(xr + c),
+                             _mm256_loadu_ps(wf.get() + c), a0);
+        a1 = _mm256_fmadd_ps(_mm256_loadu_ps(xr + c + 8),
+                             _mm256_loadu_ps(wf.get() + c + 8), a1);
+      }
+      __m256 s = _mm256_add_ps(a0, a1);
+      __m128 h = _mm_add_ps(_mm256_castps256_ps128(s),
+                            _mm256_extractf128_ps(s, 1));
+      h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+      h = _mm_add_ss(h, _mm_movehdup_ps(h));
+      float sum = _mm_cvtss_f32(h);
+      y[r * ldy + n] = bias ? bias[n] + sum : sum;
+    }
+  }
+}
+
+} // namespace
+
+#endif // QOPT_LIB_RUNTIME_CPU_X86_64_DEPTHWISE_H
