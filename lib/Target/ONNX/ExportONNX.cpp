@@ -2,8 +2,8 @@
 //
 // The export edits the original ModelProto rather than translating the IR
 // back: every op qopt does not quantize stays exactly as the user wrote it.
-// Each quantized layer (a qopt.conv2d / qopt.matmul named after its ONNX
-// node) has its weight read back once, as one integer per element of its
+// Each quantized layer (a qopt.conv2d / qopt.depthwise_conv2d / qopt.matmul
+// named after its ONNX node) has its weight read back once, as one integer per element of its
 // [N, K] matrix (readLogicalWeight), and is then written in the form
 // onnxruntime runs best that holds it exactly (docs/Backends/ONNX.md):
 //
@@ -313,7 +313,7 @@ public:
     std::vector<std::string> order;
     std::map<std::string, std::vector<Layer>> byNode;
     WalkResult walk = module.walk([&](Operation *op) {
-      if (!isa<MatmulOp, Conv2DOp>(op))
+      if (!isa<MatmulOp, Conv2DOp, DepthwiseConv2DOp>(op))
         return WalkResult::advance();
       FailureOr<Layer> layer = readLayer(op);
       if (failed(layer))
@@ -359,6 +359,16 @@ private:
             << " but qopt-quantize left it float; the export writes no "
                "layer back as float";
         return WalkResult::interrupt();
+      }
+      if (auto packed = dyn_cast<PackedWeightOp>(op)) {
+        for (Operation *user : packed->getUsers())
+          if (!isa<MatmulOp, Conv2DOp, DepthwiseConv2DOp>(user) ||
+              user->getOperand(1) != packed.getResult()) {
+            user->emitError("quantized ONNX export: layer '")
+                << nodeNameOf(user->getLoc()) << "' (" << user->getName()
+                << ") has no ONNX form in the export";
+            return WalkResult::interrupt();
+          }
       }
       if (isa<FakeQuantOp>(op)) {
         op->emitError("quantized ONNX export: layer '")
@@ -451,7 +461,8 @@ private:
 
     Placement p;
     p.dims = dims;
-    if (type == "Conv" && dims.size() == 4 && intAttr(node, "group", 1) == 1) {
+    if (type == "Conv" && dims.size() == 4 && intAttr(node, "group", 1) == 1 &&
+        isa<Conv2DOp>(layer.op)) {
       // Row n = output channel; column (kh * KW + kw) * C + c; ONNX OIHW.
       // Groups run along C, so they need to tile it.
       int64_t c = dims[1], kh = dims[2], kw = dims[3];
@@ -467,6 +478,25 @@ private:
       };
       p.block = g ? SmallVector<int64_t>{1, g, 1, 1}
                   : SmallVector<int64_t>{1, c, kh, kw};
+    } else if (type == "Conv" && dims.size() == 4 && dims[1] == 1 &&
+               isa<DepthwiseConv2DOp>(layer.op)) {
+      // Depthwise (group = C): row o = c * M + m is ONNX output channel o;
+      // column kh * KW + kw. Groups of taps must be whole kernel rows or
+      // tile one.
+      int64_t kh = dims[2], kw = dims[3];
+      if (dims[0] != n || kh * kw != k)
+        return mismatch();
+      p.offset = [=](int64_t row, int64_t col) { return row * k + col; };
+      if (!g)
+        p.block = {1, 1, kh, kw};
+      else if (g <= kw && kw % g == 0)
+        p.block = {1, 1, 1, g};
+      else if (g % kw == 0 && kh % (g / kw) == 0)
+        p.block = {1, 1, g / kw, kw};
+      else
+        return layer.op->emitError("quantized ONNX export: node '")
+               << name << "' groups of " << g << " taps do not tile its "
+               << kh << "x" << kw << " kernel";
     } else if ((type == "Gemm" || type == "MatMul") && dims.size() == 2) {
       bool transposed = type == "Gemm" && intAttr(node, "transB", 0);
       if ((transposed ? dims[0] != n || dims[1] != k

@@ -44,6 +44,13 @@ LayerSupport mlir::qopt::getONNXLayerSupport(const LayerInfo &layer,
           "conv2d per-channel scales must be on the output channels (axis 0)");
     return LayerSupport::integer();
   }
+  if (isa<tosa::DepthwiseConv2DOp>(op)) {
+    // DequantizeLinear per output channel of the group = C Conv.
+    if (format.getGranularity() == Granularity::Group)
+      return LayerSupport::unsupported(
+          "the ONNX export writes depthwise weights per channel");
+    return LayerSupport::integer();
+  }
   if (auto matmul = dyn_cast<tosa::MatMulOp>(op)) {
     // MatMulNBits (groups, or below 8 bits) or DequantizeLinear per axis;
     // the W and R of recurrent nodes by DequantizeLinear.
