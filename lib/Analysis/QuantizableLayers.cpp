@@ -29,7 +29,12 @@ QuantizableLayerAnalysis::QuantizableLayerAnalysis(Operation *root) {
   root->walk<WalkOrder::PreOrder>([&](QuantizableOpInterface op) {
     LayerInfo info;
     info.op = op;
-    info.name = getLocationName(op->getLoc());
+    // qopt.name (set by qopt-annotate-candidates) survives files printed
+    // without locations; else the location's name.
+    if (auto name = op->getAttrOfType<StringAttr>("qopt.name"))
+      info.name = name.getValue().str();
+    else
+      info.name = getLocationName(op->getLoc());
     if (info.name.empty())
       info.name = (op->getName().getStringRef() + "#" +
                    Twine(layers.size()))

@@ -51,6 +51,7 @@
 #ifdef QOPT_INCLUDE_TESTS
 namespace mlir::qopt::test {
 void registerTestQuantizableOpInterfacePass();
+void registerTestTargetInfoPass();
 } // namespace mlir::qopt::test
 #endif
 
@@ -620,6 +621,7 @@ int main(int argc, char **argv) {
   qopt::registerAllPasses();
 #ifdef QOPT_INCLUDE_TESTS
   qopt::test::registerTestQuantizableOpInterfacePass();
+  qopt::test::registerTestTargetInfoPass();
 #endif
   llvm::cl::AddExtraVersionPrinter(printVersion);
   hideLibraryOptions();
@@ -664,9 +666,11 @@ int main(int argc, char **argv) {
     std::string target = plan->target ? plan->target->getName().str()
                          : targetName.empty() ? "cpu"
                                               : targetName.getValue();
-    std::string pipeline = "builtin.module(qopt-compile{target=" + target +
+    // Elements of the module pass manager (not anchored: an anchored
+    // "builtin.module(...)" would nest under the module).
+    std::string pipeline = "qopt-compile{target=" + target +
                            " name=" + artifactName(outputFilename) +
-                           shortcuts + "})";
+                           shortcuts + "}";
     config.setPassPipelineSetupFn([pipeline](PassManager &pm) {
       return parsePassPipeline(pipeline, pm, llvm::errs());
     });

@@ -94,7 +94,7 @@ func.func @duplicate_candidates() attributes {a = #qopt.candidates<[<si4>, <si8>
 
 // -----
 
-// expected-error @+1 {{'func.func' op has unknown qopt attribute 'qopt.formats'; expected 'qopt.format', 'qopt.group_formats', 'qopt.candidates', 'qopt.act_stats', 'qopt.input_stats' or 'qopt.sensitivity'}}
+// expected-error @+1 {{'func.func' op has unknown qopt attribute 'qopt.formats'; expected 'qopt.format', 'qopt.group_formats', 'qopt.candidates', 'qopt.act_stats', 'qopt.input_stats', 'qopt.sensitivity' or 'qopt.name'}}
 func.func @unknown_attr() attributes {qopt.formats = #qopt.format<si8>} { return }
 
 // -----

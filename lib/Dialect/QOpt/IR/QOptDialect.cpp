@@ -93,6 +93,13 @@ LogicalResult QOptDialect::verifyOperationAttribute(Operation *op,
   }
   if (name == kCPUAbiAttrName)
     return verifyCPUAbiAttribute(op, attr.getValue());
+  if (name == kNameAttrName) {
+    auto text = dyn_cast<StringAttr>(attr.getValue());
+    if (!text || text.getValue().empty())
+      return op->emitOpError() << "'" << name
+                               << "' must be a non-empty string";
+    return success();
+  }
   if (name != kFormatAttrName && name != kCandidatesAttrName &&
       name != kInputStatsAttrName && name != kSensitivityAttrName &&
       name != kGroupFormatsAttrName)
@@ -100,7 +107,8 @@ LogicalResult QOptDialect::verifyOperationAttribute(Operation *op,
            << "has unknown qopt attribute '" << name << "'; expected '"
            << kFormatAttrName << "', '" << kGroupFormatsAttrName << "', '"
            << kCandidatesAttrName << "', '" << kActStatsAttrName << "', '"
-           << kInputStatsAttrName << "' or '" << kSensitivityAttrName << "'";
+           << kInputStatsAttrName << "', '" << kSensitivityAttrName
+           << "' or '" << kNameAttrName << "'";
 
   auto layer = dyn_cast<QuantizableOpInterface>(op);
   if (!layer)

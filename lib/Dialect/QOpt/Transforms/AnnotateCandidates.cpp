@@ -169,6 +169,9 @@ private:
       if (!llvm::is_contained(formats, format))
         formats.push_back(format);
     }
+    // The name later stages (and latency tables, layers= options) use.
+    layer->setAttr(QOptDialect::kNameAttrName,
+                   StringAttr::get(&getContext(), info.name));
     if (formats.empty())
       return success(); // The layer stays float (the warning says why).
     layer->setAttr(QOptDialect::kCandidatesAttrName,

@@ -86,6 +86,10 @@ def QOpt_Dialect : Dialect {
     /// Second moments of a quantizable layer's input.
     static constexpr ::llvm::StringLiteral kInputStatsAttrName =
         "qopt.input_stats";
+    /// A layer's name (a non-empty string), set by qopt-annotate-candidates
+    /// from its location so that it survives files printed without debug
+    /// info; QuantizableLayerAnalysis prefers it to the location.
+    static constexpr ::llvm::StringLiteral kNameAttrName = "qopt.name";
     /// On a module compiled by qopt-cpu-pipeline: the entry function's C
     /// ABI, `{name, inputs = [{name, type}...], outputs = [...]}`.
     static constexpr ::llvm::StringLiteral kCPUAbiAttrName = "qopt.cpu.abi";
