@@ -3,18 +3,19 @@
 #
 # Installs, builds, trains the bundled default model (a Fashion-MNIST CNN,
 # scripts/models/train_fashion_mnist.py, cached in .cache/models), then runs
-# qopt on it: imports the ONNX model, attaches candidate formats to every
-# layer, calibrates on 256 training images, measures each layer's Hessian
-# sensitivity per candidate and allocates bit widths under an average
-# 4.5-bit budget with the exact ILP solver, printing the allocation table.
-# qopt-quantize then packs the weights (int8/int4/int2 per channel) and
-# quantizes each layer's input to int8 from the calibrated ranges. The
-# quantized IR is written to build/demo/fashion_mnist_cnn.quantized.mlir,
-# the allocation as JSON next to it. qopt-cpu-pipeline then compiles it to a
-# native shared library with a C header (build/demo/libfashion_mnist_cnn.so
-# and .h; kernels picked for this CPU at run time). Finally qopt-run runs
-# the library (integer path, docs/Semantics.md) on the 10,000 test images
-# and prints its accuracy against the float model.
+# the whole job in one command, `qopt model.onnx --target=cpu --avg-bits=4.5
+# --calib-data=... -o lib.so` (the qopt-compile pipeline): imports the ONNX
+# model, offers each layer the int8/int4/int2 per-channel formats the CPU
+# target lowers, calibrates on 256 training images, measures each layer's
+# Hessian sensitivity per candidate, allocates bit widths under an average
+# 4.5-bit budget with the exact ILP solver (printing the allocation table;
+# JSON in build/demo/), quantizes (packed weights, int8 activations from the
+# calibrated ranges) and compiles a native shared library with a C header
+# (build/demo/libfashion_mnist_cnn.so and .h; kernels picked for this CPU at
+# run time). The same pipeline with lower=false writes the quantized IR
+# (build/demo/fashion_mnist_cnn.quantized.mlir). Finally qopt-run runs the
+# library (integer path, docs/Semantics.md) on the 10,000 test images and
+# prints its accuracy against the float model.
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
@@ -26,19 +27,22 @@ build=$root/build
 
 model=$root/.cache/models/fashion_mnist_cnn.onnx
 mkdir -p "$build/demo"
-out=$build/demo/fashion_mnist_cnn.quantized.mlir
+lib=$build/demo/libfashion_mnist_cnn.so
 json=$build/demo/fashion_mnist_cnn.allocation.json
 data=fashion-mnist:/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
-pipeline="builtin.module(qopt-annotate-candidates{bits=8,4,2 granularity=per-channel},qopt-calibrate{data=$data num-samples=256 input-mean=0.2860 input-std=0.3530},qopt-sensitivity{method=hessian},qopt-allocate-bits{avg-bits=4.5 report-json=$json},qopt-quantize)"
+# The whole job in one command: qopt-compile for the cpu target.
+args=(--target=cpu --avg-bits=4.5 --bits=8,4,2 --granularity=per-channel
+      --calib-data="$data" --calib-samples=256 --input-mean=0.2860
+      --input-std=0.3530 --method=hessian --report-json="$json")
 echo
-echo "\$ qopt .cache/models/fashion_mnist_cnn.onnx --pass-pipeline='$pipeline' -o $out"
-"$build/bin/qopt" "$model" --pass-pipeline="$pipeline" -o "$out"
-
-lib=$build/demo/libfashion_mnist_cnn.so
-echo
-echo "\$ qopt $out --pass-pipeline='builtin.module(qopt-cpu-pipeline{name=fashion_mnist_cnn})' -o $lib"
-"$build/bin/qopt" "$out" --pass-pipeline='builtin.module(qopt-cpu-pipeline{name=fashion_mnist_cnn})' -o "$lib"
+echo "\$ qopt .cache/models/fashion_mnist_cnn.onnx ${args[*]} -o $lib"
+"$build/bin/qopt" "$model" "${args[@]}" -o "$lib" 2> "$build/demo/qopt.log"
 echo "wrote $lib and ${lib%.so}.h"
+
+# The same job stopped before lowering (lower=false): the quantized IR.
+out=$build/demo/fashion_mnist_cnn.quantized.mlir
+pipeline="builtin.module(qopt-compile{target=cpu avg-bits=4.5 bits=8,4,2 data=$data num-samples=256 input-mean=0.2860 input-std=0.3530 method=hessian report= lower=false})"
+"$build/bin/qopt" "$model" --pass-pipeline="$pipeline" -o "$out" 2>> "$build/demo/qopt.log"
 
 # Run the quantized library and the float model on the test set.
 test=fashion-mnist:/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz
@@ -50,11 +54,12 @@ packed = sum(int(n) for n in re.findall(r"qopt\.packed_weight [^:]*: tensor<(\d+
 report = json.load(open(sys.argv[2]))
 params = sum(layer["params"] for layer in report["layers"])
 print(f"weights: {packed} bytes packed (+ scales in the IR types) vs {4 * params} bytes float32;"
-      f" allocation {report['weight_bytes']:.0f} bytes incl. scales, average {report['average_bits']:.2f} bits")
+      f" allocation {report['weight_bytes']:.0f} bytes incl. scales, average {report['average_bits']:.2f} bits,"
+      f" {report['float_layers']} layers kept float")
 PY
 echo "float model:"
 "$build/bin/qopt-run" "$model" --eval="$test" --eval-mean=0.2860 --eval-std=0.3530
 echo "quantized model, compiled library (int8 activations, allocated weights; kernels: $("$build/bin/qopt-run" --list-isas | tail -1)):"
 "$build/bin/qopt-run" "$lib" --eval="$test" --eval-mean=0.2860 --eval-std=0.3530
 echo
-echo "demo: quantized IR written to $out, allocation to $json, library to $lib"
+echo "demo: library $lib, allocation $json, quantized IR $out"
