@@ -556,8 +556,9 @@ private:
     if (succeeded(upgradeToOpset21(model, why)))
       return true;
     upgradeRefused = true;
-    op->emitWarning("quantized ONNX export: scales per block are written as "
-                    "Cast/Sub/Mul, not opset-21 DequantizeLinear: ")
+    op->emitWarning("quantized ONNX export: scales per block are written "
+                    "as Cast, Reshape, Sub, Mul, not opset-21 "
+                    "DequantizeLinear: ")
         << why;
     return false;
   }
@@ -876,12 +877,6 @@ private:
           return error() << "quantizes " << which
                          << " of some directions only";
         }
-        for (const Layer *other : slot)
-          if (!(other->weight == slot.front()->weight))
-            return error() << "quantizes the " << which
-                           << " of its time steps differently; ONNX's "
-                           << node.op_type() << " takes one " << which
-                           << " (use one format and a data-free method)";
         const Layer &layer = *slot.front();
         if (t == 1 && layer.input)
           return error() << "quantizes its hidden state to int8 each step, "
@@ -889,6 +884,12 @@ private:
                          << node.op_type()
                          << " cannot express (quantize it with "
                             "activations=float)";
+        for (const Layer *other : slot)
+          if (!(other->weight == layer.weight))
+            return error() << "quantizes the " << which
+                           << " of its time steps differently; ONNX's "
+                           << node.op_type() << " takes one " << which
+                           << " (use one format and a data-free method)";
         if (t == 0 && layer.input) {
           if (xQuant && (xQuant->scale != layer.input->scale ||
                          xQuant->zeroPoint != layer.input->zeroPoint))
