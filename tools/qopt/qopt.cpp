@@ -594,19 +594,19 @@ static void defaultToNotPrintingOpOnDiagnostic() {
 /// (registerAndParseCLIOptions), so "static, uncategorised and not ours"
 /// picks exactly the former.
 static void hideLibraryOptions() {
+  // qopt's own option categories (this file and Frontends.cpp).
+  auto isOurs = [](llvm::cl::OptionCategory *category) {
+    return category == &targetCategory || category == &compileCategory ||
+           category->getName().ends_with("frontend options");
+  };
   for (auto &entry : llvm::cl::getRegisteredOptions()) {
     llvm::cl::Option *option = entry.second;
     if (option->getOptionHiddenFlag() != llvm::cl::NotHidden)
       continue;
-    bool general =
-        llvm::all_of(option->Categories, [](llvm::cl::OptionCategory *c) {
-          return c == &llvm::cl::getGeneralCategory();
-        });
     StringRef name = option->ArgStr;
     // --help, --version and friends stay.
-    if (!general || name == "help" || name == "help-list" ||
-        name == "version" || name == "print-options" ||
-        name == "print-all-options")
+    if (llvm::any_of(option->Categories, isOurs) || name == "help" ||
+        name == "help-list" || name == "version" || name == "color")
       continue;
     option->setHiddenFlag(llvm::cl::Hidden);
   }
