@@ -38,6 +38,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <cmath>
+#include <numeric>
 #include <cstring>
 #include <exception>
 #include <functional>
@@ -287,7 +288,72 @@ struct Layer {
   LogicalWeight weight;
   /// The int8 parameters of the input on the integer path.
   std::optional<ActivationQuantInfo> input;
+  /// The first output channel of the node's weight this layer holds: a
+  /// layer split by qopt-split-group-formats is named "<node>[begin:end]".
+  int64_t rowBegin = 0;
 };
+
+/// The ONNX node a layer name refers to, and the first row of its part.
+std::pair<std::string, int64_t> splitLayerName(const std::string &name) {
+  size_t open = name.rfind('[');
+  if (open == std::string::npos || name.back() != ']')
+    return {name, 0};
+  StringRef range = StringRef(name).slice(open + 1, name.size() - 1);
+  auto [begin, end] = range.split(':');
+  int64_t b, e;
+  if (begin.getAsInteger(10, b) || end.getAsInteger(10, e) || b < 0 || e <= b)
+    return {name, 0};
+  return {name.substr(0, open), b};
+}
+
+/// The layers that together hold one node's weight (the parts of a split
+/// layer, by output channel), as one weight: the widest bit width (every
+/// narrower value fits), and scales per group of the largest size that
+/// divides every part's groups (a part's scale repeated where it has
+/// larger groups or one per row).
+FailureOr<Layer> mergeParts(std::vector<Layer> &parts, const std::string &node) {
+  if (parts.size() == 1)
+    return std::move(parts.front());
+  llvm::sort(parts, [](const Layer &a, const Layer &b) {
+    return a.rowBegin < b.rowBegin;
+  });
+  Operation *op = parts.front().op;
+  auto error = [&] {
+    return op->emitError("quantized ONNX export: node '") << node << "' ";
+  };
+  Layer merged{op, LogicalWeight(), parts.front().input, 0};
+  LogicalWeight &m = merged.weight;
+  m.k = parts.front().weight.k;
+  int64_t rows = 0, g = 0;
+  for (const Layer &part : parts) {
+    const LogicalWeight &w = part.weight;
+    if (part.rowBegin != rows || w.k != m.k)
+      return error() << "has quantized parts that do not tile its output "
+                        "channels",
+             failure();
+    if (part.input.has_value() != merged.input.has_value() ||
+        (part.input && (part.input->scale != merged.input->scale ||
+                        part.input->zeroPoint != merged.input->zeroPoint)))
+      return error() << "has parts with different input quantization",
+             failure();
+    rows += w.n;
+    m.bits = std::max(m.bits, w.bits);
+    m.asymmetric |= w.asymmetric;
+    g = std::gcd(g, w.groupSize ? w.groupSize : w.k);
+  }
+  m.n = rows;
+  m.groupSize = g == m.k ? 0 : g;
+  for (const Layer &part : parts) {
+    const LogicalWeight &w = part.weight;
+    m.values.insert(m.values.end(), w.values.begin(), w.values.end());
+    for (int64_t r = 0; r < w.n; ++r)
+      for (int64_t j = 0; j < m.groups(); ++j) {
+        m.scales.push_back(w.scale(r, j * g));
+        m.zeroPoints.push_back(w.zeroPoint(r, j * g));
+      }
+  }
+  return merged;
+}
 
 class Exporter {
 public:
@@ -318,7 +384,8 @@ public:
       FailureOr<Layer> layer = readLayer(op);
       if (failed(layer))
         return WalkResult::interrupt();
-      std::string name = nodeNameOf(op->getLoc());
+      auto [name, rowBegin] = splitLayerName(nodeNameOf(op->getLoc()));
+      layer->rowBegin = rowBegin;
       if (!byNode.count(name))
         order.push_back(name);
       byNode[name].push_back(std::move(*layer));
@@ -440,12 +507,10 @@ private:
     const std::string &type = node.op_type();
     if (type == "LSTM" || type == "GRU" || type == "RNN")
       return exportRecurrent(node, layers);
-    if (layers.size() != 1)
-      return first->emitError("quantized ONNX export: node '")
-             << name << "' (" << type << ") holds " << layers.size()
-             << " quantized layers (qopt-split-group-formats splits a layer "
-                "by output channels); ONNX needs one weight per node";
-    Layer &layer = layers.front();
+    FailureOr<Layer> merged = mergeParts(layers, name);
+    if (failed(merged))
+      return failure();
+    Layer &layer = *merged;
     const onnx::TensorProto *original =
         node.input_size() > 1 ? constantTensor(node.input(1)) : nullptr;
     if (!original)
