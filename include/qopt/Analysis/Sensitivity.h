@@ -23,9 +23,10 @@ namespace mlir::qopt {
 /// Sensitivity of quantizing `weight` to `format`, per group of
 /// `channelsPerGroup` output channels along `outputAxis` (0: one value for
 /// the whole weight). `moments` null gives weight-error; otherwise the
-/// Hessian proxy (full if `moments->full` is set). For depthwise layers the
-/// moments are indexed by every weight axis but `dropAxis` (the channel
-/// multiplier); pass dropAxis = outputAxis otherwise.
+/// Hessian proxy (full if `moments->full` is set). The moments are indexed
+/// by the layer's patch space: every weight axis but `dropAxis`
+/// (PatchGeometry::weightDropAxis: the output-channel axis, a depthwise
+/// channel multiplier, or -1 for none).
 std::vector<double> layerSensitivity(const Tensor &weight, FormatAttr format,
                                      int64_t outputAxis, int64_t dropAxis,
                                      int64_t channelsPerGroup,

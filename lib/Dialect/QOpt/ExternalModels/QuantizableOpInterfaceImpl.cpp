@@ -10,6 +10,9 @@
 // falling back to the last such dimension when every one is shared (the C of
 // a depthwise convolution).
 //
+// Each model also reports its input's patch geometry (PatchGeometry.h): the
+// window and layout of the convolutions, the rows of the matrix products.
+//
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Dialect/QOpt/ExternalModels/QuantizableOpInterfaceImpl.h"
@@ -47,6 +50,64 @@ std::optional<int64_t> outputTimesReduction(Operation *op, unsigned weightIndex,
   return macs;
 }
 
+/// The static shape of a shaped value, or std::nullopt.
+std::optional<ArrayRef<int64_t>> staticShape(Value v) {
+  auto shaped = dyn_cast<ShapedType>(v.getType());
+  if (!shaped || !shaped.hasStaticShape())
+    return std::nullopt;
+  return shaped.getShape();
+}
+
+/// True if `v` is ranked with rank `rank` or unranked (the input's other
+/// dimensions may be dynamic: only the weight fixes the patch space).
+bool mayHaveRank(Value v, int64_t rank) {
+  auto shaped = dyn_cast<ShapedType>(v.getType());
+  return shaped && (!shaped.hasRank() || shaped.getRank() == rank);
+}
+
+/// The geometry of an NHWC window over operand `input` whose patch space is
+/// the weight's (kh, kw, c) axes; `weightKHW` are the weight axes of kh and
+/// kw, `dropAxis` the one weight axis left out (-1: none). The weight must
+/// be static.
+std::optional<PatchGeometry>
+nhwcWindow(Operation *op, unsigned input, unsigned weight,
+           std::array<int64_t, 2> weightKHW, int64_t dropAxis,
+           ArrayRef<int64_t> stride, ArrayRef<int64_t> dilation,
+           ArrayRef<int64_t> pad) {
+  std::optional<ArrayRef<int64_t>> ws = staticShape(op->getOperand(weight));
+  if (!ws || !mayHaveRank(op->getOperand(input), 4) || stride.size() != 2 ||
+      dilation.size() != 2 || pad.size() != 4)
+    return std::nullopt;
+  PatchGeometry g;
+  g.layout = PatchGeometry::InputLayout::NHWCWindow;
+  g.inputOperandIndex = input;
+  g.kernel = {(*ws)[weightKHW[0]], (*ws)[weightKHW[1]]};
+  g.stride = {stride[0], stride[1]};
+  g.dilation = {dilation[0], dilation[1]};
+  g.pad = {pad[0], pad[1], pad[2], pad[3]};
+  g.weightDropAxis = dropAxis;
+  for (auto [axis, size] : llvm::enumerate(*ws))
+    if (int64_t(axis) != dropAxis)
+      g.patchShape.push_back(size);
+  return g;
+}
+
+/// The geometry of a matrix product's left operand [batch..., M, K] (operand
+/// `input`); a weight batch axis of size `batch` pairs with the input's.
+PatchGeometry rowsGeometry(unsigned input, int64_t batch, int64_t k,
+                           int64_t dropAxis, int64_t resultChannelAxis) {
+  PatchGeometry g;
+  g.layout = PatchGeometry::InputLayout::Rows;
+  g.inputOperandIndex = input;
+  g.batch = batch;
+  if (batch != 1)
+    g.patchShape.push_back(batch);
+  g.patchShape.push_back(k);
+  g.weightDropAxis = dropAxis;
+  g.resultChannelAxis = resultChannelAxis;
+  return g;
+}
+
 /// tosa.conv2d / tosa.conv3d: weight [OC, K..., IC], output [N, ..., OC].
 template <typename OpTy>
 struct TosaConvModel
@@ -64,6 +125,23 @@ struct TosaConvModel
   std::optional<int64_t> getMACs(Operation *op) const {
     return outputTimesReduction(op, 1, getWeightReductionAxes(op));
   }
+  /// conv2d: an NHWC window in the weight's (kh, kw, ic) order; conv3d has
+  /// no patch view yet.
+  std::optional<PatchGeometry> getPatchGeometry(Operation *op) const {
+    if constexpr (!std::is_same_v<OpTy, tosa::Conv2DOp>) {
+      return std::nullopt;
+    } else {
+      auto conv = cast<tosa::Conv2DOp>(op);
+      std::optional<PatchGeometry> g =
+          nhwcWindow(op, 0, 1, {1, 2}, /*dropAxis=*/0, conv.getStride(),
+                     conv.getDilation(), conv.getPad());
+      if (g) {
+        g->resultChannelAxis = 3;
+        g->biasOperandIndex = conv.getBiasMutable().getOperandNumber();
+      }
+      return g;
+    }
+  }
 };
 
 /// tosa.depthwise_conv2d: weight [KH, KW, C, M], output [N, OH, OW, C*M].
@@ -77,6 +155,19 @@ struct TosaDepthwiseConv2DModel
   int64_t getWeightOutputChannelAxis(Operation *) const { return 2; }
   std::optional<int64_t> getMACs(Operation *op) const {
     return outputTimesReduction(op, 1, {0, 1});
+  }
+  /// An NHWC window over all channels in (kh, kw, c) order: the weight
+  /// without its multiplier axis M.
+  std::optional<PatchGeometry> getPatchGeometry(Operation *op) const {
+    auto conv = cast<tosa::DepthwiseConv2DOp>(op);
+    std::optional<PatchGeometry> g =
+        nhwcWindow(op, 0, 1, {0, 1}, /*dropAxis=*/3, conv.getStride(),
+                   conv.getDilation(), conv.getPad());
+    if (g) {
+      g->depthwise = true;
+      g->biasOperandIndex = conv.getBiasMutable().getOperandNumber();
+    }
+    return g;
   }
 };
 
@@ -109,6 +200,14 @@ struct TosaMatMulModel
   int64_t getWeightOutputChannelAxis(Operation *) const { return 2; }
   std::optional<int64_t> getMACs(Operation *op) const {
     return outputTimesReduction(op, 1, {1});
+  }
+  /// Rows of C of a [N, H, C]; weight batches pair with input batches.
+  std::optional<PatchGeometry> getPatchGeometry(Operation *op) const {
+    std::optional<ArrayRef<int64_t>> ws = staticShape(op->getOperand(1));
+    if (!ws || ws->size() != 3 || !mayHaveRank(op->getOperand(0), 3))
+      return std::nullopt;
+    return rowsGeometry(0, (*ws)[0], (*ws)[1], /*dropAxis=*/2,
+                        /*resultChannelAxis=*/2);
   }
 };
 
@@ -176,7 +275,89 @@ struct LinalgLayerModel
     }
     return macs;
   }
+
+  std::optional<PatchGeometry> getPatchGeometry(Operation *op) const;
 };
+
+/// The patch geometry of the named linalg ops whose layout qopt knows:
+/// matmul and batch_matmul with the left operand in its default layout (the
+/// weight may be transposed: its K order is its own), NHWC convolutions
+/// (padding is a separate tensor.pad in linalg). Others (NCHW, grouped,
+/// 1-D/3-D convolutions, matrix-vector products, linalg.contract) have none.
+std::optional<PatchGeometry> linalgPatchGeometry(linalg::LinalgOp op,
+                                                 unsigned weightInput,
+                                                 int64_t outputAxis) {
+  if (weightInput != 1 || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1)
+    return std::nullopt;
+  unsigned input = op.getDpsInputOperand(0)->getOperandNumber();
+  unsigned weight = op.getDpsInputOperand(1)->getOperandNumber();
+  std::optional<ArrayRef<int64_t>> ws = staticShape(op->getOperand(weight));
+  if (!ws || outputAxis < 0)
+    return std::nullopt;
+  int64_t weightSize = 1;
+  for (int64_t d : *ws)
+    weightSize *= d;
+  MLIRContext *ctx = op->getContext();
+  AffineMap inputMap = op.getMatchingIndexingMap(op.getDpsInputOperand(0));
+
+  if (isa<linalg::MatmulOp>(op)) {
+    if (inputMap != linalg::MatmulOp::getDefaultIndexingMaps(ctx)[0])
+      return std::nullopt;
+    int64_t n = (*ws)[outputAxis];
+    return rowsGeometry(input, 1, n ? weightSize / n : 0, outputAxis,
+                        /*resultChannelAxis=*/1);
+  }
+  if (isa<linalg::BatchMatmulOp>(op)) {
+    // The weight's batch axis is its first unless the maps transpose it.
+    AffineMap weightMap =
+        op.getMatchingIndexingMap(op.getDpsInputOperand(1));
+    if (inputMap != linalg::BatchMatmulOp::getDefaultIndexingMaps(ctx)[0] ||
+        weightMap.getNumResults() != 3 ||
+        weightMap.getResult(0) != getAffineDimExpr(0, ctx))
+      return std::nullopt;
+    int64_t batchAndN = (*ws)[0] * (*ws)[outputAxis];
+    return rowsGeometry(input, (*ws)[0],
+                        batchAndN ? weightSize / batchAndN : 0, outputAxis,
+                        /*resultChannelAxis=*/2);
+  }
+
+  auto attrValues = [&](StringRef name) {
+    SmallVector<int64_t> values = {1, 1};
+    if (auto attr = op->getAttrOfType<DenseIntElementsAttr>(name))
+      values = llvm::to_vector(attr.getValues<int64_t>());
+    return values;
+  };
+  SmallVector<int64_t> stride = attrValues("strides");
+  SmallVector<int64_t> dilation = attrValues("dilations");
+  SmallVector<int64_t> pad = {0, 0, 0, 0};
+  std::optional<PatchGeometry> g;
+  if (isa<linalg::Conv2DNhwcHwcfOp>(op)) {
+    g = nhwcWindow(op, input, weight, {0, 1}, 3, stride, dilation, pad);
+    if (g)
+      g->resultChannelAxis = 3;
+  } else if (isa<linalg::Conv2DNhwcFhwcOp>(op)) {
+    g = nhwcWindow(op, input, weight, {1, 2}, 0, stride, dilation, pad);
+    if (g)
+      g->resultChannelAxis = 3;
+  } else if (isa<linalg::DepthwiseConv2DNhwcHwcOp>(op)) {
+    // [KH, KW, C]: every weight axis is in the patch space.
+    g = nhwcWindow(op, input, weight, {0, 1}, -1, stride, dilation, pad);
+  } else if (isa<linalg::DepthwiseConv2DNhwcHwcmOp>(op)) {
+    g = nhwcWindow(op, input, weight, {0, 1}, 3, stride, dilation, pad);
+  }
+  if (g && isa<linalg::DepthwiseConv2DNhwcHwcOp,
+                linalg::DepthwiseConv2DNhwcHwcmOp>(op))
+    g->depthwise = true;
+  return g;
+}
+
+template <typename OpTy, unsigned WeightInput>
+std::optional<PatchGeometry>
+LinalgLayerModel<OpTy, WeightInput>::getPatchGeometry(Operation *op) const {
+  return linalgPatchGeometry(cast<linalg::LinalgOp>(op), WeightInput,
+                             getWeightOutputChannelAxis(op));
+}
 
 template <unsigned WeightInput, typename... OpTys>
 void attachLinalg(MLIRContext *ctx) {

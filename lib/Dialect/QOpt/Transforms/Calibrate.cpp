@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Analysis/Calibration.h"
+#include "qopt/Analysis/Patches.h"
 #include "qopt/Analysis/QuantizableLayers.h"
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 #include "qopt/Dialect/QOpt/Transforms/Passes.h"
@@ -17,7 +18,6 @@
 #include "PassOptionChecks.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/StringExtras.h"
@@ -43,46 +43,13 @@ namespace {
 struct LayerProbe {
   Operation *op;
   std::string name;
+  PatchGeometry geometry;
   /// Shape of the diagonal (the weight without its output-channel axis).
   SmallVector<int64_t> diagShape;
   int64_t dim = 0;
   bool full = false;
   std::unique_ptr<SecondMoments> moments;
 };
-
-/// im2col rows of an NHWC input for a KHxKW window (zero padding), in the
-/// weight's (kh, kw, ic) order; `channelsOnly` keeps one channel per row
-/// block for depthwise layers (rows of length KH*KW per channel).
-void convPatches(Operation *op, const Tensor &x, int64_t kh, int64_t kw,
-                 std::vector<float> &rows, int64_t &count) {
-  // Required DenseI64ArrayAttrs of both convolutions, by their verifiers;
-  // the result is static since the executor ran the op.
-  auto pad = cast<DenseI64ArrayAttr>(op->getAttr("pad")).asArrayRef();
-  auto stride = cast<DenseI64ArrayAttr>(op->getAttr("stride")).asArrayRef();
-  auto dil = cast<DenseI64ArrayAttr>(op->getAttr("dilation")).asArrayRef();
-  auto outShape = cast<RankedTensorType>(op->getResult(0).getType()).getShape();
-  ArrayRef<int64_t> xs = x.getShape();
-  int64_t n = xs[0], h = xs[1], w = xs[2], c = xs[3];
-  int64_t oh = outShape[1], ow = outShape[2], k = kh * kw * c;
-  count = n * oh * ow;
-  rows.assign(count * k, 0.0f);
-  const float *xd = x.data<float>();
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t oy = 0; oy < oh; ++oy)
-      for (int64_t ox = 0; ox < ow; ++ox) {
-        float *dst = rows.data() + ((b * oh + oy) * ow + ox) * k;
-        for (int64_t ky = 0; ky < kh; ++ky) {
-          int64_t iy = oy * stride[0] - pad[0] + ky * dil[0];
-          for (int64_t kx = 0; kx < kw; ++kx, dst += c) {
-            int64_t ix = ox * stride[1] - pad[2] + kx * dil[1];
-            if (iy < 0 || iy >= h || ix < 0 || ix >= w)
-              continue;
-            std::memcpy(dst, xd + ((b * h + iy) * w + ix) * c,
-                        c * sizeof(float));
-          }
-        }
-      }
-}
 
 struct CalibratePass
     : public qopt::impl::CalibratePassBase<CalibratePass> {
@@ -198,23 +165,17 @@ void CalibratePass::runOnOperation() {
     QuantizableLayerAnalysis layers(func);
     for (const LayerInfo &layer : layers.getLayers()) {
       Operation *op = layer.op;
-      if (!layer.constantWeight ||
-          !isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp>(op))
+      std::optional<PatchGeometry> geometry =
+          QuantizableOpInterface(layer.op).getPatchGeometry();
+      if (!layer.constantWeight || !geometry)
         continue;
-      LayerProbe p{op, layer.name, {}, 0, false, nullptr};
-      // Static: Executor::create accepted every value of the function.
-      ArrayRef<int64_t> ws = layer.weightType.getShape();
-      if (isa<tosa::Conv2DOp>(op))
-        p.diagShape = {ws[1], ws[2], ws[3]};
-      else if (isa<tosa::DepthwiseConv2DOp>(op))
-        p.diagShape = {ws[0], ws[1], ws[2]};
-      else
-        p.diagShape = {ws[1]};
-      p.dim = 1;
-      for (int64_t d : p.diagShape)
-        p.dim *= d;
-      // Full matrices for convolutions and matmuls (depthwise: diagonal).
-      p.full = secondMoments == "full" && !isa<tosa::DepthwiseConv2DOp>(op);
+      LayerProbe p{op, layer.name, *geometry, {}, 0, false, nullptr};
+      p.diagShape.assign(geometry->patchShape.begin(),
+                         geometry->patchShape.end());
+      p.dim = geometry->patchSize();
+      // Full matrices but for depthwise layers (only their diagonal means
+      // anything).
+      p.full = secondMoments == "full" && !geometry->depthwise;
       probeIndex[op] = probes.size();
       probes.push_back(std::move(p));
     }
@@ -240,23 +201,13 @@ void CalibratePass::runOnOperation() {
     if (it == probeIndex.end() || !active.count(it->second))
       return;
     LayerProbe &p = probes[it->second];
-    const Tensor &x = operands[0];
-    if (x.getDType() != DType::F32)
+    FailureOr<PatchMatrix> patches =
+        extractPatches(p.geometry, operands[p.geometry.inputOperandIndex]);
+    if (failed(patches))
       return;
     if (!p.moments)
       p.moments = std::make_unique<SecondMoments>(p.dim, p.full);
-    if (isa<tosa::MatMulOp>(op)) {
-      p.moments->add(x.data<float>(), x.getNumElements() / p.dim);
-      return;
-    }
-    // Static: Executor::create accepted every value of the function.
-    auto ws = cast<ShapedType>(op->getOperand(1).getType()).getShape();
-    bool depthwise = isa<tosa::DepthwiseConv2DOp>(op);
-    int64_t kh = depthwise ? ws[0] : ws[1], kw = depthwise ? ws[1] : ws[2];
-    std::vector<float> rows;
-    int64_t count;
-    convPatches(op, x, kh, kw, rows, count);
-    p.moments->add(rows.data(), count);
+    p.moments->add(patches->data(), patches->getRows());
   };
 
   // Pass 1: ranges (and the first group of layer moments).

@@ -17,7 +17,6 @@
 
 #include "PassOptionChecks.h"
 
-#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/StringExtras.h"
@@ -91,8 +90,10 @@ struct SensitivityPass
       return op->emitError("qopt-sensitivity: cannot evaluate the layer's "
                            "float32 weight");
     int64_t outputAxis = iface.getWeightOutputChannelAxis();
-    // Depthwise moments are per (kh, kw, c): drop the multiplier axis.
-    int64_t dropAxis = isa<tosa::DepthwiseConv2DOp>(op) ? 3 : outputAxis;
+    // The moments index the layer's patch space: the weight without the
+    // axis its geometry leaves out (a depthwise multiplier; -1: none).
+    std::optional<PatchGeometry> geometry = iface.getPatchGeometry();
+    int64_t dropAxis = geometry ? geometry->weightDropAxis : outputAxis;
 
     InputMoments moments;
     const InputMoments *momentsPtr = nullptr;
@@ -116,7 +117,8 @@ struct SensitivityPass
       // another weight.
       ArrayRef<int64_t> shape = weight->getShape();
       int64_t n = weight->getNumElements();
-      int64_t diagSize = shape[dropAxis] ? n / shape[dropAxis] : 0;
+      int64_t diagSize =
+          dropAxis < 0 ? n : (shape[dropAxis] ? n / shape[dropAxis] : 0);
       int64_t dim = shape[outputAxis] ? n / shape[outputAxis] : 0;
       if (int64_t(moments.diag.size()) != diagSize)
         return op->emitError()

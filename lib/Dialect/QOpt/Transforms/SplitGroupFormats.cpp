@@ -71,7 +71,10 @@ struct SplitGroupFormatsPass
       return success();
     }
 
-    if (!isa<tosa::Conv2DOp, tosa::MatMulOp>(op))
+    // A layer splits by output channel when each output channel reads the
+    // whole input (not depthwise) and lands on one result axis.
+    std::optional<PatchGeometry> geometry = iface.getPatchGeometry();
+    if (!geometry || geometry->depthwise || geometry->resultChannelAxis < 0)
       return op->emitError()
              << "qopt-split-group-formats: layer '" << layer.name << "' ("
              << op->getName()
@@ -79,11 +82,14 @@ struct SplitGroupFormatsPass
                 "(qopt-sensitivity channels-per-group=0)";
     // TOSA allows unranked results and biases; slicing needs ranks.
     auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-    auto conv = dyn_cast<tosa::Conv2DOp>(op);
+    std::optional<unsigned> biasOperand = geometry->biasOperandIndex;
     RankedTensorType biasType =
-        conv ? dyn_cast<RankedTensorType>(conv.getBias().getType()) : nullptr;
-    int64_t resultAxis = resultType ? resultType.getRank() - 1 : 0;
-    if (!resultType || (conv && !biasType) ||
+        biasOperand
+            ? dyn_cast<RankedTensorType>(op->getOperand(*biasOperand).getType())
+            : nullptr;
+    int64_t resultAxis = geometry->resultChannelAxis;
+    if (!resultType || (biasOperand && !biasType) ||
+        resultAxis != resultType.getRank() - 1 ||
         resultType.isDynamicDim(resultAxis) ||
         resultType.getDimSize(resultAxis) != channels ||
         ShapedType::isDynamicShape(weightShape))
@@ -114,8 +120,9 @@ struct SplitGroupFormatsPass
 
     unsigned weightIndex = iface.getWeightOperandIndex();
     std::optional<unsigned> biasIndex;
-    if (conv && biasType.getRank() == 1 && biasType.getDimSize(0) == channels)
-      biasIndex = conv.getBiasMutable().getOperandNumber();
+    if (biasOperand && biasType.getRank() == 1 &&
+        biasType.getDimSize(0) == channels)
+      biasIndex = biasOperand;
     Attribute actStats = op->getAttr(QOptDialect::kActStatsAttrName);
     SmallVector<Value> parts;
     for (const Run &run : runs) {

@@ -7,6 +7,8 @@
 #ifndef QOPT_DIALECT_QOPT_IR_QOPTINTERFACES_H
 #define QOPT_DIALECT_QOPT_IR_QOPTINTERFACES_H
 
+#include "qopt/Dialect/QOpt/IR/PatchGeometry.h"
+
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 

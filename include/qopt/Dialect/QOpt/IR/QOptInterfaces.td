@@ -42,7 +42,17 @@ def QOpt_QuantizableOpInterface : OpInterface<"QuantizableOpInterface"> {
         Number of multiply-accumulates of one execution of the op, or
         std::nullopt when a shape it depends on is dynamic.
       }],
-      "std::optional<int64_t>", "getMACs">
+      "std::optional<int64_t>", "getMACs">,
+    InterfaceMethod<[{
+        The patch view of the layer's input (see `PatchGeometry`): which
+        input elements multiply which weight elements, as a `[rows, K]`
+        matrix whose K order is the weight's without its output-channel
+        (or channel-multiplier) axis. std::nullopt when the op has no such
+        view that qopt can cut (a dynamic shape, a layout it does not
+        handle); calibration then records no input moments for the layer.
+      }],
+      "std::optional<::mlir::qopt::PatchGeometry>", "getPatchGeometry",
+      (ins), [{}], [{ return std::nullopt; }]>
   ];
 
   let extraSharedClassDeclaration = [{
