@@ -507,6 +507,18 @@ private:
     const std::string &type = node.op_type();
     if (type == "LSTM" || type == "GRU" || type == "RNN")
       return exportRecurrent(node, layers);
+    int64_t groups = type == "Conv" ? intAttr(node, "group", 1) : 1;
+    if (groups > 1 && isa<Conv2DOp>(first)) {
+      // The importer runs one conv2d per group, in group order: group i
+      // holds output channels [i * O / G, (i + 1) * O / G), the rows of
+      // the ONNX weight [O, C / G, KH, KW].
+      if (int64_t(layers.size()) != groups)
+        return first->emitError("quantized ONNX export: node '")
+               << name << "' (Conv, group = " << groups << ") has "
+               << layers.size() << " quantized layers, one per group expected";
+      for (size_t i = 0; i < layers.size(); ++i)
+        layers[i].rowBegin = int64_t(i) * layers[i].weight.n;
+    }
     FailureOr<Layer> merged = mergeParts(layers, name);
     if (failed(merged))
       return failure();
@@ -526,10 +538,10 @@ private:
 
     Placement p;
     p.dims = dims;
-    if (type == "Conv" && dims.size() == 4 && intAttr(node, "group", 1) == 1 &&
-        isa<Conv2DOp>(layer.op)) {
-      // Row n = output channel; column (kh * KW + kw) * C + c; ONNX OIHW.
-      // Groups run along C, so they need to tile it.
+    if (type == "Conv" && dims.size() == 4 && isa<Conv2DOp>(layer.op)) {
+      // Row n = output channel; column (kh * KW + kw) * C + c; ONNX OIHW
+      // (C the channels of one group). Groups run along C, so they need to
+      // tile it.
       int64_t c = dims[1], kh = dims[2], kw = dims[3];
       if (dims[0] != n || c * kh * kw != k)
         return mismatch();
@@ -578,8 +590,7 @@ private:
     } else {
       return layer.op->emitError("quantized ONNX export: cannot place the "
                                  "quantized weight of node '")
-             << name << "' (" << type
-             << (type == "Conv" ? " with group > 1" : "") << ")";
+             << name << "' (" << type << ")";
     }
     std::string base = name + ".qopt";
     std::vector<onnx::NodeProto> &extra = before[name];

@@ -79,7 +79,8 @@ public:
   StringRef getName() const override { return "onnx"; }
   StringRef getDescription() const override {
     return "quantized ONNX for onnxruntime: the input model edited with QDQ "
-           "(docs/Backends/ONNX.md)";
+           "activations, MatMulNBits and per-axis or blocked "
+           "DequantizeLinear weights (docs/Backends/ONNX.md)";
   }
   LayerSupport getLayerSupport(const LayerInfo &layer,
                                FormatAttr format) const override {

@@ -1,11 +1,12 @@
 //===- ExportONNX.h - Quantized models back to ONNX --------------*- C++ -*-===//
 //
-// Writes the quantization qopt chose as a standard ONNX QDQ model that
-// onnxruntime (or any ONNX runtime) executes: the original ONNX model with
-// each quantized layer's weight replaced by its quantized integers and a
-// dequantization, and, on the integer path, a QuantizeLinear /
-// DequantizeLinear pair on the layer's input (docs/Frontend/ONNX.md,
-// "Quantized export").
+// Writes the quantization qopt chose as an ONNX model that onnxruntime
+// executes: the original ONNX model with each quantized layer's weight
+// replaced by its quantized integers, as com.microsoft MatMulNBits (MatMul
+// and Gemm with groups or below 8 bits) or a per-axis or blocked
+// DequantizeLinear (raising the model to opset 21 where blocks need it),
+// and, on the integer path, a QuantizeLinear / DequantizeLinear pair on the
+// layer's input (docs/Backends/ONNX.md).
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,9 +21,10 @@
 namespace mlir::qopt {
 
 /// Exports `quantized` (the output of qopt-quantize on a model imported
-/// from the ONNX bytes `original`) as a QDQ ONNX model to `os`. Layers are
-/// matched to ONNX nodes by name (the importer's NameLocs). Errors are
-/// emitted on the IR and name the layer or node.
+/// from the ONNX bytes `original`) as a quantized ONNX model to `os`.
+/// Layers are matched to ONNX nodes by name (the importer's NameLocs).
+/// Errors are emitted on the IR and name the layer or node; a layer the
+/// export cannot express is an error, never written back as float.
 LogicalResult exportQuantizedOnnxModel(ModuleOp quantized,
                                        llvm::StringRef original,
                                        llvm::raw_ostream &os);
