@@ -401,12 +401,11 @@ public:
     // they read only values that exist there, so the order stays
     // topological.
     onnx::GraphProto sorted;
-    for (onnx::NodeProto &node : *graph.mutable_node()) {
-      std::string name = node.name();
-      for (onnx::NodeProto &extra : before[name])
+    for (int i = 0; i < graph.node_size(); ++i) {
+      for (onnx::NodeProto &extra : before[i])
         *sorted.add_node() = std::move(extra);
-      *sorted.add_node() = std::move(node);
-      for (onnx::NodeProto &extra : after[name])
+      *sorted.add_node() = std::move(*graph.mutable_node(i));
+      for (onnx::NodeProto &extra : after[i])
         *sorted.add_node() = std::move(extra);
     }
     graph.mutable_node()->Swap(sorted.mutable_node());
@@ -472,6 +471,14 @@ private:
       layer.input = *act;
     }
     return layer;
+  }
+
+  /// The position of `node` in the graph (names need not be unique).
+  int indexOf(const onnx::NodeProto &node) const {
+    for (int i = 0; i < graph.node_size(); ++i)
+      if (&graph.node(i) == &node)
+        return i;
+    llvm_unreachable("node of another graph");
   }
 
   /// The tensor `value` holds when it is an initializer or a Constant
@@ -593,7 +600,7 @@ private:
              << name << "' (" << type << ")";
     }
     std::string base = name + ".qopt";
-    std::vector<onnx::NodeProto> &extra = before[name];
+    std::vector<onnx::NodeProto> &extra = before[indexOf(node)];
     SmallVector<const LogicalWeight *> parts = {&w};
     FailureOr<std::string> deq =
         emitDequantized(layer.op, parts, {p}, base, extra);
@@ -612,7 +619,7 @@ private:
     std::string xs = base + ".input_scale", xz = base + ".input_zero_point";
     setFloats(*graph.add_initializer(), xs, {}, {act.scale});
     setInts(*graph.add_initializer(), xz, {}, {int8_t(act.zeroPoint)}, false);
-    std::vector<onnx::NodeProto> &extra = before[node.name()];
+    std::vector<onnx::NodeProto> &extra = before[indexOf(node)];
     std::string input = node.input(index);
     extra.push_back(makeNode("QuantizeLinear", base + ".input_q",
                              {input, xs, xz}, base + ".input_q"));
@@ -860,7 +867,7 @@ private:
         node.add_input(c);
       } else {
         node.set_output(0, base + ".matmul");
-        after[name].push_back(
+        after[indexOf(node)].push_back(
             makeNode("Add", base + ".bias", {base + ".matmul", c}, out));
       }
     }
@@ -938,7 +945,7 @@ private:
       slots[size_t(bestSlot)].push_back(&layer);
     }
     std::string base = name + ".qopt";
-    std::vector<onnx::NodeProto> &extra = before[name];
+    std::vector<onnx::NodeProto> &extra = before[indexOf(node)];
     std::optional<ActivationQuantInfo> xQuant;
     for (int t = 0; t < 2; ++t) {
       const char *which = t ? "R" : "W";
@@ -1005,8 +1012,8 @@ private:
   onnx::ModelProto &model;
   onnx::GraphProto &graph;
   llvm::StringMap<int> nodes, initializers, producers;
-  /// Nodes to insert before / after the node of that name.
-  std::map<std::string, std::vector<onnx::NodeProto>> before, after;
+  /// Nodes to insert before / after the node at that position.
+  std::map<int, std::vector<onnx::NodeProto>> before, after;
   bool upgradeRefused = false;
 };
 
