@@ -52,6 +52,43 @@ std::vector<int32_t> unpackWeight(const PackedWeightInfo &info,
   return q;
 }
 
+/// The value of minifloat `code` of `type`, from its bit fields (sign,
+/// exponent with bias, mantissa; subnormals at exponent 0), written from
+/// the OCP 8-bit and MX formats' definitions rather than through APFloat
+/// (which the compiler's tables use), so the two are independent:
+/// f8E4M3FN has no infinities and NaN at S.1111.111; f8E5M2 is IEEE-like
+/// (exponent 31: infinity or NaN); the 6- and 4-bit formats have neither.
+float decodeMinifloat(FloatType type, uint32_t code) {
+  int expBits, manBits, bias;
+  bool ieee = false, nanAllOnes = false;
+  if (isa<Float8E4M3FNType>(type)) {
+    expBits = 4, manBits = 3, bias = 7, nanAllOnes = true;
+  } else if (isa<Float8E5M2Type>(type)) {
+    expBits = 5, manBits = 2, bias = 15, ieee = true;
+  } else if (isa<Float6E3M2FNType>(type)) {
+    expBits = 3, manBits = 2, bias = 3;
+  } else if (isa<Float6E2M3FNType>(type)) {
+    expBits = 2, manBits = 3, bias = 1;
+  } else { // Float4E2M1FNType (the verifier admits no other)
+    expBits = 2, manBits = 1, bias = 1;
+  }
+  uint32_t mant = code & ((1u << manBits) - 1);
+  uint32_t exp = (code >> manBits) & ((1u << expBits) - 1);
+  bool negative = (code >> (manBits + expBits)) & 1;
+  uint32_t expMax = (1u << expBits) - 1;
+  float value;
+  if (ieee && exp == expMax)
+    value = mant ? std::nanf("") : INFINITY;
+  else if (nanAllOnes && exp == expMax && mant == (1u << manBits) - 1)
+    value = std::nanf("");
+  else if (exp == 0)
+    value = std::ldexp(float(mant) / float(1u << manBits), 1 - bias);
+  else
+    value = std::ldexp(1.0f + float(mant) / float(1u << manBits),
+                       int(exp) - bias);
+  return negative ? -value : value;
+}
+
 int32_t zeroPointOf(const PackedWeightInfo &info, int64_t row, int64_t group) {
   return info.zeroPoints.empty()
              ? 0
@@ -83,18 +120,31 @@ void integerMatmul(const int8_t *x, int64_t m, float sx, int32_t zx,
     }
 }
 
-/// The weight-only path: dequantize the weight to float32 and multiply.
-void floatMatmul(const float *x, int64_t m, const PackedWeightInfo &info,
-                 const std::vector<int32_t> &q, const float *bias, float *y) {
+/// The float32 weight [N, K] of the weight-only path: s * (q - zq) for
+/// integer weights, s * value(code) for code-book weights (one rounding).
+std::vector<float> dequantizedWeight(const PackedWeightInfo &info,
+                                     const std::vector<int32_t> &q) {
   const int64_t groups = info.numGroups();
   const int64_t groupSize = info.groupSize == 0 ? info.k : info.groupSize;
   std::vector<float> w(q.size());
   for (int64_t n = 0; n < info.n; ++n)
     for (int64_t c = 0; c < info.k; ++c) {
       int64_t g = c / groupSize;
-      w[n * info.k + c] = info.scales[n * groups + g] *
-                          float(q[n * info.k + c] - zeroPointOf(info, n, g));
+      float s = info.scales[n * groups + g];
+      int32_t field = q[n * info.k + c];
+      w[n * info.k + c] =
+          info.codeType
+              ? s * decodeMinifloat(info.codeType,
+                                    uint32_t(field) & ((1u << info.bits) - 1))
+              : s * float(field - zeroPointOf(info, n, g));
     }
+  return w;
+}
+
+/// The weight-only path: dequantize the weight to float32 and multiply.
+void floatMatmul(const float *x, int64_t m, const PackedWeightInfo &info,
+                 const std::vector<int32_t> &q, const float *bias, float *y) {
+  std::vector<float> w = dequantizedWeight(info, q);
   PackedWeights packed(w.data(), info.n, info.k);
   gemm(x, info.k, packed, bias, y, info.n, m);
 }
@@ -108,8 +158,12 @@ struct LayerOperands {
 FailureOr<LayerOperands> layerOperands(Operation *op, Value weight,
                                        ArrayRef<Tensor> operands) {
   LayerOperands l;
+  // Code-book weights keep their scales on the packed_weight op.
+  auto packed = weight.getDefiningOp<PackedWeightOp>();
   FailureOr<PackedWeightInfo> info =
-      getPackedWeightInfo(weight.getType(), [&]() { return op->emitError(); });
+      packed ? packed.getInfo()
+             : getPackedWeightInfo(weight.getType(),
+                                   [&]() { return op->emitError(); });
   if (failed(info))
     return failure();
   l.info = std::move(*info);
@@ -277,16 +331,8 @@ LogicalResult depthwiseConv2dKernel(Operation *op, ArrayRef<Tensor> operands,
                                 [&]() { return op->emitError(); });
   // The dequantized weight of the weight-only path, [oc, k].
   std::vector<float> wf;
-  if (!integer) {
-    wf.resize(l->q.size());
-    for (int64_t o = 0; o < oc; ++o)
-      for (int64_t t = 0; t < info.k; ++t) {
-        int64_t g = t / groupSize;
-        wf[o * info.k + t] =
-            info.scales[o * groups + g] *
-            float(l->q[o * info.k + t] - zeroPointOf(info, o, g));
-      }
-  }
+  if (!integer)
+    wf = dequantizedWeight(info, l->q);
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t yo = 0; yo < oh; ++yo)
       for (int64_t xo = 0; xo < ow; ++xo)

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Target/CPU/CPUTarget.h"
+#include "qopt/Analysis/QuantizedLayerSupport.h"
 #include "qopt/Target/CPU/CompiledModel.h"
 #include "qopt/Target/CPU/EmitLibrary.h"
 #include "qopt/Target/CPU/MeasureCosts.h"
@@ -23,43 +24,18 @@ using namespace mlir::qopt;
 
 LayerSupport mlir::qopt::getCPULayerSupport(const LayerInfo &layer,
                                             FormatAttr format) {
-  Operation *op = layer.op;
-  if (!layer.constantWeight)
-    return LayerSupport::unsupported("the weight is not a constant");
-  if (!format.isInteger())
-    return LayerSupport::unsupported(
-        "the CPU target does not lower " + format.getShortName() +
-        " weights");
-  if (format.getBitWidth() > 8)
-    return LayerSupport::unsupported("more than 8 weight bits");
-  if (isa<tosa::Conv2DOp>(op)) {
-    if (format.getGranularity() == Granularity::Group && format.getAxis() != 3)
-      return LayerSupport::unsupported(
-          "conv2d groups must run along the input channels (axis 3)");
-    if (format.getGranularity() == Granularity::PerChannel &&
-        format.getAxis() != 0)
-      return LayerSupport::unsupported(
-          "conv2d per-channel scales must be on the output channels (axis 0)");
-    return LayerSupport::integer();
-  }
-  if (auto matmul = dyn_cast<tosa::MatMulOp>(op)) {
-    auto a = dyn_cast<RankedTensorType>(matmul.getA().getType());
-    auto b = dyn_cast<RankedTensorType>(matmul.getB().getType());
-    if (!a || !b || !b.hasStaticShape() || a.getDimSize(0) != 1 ||
-        b.getDimSize(0) != 1)
-      return LayerSupport::unsupported(
-          "only batch-1 matmuls with a [1, K, N] weight are lowered");
-    if (format.getGranularity() == Granularity::Group && format.getAxis() != 1)
-      return LayerSupport::unsupported("matmul groups must run along K");
-    if (format.getGranularity() == Granularity::PerChannel &&
-        format.getAxis() != 2)
-      return LayerSupport::unsupported(
-          "matmul per-channel scales must be on N (axis 2)");
-    return LayerSupport::integer();
-  }
-  return LayerSupport::unsupported("the CPU target has no quantized lowering "
-                                   "for " +
-                                   op->getName().getStringRef().str());
+  // The CPU lowers every op qopt-quantize writes (qopt.conv2d,
+  // qopt.depthwise_conv2d, qopt.matmul; docs/Backends/CPU.md), so what it
+  // supports is what qopt-quantize can rewrite, asked from the one place
+  // both consult.
+  QuantizedLayerSupport support = getQuantizedLayerSupport(layer, format);
+  if (!support.isSupported())
+    return LayerSupport::unsupported(support.reason);
+  if (!support.integerWeights)
+    return LayerSupport::weightOnly(
+        "minifloat weights are decoded through a table; activations stay "
+        "float32");
+  return LayerSupport::integer();
 }
 
 namespace {

@@ -586,6 +586,63 @@ func.func @depthwise_window(%x: tensor<1x8x8x4xf32>) {
 
 // -----
 
+func.func @code_book_no_scales() {
+  // expected-error @+1 {{'qopt.packed_weight' op code-book packed weight of 'f8E4M3FN' needs `scales` [N, groups]}}
+  %w = qopt.packed_weight dense<0> : tensor<128xi8> : tensor<2x64xf8E4M3FN>
+  return
+}
+
+// -----
+
+func.func @code_book_scale_shape() {
+  // expected-error @+1 {{'qopt.packed_weight' op scales must have shape [2, G] with G dividing K = 64, got [2, 3]}}
+  %w = qopt.packed_weight dense<0> : tensor<128xi8> scales dense<1.0> : tensor<2x3xf32> : tensor<2x64xf8E4M3FN>
+  return
+}
+
+// -----
+
+func.func @code_book_scale_value() {
+  // expected-error @+1 {{'qopt.packed_weight' op packed weight scales must be positive and finite}}
+  %w = qopt.packed_weight dense<0> : tensor<128xi8> scales dense<[[1.0], [0.0]]> : tensor<2x1xf32> : tensor<2x64xf8E4M3FN>
+  return
+}
+
+// -----
+
+func.func @code_book_size() {
+  // expected-error @+1 {{'qopt.packed_weight' op data holds 128 bytes; 2 rows of K = 64 at 4 bits need 64}}
+  %w = qopt.packed_weight dense<0> : tensor<128xi8> scales dense<1.0> : tensor<2x1xf32> : tensor<2x64xf4E2M1FN>
+  return
+}
+
+// -----
+
+func.func @integer_with_scales() {
+  // expected-error @+1 {{'qopt.packed_weight' op integer packed weights carry their scales in the !quant type; `scales` is for code-book weights}}
+  %w = qopt.packed_weight dense<0> : tensor<64xi8> scales dense<1.0> : tensor<2x1xf32> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  return
+}
+
+// -----
+
+func.func @code_book_integer_path(%x: tensor<1x64x!quant.uniform<i8:f32, 0.1>>) {
+  %w = qopt.packed_weight dense<0> : tensor<128xi8> scales dense<1.0> : tensor<2x1xf32> : tensor<2x64xf8E4M3FN>
+  // expected-error @+1 {{'qopt.matmul' op code-book weights ('f8E4M3FN') take float32 inputs only (weight-only path)}}
+  %y = qopt.matmul %x, %w : tensor<1x64x!quant.uniform<i8:f32, 0.1>>, tensor<2x64xf8E4M3FN> -> tensor<1x2xf32>
+  return
+}
+
+// -----
+
+func.func @code_book_f16(%x: tensor<1x64xf32>) {
+  // expected-error @+1 {{'qopt.packed_weight' op result #0 must be ranked tensor of}}
+  %w = qopt.packed_weight dense<0> : tensor<128xi8> scales dense<1.0> : tensor<2x1xf32> : tensor<2x64xf16>
+  return
+}
+
+// -----
+
 func.func @ukernel_mixed(%a: memref<4xf32>, %c: tensor<4xf32>) {
   // expected-error @+1 {{'qopt.ukernel' op operands must be all ranked tensors or all memrefs}}
   %r = qopt.ukernel "k" ins(%a : memref<4xf32>) outs(%c : tensor<4xf32>) -> tensor<4xf32>

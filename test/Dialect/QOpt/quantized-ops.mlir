@@ -68,3 +68,23 @@ func.func @depthwise_multiplier(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x8xf32> 
   %y = qopt.depthwise_conv2d %x, %w {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>} : tensor<1x8x8x4xf32>, tensor<8x9x!quant.uniform<i4:f32:{0:1, 1:3}, {{1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}}>> -> tensor<1x4x4x8xf32>
   return %y : tensor<1x4x4x8xf32>
 }
+
+// -----
+
+// Code-book (minifloat) packed weights: the scales in `scales` [N, G], the
+// codes in the result's element type; weight-only.
+// CHECK-LABEL: func @code_book
+// CHECK: qopt.packed_weight dense<56> : tensor<128xi8> scales dense<{{\[}}[5.000000e-01], [2.500000e-01]]> : tensor<2x1xf32> : tensor<2x64xf8E4M3FN>
+// CHECK: qopt.matmul %{{.*}}, %{{.*}} : tensor<1x64xf32>, tensor<2x64xf8E4M3FN> -> tensor<1x2xf32>
+// CHECK: qopt.packed_weight dense<0> : tensor<32xi8> scales dense<{{.*}}> : tensor<1x2xf32> : tensor<1x18xf4E2M1FN>
+// CHECK: qopt.conv2d %{{.*}}, %{{.*}} {{.*}} : tensor<1x4x4x2xf32>, tensor<1x18xf4E2M1FN> -> tensor<1x2x2x1xf32>
+// CHECK: qopt.packed_weight dense<0> : tensor<128xi8> scales dense<1.000000e+00> : tensor<2x1xf32> : tensor<2x9xf6E2M3FN>
+func.func @code_book(%x: tensor<1x64xf32>, %i: tensor<1x4x4x2xf32>) -> (tensor<1x2xf32>, tensor<1x2x2x1xf32>, tensor<1x2x2x2xf32>) {
+  %w = qopt.packed_weight dense<56> : tensor<128xi8> scales dense<[[0.5], [0.25]]> : tensor<2x1xf32> : tensor<2x64xf8E4M3FN>
+  %y = qopt.matmul %x, %w : tensor<1x64xf32>, tensor<2x64xf8E4M3FN> -> tensor<1x2xf32>
+  %c = qopt.packed_weight dense<0> : tensor<32xi8> scales dense<[[1.0, 2.0]]> : tensor<1x2xf32> : tensor<1x18xf4E2M1FN>
+  %z = qopt.conv2d %i, %c {kernel = array<i64: 3, 3>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x4x4x2xf32>, tensor<1x18xf4E2M1FN> -> tensor<1x2x2x1xf32>
+  %d = qopt.packed_weight dense<0> : tensor<128xi8> scales dense<1.0> : tensor<2x1xf32> : tensor<2x9xf6E2M3FN>
+  %v = qopt.depthwise_conv2d %i, %d {kernel = array<i64: 3, 3>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x4x4x2xf32>, tensor<2x9xf6E2M3FN> -> tensor<1x2x2x2xf32>
+  return %y, %z, %v : tensor<1x2xf32>, tensor<1x2x2x1xf32>, tensor<1x2x2x2xf32>
+}

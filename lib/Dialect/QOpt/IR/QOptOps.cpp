@@ -12,6 +12,8 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::qopt;
 
@@ -198,9 +200,58 @@ LogicalResult DequantizeOp::verify() {
 // PackedWeightOp
 //===----------------------------------------------------------------------===//
 
+unsigned mlir::qopt::getMinifloatCodeBits(Type type) {
+  if (isa<Float8E4M3FNType, Float8E5M2Type, Float6E3M2FNType,
+          Float6E2M3FNType>(type))
+    return 8;
+  if (isa<Float4E2M1FNType>(type))
+    return 4;
+  return 0;
+}
+
+FailureOr<PackedWeightInfo> PackedWeightOp::getInfo() {
+  auto emit = [&]() { return emitOpError(); };
+  auto type = getType();
+  if (!getMinifloatCodeBits(type.getElementType())) {
+    if (getScales())
+      return emitOpError("integer packed weights carry their scales in the "
+                         "!quant type; `scales` is for code-book weights"),
+             failure();
+    return getPackedWeightInfo(type, emit);
+  }
+  PackedWeightInfo info;
+  if (!type.hasStaticShape() || type.getRank() != 2)
+    return emitOpError("packed weight must be a static 2-D tensor [N, K]"),
+           failure();
+  info.n = type.getDimSize(0);
+  info.k = type.getDimSize(1);
+  info.codeType = cast<FloatType>(type.getElementType());
+  info.bits = getMinifloatCodeBits(info.codeType);
+  auto scales = dyn_cast_or_null<DenseFPElementsAttr>(getScalesAttr());
+  if (!scales)
+    return emitOpError() << "code-book packed weight of "
+                         << type.getElementType()
+                         << " needs `scales` [N, groups]",
+           failure();
+  ArrayRef<int64_t> shape = scales.getType().getShape();
+  if (shape.size() != 2 || shape[0] != info.n || shape[1] < 1 ||
+      info.k % shape[1] != 0)
+    return emitOpError() << "scales must have shape [" << info.n
+                         << ", G] with G dividing K = " << info.k << ", got "
+                         << formatShape(shape),
+           failure();
+  info.groupSize = shape[1] == 1 ? 0 : info.k / shape[1];
+  for (float s : scales.getValues<float>()) {
+    if (!(s > 0.0f) || !std::isfinite(s))
+      return emitOpError("packed weight scales must be positive and finite"),
+             failure();
+    info.scales.push_back(s);
+  }
+  return info;
+}
+
 LogicalResult PackedWeightOp::verify() {
-  FailureOr<PackedWeightInfo> info =
-      getPackedWeightInfo(getType(), [&]() { return emitOpError(); });
+  FailureOr<PackedWeightInfo> info = getInfo();
   if (failed(info))
     return failure();
   auto dataType = dyn_cast<RankedTensorType>(getData().getType());
@@ -229,7 +280,23 @@ static LogicalResult verifyLayerOperands(Operation *op, Type inputElement,
   if (!inputElement.isF32() &&
       failed(getActivationQuantInfo(inputElement, emit)))
     return failure();
-  FailureOr<PackedWeightInfo> info = getPackedWeightInfo(weightType, emit);
+  FailureOr<PackedWeightInfo> info = failure();
+  auto weightTensor = cast<RankedTensorType>(weightType);
+  if (getMinifloatCodeBits(weightTensor.getElementType())) {
+    // Code-book weights: the shape here, the rest on their packed_weight.
+    if (!inputElement.isF32())
+      return op->emitOpError()
+             << "code-book weights (" << weightTensor.getElementType()
+             << ") take float32 inputs only (weight-only path)";
+    if (weightTensor.getRank() != 2 || !weightTensor.hasStaticShape())
+      return op->emitOpError("packed weight must be a static 2-D tensor "
+                             "[N, K]");
+    info = PackedWeightInfo();
+    info->n = weightTensor.getDimSize(0);
+    info->k = weightTensor.getDimSize(1);
+  } else {
+    info = getPackedWeightInfo(weightType, emit);
+  }
   if (failed(info))
     return failure();
   if (!ShapedType::isDynamic(inputK) && inputK != info->k)

@@ -10,6 +10,7 @@
 
 #include "qopt/Analysis/InputMoments.h"
 #include "qopt/Analysis/QuantizableLayers.h"
+#include "qopt/Analysis/QuantizedLayerSupport.h"
 #include "qopt/Analysis/WeightQuantization.h"
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 #include "qopt/Dialect/QOpt/Transforms/Passes.h"
@@ -23,8 +24,10 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -98,15 +101,13 @@ public:
       if (!format)
         continue;
       Operation *op = layer.op;
-      if (!format.isInteger()) {
-        op->emitWarning() << "qopt-quantize: layer '" << layer.name
-                          << "' keeps float weights: floating-point format "
-                          << format.getShortName() << " is not lowered yet";
-        continue;
-      }
-      if (!layer.constantWeight) {
+      // A format the IR cannot carry is an error, never a silent float
+      // layer (the same rule targets offer candidates by).
+      QuantizedLayerSupport support = getQuantizedLayerSupport(layer, format);
+      if (!support.isSupported()) {
         op->emitError() << "qopt-quantize: layer '" << layer.name
-                        << "' has qopt.format but no constant weight";
+                        << "' cannot be quantized to "
+                        << format.getShortName() << ": " << support.reason;
         failedAny = true;
         continue;
       }
@@ -117,10 +118,6 @@ public:
         result = rewriteMatmul(matmul, layer, format);
       else if (auto dw = dyn_cast<tosa::DepthwiseConv2DOp>(op))
         result = rewriteDepthwise(dw, layer, format);
-      else
-        op->emitWarning() << "qopt-quantize: layer '" << layer.name
-                          << "' (" << op->getName()
-                          << ") stays float: no quantized lowering for it yet";
       if (failed(result))
         failedAny = true;
     }
@@ -141,7 +138,7 @@ private:
         layer);
     if (failed(rows))
       return failure();
-    return packRows(b, loc, *rows, format, layer);
+    return packAny(b, loc, *rows, format, layer);
   }
 
   /// A weight quantized in its own layout, re-indexed as the [n, k] rows
@@ -249,8 +246,46 @@ private:
     }
     auto resultType = RankedTensorType::get({n, k}, elementType);
     return PackedWeightOp::create(b, loc, resultType,
-                                  packedBlob(layer.name, packed))
+                                  packedBlob(layer.name, packed),
+                                  /*scales=*/nullptr)
         .getResult();
+  }
+
+  /// The code-book counterpart of packRows: `rows` holds the bit patterns
+  /// of minifloat `format` values (no zero points), packed in fields of
+  /// getMinifloatCodeBits bits; the scales go into the op's `scales`.
+  FailureOr<Value> packCodeRows(OpBuilder &b, Location loc,
+                                const QuantizedRows &rows, FormatAttr format,
+                                const LayerInfo &layer) {
+    Type codeType = format.getElementType();
+    unsigned bits = getMinifloatCodeBits(codeType);
+    int64_t n = rows.n, k = rows.k;
+    int64_t groups = rows.groupSize ? k / rows.groupSize : 1;
+    std::vector<int8_t> codes(rows.values.size());
+    for (size_t i = 0; i < codes.size(); ++i)
+      codes[i] = int8_t(uint8_t(rows.values[i]));
+    auto packed = std::make_shared<std::vector<char>>(
+        static_cast<size_t>(n * qopt_rt_row_bytes(k, int32_t(bits))));
+    // Padding: code 0 (+0.0).
+    qopt_rt_pack(codes.data(), n, k, int32_t(bits), /*pad_value=*/nullptr,
+                 reinterpret_cast<uint8_t *>(packed->data()));
+    Builder builder(module.getContext());
+    auto scaleType = RankedTensorType::get({n, groups}, builder.getF32Type());
+    auto scales = cast<DenseFPElementsAttr>(
+        DenseElementsAttr::get(scaleType, ArrayRef<float>(rows.scales)));
+    return PackedWeightOp::create(b, loc,
+                                  RankedTensorType::get({n, k}, codeType),
+                                  packedBlob(layer.name, packed), scales)
+        .getResult();
+  }
+
+  /// The packed weight of `rows` under `format`: integer or code book.
+  FailureOr<Value> packAny(OpBuilder &b, Location loc,
+                           const QuantizedRows &rows, FormatAttr format,
+                           const LayerInfo &layer) {
+    if (format.isInteger())
+      return packRows(b, loc, rows, format, layer);
+    return packCodeRows(b, loc, rows, format, layer);
   }
 
   /// The packed bytes as a resource blob named after the layer.
@@ -271,10 +306,52 @@ private:
         blobName, std::move(blob));
   }
 
+  /// Minifloat codes of w under `format` (docs/Semantics.md, "Minifloat
+  /// weights"): per scale group s = float32(max|w| / largest finite value)
+  /// (1 for an all-zero group), code = the bit pattern of w / s (double,
+  /// the stored s) rounded to the format, nearest even, saturating to the
+  /// largest finite value. The scale groups are those of an integer format
+  /// of the same granularity (quantizeWeight's), so both kinds of format
+  /// group a weight alike.
+  QuantizedWeight quantizeMinifloat(const Tensor &w, FormatAttr format) {
+    MLIRContext *ctx = module.getContext();
+    FormatAttr twin = FormatAttr::get(
+        ctx, IntegerType::get(ctx, 8, IntegerType::Signed),
+        format.getGranularity(), format.getAxis(), format.getGroupSize(),
+        /*symmetric=*/true);
+    QuantizedWeight q = quantizeWeight(w, twin);
+    const llvm::fltSemantics &sem =
+        cast<FloatType>(format.getElementType()).getFloatSemantics();
+    double largest = llvm::APFloat::getLargest(sem).convertToDouble();
+    const float *src = w.data<float>();
+    std::vector<double> absMax(q.scales.size(), 0.0);
+    for (size_t i = 0; i < q.values.size(); ++i) {
+      double &m = absMax[q.group[i]];
+      m = std::max(m, std::fabs(double(src[i])));
+    }
+    for (size_t g = 0; g < absMax.size(); ++g) {
+      float s = absMax[g] > 0 ? float(absMax[g] / largest) : 1.0f;
+      q.scales[g] = s > 0.0f ? s : 1.0f;
+      q.zeroPoints[g] = 0;
+    }
+    for (size_t i = 0; i < q.values.size(); ++i) {
+      double v = double(src[i]) / double(q.scales[q.group[i]]);
+      v = std::clamp(v, -largest, largest);
+      llvm::APFloat code(v);
+      bool lost;
+      code.convert(sem, llvm::APFloat::rmNearestTiesToEven, &lost);
+      q.values[i] = int32_t(code.bitcastToAPInt().getZExtValue());
+    }
+    return q;
+  }
+
   /// Round-to-nearest, or GPTQ with the layer's full input moments (whose
   /// index order, (kh, kw, c) or k, is that of the [n, k] rows).
   FailureOr<QuantizedWeight> chooseIntegers(const Tensor &w, FormatAttr format,
                                             const LayerInfo &layer) {
+    // Minifloat codes are rounded to nearest (GPTQ is for integer grids).
+    if (!format.isInteger())
+      return quantizeMinifloat(w, format);
     if (!gptq)
       return quantizeWeight(w, format);
     Operation *op = layer.op;
@@ -312,8 +389,10 @@ private:
   /// same values before any reshape), or `input` itself for weight-only
   /// layers.
   FailureOr<Value> layerInput(OpBuilder &b, Location loc, Value input,
-                              Value measured, const LayerInfo &layer) {
-    if (!int8Activations)
+                              Value measured, const LayerInfo &layer,
+                              FormatAttr format) {
+    // Code-book (minifloat) weights have only the weight-only path.
+    if (!int8Activations || !format.isInteger())
       return input;
     ActStatsAttr stats = actStatsOf(measured);
     if (!stats || stats.getAxis() != -1 || stats.getLo().size() != 1)
@@ -387,7 +466,8 @@ private:
     FailureOr<Value> packed = packWeight(b, loc, w2, flat, layer);
     if (failed(packed))
       return failure();
-    FailureOr<Value> input = layerInput(b, loc, conv.getInput(), conv.getInput(), layer);
+    FailureOr<Value> input =
+        layerInput(b, loc, conv.getInput(), conv.getInput(), layer, format);
     if (failed(input))
       return failure();
     FailureOr<Value> bias = biasOf(b, loc, conv.getBias(), o, layer);
@@ -427,7 +507,8 @@ private:
                                "constant";
     ArrayRef<int64_t> shape = w->getShape(); // KH, KW, C, M
     int64_t kh = shape[0], kw = shape[1], c = shape[2], m = shape[3];
-    QuantizedWeight q = quantizeWeight(*w, format);
+    QuantizedWeight q = format.isInteger() ? quantizeWeight(*w, format)
+                                           : quantizeMinifloat(*w, format);
     FailureOr<QuantizedRows> rows = toRows(
         q, c * m, kh * kw,
         [&](int64_t r, int64_t t) { return (t * c + r / m) * m + r % m; },
@@ -436,11 +517,11 @@ private:
       return failure();
     OpBuilder b(dw);
     Location loc = dw.getLoc();
-    FailureOr<Value> packed = packRows(b, loc, *rows, format, layer);
+    FailureOr<Value> packed = packAny(b, loc, *rows, format, layer);
     if (failed(packed))
       return failure();
     FailureOr<Value> input =
-        layerInput(b, loc, dw.getInput(), dw.getInput(), layer);
+        layerInput(b, loc, dw.getInput(), dw.getInput(), layer, format);
     if (failed(input))
       return failure();
     FailureOr<Value> bias = biasOf(b, loc, dw.getBias(), c * m, layer);
@@ -471,11 +552,10 @@ private:
     if (!aType || !isa<RankedTensorType>(matmul.getType()) || failed(w) ||
         w->getDType() != DType::F32 || w->getShape()[0] != 1 ||
         aType.getDimSize(0) != 1)
-      return matmul.emitWarning()
+      return matmul.emitError()
                  << "qopt-quantize: layer '" << layer.name
-                 << "' stays float: only batch-1 matmuls with a ranked input "
-                    "and a [1, K, N] float32 constant weight are lowered",
-             success();
+                 << "': only batch-1 matmuls with a ranked input and a "
+                    "[1, K, N] float32 constant weight are lowered";
     int64_t k = w->getShape()[1], n = w->getShape()[2], m = aType.getDimSize(1);
     // [1, K, N] -> [N, K]; the format's axes move with it.
     Tensor wt = Tensor::zeros(DType::F32, {n, k});
@@ -518,7 +598,8 @@ private:
     auto a2Type = RankedTensorType::get({m, k}, aType.getElementType());
     Value a2 = tosa::ReshapeOp::create(b, loc, a2Type, matmul.getA(),
                                        shapeOf({m, k}));
-    FailureOr<Value> input = layerInput(b, loc, a2, matmul.getA(), layer);
+    FailureOr<Value> input =
+        layerInput(b, loc, a2, matmul.getA(), layer, format);
     if (failed(input))
       return failure();
     auto y2Type = RankedTensorType::get({m, n}, b.getF32Type());

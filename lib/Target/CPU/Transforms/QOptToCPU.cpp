@@ -24,6 +24,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <cmath>
+
 namespace mlir::qopt {
 #define GEN_PASS_DEF_CONVERTQOPTTOCPUPASS
 #include "qopt/Target/CPU/Passes.h.inc"
@@ -91,8 +93,38 @@ Value denseInput(OpBuilder &b, Location loc, Value v) {
 struct WeightOperands {
   PackedWeightInfo info;
   Value data, scales, zeroPoints;
+  /// Code-book weights: the value of every code (2^bits floats).
+  Value table;
   int32_t flags = 0;
 };
+
+/// The decode table of minifloat `type` in `bits`-bit fields: entry c is
+/// the value of bit pattern c (APFloat; exact in float32 for these
+/// formats; NaN codes give the quiet NaN of their sign), 0 for patterns
+/// wider than the format (6-bit codes in 8-bit fields).
+Value codeTable(OpBuilder &b, Location loc, FloatType type, unsigned bits) {
+  const llvm::fltSemantics &sem = type.getFloatSemantics();
+  unsigned width = llvm::APFloat::getSizeInBits(sem);
+  SmallVector<float> table;
+  for (uint32_t code = 0; code < (1u << bits); ++code) {
+    if (code >> width) {
+      table.push_back(0.0f);
+      continue;
+    }
+    llvm::APFloat value(sem, llvm::APInt(width, code));
+    if (value.isNaN()) {
+      // The quiet NaN of the code's sign, whatever APFloat's payload (the
+      // quantizer never writes NaN codes; the executor decodes them so).
+      table.push_back(value.isNegative() ? -std::nanf("") : std::nanf(""));
+      continue;
+    }
+    bool lost;
+    value.convert(llvm::APFloat::IEEEsingle(),
+                  llvm::APFloat::rmNearestTiesToEven, &lost);
+    table.push_back(value.convertToFloat());
+  }
+  return constantVector<float>(b, loc, b.getF32Type(), table);
+}
 
 FailureOr<WeightOperands> weightOperands(ConversionPatternRewriter &rewriter,
                                          Operation *layer, Value weight) {
@@ -100,8 +132,7 @@ FailureOr<WeightOperands> weightOperands(ConversionPatternRewriter &rewriter,
   auto packed = weight.getDefiningOp<PackedWeightOp>();
   if (!packed)
     return rewriter.notifyMatchFailure(layer, "weight is not a packed_weight");
-  FailureOr<PackedWeightInfo> info = getPackedWeightInfo(
-      packed.getType(), [&] { return layer->emitOpError(); });
+  FailureOr<PackedWeightInfo> info = packed.getInfo();
   if (failed(info))
     return failure();
   WeightOperands w;
@@ -118,6 +149,10 @@ FailureOr<WeightOperands> weightOperands(ConversionPatternRewriter &rewriter,
     zeroPoints.push_back(0); // an unread placeholder
   w.zeroPoints = constantVector<int8_t>(rewriter, loc,
                                         rewriter.getIntegerType(8), zeroPoints);
+  if (w.info.codeType) {
+    w.table = codeTable(rewriter, loc, w.info.codeType, w.info.bits);
+    w.flags |= QOPT_RT_UK_HAS_TABLE;
+  }
   return w;
 }
 
@@ -149,7 +184,9 @@ FailureOr<Value> emitMatmulCall(ConversionPatternRewriter &rewriter,
   int64_t m = inputType.getDimSize(0);
   int32_t flags = w->flags;
   SmallVector<Value> inputs = {denseInput(rewriter, loc, input), w->data,
-                               w->scales, w->zeroPoints};
+                               w->scales};
+  // Code-book weights: the table where the zero points would be.
+  inputs.push_back(info.codeType ? w->table : w->zeroPoints);
   inputs.push_back(biasOperand(rewriter, loc, bias, flags));
 
   auto resultType = RankedTensorType::get({m, info.n}, rewriter.getF32Type());
@@ -161,7 +198,8 @@ FailureOr<Value> emitMatmulCall(ConversionPatternRewriter &rewriter,
       rewriter.getI32IntegerAttr(int32_t(info.bits)),
       rewriter.getI32IntegerAttr(int32_t(info.groupSize)),
       rewriter.getI32IntegerAttr(flags)};
-  StringRef name = "qopt_rt_uk_matmul_f32";
+  StringRef name = info.codeType ? "qopt_rt_uk_matmul_f32_lut"
+                                  : "qopt_rt_uk_matmul_f32";
   if (isa<quant::UniformQuantizedType>(inputElementType)) {
     FailureOr<ActivationQuantInfo> act = getActivationQuantInfo(
         inputElementType, [&] { return layer->emitOpError(); });
@@ -380,9 +418,11 @@ struct DepthwiseConv2DLowering
     bool integer = isa<quant::UniformQuantizedType>(inputElementType);
     SmallVector<Value> inputs = {denseInput(rewriter, loc, input), w->data,
                                  w->scales, w->zeroPoints};
-    if (!integer) // the code-book table: none for integer fields
-      inputs.push_back(
-          constantVector<float>(rewriter, loc, rewriter.getF32Type(), {0.0f}));
+    if (!integer) // the code-book table, or an unread placeholder
+      inputs.push_back(w->table ? w->table
+                                : constantVector<float>(rewriter, loc,
+                                                        rewriter.getF32Type(),
+                                                        {0.0f}));
     inputs.push_back(biasOperand(rewriter, loc, adaptor.getBias(), flags));
     Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
                                          rewriter.getF32Type());

@@ -83,11 +83,17 @@ def run(cmd):
 
 isas = run(["qopt-run", "--list-isas"]).split()
 failures = 0
-for path, options in (("int8", ""), ("float", "{activations=float}")):
+float_ref = os.path.join(work, "float.ref")
+run(["qopt-run", onnx_path, "--input", f"x={x}", "--output-dir", float_ref])
+float_out = np.load(float_ref + "/y.npy")
+CANDIDATES = {"int8": "bits=8,4", "float": "bits=8,4",
+              "minifloat": "minifloats=f8E4M3FN,f4E2M1FN"}
+for path, options in (("int8", ""), ("float", "{activations=float}"),
+                      ("minifloat", "")):
     q = os.path.join(work, f"q.{path}.mlir")
     lib = os.path.join(work, f"q.{path}.so")
     run(["qopt", onnx_path, "--pass-pipeline=builtin.module("
-         "qopt-annotate-candidates{bits=8,4},"
+         f"qopt-annotate-candidates{{{CANDIDATES[path]}}},"
          f"qopt-calibrate{{data={calib}}},"
          "qopt-sensitivity{method=weight-error},"
          f"qopt-allocate-bits{{avg-bits=6}},qopt-quantize{options})", "-o", q])
@@ -100,6 +106,10 @@ for path, options in (("int8", ""), ("float", "{activations=float}")):
          "-o", lib])
     run(["qopt-run", q, "--input", f"x={x}", "--output-dir", q + ".ref"])
     ref = np.load(q + ".ref/y.npy")
+    if path == "minifloat":
+        formats = sorted(set(re.findall(r"tensor<\d+x\d+x(f[468]E\w+)>", text)))
+        print(f"{path}: code-book weights {', '.join(formats)}; max |executor "
+              f"- float model| = {float(np.max(np.abs(ref - float_out))):.3g}")
     for isa in ("portable", "avx2", "avx512-vnni", "avx-vnni"):
         label = f"{path} {isa}"
         if isa not in isas:

@@ -21,16 +21,16 @@
 #include "qopt/Dialect/QOpt/IR/QOptDialect.h"
 #include "qopt/Dialect/QOpt/IR/QOptInterfaces.h"
 
-#define GET_OP_CLASSES
-#include "qopt/Dialect/QOpt/IR/QOptOps.h.inc"
-
 namespace mlir::qopt {
 
-/// What the type of a `qopt.packed_weight` says about its storage
-/// (docs/Semantics.md, "Packed storage").
+/// What a `qopt.packed_weight` says about its storage (docs/Semantics.md,
+/// "Packed storage").
 struct PackedWeightInfo {
   int64_t n = 0, k = 0;
+  /// Field width: 8, 4 or 2 (integer), 8 or 4 (code book).
   unsigned bits = 0;
+  /// The minifloat type of a code-book weight; null for integer weights.
+  FloatType codeType;
   /// Elements per scale group along K; 0 for one scale per row.
   int64_t groupSize = 0;
   /// n * groups scales, row-major.
@@ -42,6 +42,17 @@ struct PackedWeightInfo {
   /// Bytes of one packed row: ceil(k / 64) * 64 * bits / 8.
   int64_t rowBytes() const { return (k + 63) / 64 * 64 * bits / 8; }
 };
+
+} // namespace mlir::qopt
+
+#define GET_OP_CLASSES
+#include "qopt/Dialect/QOpt/IR/QOptOps.h.inc"
+
+namespace mlir::qopt {
+
+/// The field width of a code-book weight of minifloat type `type` (8 for
+/// 8- and 6-bit formats, 4 for f4E2M1FN), or 0 when `type` is not one.
+unsigned getMinifloatCodeBits(Type type);
 
 /// Reads a packed weight's tensor type: 2-D, element a `!quant.uniform`
 /// per-axis type on axis 0 or a sub-channel type with blocks `{0:1, 1:g}`,

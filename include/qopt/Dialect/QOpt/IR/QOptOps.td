@@ -69,7 +69,11 @@ def QOpt_FakeQuantOp : QOpt_Op<"fake_quant", [
 def QOpt_QuantizedTensor : RankedTensorOf<[quant_QuantizedType]>;
 def QOpt_FloatOrQuantizedTensor : RankedTensorOf<[F32, quant_QuantizedType]>;
 /// The weight operand of a layer: a `qopt.packed_weight` result.
-def QOpt_PackedWeightTensor : RankedTensorOf<[quant_QuantizedType]>;
+/// The element types of code-book (minifloat) packed weights.
+def QOpt_MinifloatType : AnyTypeOf<[F8E4M3FN, F8E5M2, F6E3M2FN, F6E2M3FN,
+                                    F4E2M1FN]>;
+def QOpt_PackedWeightTensor
+    : RankedTensorOf<[quant_QuantizedType, QOpt_MinifloatType]>;
 
 def QOpt_QuantizeOp : QOpt_Op<"quantize", [Pure, SameOperandsAndResultShape]> {
   let summary = "Quantize a float32 tensor to int8 (per tensor)";
@@ -120,34 +124,55 @@ def QOpt_PackedWeightOp : QOpt_Op<"packed_weight", [Pure]> {
   let description = [{
     A constant weight of logical shape `[N, K]` (N output channels, K the
     reduction; a convolution's OHWI kernel is flattened to
-    `[O, KH * KW * C]`). The result type carries the quantization: a
-    `!quant.uniform` per-axis type on axis 0 (per-channel scales) or a
-    sub-channel type with block sizes `{0:1, 1:g}` (groups of `g` along
-    K). The storage type is a signed integer of 8, 4 or 2 bits; unsigned
-    formats are shifted to it by the quantizer (`docs/Semantics.md`).
+    `[O, KH * KW * C]`, a depthwise one's `[KH, KW, C, M]` to
+    `[C * M, KH * KW]`). Two encodings, told apart by the result's element
+    type:
+
+    * **integer** (`!quant.uniform`): a per-axis type on axis 0
+      (per-channel scales) or a sub-channel type with block sizes
+      `{0:1, 1:g}` (groups of `g` along K) carries the scales and zero
+      points. The storage type is a signed integer of 8, 4 or 2 bits;
+      unsigned formats are shifted to it by the quantizer
+      (`docs/Semantics.md`). `scales` is absent.
+    * **code book** (a minifloat element type: `f8E4M3FN`, `f8E5M2`,
+      `f6E3M2FN`, `f6E2M3FN`, `f4E2M1FN`): every field is the bit pattern
+      of a value of that type, read unsigned, and `scales` is a `[N, G]`
+      f32 tensor (`G = 1` per channel, else groups of `K / G` along K).
+      The weight is `float32(scale * value(code))`. Codes are stored in
+      4-bit fields for `f4E2M1FN` and in 8-bit fields otherwise (6-bit
+      codes in the low bits). Only the weight-only path (float32 inputs)
+      uses them.
 
     `data` holds the packed bytes exactly as kernels read them: every row
     padded to a multiple of 64 elements and stored in 64-element blocks
     (8 bits: one element per byte; 4 bits: byte j holds elements j and
     j + 32; 2 bits: byte j holds j, j + 16, j + 32, j + 48), i.e.
     `N * ceil(K / 64) * 64 * bits / 8` bytes as a 1-D `i8` tensor,
-    normally a resource blob.
+    normally a resource blob. Padding holds the row's last zero point
+    (integer) or code 0 (+0.0).
 
     ```mlir
     %w = qopt.packed_weight dense_resource<fc1> : tensor<2048xi8>
            : tensor<2x64x!quant.uniform<i4:f32:0, {0.25, 0.5}>>
+    %v = qopt.packed_weight dense_resource<fc2> : tensor<128xi8>
+           scales dense<[[0.5], [0.25]]> : tensor<2x1xf32>
+           : tensor<2x64xf8E4M3FN>
     ```
   }];
-  let arguments = (ins ElementsAttr:$data);
-  let results = (outs QOpt_QuantizedTensor:$result);
+  let arguments = (ins ElementsAttr:$data,
+                       OptionalAttr<FloatElementsAttr<32>>:$scales);
+  let results = (outs QOpt_PackedWeightTensor:$result);
   let extraClassDeclaration = [{
     /// The packed bytes: a view of the resource blob, or of `storage` when
     /// the data is a dense attribute. Fails (with an error on the op) when
     /// a blob is missing or has the wrong size.
     ::mlir::FailureOr<::llvm::ArrayRef<uint8_t>>
     getPackedBytes(::llvm::SmallVectorImpl<uint8_t> &storage);
+    /// Shape, storage width, scales (and zero points) of either encoding.
+    ::mlir::FailureOr<::mlir::qopt::PackedWeightInfo> getInfo();
   }];
-  let assemblyFormat = "$data attr-dict `:` type($result)";
+  let assemblyFormat =
+      "$data (`scales` $scales^)? attr-dict `:` type($result)";
   let hasVerifier = 1;
 }
 
