@@ -12,7 +12,9 @@ channel multiplier of 2 and dilation 2, and a plain convolution. Then
   qopt q.mlir qopt-cpu-pipeline -> q.so
   qopt-run q.mlir (reference executor), qopt-run q.so --isa=<each>
 
-and prints how many layers were quantized of each kind (all must be) and,
+with integer candidates (int8 and float activations), minifloat ones and
+signed asymmetric ones (bits=8,4,2 asymmetric signed), and prints how many
+layers were quantized of each kind (all must be) and,
 per kernel variant, whether the library equals the executor: bit for bit
 on the integer path (int8 activations) and on the weight-only path, where
 the plain convolution's products may be summed in another order (so it
@@ -87,9 +89,10 @@ float_ref = os.path.join(work, "float.ref")
 run(["qopt-run", onnx_path, "--input", f"x={x}", "--output-dir", float_ref])
 float_out = np.load(float_ref + "/y.npy")
 CANDIDATES = {"int8": "bits=8,4", "float": "bits=8,4",
-              "minifloat": "minifloats=f8E4M3FN,f4E2M1FN"}
+              "minifloat": "minifloats=f8E4M3FN,f4E2M1FN",
+              "signed-asym": "bits=8,4,2 asymmetric signed"}
 for path, options in (("int8", ""), ("float", "{activations=float}"),
-                      ("minifloat", "")):
+                      ("minifloat", ""), ("signed-asym", "")):
     q = os.path.join(work, f"q.{path}.mlir")
     lib = os.path.join(work, f"q.{path}.so")
     run(["qopt", onnx_path, "--pass-pipeline=builtin.module("
@@ -106,6 +109,9 @@ for path, options in (("int8", ""), ("float", "{activations=float}"),
          "-o", lib])
     run(["qopt-run", q, "--input", f"x={x}", "--output-dir", q + ".ref"])
     ref = np.load(q + ".ref/y.npy")
+    if path == "signed-asym":
+        zps = re.findall(r"!quant.uniform<i[248]:f32:0, \{[^}]*:-?[1-9]", text)
+        print(f"{path}: {len(zps)} packed weights with non-zero zero points")
     if path == "minifloat":
         formats = sorted(set(re.findall(r"tensor<\d+x\d+x(f[468]E\w+)>", text)))
         print(f"{path}: code-book weights {', '.join(formats)}; max |executor "
@@ -125,10 +131,10 @@ for path, options in (("int8", ""), ("float", "{activations=float}"),
             continue
         bad = int(np.sum(got.view(np.uint32) != ref.view(np.uint32)))
         err = float(np.max(np.abs(got - ref))) / max(float(np.max(np.abs(ref))), 1e-30)
-        if path == "int8" and bad:
+        if path in ("int8", "signed-asym") and bad:
             print(f"{label}: MISMATCH in {bad} of {ref.size} values")
             failures += 1
-        elif path == "int8":
+        elif path in ("int8", "signed-asym"):
             print(f"{label}: bit-exact ({ref.size} values)")
         elif err <= 1e-5:
             print(f"{label}: within 1e-5 ({ref.size} values)")
