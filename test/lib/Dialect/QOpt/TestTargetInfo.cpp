@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Analysis/QuantizableLayers.h"
+#include "qopt/Dialect/QOpt/IR/QOptDialect.h"
 #include "qopt/Dialect/QOpt/IR/QOptInterfaces.h"
 #include "qopt/Target/TargetBackend.h"
 
@@ -29,6 +30,10 @@ struct TestTargetInfoPass
   StringRef getArgument() const final { return "test-qopt-target-info"; }
   StringRef getDescription() const final {
     return "Print how a target deploys each layer in a set of formats";
+  }
+
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<QOptDialect>();
   }
 
   Option<std::string> target{*this, "target",
