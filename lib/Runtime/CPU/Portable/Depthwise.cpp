@@ -28,8 +28,22 @@ void qopt_rt::portableMatmulF32Lut(int64_t m, const float *x, int64_t ldx,
     for (int64_t r = 0; r < m; ++r) {
       const float *xr = x + r * ldx;
       float sum = 0.0f;
-      for (int64_t c = 0; c < k; ++c)
-        sum += xr[c] * (row ? row[c] : decodedWeight(*w, table, n, c));
+      if (row) {
+        // Four partial sums: the order is unspecified on this path, and
+        // one chain of dependent additions is several times slower.
+        const float *wr = row.get();
+        float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        int64_t c = 0;
+        for (; c + 4 <= k; c += 4)
+          for (int j = 0; j < 4; ++j)
+            part[j] += xr[c + j] * wr[c + j];
+        for (; c < k; ++c)
+          part[0] += xr[c] * wr[c];
+        sum = (part[0] + part[1]) + (part[2] + part[3]);
+      } else {
+        for (int64_t c = 0; c < k; ++c)
+          sum += xr[c] * decodedWeight(*w, table, n, c);
+      }
       y[r * ldy + n] = bias ? bias[n] + sum : sum;
     }
   }
