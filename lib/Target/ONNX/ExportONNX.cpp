@@ -33,7 +33,10 @@
 #include "qopt-runtime/cpu.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -1056,11 +1059,55 @@ void removeUnused(onnx::GraphProto &graph) {
   }
 }
 
+/// Moves the external data the kept initializers reference (relative to
+/// the original model's folder) into the model: the export is written
+/// elsewhere, where those relative paths would not resolve.
+LogicalResult inlineExternalData(ModuleOp module, onnx::GraphProto &graph,
+                                 StringRef originalPath) {
+  for (onnx::TensorProto &t : *graph.mutable_initializer()) {
+    if (t.data_location() != onnx::TensorProto::EXTERNAL)
+      continue;
+    std::string location;
+    int64_t offset = 0, length = -1;
+    for (const onnx::StringStringEntryProto &e : t.external_data()) {
+      if (e.key() == "location")
+        location = e.value();
+      else if (e.key() == "offset")
+        offset = std::stoll(e.value());
+      else if (e.key() == "length")
+        length = std::stoll(e.value());
+    }
+    if (originalPath.empty())
+      return module.emitError("quantized ONNX export: initializer '")
+             << t.name() << "' is external data ('" << location
+             << "'); the export needs the path of the original model";
+    SmallString<256> path(llvm::sys::path::parent_path(originalPath));
+    llvm::sys::path::append(path, location);
+    auto buffer =
+        length < 0 ? llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                                 /*RequiresNullTerminator=*/false)
+                   : llvm::MemoryBuffer::getFileSlice(path, length, offset);
+    if (!buffer)
+      return module.emitError("quantized ONNX export: cannot read the "
+                              "external data of initializer '")
+             << t.name() << "' from '" << path
+             << "': " << buffer.getError().message();
+    StringRef bytes = (*buffer)->getBuffer();
+    if (length < 0)
+      bytes = bytes.drop_front(std::min<size_t>(size_t(offset), bytes.size()));
+    t.set_raw_data(bytes.str());
+    t.clear_external_data();
+    t.set_data_location(onnx::TensorProto::DEFAULT);
+  }
+  return success();
+}
+
 } // namespace
 
 LogicalResult mlir::qopt::exportQuantizedOnnxModel(ModuleOp quantized,
                                                    StringRef original,
-                                                   llvm::raw_ostream &os) {
+                                                   llvm::raw_ostream &os,
+                                                   StringRef originalPath) {
   onnx::ModelProto model;
   try {
     if (!model.ParseFromArray(original.data(), int(original.size())))
@@ -1069,6 +1116,9 @@ LogicalResult mlir::qopt::exportQuantizedOnnxModel(ModuleOp quantized,
     if (failed(Exporter(quantized, model).run()))
       return failure();
     removeUnused(*model.mutable_graph());
+    if (failed(inlineExternalData(quantized, *model.mutable_graph(),
+                                  originalPath)))
+      return failure();
     std::string bytes;
     if (!model.SerializeToString(&bytes))
       return quantized.emitError("quantized ONNX export: serialization "

@@ -117,7 +117,8 @@ public:
     if (!output)
       return module.emitError() << error;
     if (failed(exportQuantizedOnnxModel(module, request.originalModel,
-                                        output->os())))
+                                        output->os(),
+                                        request.originalModelPath)))
       return failure();
     output->keep();
     return success();

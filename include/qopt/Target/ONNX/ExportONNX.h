@@ -25,9 +25,12 @@ namespace mlir::qopt {
 /// Layers are matched to ONNX nodes by name (the importer's NameLocs).
 /// Errors are emitted on the IR and name the layer or node; a layer the
 /// export cannot express is an error, never written back as float.
+/// `originalPath` locates the external data of `original`, which the
+/// export moves into the model it writes.
 LogicalResult exportQuantizedOnnxModel(ModuleOp quantized,
                                        llvm::StringRef original,
-                                       llvm::raw_ostream &os);
+                                       llvm::raw_ostream &os,
+                                       llvm::StringRef originalPath = "");
 
 } // namespace mlir::qopt
 
