@@ -5,7 +5,7 @@
 usage: /usr/bin/python3 scripts/bench/latency_prediction.py
            [--models resnet18,mobilenet_v2] [--budgets 8,6,4.5]
            [--repeat 20] [--rounds 3] [--measure-repeat 10]
-           [--table-rounds 1] [--work DIR] [--bin DIR]
+           [--work DIR] [--bin DIR]
 
 For each model:
 
@@ -15,13 +15,14 @@ For each model:
    ImageNet here) and computes weight-error sensitivities, once.
 2. Measures the latency table of every layer x {f32, si8-ch, si4-ch} with
    qopt-measure-costs (kept in --work: a second run of the script reuses
-   it when the machine and qopt version match; with --table-rounds N,
-   N - 1 more tables are measured and the smallest median of each entry
-   is used).
+   it when the machine and qopt version match).
 3. For each average-bit budget, allocates (qopt-allocate-bits), quantizes
    and compiles the model to a library, and times it with qopt-run
-   (median of --repeat runs, batch 1, one thread; the smallest of
-   --rounds such medians).
+   (median of --repeat runs, batch 1, one thread).
+   Steps 2 and 3 are repeated --rounds times, interleaved (round i
+   re-measures the table, then times every library), and each figure is
+   the smallest of its medians: on a shared machine, load changes then
+   meet the table and the libraries alike.
 4. Predicts each library's latency as the sum of the table's entries for
    the chosen formats plus a glue term: everything in the model that is
    not a layer (pooling, residual adds, activations, reshapes; layers the
@@ -71,16 +72,10 @@ def cpu_model():
     return "unknown"
 
 
-def library_ms(bin_dir, lib, input_name, x, repeat, rounds, out):
-    """The smallest of `rounds` medians of `repeat` runs: on a shared
-    machine a round that meets another process's burst is discarded."""
-    best = None
-    for _ in range(rounds):
-        text = run([qoptscripts.tool("qopt-run", bin_dir), lib, "--input",
-                    "%s=%s" % (input_name, x), "--output-dir", out, "--repeat", str(repeat)])
-        ms = float(re.search(r"in ([0-9.]+) ms \(median", text).group(1))
-        best = ms if best is None else min(best, ms)
-    return best
+def library_ms(bin_dir, lib, input_name, x, repeat, out):
+    text = run([qoptscripts.tool("qopt-run", bin_dir), lib, "--input", "%s=%s" % (input_name, x),
+                "--output-dir", out, "--repeat", str(repeat)])
+    return float(re.search(r"in ([0-9.]+) ms \(median", text).group(1))
 
 
 def predict_us(table, alloc):
@@ -113,24 +108,9 @@ def evaluate(name, args, bin_dir):
          "qopt-annotate-candidates{bits=8,4 target=cpu},"
          "qopt-calibrate{data=%s num-samples=%d},qopt-sensitivity{method=weight-error})"
          % (calib, args.calib)])
-    table_path = os.path.join(work, "latency.json")
-    measure = [qoptscripts.tool("qopt-measure-costs", bin_dir), base,
-               "--repeat", str(args.measure_repeat), "--quiet"]
-    sys.stderr.write(run(measure + ["-o", table_path]))
-    with open(table_path) as f:
-        table = json.load(f)
-    # Further rounds, as for the libraries: the smallest median per entry.
-    for i in range(1, args.table_rounds):
-        again = os.path.join(work, "latency.round%d.json" % i)
-        sys.stderr.write(run(measure + ["-o", again, "--remeasure"]))
-        with open(again) as f:
-            other = json.load(f)["layers"]
-        for layer, entries in table["layers"].items():
-            for fmt in entries:
-                entries[fmt] = min(entries[fmt], other[layer][fmt])
-
-    results = {}
-    for budget in ["4"] + args.budgets:
+    budgets = ["4"] + args.budgets
+    libs, allocs = {}, {}
+    for budget in budgets:
         lib = os.path.join(work, "lib%s_%s.so" % (name, budget.replace(".", "_")))
         alloc_path = os.path.join(work, "alloc_%s.json" % budget)
         run([qopt, base, "-o", lib, "--pass-pipeline=builtin.module("
@@ -138,10 +118,34 @@ def evaluate(name, args, bin_dir):
              "qopt-cpu-pipeline{name=%s})" % (budget, alloc_path,
                                              os.path.basename(lib)[3:-3])])
         with open(alloc_path) as f:
-            alloc = json.load(f)
-        measured = library_ms(bin_dir, lib, input_name, x, args.repeat, args.rounds,
-                              os.path.join(work, "out_" + budget))
-        results[budget] = (alloc, predict_us(table, alloc) / 1000.0, measured)
+            allocs[budget] = json.load(f)
+        libs[budget] = lib
+
+    # Rounds interleave the table and the libraries, so that a change in
+    # the machine's load meets both; each figure is its smallest median
+    # over the rounds.
+    table_path = os.path.join(work, "latency.json")
+    measure = [qoptscripts.tool("qopt-measure-costs", bin_dir), base,
+               "--repeat", str(args.measure_repeat), "--quiet"]
+    table, measured = None, {}
+    for i in range(args.rounds):
+        # The first round reuses a matching table from an earlier run.
+        path = table_path if i == 0 else os.path.join(work, "latency.round%d.json" % i)
+        sys.stderr.write(run(measure + ["-o", path] + (["--remeasure"] if i else [])))
+        with open(path) as f:
+            this = json.load(f)
+        if table is None:
+            table = this
+        else:
+            for layer, entries in table["layers"].items():
+                for fmt in entries:
+                    entries[fmt] = min(entries[fmt], this["layers"][layer][fmt])
+        for budget in budgets:
+            ms = library_ms(bin_dir, libs[budget], input_name, x, args.repeat,
+                            os.path.join(work, "out_" + budget))
+            measured[budget] = min(measured.get(budget, ms), ms)
+    results = {b: (allocs[b], predict_us(table, allocs[b]) / 1000.0, measured[b])
+               for b in budgets}
     glue = results["4"][2] - results["4"][1]
     rows = []
     for budget in args.budgets:
@@ -162,9 +166,8 @@ def main():
     p.add_argument("--budgets", default="8,6,4.5")
     p.add_argument("--repeat", type=int, default=20, help="qopt-run runs per library")
     p.add_argument("--rounds", type=int, default=3,
-                   help="qopt-run invocations per library (the smallest median is kept)")
-    p.add_argument("--table-rounds", type=int, default=1,
-                   help="latency tables measured (the smallest median per entry is kept)")
+                   help="measurements of the table and of each library (the smallest "
+                        "median of each figure is kept)")
     p.add_argument("--measure-repeat", type=int, default=10, help="runs per table entry")
     p.add_argument("--calib", type=int, default=4, help="calibration inputs")
     p.add_argument("--work", default=os.path.join(qoptscripts.ROOT, ".cache", "latency-prediction"),
