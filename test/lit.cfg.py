@@ -34,7 +34,7 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qopt_tools_dir, config.llvm_tools_dir]
-tools = ["qopt", "qopt-capi-test", "qopt-onnx-conformance", "qopt-run",
+tools = ["qopt", "qopt-capi-test", "qopt-measure-costs", "qopt-onnx-conformance", "qopt-run",
          "qopt-solver-bench", "qopt-kernel-bench"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
