@@ -3,9 +3,11 @@
 // The export edits the original ModelProto rather than translating the IR
 // back: every op qopt does not quantize stays exactly as the user wrote it.
 // Each quantized layer (a qopt.conv2d / qopt.depthwise_conv2d / qopt.matmul
-// named after its ONNX node) has its weight read back once, as one integer per element of its
-// [N, K] matrix (readLogicalWeight), and is then written in the form
-// onnxruntime runs best that holds it exactly (docs/Backends/ONNX.md):
+// named after its ONNX node) has its weight read back once, as one integer
+// per element of its [N, K] matrix (readLogicalWeight); the layers of one
+// node (the parts of a split layer, the groups of a grouped Conv) are put
+// back together, and the weight is written in the form onnxruntime runs
+// best that holds it exactly (docs/Backends/ONNX.md):
 //
 //   * MatMul and Gemm with groups, or below 8 bits: com.microsoft
 //     MatMulNBits (2, 4 or 8 bits, blocks of 16-256 along K; a scale per
