@@ -72,6 +72,7 @@ Kernel exec::lookupKernel(Operation *op) {
     registerDataMovementKernels(t);
     registerNNKernels(t);
     registerQuantKernels(t);
+    registerLinalgKernels(t);
     return t;
   }();
   auto name = op->getName().getRegisteredInfo();

@@ -18,6 +18,7 @@ void registerElementwiseKernels(KernelTable &table);
 void registerDataMovementKernels(KernelTable &table);
 void registerNNKernels(KernelTable &table);
 void registerQuantKernels(KernelTable &table);
+void registerLinalgKernels(KernelTable &table);
 
 /// The values of a `!tosa.shape` operand (an I64 tensor at run time).
 llvm::SmallVector<int64_t> shapeValues(const Tensor &t);
