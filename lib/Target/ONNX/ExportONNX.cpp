@@ -29,10 +29,10 @@
 
 #include "qopt/Target/ONNX/ExportONNX.h"
 #include "ExportOpset.h"
+#include "qopt-runtime/cpu.h"
 #include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
 #include "qopt/Dialect/QOpt/IR/QOptDialect.h"
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
-#include "qopt-runtime/cpu.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "llvm/ADT/SmallString.h"
@@ -43,11 +43,11 @@
 #include <onnx/onnx_pb.h>
 
 #include <cmath>
-#include <numeric>
 #include <cstring>
 #include <exception>
 #include <functional>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <set>
 
@@ -90,9 +90,9 @@ struct LogicalWeight {
     return zeroPoints[size_t(row * groups() + group(col))];
   }
   bool operator==(const LogicalWeight &o) const {
-    return n == o.n && k == o.k && bits == o.bits &&
-           groupSize == o.groupSize && values == o.values &&
-           scales == o.scales && zeroPoints == o.zeroPoints;
+    return n == o.n && k == o.k && bits == o.bits && groupSize == o.groupSize &&
+           values == o.values && scales == o.scales &&
+           zeroPoints == o.zeroPoints;
   }
 };
 
@@ -113,8 +113,8 @@ FailureOr<LogicalWeight> readLogicalWeight(PackedWeightOp packed) {
   w.values.resize(size_t(w.n * w.k));
   for (int64_t row = 0; row < w.n; ++row)
     for (int64_t col = 0; col < w.k; ++col)
-      w.values[size_t(row * w.k + col)] = qopt_rt_packed_get(
-          bytes->data(), w.k, int32_t(w.bits), row, col);
+      w.values[size_t(row * w.k + col)] =
+          qopt_rt_packed_get(bytes->data(), w.k, int32_t(w.bits), row, col);
   w.scales.assign(info->scales.begin(), info->scales.end());
   w.asymmetric = !info->zeroPoints.empty();
   w.zeroPoints.assign(size_t(w.n * w.groups()), 0);
@@ -160,18 +160,18 @@ void setFloats(onnx::TensorProto &t, StringRef name, ArrayRef<int64_t> dims,
 void setBytes(onnx::TensorProto &t, StringRef name, int type,
               ArrayRef<int64_t> dims, ArrayRef<uint8_t> values) {
   setDims(t, name, type, dims);
-  t.set_raw_data(
-      std::string(reinterpret_cast<const char *>(values.data()), values.size()));
+  t.set_raw_data(std::string(reinterpret_cast<const char *>(values.data()),
+                             values.size()));
 }
 
 /// Signed integers as INT8, or as INT4 packed two per byte.
 void setInts(onnx::TensorProto &t, StringRef name, ArrayRef<int64_t> dims,
              ArrayRef<int8_t> values, bool int4) {
   if (!int4)
-    return setBytes(t, name, onnx::TensorProto::INT8, dims,
-                    ArrayRef<uint8_t>(
-                        reinterpret_cast<const uint8_t *>(values.data()),
-                        values.size()));
+    return setBytes(
+        t, name, onnx::TensorProto::INT8, dims,
+        ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(values.data()),
+                          values.size()));
   std::vector<uint8_t> packed((values.size() + 1) / 2, 0);
   for (size_t i = 0; i < values.size(); ++i)
     packed[i / 2] |= uint8_t((uint8_t(values[i]) & 0xF) << (i % 2 * 4));
@@ -316,7 +316,8 @@ std::pair<std::string, int64_t> splitLayerName(const std::string &name) {
 /// narrower value fits), and scales per group of the largest size that
 /// divides every part's groups (a part's scale repeated where it has
 /// larger groups or one per row).
-FailureOr<Layer> mergeParts(std::vector<Layer> &parts, const std::string &node) {
+FailureOr<Layer> mergeParts(std::vector<Layer> &parts,
+                            const std::string &node) {
   if (parts.size() == 1)
     return std::move(parts.front());
   llvm::sort(parts, [](const Layer &a, const Layer &b) {
@@ -584,8 +585,8 @@ private:
         p.block = {1, 1, g / kw, kw};
       else
         return layer.op->emitError("quantized ONNX export: node '")
-               << name << "' groups of " << g << " taps do not tile its "
-               << kh << "x" << kw << " kernel";
+               << name << "' groups of " << g << " taps do not tile its " << kh
+               << "x" << kw << " kernel";
     } else if ((type == "Gemm" || type == "MatMul") && dims.size() == 2) {
       bool transposed = type == "Gemm" && intAttr(node, "transB", 0);
       if ((transposed ? dims[0] != n || dims[1] != k
@@ -654,10 +655,11 @@ private:
   /// Writes the quantized integers of `parts` (placed by `placements`, one
   /// per part, all in one tensor) and their dequantization; returns the
   /// name of the float weight.
-  FailureOr<std::string>
-  emitDequantized(Operation *op, ArrayRef<const LogicalWeight *> parts,
-                  ArrayRef<Placement> placements, const std::string &base,
-                  std::vector<onnx::NodeProto> &extra) {
+  FailureOr<std::string> emitDequantized(Operation *op,
+                                         ArrayRef<const LogicalWeight *> parts,
+                                         ArrayRef<Placement> placements,
+                                         const std::string &base,
+                                         std::vector<onnx::NodeProto> &extra) {
     const Placement &p = placements.front();
     SmallVector<int64_t> sdims = p.scaleDims();
     int64_t count = p.numElements(), scaleCount = 1;
@@ -683,9 +685,9 @@ private:
           if (seen[size_t(s)] &&
               (scales[size_t(s)] != scale || zps[size_t(s)] != zp))
             return op->emitError("quantized ONNX export: layer '")
-                   << nodeNameOf(op->getLoc())
-                   << "' has scales that do not follow the blocks of its "
-                      "ONNX weight",
+                       << nodeNameOf(op->getLoc())
+                       << "' has scales that do not follow the blocks of its "
+                          "ONNX weight",
                    failure();
           seen[size_t(s)] = 1;
           scales[size_t(s)] = scale;
@@ -933,8 +935,8 @@ private:
           const float *ref = floats[t]->data() + d * rows * cols;
           for (int64_t r = 0; r < w.n; ++r)
             for (int64_t c = 0; c < w.k; ++c) {
-              double deq = double(w.scale(r, c)) *
-                           (w.value(r, c) - w.zeroPoint(r, c));
+              double deq =
+                  double(w.scale(r, c)) * (w.value(r, c) - w.zeroPoint(r, c));
               double diff = deq - ref[r * cols + c];
               err += diff * diff;
             }
@@ -962,8 +964,7 @@ private:
         if (slot.empty()) {
           if (parts.empty() && d == 0)
             continue;
-          return error() << "quantizes " << which
-                         << " of some directions only";
+          return error() << "quantizes " << which << " of some directions only";
         }
         const Layer &layer = *slot.front();
         if (t == 1 && layer.input)
@@ -985,8 +986,8 @@ private:
                               "direction";
           xQuant = layer.input;
         }
-        if (!parts.empty() && layer.weight.groupSize !=
-                                  parts.front()->groupSize)
+        if (!parts.empty() &&
+            layer.weight.groupSize != parts.front()->groupSize)
           return error() << "uses different granularities per direction";
         parts.push_back(&layer.weight);
         Placement p;
@@ -1002,8 +1003,8 @@ private:
         continue;
       if (int64_t(parts.size()) != dirs)
         return error() << "quantizes " << which << " of some directions only";
-      FailureOr<std::string> deq = emitDequantized(
-          first, parts, placements, base + "." + which, extra);
+      FailureOr<std::string> deq =
+          emitDequantized(first, parts, placements, base + "." + which, extra);
       if (failed(deq))
         return failure();
       node.set_input(1 + t, *deq);
@@ -1086,9 +1087,10 @@ LogicalResult inlineExternalData(ModuleOp module, onnx::GraphProto &graph,
     SmallString<256> path(llvm::sys::path::parent_path(originalPath));
     llvm::sys::path::append(path, location);
     auto buffer =
-        length < 0 ? llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                                 /*RequiresNullTerminator=*/false)
-                   : llvm::MemoryBuffer::getFileSlice(path, length, offset);
+        length < 0
+            ? llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                          /*RequiresNullTerminator=*/false)
+            : llvm::MemoryBuffer::getFileSlice(path, length, offset);
     if (!buffer)
       return module.emitError("quantized ONNX export: cannot read the "
                               "external data of initializer '")

@@ -45,8 +45,8 @@ bool isDefaultDomain(const onnx::NodeProto &node) {
 
 const llvm::StringSet<> &reduceWithAxesAttr() {
   static const llvm::StringSet<> ops = {
-      "ReduceL1",  "ReduceL2",  "ReduceLogSum", "ReduceLogSumExp", "ReduceMax",
-      "ReduceMean", "ReduceMin", "ReduceProd",  "ReduceSumSquare"};
+      "ReduceL1",   "ReduceL2",  "ReduceLogSum", "ReduceLogSumExp", "ReduceMax",
+      "ReduceMean", "ReduceMin", "ReduceProd",   "ReduceSumSquare"};
   return ops;
 }
 
@@ -72,8 +72,10 @@ std::string refused(onnx::GraphProto &graph, int64_t from) {
     if ((op == "DFT" && from < 20) ||
         (op == "GroupNormalization" && from < 21) || op == "Upsample" ||
         op == "Scatter")
-      return "node '" + node.name() + "' (" + op + ") changed meaning "
-             "between opset " + std::to_string(from) + " and 21";
+      return "node '" + node.name() + "' (" + op +
+             ") changed meaning "
+             "between opset " +
+             std::to_string(from) + " and 21";
   }
   std::string why;
   forEachSubgraph(graph, [&](onnx::GraphProto &g) {
@@ -107,8 +109,8 @@ void rewrite(onnx::GraphProto &graph, onnx::GraphProto &main, int64_t from) {
       continue;
     if (from < 18 && reduceWithAxesAttr().count(op)) {
       if (onnx::AttributeProto *axes = findAttr(node, "axes")) {
-        std::string name = "qopt.opset21.axes_" +
-                           std::to_string(main.initializer_size());
+        std::string name =
+            "qopt.opset21.axes_" + std::to_string(main.initializer_size());
         onnx::TensorProto &t = *main.add_initializer();
         t.set_name(name);
         t.set_data_type(onnx::TensorProto::INT64);
@@ -146,9 +148,8 @@ void rewrite(onnx::GraphProto &graph, onnx::GraphProto &main, int64_t from) {
 
 } // namespace
 
-LogicalResult
-mlir::qopt::onnx_export::upgradeToOpset21(onnx::ModelProto &model,
-                                          std::string &why) {
+LogicalResult mlir::qopt::onnx_export::upgradeToOpset21(onnx::ModelProto &model,
+                                                        std::string &why) {
   int64_t from = defaultOpset(model);
   if (from >= 21)
     return success();

@@ -86,10 +86,9 @@ public:
                                FormatAttr format) const override {
     return getONNXLayerSupport(layer, format);
   }
-  LogicalResult
-  buildPipeline(OpPassManager &, const TargetPipelineOptions &options,
-                llvm::function_ref<void(const Twine &)> emitError)
-      const override {
+  LogicalResult buildPipeline(
+      OpPassManager &, const TargetPipelineOptions &options,
+      llvm::function_ref<void(const Twine &)> emitError) const override {
     if (!StringRef(options.extra).trim().empty()) {
       emitError("the onnx target takes no options, got '" + options.extra +
                 "'");
