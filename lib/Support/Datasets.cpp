@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qopt/Executor/Datasets.h"
-#include "qopt/Executor/TensorIO.h"
+#include "qopt/Support/Datasets.h"
+#include "qopt/Support/TensorIO.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"

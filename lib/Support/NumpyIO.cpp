@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qopt/Executor/TensorIO.h"
+#include "qopt/Support/TensorIO.h"
 #include "qopt/Support/ShapeArithmetic.h"
 
 #include "llvm/ADT/StringExtras.h"

@@ -1,10 +1,10 @@
-//===- Tensor.cpp - Host tensors of the reference executor ----------------===//
+//===- Tensor.cpp - Dense host tensors ------------------------------------===//
 //
 // Implements Tensor and the DType helpers.
 //
 //===----------------------------------------------------------------------===//
 
-#include "qopt/Executor/Tensor.h"
+#include "qopt/Support/Tensor.h"
 #include "qopt/Support/FloatBits.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"

@@ -15,7 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Executor/Executor.h"
-#include "qopt/Executor/TensorIO.h"
+#include "qopt/Support/TensorIO.h"
 #include "qopt/InitAllDialects.h"
 #include "qopt/Target/ONNX/ImportONNX.h"
 

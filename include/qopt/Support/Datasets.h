@@ -5,10 +5,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QOPT_EXECUTOR_DATASETS_H
-#define QOPT_EXECUTOR_DATASETS_H
+#ifndef QOPT_SUPPORT_DATASETS_H
+#define QOPT_SUPPORT_DATASETS_H
 
-#include "qopt/Executor/Tensor.h"
+#include "qopt/Support/Tensor.h"
 
 #include "llvm/Support/Error.h"
 
@@ -38,4 +38,4 @@ llvm::Expected<Dataset> loadDataset(llvm::StringRef spec, int64_t maxSamples);
 
 } // namespace mlir::qopt
 
-#endif // QOPT_EXECUTOR_DATASETS_H
+#endif // QOPT_SUPPORT_DATASETS_H

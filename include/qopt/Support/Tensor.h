@@ -1,14 +1,15 @@
-//===- Tensor.h - Host tensors of the reference executor ---------*- C++ -*-===//
+//===- Tensor.h - Dense host tensors -----------------------------*- C++ -*-===//
 //
 // A dense, row-major host tensor: element type, static shape and shared,
 // 64-byte-aligned storage (or a view of storage someone else owns, such as
 // a resource blob). Copies share storage; kernels write only tensors they
-// create.
+// create. The reference executor, the analyses, the tensor files and the
+// compiled-model loader all exchange data as these.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QOPT_EXECUTOR_TENSOR_H
-#define QOPT_EXECUTOR_TENSOR_H
+#ifndef QOPT_SUPPORT_TENSOR_H
+#define QOPT_SUPPORT_TENSOR_H
 
 #include "mlir/IR/Types.h"
 #include "llvm/ADT/ArrayRef.h"
@@ -22,7 +23,7 @@
 
 namespace mlir::qopt {
 
-/// Element types the executor computes with.
+/// Element types qopt's host tensors hold (what the executor computes with).
 enum class DType { F32, F64, F16, BF16, I1, I8, U8, I16, I32, I64 };
 
 /// Size in bytes of one element.
@@ -87,4 +88,4 @@ std::string formatShape(llvm::ArrayRef<int64_t> shape);
 
 } // namespace mlir::qopt
 
-#endif // QOPT_EXECUTOR_TENSOR_H
+#endif // QOPT_SUPPORT_TENSOR_H

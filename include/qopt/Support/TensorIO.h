@@ -5,10 +5,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QOPT_EXECUTOR_TENSORIO_H
-#define QOPT_EXECUTOR_TENSORIO_H
+#ifndef QOPT_SUPPORT_TENSORIO_H
+#define QOPT_SUPPORT_TENSORIO_H
 
-#include "qopt/Executor/Tensor.h"
+#include "qopt/Support/Tensor.h"
 
 #include "llvm/Support/Error.h"
 
@@ -54,4 +54,4 @@ llvm::Error writeTensorProto(const Tensor &t, llvm::StringRef name,
 
 } // namespace mlir::qopt
 
-#endif // QOPT_EXECUTOR_TENSORIO_H
+#endif // QOPT_SUPPORT_TENSORIO_H

@@ -1,11 +1,11 @@
 //===- TensorProtoIO.cpp - ONNX TensorProto (.pb) files --------------------===//
 //
 // Reads serialized onnx.TensorProto files, the format of the ONNX backend
-// test data, into executor tensors.
+// test data, into host tensors.
 //
 //===----------------------------------------------------------------------===//
 
-#include "qopt/Executor/TensorIO.h"
+#include "qopt/Support/TensorIO.h"
 #include "qopt/Support/ShapeArithmetic.h"
 
 #include "llvm/Support/FileSystem.h"

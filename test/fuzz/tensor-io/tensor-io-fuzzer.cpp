@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qopt/Executor/TensorIO.h"
+#include "qopt/Support/TensorIO.h"
 
 #include "llvm/Support/Error.h"
 

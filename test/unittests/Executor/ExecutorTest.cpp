@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Executor/Executor.h"
-#include "qopt/Executor/TensorIO.h"
+#include "qopt/Support/TensorIO.h"
 #include "qopt/InitAllDialects.h"
 
 #include "mlir/IR/BuiltinOps.h"
