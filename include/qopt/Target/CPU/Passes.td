@@ -77,6 +77,7 @@ def ConvertQOptToCPUPass : Pass<"convert-qopt-to-cpu"> {
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::tensor::TensorDialect",
   ];

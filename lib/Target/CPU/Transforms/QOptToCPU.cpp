@@ -508,11 +508,6 @@ LogicalResult checkLowerable(Operation *root) {
 struct ConvertQOptToCPUPass
     : public qopt::impl::ConvertQOptToCPUPassBase<ConvertQOptToCPUPass> {
   // denseInput creates bufferization.alloc_tensor copies.
-  void getDependentDialects(DialectRegistry &registry) const override {
-    ConvertQOptToCPUPassBase::getDependentDialects(registry);
-    registry.insert<bufferization::BufferizationDialect>();
-  }
-
   void runOnOperation() override {
     Operation *root = getOperation();
     if (failed(checkLowerable(root)))

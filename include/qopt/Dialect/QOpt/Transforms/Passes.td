@@ -437,7 +437,13 @@ def QuantizePass : Pass<"qopt-quantize", "::mlir::ModuleOp"> {
       kernel flattened to `[O, KH * KW * C]`;
     * `tosa.matmul` with a `[1, K, N]` constant weight becomes
       `tosa.reshape` + `qopt.matmul` (weight transposed to `[N, K]`) +
-      `tosa.reshape`.
+      `tosa.reshape`;
+    * `tosa.depthwise_conv2d` becomes `qopt.depthwise_conv2d` (one row of
+      `KH * KW` taps per output channel).
+
+    Minifloat formats (`f8E4M3FN`, `f8E5M2`, `f6E3M2FN`, `f6E2M3FN`,
+    `f4E2M1FN`) become code-book packed weights (codes plus float32 scales)
+    and run weight-only, decoded through a table (docs/Semantics.md).
 
     With `activations=int8` (the default) the layer's input is quantized to
     int8 per tensor with `qopt.quantize`, its scale and zero point taken
@@ -459,9 +465,10 @@ def QuantizePass : Pass<"qopt-quantize", "::mlir::ModuleOp"> {
     Integer formats of other widths are stored in the next supported
     storage width (3 bits in i4, 5-7 bits in i8, 1 bit in i2) with their
     own grid; unsigned formats are shifted to signed storage. Layers
-    without a format, with a floating-point format (minifloats are not
-    lowered yet: warning), or of other kinds (e.g. depthwise convolutions:
-    warning) stay float.
+    without a format stay float. A layer with a format that cannot be
+    lowered (`f16`/`bf16`, transposed convolutions, batched matmuls,
+    run-time weights: `getQuantizedLayerSupport`) is an error naming the
+    layer; `qopt-annotate-candidates{target=…}` never offers such formats.
 
     ```mlir
     // Before:
