@@ -9,7 +9,9 @@
 #define QOPT_INITALLPASSES_H
 
 namespace mlir::qopt {
-/// Registers qopt passes plus canonicalize, cse and symbol-dce.
+/// Registers qopt's passes and pipelines, canonicalize, cse and symbol-dce,
+/// and the upstream passes qopt's pipelines run (so that textual pipelines
+/// qopt prints, e.g. crash reproducers, replay with qopt).
 void registerAllPasses();
 } // namespace mlir::qopt
 
