@@ -23,6 +23,9 @@
 #ifndef QOPT_RUNTIME_CPU_H
 #define QOPT_RUNTIME_CPU_H
 
+/* qopt_rt_isa (and the model ABI's other types) is declared there. */
+#include "qopt-runtime/model.h"
+
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -30,14 +33,6 @@ extern "C" {
 #endif
 
 /*===-- ISA variants and dispatch -----------------------------------------===*/
-
-typedef enum qopt_rt_isa {
-  QOPT_RT_ISA_PORTABLE = 0,    /* plain C++, any CPU */
-  QOPT_RT_ISA_AVX2 = 1,        /* x86-64 AVX2 + FMA */
-  QOPT_RT_ISA_AVX512_VNNI = 2, /* x86-64 AVX-512 F/BW/DQ/VL + VNNI */
-  QOPT_RT_ISA_AVX_VNNI = 3,    /* x86-64 AVX2 + FMA + AVX-VNNI (256-bit) */
-  QOPT_RT_ISA_COUNT = 4
-} qopt_rt_isa;
 
 /* Non-zero when this build contains `isa` and the running CPU supports it. */
 int qopt_rt_isa_supported(qopt_rt_isa isa);

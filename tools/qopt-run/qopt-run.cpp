@@ -13,11 +13,12 @@
 
 #include "qopt/Target/CPU/CompiledModel.h"
 
-#include "qopt/Executor/Datasets.h"
+#include "qopt/Support/Datasets.h"
 #include "qopt/Executor/Executor.h"
-#include "qopt/Executor/TensorIO.h"
+#include "qopt/Support/TensorIO.h"
 #include "qopt/InitAllDialects.h"
 #include "qopt/Target/ONNX/ImportONNX.h"
+#include "qopt-runtime/model.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -108,11 +109,18 @@ static llvm::cl::opt<bool>
 static llvm::cl::list<std::string>
     inputShapes("input-shape",
                 llvm::cl::desc("Pin an ONNX input's shape (name:AxBxC)"));
-static llvm::cl::opt<std::string> isaOption(
-    "isa",
-    llvm::cl::desc("Compiled libraries: kernel variant (auto, portable, avx2, "
-                   "avx512-vnni, avx-vnni)"),
-    llvm::cl::init("auto"));
+/// --isa's help: auto or a kernel variant named by the model ABI.
+static const std::string &isaOptionHelp() {
+  static const std::string help = [] {
+    std::string text = "Compiled libraries: kernel variant (auto";
+    for (const char *name : {QOPT_RT_ISA_NAMES})
+      text += std::string(", ") + name;
+    return text + ")";
+  }();
+  return help;
+}
+static llvm::cl::opt<std::string>
+    isaOption("isa", llvm::cl::desc(isaOptionHelp()), llvm::cl::init("auto"));
 static llvm::cl::opt<std::string> libraryName(
     "library-name",
     llvm::cl::desc("Compiled libraries: the symbol prefix given to "

@@ -4,12 +4,16 @@
 // the target's code generator). The model's C interface is generated as C
 // text, a header and a wrapper, because that is what users read and
 // include; the system C compiler builds the wrapper and links the library
-// with the kernel archive.
+// with the kernel archive. The types both sides of the interface share
+// (dtype codes, descriptors, ISA numbers) are qopt-runtime/model.h, which
+// the header embeds verbatim and the wrapper checks against the runtime's.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Target/CPU/EmitLibrary.h"
 #include "qopt/Dialect/QOpt/IR/QOptDialect.h"
+
+#include "qopt-runtime/model.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -39,6 +43,10 @@
 using namespace mlir;
 using namespace mlir::qopt;
 
+namespace {
+#include "ModelABIHeader.inc"
+} // namespace
+
 void mlir::qopt::registerCPUTargetTranslations(DialectRegistry &registry) {
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
@@ -61,23 +69,50 @@ struct EntryABI {
   int64_t workspaceBytes = -1;
 };
 
-/// `qopt_dtype` enumerator of an element type the library ABI has, every
-/// one listed: a type without one cannot cross the C interface.
-std::optional<StringRef> dtypeEnumerator(Type type) {
+/// A `qopt_dtype` (qopt-runtime/model.h) and its enumerator's name.
+struct DTypeCode {
+  qopt_dtype code;
+  const char *enumerator;
+};
+
+/// Every `qopt_dtype`, for the wrapper's check of the runtime's header.
+constexpr DTypeCode kDTypeCodes[] = {
+    {QOPT_DTYPE_F32, "QOPT_DTYPE_F32"},   {QOPT_DTYPE_F64, "QOPT_DTYPE_F64"},
+    {QOPT_DTYPE_I8, "QOPT_DTYPE_I8"},     {QOPT_DTYPE_I16, "QOPT_DTYPE_I16"},
+    {QOPT_DTYPE_I32, "QOPT_DTYPE_I32"},   {QOPT_DTYPE_I64, "QOPT_DTYPE_I64"},
+    {QOPT_DTYPE_BOOL, "QOPT_DTYPE_BOOL"},
+};
+
+/// The ISA enumerators, for the same check.
+constexpr std::pair<qopt_rt_isa, const char *> kIsaCodes[] = {
+    {QOPT_RT_ISA_PORTABLE, "QOPT_RT_ISA_PORTABLE"},
+    {QOPT_RT_ISA_AVX2, "QOPT_RT_ISA_AVX2"},
+    {QOPT_RT_ISA_AVX512_VNNI, "QOPT_RT_ISA_AVX512_VNNI"},
+    {QOPT_RT_ISA_AVX_VNNI, "QOPT_RT_ISA_AVX_VNNI"},
+    {QOPT_RT_ISA_COUNT, "QOPT_RT_ISA_COUNT"},
+};
+
+/// The `qopt_dtype` of an element type the library ABI has, every one
+/// listed: a type without one cannot cross the C interface.
+std::optional<DTypeCode> dtypeCode(Type type) {
+  auto find = [](qopt_dtype code) {
+    return *llvm::find_if(kDTypeCodes,
+                          [&](const DTypeCode &d) { return d.code == code; });
+  };
   if (type.isF32())
-    return StringRef("QOPT_DTYPE_F32");
+    return find(QOPT_DTYPE_F32);
   if (type.isF64())
-    return StringRef("QOPT_DTYPE_F64");
+    return find(QOPT_DTYPE_F64);
   if (type.isSignlessInteger(1))
-    return StringRef("QOPT_DTYPE_BOOL");
+    return find(QOPT_DTYPE_BOOL);
   if (type.isSignlessInteger(8))
-    return StringRef("QOPT_DTYPE_I8");
+    return find(QOPT_DTYPE_I8);
   if (type.isSignlessInteger(16))
-    return StringRef("QOPT_DTYPE_I16");
+    return find(QOPT_DTYPE_I16);
   if (type.isSignlessInteger(32))
-    return StringRef("QOPT_DTYPE_I32");
+    return find(QOPT_DTYPE_I32);
   if (type.isSignlessInteger(64))
-    return StringRef("QOPT_DTYPE_I64");
+    return find(QOPT_DTYPE_I64);
   return std::nullopt;
 }
 
@@ -125,7 +160,7 @@ FailureOr<EntryABI> readABI(ModuleOp module) {
                    ArrayRef<TensorDesc> descs) -> LogicalResult {
     for (auto [i, d] : llvm::enumerate(descs))
       if (!d.type.hasStaticShape() ||
-          !dtypeEnumerator(d.type.getElementType()))
+          !dtypeCode(d.type.getElementType()))
         return entry.emitError()
                << what << " " << i << " '" << d.name << "' has type "
                << d.type
@@ -160,6 +195,16 @@ std::string cString(StringRef text) {
 }
 
 std::string upper(StringRef s) { return s.upper(); }
+
+/// `"portable", "avx2", ... or "avx-vnni"`, from QOPT_RT_ISA_NAMES.
+std::string isaNameList() {
+  const char *names[] = {QOPT_RT_ISA_NAMES};
+  std::string out;
+  for (auto [i, name] : llvm::enumerate(names))
+    out += std::string(i == 0 ? "" : i + 1 == std::size(names) ? " or " : ", ") +
+           "\"" + name + "\"";
+  return out;
+}
 
 std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const CPULibraryOptions &options, std::string &error) {
@@ -252,39 +297,12 @@ LogicalResult mlir::qopt::emitCHeader(ModuleOp module,
      << " * call at a time (use one instance per thread).\n"
      << " */\n\n";
   os << "#ifndef " << guard << "\n#define " << guard << "\n\n"
-     << "#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
-  os << R"(#ifndef QOPT_MODEL_ABI_TYPES
-#define QOPT_MODEL_ABI_TYPES
-/* Element types of inputs and outputs. */
-typedef enum qopt_dtype {
-  QOPT_DTYPE_F32 = 1,
-  QOPT_DTYPE_F64 = 2,
-  QOPT_DTYPE_I8 = 3,
-  QOPT_DTYPE_I16 = 4,
-  QOPT_DTYPE_I32 = 5,
-  QOPT_DTYPE_I64 = 6,
-  QOPT_DTYPE_BOOL = 7 /* one byte per element */
-} qopt_dtype;
-
-/* One input or output. */
-typedef struct qopt_tensor_desc {
-  const char *name;      /* the ONNX graph input/output name */
-  qopt_dtype dtype;
-  int32_t rank;
-  const int64_t *shape;  /* rank dimensions */
-  int64_t size_bytes;    /* bytes of the dense buffer */
-} qopt_tensor_desc;
-
-/* Kernel variants (include/qopt-runtime/cpu.h, qopt_rt_isa). */
-enum {
-  QOPT_ISA_PORTABLE = 0,
-  QOPT_ISA_AVX2 = 1,
-  QOPT_ISA_AVX512_VNNI = 2,
-  QOPT_ISA_AVX_VNNI = 3
-};
-#endif /* QOPT_MODEL_ABI_TYPES */
-
-)";
+     << "#include <stdint.h>\n\n";
+  // The model ABI's types, verbatim: the header needs no other qopt file.
+  os << "/* qopt-runtime/model.h, as " << options.producer
+     << " has it: */\n"
+     << kModelABIHeader << "\n";
+  os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
   os << "#define " << upper(n) << "_NUM_INPUTS " << abi->inputs.size() << "\n"
      << "#define " << upper(n) << "_NUM_OUTPUTS " << abi->outputs.size()
      << "\n\n";
@@ -315,14 +333,14 @@ typedef struct {0}_t {0}_t;
 /* An instance using kernel variant `isa` (QOPT_ISA_*); NULL when this CPU
  * or build lacks it. Integer-path results are identical for every variant. */
 {0}_t *{0}_create_with_isa(int32_t isa);
-/* "portable", "avx2", "avx512-vnni" or "avx-vnni". */
+/* One of QOPT_RT_ISA_NAMES: {1}. */
 const char *{0}_isa_name(const {0}_t *model);
 /* Runs the model: inputs[i] and outputs[i] point to dense buffers of the
  * descriptors' sizes. Returns 0, or -1 for a NULL argument. */
 int32_t {0}_run({0}_t *model, const void *const *inputs, void *const *outputs);
 void {0}_destroy({0}_t *model);
 )",
-                      n);
+                      n, isaNameList());
   os << "\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return success();
 }
@@ -335,17 +353,30 @@ LogicalResult mlir::qopt::emitCWrapper(ModuleOp module,
   if (failed(abi))
     return failure();
   StringRef n = abi->name;
+  // The runtime's header first: its model.h is the one the header's
+  // embedded copy (same include guard) then gives way to, and the one the
+  // checks below hold against what this qopt (its loader included) uses.
   os << "/* " << n << " wrapper - generated by " << options.producer
      << "; do not edit. */\n"
-     << "#include " << cString(headerName)
-     << "\n#include \"qopt-runtime/cpu.h\"\n\n"
-     << "#include <stdlib.h>\n#include <string.h>\n\n";
-  // The header repeats the runtime's ISA numbers so that it stands alone;
-  // the wrapper, built against the runtime's own header, checks them.
-  os << "/* The header's QOPT_ISA_* are the runtime's qopt_rt_isa. */\n";
-  for (StringRef isa : {"PORTABLE", "AVX2", "AVX512_VNNI", "AVX_VNNI"})
-    os << "_Static_assert(QOPT_ISA_" << isa << " == (int)QOPT_RT_ISA_" << isa
-       << ", \"QOPT_ISA_" << isa << " differs from the runtime's\");\n";
+     << "#include \"qopt-runtime/cpu.h\"\n"
+     << "#include " << cString(headerName) << "\n\n"
+     << "#include <stddef.h>\n#include <stdlib.h>\n#include <string.h>\n\n";
+  os << "/* The runtime's qopt-runtime/model.h is the model ABI this qopt "
+        "was built with. */\n";
+  auto check = [&](StringRef expr, int64_t value) {
+    os << "_Static_assert(" << expr << " == " << value << ", \"" << expr
+       << " differs from the runtime's qopt-runtime/model.h\");\n";
+  };
+  for (auto [code, enumerator] : kIsaCodes)
+    check(enumerator, code);
+  for (const DTypeCode &d : kDTypeCodes)
+    check(d.enumerator, d.code);
+  check("sizeof(qopt_tensor_desc)", sizeof(qopt_tensor_desc));
+  check("offsetof(qopt_tensor_desc, dtype)", offsetof(qopt_tensor_desc, dtype));
+  check("offsetof(qopt_tensor_desc, rank)", offsetof(qopt_tensor_desc, rank));
+  check("offsetof(qopt_tensor_desc, shape)", offsetof(qopt_tensor_desc, shape));
+  check("offsetof(qopt_tensor_desc, size_bytes)",
+        offsetof(qopt_tensor_desc, size_bytes));
   os << "\n";
   // The compiled entry: ISA, inputs, outputs.
   os << "void " << n << "_entry(int32_t isa";
@@ -369,7 +400,7 @@ LogicalResult mlir::qopt::emitCWrapper(ModuleOp module,
     os << "static const qopt_tensor_desc " << what << "_descs[] = {\n";
     for (auto [i, d] : llvm::enumerate(descs))
       os << "  {" << cString(d.name) << ", "
-         << *dtypeEnumerator(d.type.getElementType())
+         << dtypeCode(d.type.getElementType())->enumerator
          << ", " << d.type.getRank() << ", " << what << "_shape_" << i << ", "
          << byteSize(d.type) << "},\n";
     os << "};\n";
