@@ -18,7 +18,9 @@
 #include "qopt/Analysis/QuantizableLayers.h"
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
 
 #include <string>
 
@@ -81,6 +83,46 @@ getQuantizedLayerSupport(const LayerInfo &layer, FormatAttr format) {
       return no("matmul groups must run along K");
     if (granularity == Granularity::PerChannel && format.getAxis() != 2)
       return no("matmul per-channel scales must be on N (axis 2)");
+    return yes;
+  }
+  // Named linalg layers as other frontends emit them: static f32 tensors,
+  // default indexing maps, a zero init (constant or linalg.fill), a
+  // constant weight; per-channel scales on the output channels, groups
+  // along the innermost reduction axis.
+  if (isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::Conv2DNhwcHwcfOp>(
+          op)) {
+    auto linalgOp = cast<linalg::LinalgOp>(op);
+    StringRef kind = op->getName().getStringRef();
+    if (auto mm = dyn_cast<linalg::MatmulOp>(op); mm && mm.hasUserDefinedMaps())
+      return no("only linalg.matmul with the default indexing maps is "
+                "lowered");
+    if (auto bmm = dyn_cast<linalg::BatchMatmulOp>(op);
+        bmm && bmm.hasUserDefinedMaps())
+      return no("only linalg.batch_matmul with the default indexing maps is "
+                "lowered");
+    for (Value v : op->getOperands()) {
+      auto t = dyn_cast<RankedTensorType>(v.getType());
+      if (!t || !t.hasStaticShape() || !t.getElementType().isF32())
+        return no(kind.str() + " needs static f32 tensors");
+    }
+    Value init = linalgOp.getDpsInits()[0];
+    if (auto fill = init.getDefiningOp<linalg::FillOp>())
+      init = fill.getInputs()[0];
+    if (!matchPattern(init, m_AnyZeroFloat()))
+      return no(kind.str() + " accumulates into a non-zero init");
+    if (isa<linalg::BatchMatmulOp>(op) &&
+        cast<RankedTensorType>(op->getOperand(1).getType()).getDimSize(0) !=
+            1)
+      return no("only batch-1 linalg.batch_matmul is lowered");
+    // Weight axes: matmul [K, N], batch_matmul [1, K, N], conv [H, W, C, F].
+    int64_t outAxis = isa<linalg::MatmulOp>(op) ? 1 : (isa<linalg::BatchMatmulOp>(op) ? 2 : 3);
+    int64_t groupAxis = outAxis - 1;
+    if (granularity == Granularity::Group && format.getAxis() != groupAxis)
+      return no(kind.str() + " groups must run along axis " +
+                std::to_string(groupAxis));
+    if (granularity == Granularity::PerChannel && format.getAxis() != outAxis)
+      return no(kind.str() + " per-channel scales must be on axis " +
+                std::to_string(outAxis));
     return yes;
   }
   return no("there is no quantized op for " +

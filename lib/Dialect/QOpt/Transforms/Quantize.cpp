@@ -20,6 +20,8 @@
 #include "PassOptionChecks.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -118,6 +120,9 @@ public:
         result = rewriteMatmul(matmul, layer, format);
       else if (auto dw = dyn_cast<tosa::DepthwiseConv2DOp>(op))
         result = rewriteDepthwise(dw, layer, format);
+      else if (isa<linalg::MatmulOp, linalg::BatchMatmulOp,
+                   linalg::Conv2DNhwcHwcfOp>(op))
+        result = rewriteLinalg(cast<linalg::LinalgOp>(op), layer, format);
       if (failed(result))
         failedAny = true;
     }
@@ -609,6 +614,103 @@ private:
     keepActStats(matmul, y.getDefiningOp());
     matmul.getResult().replaceAllUsesWith(y);
     matmul.erase();
+    return success();
+  }
+
+  /// Named linalg layers (getQuantizedLayerSupport has checked the form:
+  /// static f32, default maps, zero init, constant weight):
+  ///   linalg.matmul A [M, K] x B [K, N]      -> qopt.matmul, B as [N, K];
+  ///   linalg.batch_matmul [1, M, K] x [1, K, N] -> collapse, qopt.matmul,
+  ///                                               expand;
+  ///   linalg.conv_2d_nhwc_hwcf (HWCF kernel)  -> qopt.conv2d, the kernel as
+  ///                                              [F, KH * KW * C] (OHWI).
+  LogicalResult rewriteLinalg(linalg::LinalgOp op, const LayerInfo &layer,
+                              FormatAttr format) {
+    Value a = op.getDpsInputs()[0];
+    FailureOr<Tensor> w = exec::evaluateConstantValue(op.getDpsInputs()[1]);
+    if (failed(w) || w->getDType() != DType::F32)
+      return op->emitError() << "qopt-quantize: layer '" << layer.name
+                             << "' weight is not a float32 constant";
+    ArrayRef<int64_t> ws = w->getShape();
+    bool conv = isa<linalg::Conv2DNhwcHwcfOp>(op.getOperation());
+    // Rows [N, K]: matmul/batch_matmul K x N transposed; conv HWCF as
+    // F x (KH, KW, C), the order qopt.conv2d's patches use.
+    int64_t n = ws.back();
+    int64_t k = w->getNumElements() / n;
+    Tensor rows = Tensor::zeros(DType::F32, {n, k});
+    const float *src = w->data<float>();
+    float *dst = rows.mutableData<float>();
+    for (int64_t r = 0; r < k; ++r)
+      for (int64_t c = 0; c < n; ++c)
+        dst[c * k + r] = src[r * n + c];
+    FormatAttr rowFormat = format;
+    if (format.getGranularity() == Granularity::PerChannel)
+      rowFormat = FormatAttr::get(format.getContext(), format.getElementType(),
+                                  Granularity::PerChannel, 0, 0,
+                                  format.getSymmetric());
+    else if (format.getGranularity() == Granularity::Group)
+      // Groups along K (matmul) or C (conv: runs of g inside each tap, in
+      // order, since g divides C).
+      rowFormat = FormatAttr::get(format.getContext(), format.getElementType(),
+                                  Granularity::Group, 1, format.getGroupSize(),
+                                  format.getSymmetric());
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    FailureOr<Value> packed = packWeight(b, loc, rows, rowFormat, layer);
+    if (failed(packed))
+      return failure();
+    Type resultType = op->getResultTypes()[0];
+    Value y;
+    if (conv) {
+      auto c = cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation());
+      FailureOr<Value> input = layerInput(b, loc, a, a, layer, format);
+      if (failed(input))
+        return failure();
+      SmallVector<int64_t> stride(c.getStrides().getValues<int64_t>());
+      SmallVector<int64_t> dilation(c.getDilations().getValues<int64_t>());
+      auto result = Conv2DOp::create(
+          b, loc, resultType, *input, *packed, Value(),
+          b.getDenseI64ArrayAttr({ws[0], ws[1]}),
+          b.getDenseI64ArrayAttr({0, 0, 0, 0}),
+          b.getDenseI64ArrayAttr(stride), b.getDenseI64ArrayAttr(dilation));
+      y = result.getResult();
+    } else if (isa<linalg::BatchMatmulOp>(op.getOperation())) {
+      auto aType = cast<RankedTensorType>(a.getType());
+      int64_t m = aType.getDimSize(1);
+      Value a2 = tensor::CollapseShapeOp::create(
+          b, loc, RankedTensorType::get({m, k}, b.getF32Type()), a,
+          ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+      FailureOr<Value> input = layerInput(b, loc, a2, a, layer, format);
+      if (failed(input))
+        return failure();
+      Value y2 = MatmulOp::create(b, loc,
+                                  RankedTensorType::get({m, n}, b.getF32Type()),
+                                  *input, *packed, Value());
+      y = tensor::ExpandShapeOp::create(
+          b, loc, resultType, y2, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+    } else {
+      FailureOr<Value> input = layerInput(b, loc, a, a, layer, format);
+      if (failed(input))
+        return failure();
+      y = MatmulOp::create(b, loc, resultType, *input, *packed, Value());
+    }
+    keepActStats(op, y.getDefiningOp());
+    op->getResult(0).replaceAllUsesWith(y);
+    SmallVector<Value> feeding = {op.getDpsInputs()[1], op.getDpsInits()[0]};
+    op->erase();
+    // The zero init (a constant, or linalg.fill into tensor.empty) and the
+    // float weight are dead now; the executor and the targets should not
+    // see them.
+    while (!feeding.empty()) {
+      Value v = feeding.pop_back_val();
+      Operation *def = v.getDefiningOp();
+      if (!def || !def->use_empty() ||
+          !(isPure(def) || isa<linalg::FillOp>(def)))
+        continue;
+      for (Value operand : def->getOperands())
+        feeding.push_back(operand);
+      def->erase();
+    }
     return success();
   }
 

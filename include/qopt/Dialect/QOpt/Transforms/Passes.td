@@ -439,7 +439,12 @@ def QuantizePass : Pass<"qopt-quantize", "::mlir::ModuleOp"> {
       `tosa.reshape` + `qopt.matmul` (weight transposed to `[N, K]`) +
       `tosa.reshape`;
     * `tosa.depthwise_conv2d` becomes `qopt.depthwise_conv2d` (one row of
-      `KH * KW` taps per output channel).
+      `KH * KW` taps per output channel);
+    * the named linalg layers other frontends emit (static f32, default
+      indexing maps, zero init, constant weight): `linalg.matmul` becomes
+      `qopt.matmul`, batch-1 `linalg.batch_matmul` `tensor.collapse_shape`
+      + `qopt.matmul` + `tensor.expand_shape`, `linalg.conv_2d_nhwc_hwcf`
+      `qopt.conv2d` (HWCF kernel as `[F, KH * KW * C]`).
 
     Minifloat formats (`f8E4M3FN`, `f8E5M2`, `f6E3M2FN`, `f6E2M3FN`,
     `f4E2M1FN`) become code-book packed weights (codes plus float32 scales)
@@ -484,6 +489,7 @@ def QuantizePass : Pass<"qopt-quantize", "::mlir::ModuleOp"> {
   }];
   let dependentDialects = ["::mlir::qopt::QOptDialect",
                            "::mlir::quant::QuantDialect",
+                           "::mlir::tensor::TensorDialect",
                            "::mlir::tosa::TosaDialect"];
   let options = [
     Option<"activations", "activations", "std::string", "\"int8\"",
