@@ -5,7 +5,7 @@
 // workspace holding every temporary), calls the kernel library, allocates
 // nothing, and needs nothing from MLIR's runtime libraries.
 
-// CHECK: module attributes {qopt.cpu.abi = {inputs = [{name = "x", type = tensor<1x2x8xf32>}], name = "net", outputs = [{name = "y", type = tensor<1x2x3xf32>}], workspace_bytes = 128 : i64}}
+// CHECK: module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "net", inputs = [<"x", f32, [1, 2, 8]>], outputs = [<"y", f32, [1, 2, 3]>], workspace_bytes = 128>}
 // CHECK-DAG: llvm.func @qopt_rt_uk_quantize_s8(i32, !llvm.ptr, !llvm.ptr, i64, f32, i32)
 // CHECK-DAG: llvm.func @qopt_rt_uk_matmul_s8(i32, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, i64, i64, i64, i32, i32, i32, f32, i32)
 // CHECK: llvm.func @net_entry(%[[ISA:.*]]: i32, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)

@@ -72,12 +72,11 @@ struct ConvertQOptUKernelToFuncPass
     // Functions containing ukernels, also nested in loops, and the library
     // entry (qopt-cpu-entry-abi), which takes the ISA in any case.
     SmallVector<func::FuncOp> funcs;
-    if (auto abi = module->getAttrOfType<DictionaryAttr>(
-            QOptDialect::kCPUAbiAttrName))
-      if (auto name = abi.getAs<StringAttr>("name"))
-        if (auto entry = symbols.lookup<func::FuncOp>(
-                (name.getValue() + "_entry").str()))
-          funcs.push_back(entry);
+    if (auto abi =
+            module->getAttrOfType<EntryABIAttr>(QOptDialect::kCPUAbiAttrName))
+      if (auto entry =
+              symbols.lookup<func::FuncOp>((abi.getName() + "_entry").str()))
+        funcs.push_back(entry);
     module.walk([&](UKernelOp op) {
       auto f = op->getParentOfType<func::FuncOp>();
       if (f && !llvm::is_contained(funcs, f))

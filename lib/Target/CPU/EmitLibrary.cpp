@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Target/CPU/EmitLibrary.h"
+#include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
 #include "qopt/Dialect/QOpt/IR/QOptDialect.h"
 
 #include "qopt-runtime/model.h"
@@ -116,36 +117,25 @@ std::optional<DTypeCode> dtypeCode(Type type) {
   return std::nullopt;
 }
 
-bool isCIdentifier(StringRef name) {
-  if (name.empty() || !(llvm::isAlpha(name[0]) || name[0] == '_'))
-    return false;
-  return llvm::all_of(name,
-                      [](char c) { return llvm::isAlnum(c) || c == '_'; });
-}
-
 FailureOr<EntryABI> readABI(ModuleOp module) {
-  auto dict = module->getAttrOfType<DictionaryAttr>(QOptDialect::kCPUAbiAttrName);
-  if (!dict)
+  // The attribute's verifier has checked the name (a C identifier) and the
+  // tensors (static shapes of element types with a qopt_dtype).
+  auto attr =
+      module->getAttrOfType<EntryABIAttr>(QOptDialect::kCPUAbiAttrName);
+  if (!attr)
     return module.emitError("module has no '")
            << QOptDialect::kCPUAbiAttrName
            << "' attribute; compile it with qopt-cpu-pipeline first";
   EntryABI abi;
-  abi.name = dict.getAs<StringAttr>("name").str();
-  // The name prefixes C symbols and the header guard.
-  if (!isCIdentifier(abi.name))
-    return module.emitError("library name '")
-           << abi.name << "' is not a C identifier";
-  auto read = [&](StringRef key, SmallVectorImpl<TensorDesc> &out) {
-    for (Attribute entry : dict.getAs<ArrayAttr>(key)) {
-      auto d = cast<DictionaryAttr>(entry);
-      out.push_back({d.getAs<StringAttr>("name").str(),
-                     cast<RankedTensorType>(d.getAs<TypeAttr>("type").getValue())});
-    }
+  abi.name = attr.getName().str();
+  auto read = [&](ArrayRef<EntryTensorAttr> tensors,
+                  SmallVectorImpl<TensorDesc> &out) {
+    for (EntryTensorAttr t : tensors)
+      out.push_back({t.getName().str(), t.getTensorType()});
   };
-  read("inputs", abi.inputs);
-  read("outputs", abi.outputs);
-  if (auto ws = dict.getAs<IntegerAttr>("workspace_bytes"))
-    abi.workspaceBytes = ws.getInt();
+  read(attr.getInputs(), abi.inputs);
+  read(attr.getOutputs(), abi.outputs);
+  abi.workspaceBytes = attr.getWorkspaceBytes().value_or(-1);
   auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(abi.name + "_entry");
   size_t expected = 1 + abi.inputs.size() + abi.outputs.size() +
                     (abi.workspaceBytes >= 0 ? 1 : 0);
@@ -154,23 +144,6 @@ FailureOr<EntryABI> readABI(ModuleOp module) {
            << abi.name << "_entry' taking " << expected
            << " arguments (ISA, inputs, outputs, workspace); run the whole "
               "qopt-cpu-pipeline";
-  // The descriptors give each buffer's element type and byte size: a type
-  // without a qopt_dtype, or a dynamic shape, would be described wrongly.
-  auto check = [&](StringRef what,
-                   ArrayRef<TensorDesc> descs) -> LogicalResult {
-    for (auto [i, d] : llvm::enumerate(descs))
-      if (!d.type.hasStaticShape() ||
-          !dtypeCode(d.type.getElementType()))
-        return entry.emitError()
-               << what << " " << i << " '" << d.name << "' has type "
-               << d.type
-               << ", which the library ABI cannot describe (statically shaped "
-                  "tensors of f32, f64, i1, i8, i16, i32 or i64)";
-    return success();
-  };
-  if (failed(check("input", abi.inputs)) ||
-      failed(check("output", abi.outputs)))
-    return failure();
   return abi;
 }
 

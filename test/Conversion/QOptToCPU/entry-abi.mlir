@@ -5,7 +5,7 @@
 // read-only for bufferization, other argument attributes are dropped; the
 // entry is renamed <name>_entry.
 
-// CHECK: module attributes {qopt.cpu.abi = {inputs = [{name = "image", type = tensor<1x4xf32>}, {name = "arg1", type = tensor<2xi64>}], name = "net", outputs = [{name = "result0", type = tensor<1x4xf32>}]}}
+// CHECK: module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "net", inputs = [<"image", f32, [1, 4]>, <"arg1", i64, [2]>], outputs = [<"result0", f32, [1, 4]>]>}
 // CHECK: func.func @net_entry(%{{.*}}: tensor<1x4xf32> {bufferization.writable = false}, %{{.*}}: tensor<2xi64> {bufferization.writable = false}) -> tensor<1x4xf32>
 // CHECK-NOT: qopt.act_stats
 // MISSING: error: no function 'absent' with a body to export

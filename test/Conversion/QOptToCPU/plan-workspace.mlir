@@ -5,7 +5,7 @@
 // The dynamic %e and the never-freed %f stay allocations. 64-byte aligned;
 // the workspace is the high-water mark, 320 bytes.
 
-// CHECK: module attributes {qopt.cpu.abi = {inputs = [], name = "m", outputs = [], workspace_bytes = 320 : i64}}
+// CHECK: module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "m", inputs = [], outputs = [], workspace_bytes = 320>}
 // CHECK-LABEL: func.func @m_entry
 // CHECK-SAME: (%{{.*}}: index, %[[WS:.*]]: memref<320xi8>)
 // CHECK: %[[C0:.*]] = arith.constant 0 : index
@@ -20,7 +20,7 @@
 // CHECK-NOT: memref.dealloc %[[C]]
 // CHECK-NOT: memref.dealloc %[[A]]
 // CHECK: memref.dealloc %{{.*}} : memref<?xf32>
-module attributes {qopt.cpu.abi = {name = "m", inputs = [], outputs = []}} {
+module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "m", inputs = [], outputs = []>} {
   func.func @m_entry(%n: index) {
     %a = memref.alloc() {alignment = 64 : i64} : memref<16xf32>
     %b = memref.alloc() {alignment = 64 : i64} : memref<64xf32>

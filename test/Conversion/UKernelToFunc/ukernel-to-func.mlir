@@ -44,7 +44,7 @@ func.func @offset(%x: memref<8xf32, strided<[1], offset: ?>>) {
 
 // CHECK-LABEL: func.func @model_entry
 // CHECK-SAME: (%{{.*}}: i32, %{{.*}}: memref<4xf32>)
-module attributes {qopt.cpu.abi = {name = "model", inputs = [], outputs = [{name = "y", type = tensor<4xf32>}]}} {
+module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "model", inputs = [], outputs = [<"y", f32, [4]>]>} {
   func.func @model_entry(%y: memref<4xf32>) {
     return
   }

@@ -72,3 +72,30 @@ func.func @group_formats() attributes {
                    #qopt.format<si8, per_channel(axis = 0)>]>} {
   return
 }
+
+// -----
+
+// #qopt.entry_abi (the module attribute qopt.cpu.abi) and its tensors: the
+// entry tensors print without their prefix, scalars with an empty shape,
+// workspace_bytes only when present.
+
+// CHECK-LABEL: module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "net", inputs = [<"image", f32, [1, 3, 8, 8]>, <"scale", f64, []>, <"mask \22x\22", i1, [4]>], outputs = [<"logits", f32, [1, 10]>, <"ids", i64, [1]>], workspace_bytes = 4096>}
+module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "net",
+    inputs = [<"image", f32, [1, 3, 8, 8]>, #qopt.entry_tensor<"scale", f64, []>, <"mask \"x\"", i1, [4]>],
+    outputs = [<"logits", f32, [1, 10]>, <"ids", i64, [1]>],
+    workspace_bytes = 4096>} {
+}
+
+// -----
+
+// CHECK-LABEL: module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "_m2", inputs = [], outputs = [<"y", i8, [2]>]>}
+module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "_m2", inputs = [], outputs = [<"y", i8, [2]>]>} {
+}
+
+// -----
+
+// CHECK-LABEL: func.func @entry_tensor
+// CHECK-SAME: t = #qopt.entry_tensor<"q", i16, [3, 0]>
+func.func @entry_tensor() attributes {t = #qopt.entry_tensor<"q", i16, [3, 0]>} {
+  return
+}

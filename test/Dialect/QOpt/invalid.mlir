@@ -698,3 +698,63 @@ func.func @ukernel_name(%c: tensor<4xf32>) {
 func.func @act_stats_inf(%x: tensor<4xf32> {qopt.act_stats = #qopt.act_stats<method = "minmax", samples = 1, axis = -1, min = [0.0], max = [1.0], lo = [0.0], hi = [4.0e+40]>}) {
   return
 }
+
+// -----
+
+// expected-error @+1 {{library name 'net-1' is not a C identifier}}
+module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "net-1", inputs = [], outputs = []>} {
+}
+
+// -----
+
+// expected-error @+1 {{library name '' is not a C identifier}}
+module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "", inputs = [], outputs = []>} {
+}
+
+// -----
+
+// expected-error @+2 {{failed to parse QOpt_EntryABIAttr parameter 'inputs'}}
+// expected-error @+1 {{entry tensor 'x' has element type 'f16', which the model ABI has no qopt_dtype for (f32, f64, i1, i8, i16, i32 or i64)}}
+module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "m", inputs = [<"x", f16, [4]>], outputs = []>} {
+}
+
+// -----
+
+// Signedness is not part of the ABI's integer codes.
+// expected-error @+2 {{failed to parse QOpt_EntryABIAttr parameter 'outputs'}}
+// expected-error @+1 {{entry tensor 'q' has element type 'ui8'}}
+module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "m", inputs = [], outputs = [<"q", ui8, [4]>]>} {
+}
+
+// -----
+
+// expected-error @+2 {{failed to parse QOpt_EntryABIAttr parameter 'inputs'}}
+// expected-error @+1 {{entry tensor 'x' dimension 1 is negative; the model ABI takes static shapes}}
+module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "m", inputs = [<"x", f32, [2, -3]>], outputs = []>} {
+}
+
+// -----
+
+// expected-error @+2 {{failed to parse QOpt_EntryABIAttr parameter 'inputs'}}
+// expected-error @+1 {{entry tensor name must not be empty}}
+module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "m", inputs = [<"", f32, [2]>], outputs = []>} {
+}
+
+// -----
+
+// expected-error @+1 {{workspace_bytes must be non-negative, got -64}}
+module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "m", inputs = [], outputs = [], workspace_bytes = -64>} {
+}
+
+// -----
+
+// expected-error @+1 {{'builtin.module' op 'qopt.cpu.abi' must be a #qopt.entry_abi attribute}}
+module attributes {qopt.cpu.abi = {name = "m", inputs = [], outputs = []}} {
+}
+
+// -----
+
+func.func @abi_on_func() attributes {qopt.cpu.abi = #qopt.entry_abi<name = "m", inputs = [], outputs = []>} {
+  // expected-error @-1 {{'func.func' op 'qopt.cpu.abi' belongs on a module}}
+  return
+}

@@ -13,6 +13,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -24,6 +25,14 @@ using namespace mlir;
 using namespace mlir::qopt;
 
 #include "qopt/Dialect/QOpt/IR/QOptEnums.cpp.inc"
+
+namespace mlir::qopt {
+/// `[<"x", f32, [1, 4]>, ...]`: #qopt.entry_abi's inputs and outputs.
+static FailureOr<SmallVector<EntryTensorAttr>>
+parseEntryTensors(AsmParser &parser);
+static void printEntryTensors(AsmPrinter &printer,
+                              ArrayRef<EntryTensorAttr> tensors);
+} // namespace mlir::qopt
 
 #define GET_ATTRDEF_CLASSES
 #include "qopt/Dialect/QOpt/IR/QOptAttrs.cpp.inc"
@@ -302,6 +311,109 @@ CandidatesAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   for (FormatAttr format : formats)
     if (!seen.insert(format).second)
       return emitError() << "candidate set lists " << format << " twice";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// EntryTensorAttr / EntryABIAttr
+//===----------------------------------------------------------------------===//
+
+bool EntryTensorAttr::isABIElementType(Type type) {
+  // One per qopt_dtype of qopt-runtime/model.h.
+  return type.isF32() || type.isF64() || type.isSignlessInteger(1) ||
+         type.isSignlessInteger(8) || type.isSignlessInteger(16) ||
+         type.isSignlessInteger(32) || type.isSignlessInteger(64);
+}
+
+Attribute EntryTensorAttr::parse(AsmParser &parser, Type) {
+  SMLoc loc = parser.getCurrentLocation();
+  std::string name;
+  Type elementType;
+  SmallVector<int64_t> shape;
+  if (parser.parseLess() || parser.parseString(&name) || parser.parseComma() ||
+      parser.parseType(elementType) || parser.parseComma() ||
+      parser.parseCommaSeparatedList(AsmParser::Delimiter::Square,
+                                     [&]() -> ParseResult {
+                                       return parser.parseInteger(
+                                           shape.emplace_back());
+                                     }) ||
+      parser.parseGreater())
+    return {};
+  return parser.getChecked<EntryTensorAttr>(loc, parser.getContext(), name,
+                                            elementType, shape);
+}
+
+void EntryTensorAttr::print(AsmPrinter &printer) const {
+  printer << '<';
+  printer.printString(getName());
+  printer << ", " << getElementType() << ", [";
+  llvm::interleaveComma(getShape(), printer);
+  printer << "]>";
+}
+
+LogicalResult
+EntryTensorAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                        StringRef name, Type elementType,
+                        ArrayRef<int64_t> shape) {
+  if (name.empty())
+    return emitError() << "entry tensor name must not be empty";
+  if (!isABIElementType(elementType))
+    return emitError() << "entry tensor '" << name << "' has element type "
+                       << elementType
+                       << ", which the model ABI has no qopt_dtype for (f32, "
+                          "f64, i1, i8, i16, i32 or i64)";
+  for (auto [i, dim] : llvm::enumerate(shape))
+    if (dim < 0)
+      return emitError() << "entry tensor '" << name << "' dimension " << i
+                         << " is "
+                         << (ShapedType::isDynamic(dim) ? "dynamic"
+                                                        : "negative")
+                         << "; the model ABI takes static shapes";
+  return success();
+}
+
+namespace mlir::qopt {
+static FailureOr<SmallVector<EntryTensorAttr>>
+parseEntryTensors(AsmParser &parser) {
+  SmallVector<EntryTensorAttr> tensors;
+  if (parser.parseCommaSeparatedList(
+          AsmParser::Delimiter::Square, [&]() -> ParseResult {
+            return parser.parseCustomAttributeWithFallback(
+                tensors.emplace_back());
+          }))
+    return failure();
+  return tensors;
+}
+
+static void printEntryTensors(AsmPrinter &printer,
+                              ArrayRef<EntryTensorAttr> tensors) {
+  printer << '[';
+  llvm::interleaveComma(tensors, printer, [&](EntryTensorAttr tensor) {
+    printer.printStrippedAttrOrType(tensor);
+  });
+  printer << ']';
+}
+} // namespace mlir::qopt
+
+/// A C identifier: the library name prefixes C symbols and a header guard.
+static bool isCIdentifier(StringRef name) {
+  if (name.empty() || !(llvm::isAlpha(name[0]) || name[0] == '_'))
+    return false;
+  return llvm::all_of(name,
+                      [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+
+LogicalResult
+EntryABIAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                     StringRef name, ArrayRef<EntryTensorAttr> inputs,
+                     ArrayRef<EntryTensorAttr> outputs,
+                     std::optional<int64_t> workspaceBytes) {
+  if (!isCIdentifier(name))
+    return emitError() << "library name '" << name
+                       << "' is not a C identifier";
+  if (workspaceBytes && *workspaceBytes < 0)
+    return emitError() << "workspace_bytes must be non-negative, got "
+                       << *workspaceBytes;
   return success();
 }
 

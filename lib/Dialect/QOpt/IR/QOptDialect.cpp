@@ -53,32 +53,15 @@ static LogicalResult verifyLayer(Operation *op) {
   return qopt::detail::verifyQuantizableOpInterface(op);
 }
 
-/// `qopt.cpu.abi` = {name = "...", inputs = [{name, type}...], outputs}.
+/// `qopt.cpu.abi` is a #qopt.entry_abi on a module (whose own verifier
+/// checks its contents).
 static LogicalResult verifyCPUAbiAttribute(Operation *op, Attribute value) {
-  auto fail = [&]() {
-    return op->emitOpError()
-           << "'" << QOptDialect::kCPUAbiAttrName
-           << "' must be a dictionary {name = string, inputs = [...], outputs "
-              "= [...]} of {name = string, type = tensor type} entries";
-  };
   if (!isa<ModuleOp>(op))
     return op->emitOpError() << "'" << QOptDialect::kCPUAbiAttrName
                              << "' belongs on a module";
-  auto dict = dyn_cast<DictionaryAttr>(value);
-  if (!dict || !dict.getAs<StringAttr>("name"))
-    return fail();
-  for (StringRef key : {"inputs", "outputs"}) {
-    auto list = dict.getAs<ArrayAttr>(key);
-    if (!list)
-      return fail();
-    for (Attribute entry : list) {
-      auto d = dyn_cast<DictionaryAttr>(entry);
-      auto type = d ? d.getAs<TypeAttr>("type") : TypeAttr();
-      if (!d || !d.getAs<StringAttr>("name") || !type ||
-          !isa<RankedTensorType>(type.getValue()))
-        return fail();
-    }
-  }
+  if (!isa<EntryABIAttr>(value))
+    return op->emitOpError() << "'" << QOptDialect::kCPUAbiAttrName
+                             << "' must be a #qopt.entry_abi attribute";
   return success();
 }
 

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Target/CPU/Passes.h"
+#include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
+#include "qopt/Dialect/QOpt/IR/QOptDialect.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -29,15 +31,15 @@ bool isCIdentifier(StringRef name) {
   return llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
 }
 
-bool isSupportedElementType(Type type) {
-  return type.isF32() || type.isF64() || type.isSignlessInteger(1) ||
-         type.isSignlessInteger(8) || type.isSignlessInteger(16) ||
-         type.isSignlessInteger(32) || type.isSignlessInteger(64);
-}
-
 struct QOptCPUEntryABIPass
     : public qopt::impl::QOptCPUEntryABIPassBase<QOptCPUEntryABIPass> {
   using Base::Base;
+
+  // The ABI record is a qopt attribute, also on modules without qopt ops.
+  void getDependentDialects(DialectRegistry &registry) const override {
+    Base::getDependentDialects(registry);
+    registry.insert<qopt::QOptDialect>();
+  }
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -53,15 +55,15 @@ struct QOptCPUEntryABIPass
       return signalPassFailure();
     }
     Builder b(&getContext());
-    // One dictionary per input/output: {name, type}.
-    // Unnamed ones are called argN / resultN, as the reference executor
-    // calls them.
+    // One #qopt.entry_tensor per input/output. Unnamed ones are called
+    // argN / resultN, as the reference executor calls them.
     auto describe = [&](Type type, DictionaryAttr attrs, StringRef fallback,
                         unsigned index,
-                        SmallVectorImpl<Attribute> &out) -> LogicalResult {
+                        SmallVectorImpl<qopt::EntryTensorAttr> &out)
+        -> LogicalResult {
       auto tensor = dyn_cast<RankedTensorType>(type);
       if (!tensor || !tensor.hasStaticShape() ||
-          !isSupportedElementType(tensor.getElementType()))
+          !qopt::EntryTensorAttr::isABIElementType(tensor.getElementType()))
         return func.emitError()
                << (fallback == "arg" ? "argument " : "result ") << index
                << " has type " << type
@@ -71,12 +73,11 @@ struct QOptCPUEntryABIPass
       if (attrs)
         if (auto n = attrs.getAs<StringAttr>("qopt.name"))
           name = n.getValue().str();
-      out.push_back(b.getDictionaryAttr(
-          {b.getNamedAttr("name", b.getStringAttr(name)),
-           b.getNamedAttr("type", TypeAttr::get(type))}));
+      out.push_back(qopt::EntryTensorAttr::get(
+          &getContext(), name, tensor.getElementType(), tensor.getShape()));
       return success();
     };
-    SmallVector<Attribute> inputs, outputs;
+    SmallVector<qopt::EntryTensorAttr> inputs, outputs;
     FunctionType type = func.getFunctionType();
     for (unsigned i = 0; i < type.getNumInputs(); ++i)
       if (failed(describe(type.getInput(i), func.getArgAttrDict(i), "arg", i,
@@ -90,11 +91,10 @@ struct QOptCPUEntryABIPass
       func.emitError("an exported function needs at least one result");
       return signalPassFailure();
     }
-    module->setAttr("qopt.cpu.abi",
-                    b.getDictionaryAttr(
-                        {b.getNamedAttr("name", b.getStringAttr(libraryName)),
-                         b.getNamedAttr("inputs", b.getArrayAttr(inputs)),
-                         b.getNamedAttr("outputs", b.getArrayAttr(outputs))}));
+    module->setAttr(qopt::QOptDialect::kCPUAbiAttrName,
+                    qopt::EntryABIAttr::get(&getContext(), libraryName, inputs,
+                                            outputs,
+                                            /*workspace_bytes=*/std::nullopt));
     // The names live in the ABI record now; other argument and result
     // attributes (calibration statistics) mean nothing to codegen.
     for (unsigned i = 0; i < type.getNumInputs(); ++i)

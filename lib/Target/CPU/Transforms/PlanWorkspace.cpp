@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Target/CPU/Passes.h"
+#include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
 #include "qopt/Dialect/QOpt/IR/QOptDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -84,14 +85,14 @@ struct QOptCPUPlanWorkspacePass
           QOptCPUPlanWorkspacePass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto abi =
-        module->getAttrOfType<DictionaryAttr>(qopt::QOptDialect::kCPUAbiAttrName);
+    auto abi = module->getAttrOfType<qopt::EntryABIAttr>(
+        qopt::QOptDialect::kCPUAbiAttrName);
     if (!abi) {
       module.emitError("qopt-cpu-plan-workspace: no qopt.cpu.abi; run "
                        "qopt-cpu-entry-abi first");
       return signalPassFailure();
     }
-    std::string name = (abi.getAs<StringAttr>("name").getValue() + "_entry").str();
+    std::string name = (abi.getName() + "_entry").str();
     auto entry = module.lookupSymbol<func::FuncOp>(name);
     if (!entry || entry.isExternal()) {
       module.emitError() << "qopt-cpu-plan-workspace: no function '" << name
@@ -157,15 +158,10 @@ struct QOptCPUPlanWorkspacePass
     for (memref::DeallocOp dealloc : deallocs)
       rewriter.eraseOp(dealloc);
 
-    SmallVector<NamedAttribute> attrs(abi.getValue());
-    Builder b(&getContext());
-    llvm::erase_if(attrs, [](NamedAttribute a) {
-      return a.getName() == "workspace_bytes";
-    });
-    attrs.push_back(
-        b.getNamedAttr("workspace_bytes", b.getI64IntegerAttr(size)));
     module->setAttr(qopt::QOptDialect::kCPUAbiAttrName,
-                    b.getDictionaryAttr(attrs));
+                    qopt::EntryABIAttr::get(&getContext(), abi.getName(),
+                                            abi.getInputs(), abi.getOutputs(),
+                                            size));
   }
 };
 

@@ -262,4 +262,75 @@ def QOpt_GroupFormatsAttr : QOpt_Attr<"GroupFormats", "group_formats"> {
   }];
 }
 
+def QOpt_EntryTensorAttr : QOpt_Attr<"EntryTensor", "entry_tensor"> {
+  let summary = "One input or output of a compiled model's entry";
+  let description = [{
+    What the C interface of a compiled model says about one input or output
+    (a `qopt_tensor_desc` of `qopt-runtime/model.h`): its `name` (the ONNX
+    graph name, or `argN` / `resultN`), its element type and its static
+    shape. The element type is one the model ABI has a `qopt_dtype` for:
+    `f32`, `f64`, `i1`, `i8`, `i16`, `i32` or `i64` (signless). Printed
+    inside `#qopt.entry_abi` without its prefix.
+
+    ```mlir
+    #qopt.entry_tensor<"image", f32, [1, 3, 224, 224]>
+    #qopt.entry_tensor<"scale", f32, []>
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"the input's or output's name">:$name,
+    "::mlir::Type":$elementType,
+    ArrayRefParameter<"int64_t", "static dimensions">:$shape
+  );
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The tensor type the entry takes or returns.
+    ::mlir::RankedTensorType getTensorType() const {
+      return ::mlir::RankedTensorType::get(getShape(), getElementType());
+    }
+    /// True if the model ABI has a `qopt_dtype` for `type`.
+    static bool isABIElementType(::mlir::Type type);
+  }];
+}
+
+// A list of #qopt.entry_tensor printed without their prefix:
+// `[<"x", f32, [1, 4]>, ...]` (empty lists included).
+def QOpt_EntryTensorArrayParameter
+    : ArrayRefParameter<"::mlir::qopt::EntryTensorAttr", "entry tensors"> {
+  let printer = [{ ::mlir::qopt::printEntryTensors($_printer, $_self) }];
+  let parser = [{ ::mlir::qopt::parseEntryTensors($_parser) }];
+}
+
+def QOpt_EntryABIAttr : QOpt_Attr<"EntryABI", "entry_abi"> {
+  let summary = "The C ABI of a compiled model's entry function";
+  let description = [{
+    The module attribute `qopt.cpu.abi`: what `qopt-cpu-entry-abi` records
+    about the exported function before lowering erases its tensor types,
+    and what the generated C header and wrapper describe. `name` is the
+    library's symbol prefix (a C identifier; the entry becomes
+    `<name>_entry`); `inputs` and `outputs` are the entry's tensors in
+    order; `workspace_bytes`, added by `qopt-cpu-plan-workspace`, is the
+    size of the per-instance workspace the entry takes as its last
+    argument (absent: the entry takes none).
+
+    ```mlir
+    module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "net",
+        inputs = [<"x", f32, [1, 2, 8]>],
+        outputs = [<"y", f32, [1, 2, 3]>],
+        workspace_bytes = 128>} {
+      ...
+    }
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"the library's symbol prefix">:$name,
+    QOpt_EntryTensorArrayParameter:$inputs,
+    QOpt_EntryTensorArrayParameter:$outputs,
+    OptionalParameter<"::std::optional<int64_t>">:$workspace_bytes
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // QOPT_DIALECT_QOPT_IR_QOPTATTRS_TD
