@@ -140,6 +140,12 @@ struct AllocateBitsPass
         return (void)fail(llvm::toString(loaded.takeError()));
       table = std::move(*loaded);
     }
+    // A table key that names no layer (the model changed, or names drifted)
+    // would otherwise fall back to the per-MAC estimate silently.
+    if (table)
+      if (std::optional<std::string> warning =
+              table->unmatchedLayersWarning(analysis.getLayers()))
+        emitWarning(module.getLoc()) << "qopt-allocate-bits: " << *warning;
     for (auto [name, budget] : {std::pair<StringRef, double>{"luts", luts},
                                 {"dsps", dsps},
                                 {"brams", brams}})
