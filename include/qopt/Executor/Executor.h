@@ -11,7 +11,7 @@
 #ifndef QOPT_EXECUTOR_EXECUTOR_H
 #define QOPT_EXECUTOR_EXECUTOR_H
 
-#include "qopt/Executor/Tensor.h"
+#include "qopt/Support/Tensor.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
