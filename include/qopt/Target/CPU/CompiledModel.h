@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QOPT_TOOLS_QOPTRUN_COMPILEDMODEL_H
-#define QOPT_TOOLS_QOPTRUN_COMPILEDMODEL_H
+#ifndef QOPT_TARGET_CPU_COMPILEDMODEL_H
+#define QOPT_TARGET_CPU_COMPILEDMODEL_H
 
 #include "qopt/Executor/Executor.h"
 #include "qopt/Executor/Tensor.h"
@@ -57,4 +57,4 @@ std::vector<std::string> supportedIsaNames();
 
 } // namespace mlir::qopt
 
-#endif // QOPT_TOOLS_QOPTRUN_COMPILEDMODEL_H
+#endif // QOPT_TARGET_CPU_COMPILEDMODEL_H

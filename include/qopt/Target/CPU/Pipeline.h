@@ -1,4 +1,4 @@
-//===- CPUPipeline.h - Quantized IR to native CPU code -----------*- C++ -*-===//
+//===- Pipeline.h - Quantized IR to native CPU code --------------*- C++ -*-===//
 //
 // `qopt-cpu-pipeline`: the pass pipeline from the IR qopt-quantize produces
 // to the LLVM dialect, ready for translation to an object file
@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QOPT_PIPELINES_CPUPIPELINE_H
-#define QOPT_PIPELINES_CPUPIPELINE_H
+#ifndef QOPT_TARGET_CPU_PIPELINE_H
+#define QOPT_TARGET_CPU_PIPELINE_H
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
@@ -37,4 +37,4 @@ void registerCPUPipeline();
 
 } // namespace mlir::qopt
 
-#endif // QOPT_PIPELINES_CPUPIPELINE_H
+#endif // QOPT_TARGET_CPU_PIPELINE_H
