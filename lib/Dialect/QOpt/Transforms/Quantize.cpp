@@ -79,6 +79,36 @@ quant::UniformQuantizedType activationType(MLIRContext *ctx, double lo,
       double(scale), int64_t(zp), -128, 127);
 }
 
+/// A weight stored as [k, n] (K-major: a matmul's [K, N], a conv's HWCF
+/// kernel as [KH * KW * C, F]) as the rows [n, k] the packed weight holds.
+Tensor transposedRows(const Tensor &w, int64_t k, int64_t n) {
+  Tensor rows = Tensor::zeros(DType::F32, {n, k});
+  const float *src = w.data<float>();
+  float *dst = rows.mutableData<float>();
+  for (int64_t r = 0; r < k; ++r)
+    for (int64_t c = 0; c < n; ++c)
+      dst[c * k + r] = src[r * n + c];
+  return rows;
+}
+
+/// `format` for the rows layout: per-channel scales on the rows (axis 0),
+/// groups along the row (axis 1); the caller has checked the axes.
+FormatAttr rowsFormat(FormatAttr format) {
+  switch (format.getGranularity()) {
+  case Granularity::PerTensor:
+    return format;
+  case Granularity::PerChannel:
+    return FormatAttr::get(format.getContext(), format.getElementType(),
+                           Granularity::PerChannel, 0, 0,
+                           format.getSymmetric());
+  case Granularity::Group:
+    return FormatAttr::get(format.getContext(), format.getElementType(),
+                           Granularity::Group, 1, format.getGroupSize(),
+                           format.getSymmetric());
+  }
+  return format;
+}
+
 class QuantizeLayers {
 public:
   QuantizeLayers(ModuleOp module, bool int8Activations, bool gptq,
@@ -563,33 +593,15 @@ private:
                     "[1, K, N] float32 constant weight are lowered";
     int64_t k = w->getShape()[1], n = w->getShape()[2], m = aType.getDimSize(1);
     // [1, K, N] -> [N, K]; the format's axes move with it.
-    Tensor wt = Tensor::zeros(DType::F32, {n, k});
-    const float *src = w->data<float>();
-    float *dst = wt.mutableData<float>();
-    for (int64_t r = 0; r < k; ++r)
-      for (int64_t c = 0; c < n; ++c)
-        dst[c * k + r] = src[r * n + c];
-    FormatAttr rowFormat = format;
-    switch (format.getGranularity()) {
-    case Granularity::PerTensor:
-      break;
-    case Granularity::PerChannel:
-      if (format.getAxis() != 2)
-        return matmul.emitError() << "qopt-quantize: layer '" << layer.name
-                                  << "' per-channel scales must be on axis 2";
-      rowFormat = FormatAttr::get(format.getContext(), format.getElementType(),
-                                  Granularity::PerChannel, 0, 0,
-                                  format.getSymmetric());
-      break;
-    case Granularity::Group:
-      if (format.getAxis() != 1)
-        return matmul.emitError() << "qopt-quantize: layer '" << layer.name
-                                  << "' groups must run along K (axis 1)";
-      rowFormat = FormatAttr::get(format.getContext(), format.getElementType(),
-                                  Granularity::Group, 1, format.getGroupSize(),
-                                  format.getSymmetric());
-      break;
-    }
+    if (format.getGranularity() == Granularity::PerChannel &&
+        format.getAxis() != 2)
+      return matmul.emitError() << "qopt-quantize: layer '" << layer.name
+                                << "' per-channel scales must be on axis 2";
+    if (format.getGranularity() == Granularity::Group && format.getAxis() != 1)
+      return matmul.emitError() << "qopt-quantize: layer '" << layer.name
+                                << "' groups must run along K (axis 1)";
+    Tensor wt = transposedRows(*w, k, n);
+    FormatAttr rowFormat = rowsFormat(format);
     OpBuilder b(matmul);
     Location loc = matmul.getLoc();
     FailureOr<Value> packed = packWeight(b, loc, wt, rowFormat, layer);
@@ -637,23 +649,10 @@ private:
     // F x (KH, KW, C), the order qopt.conv2d's patches use.
     int64_t n = ws.back();
     int64_t k = w->getNumElements() / n;
-    Tensor rows = Tensor::zeros(DType::F32, {n, k});
-    const float *src = w->data<float>();
-    float *dst = rows.mutableData<float>();
-    for (int64_t r = 0; r < k; ++r)
-      for (int64_t c = 0; c < n; ++c)
-        dst[c * k + r] = src[r * n + c];
-    FormatAttr rowFormat = format;
-    if (format.getGranularity() == Granularity::PerChannel)
-      rowFormat = FormatAttr::get(format.getContext(), format.getElementType(),
-                                  Granularity::PerChannel, 0, 0,
-                                  format.getSymmetric());
-    else if (format.getGranularity() == Granularity::Group)
-      // Groups along K (matmul) or C (conv: runs of g inside each tap, in
-      // order, since g divides C).
-      rowFormat = FormatAttr::get(format.getContext(), format.getElementType(),
-                                  Granularity::Group, 1, format.getGroupSize(),
-                                  format.getSymmetric());
+    Tensor rows = transposedRows(*w, k, n);
+    // Groups along K (matmul) or C (conv: runs of g inside each tap, in
+    // order, since g divides C).
+    FormatAttr rowFormat = rowsFormat(format);
     OpBuilder b(op);
     Location loc = op.getLoc();
     FailureOr<Value> packed = packWeight(b, loc, rows, rowFormat, layer);
