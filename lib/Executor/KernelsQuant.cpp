@@ -13,6 +13,7 @@
 #include "Kernels.h"
 
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
+#include "qopt-runtime/packing.h"
 
 #include <cmath>
 #include <optional>
@@ -24,32 +25,31 @@ using namespace mlir::qopt::exec;
 
 namespace {
 
-/// The logical [N, K] values of a packed weight, unpacked to int32.
+/// The logical [N, K] fields of a packed weight in `layout`, as int32
+/// (integer fields sign-extended; code-book fields are masked by their
+/// users).
 std::vector<int32_t> unpackWeight(const PackedWeightInfo &info,
-                                  const Tensor &bytes) {
+                                  WeightLayout layout, const Tensor &bytes) {
   std::vector<int32_t> q(static_cast<size_t>(info.n * info.k));
   const uint8_t *data = reinterpret_cast<const uint8_t *>(bytes.bytes());
-  const int bits = int(info.bits);
-  for (int64_t r = 0; r < info.n; ++r) {
-    const uint8_t *row = data + r * info.rowBytes();
-    for (int64_t c = 0; c < info.k; ++c) {
-      int64_t block = c / 64, j = c % 64;
-      int32_t field;
-      if (bits == 8) {
-        field = int8_t(row[c]);
-      } else if (bits == 4) {
-        uint8_t byte = row[block * 32 + j % 32];
-        int v = (j < 32 ? byte : byte >> 4) & 0xF;
-        field = v >= 8 ? v - 16 : v;
-      } else {
-        uint8_t byte = row[block * 16 + j % 16];
-        int v = (byte >> (2 * (j / 16))) & 0x3;
-        field = v >= 2 ? v - 4 : v;
-      }
-      q[r * info.k + c] = field;
-    }
+  if (layout == WeightLayout::Logical) {
+    for (size_t i = 0; i < q.size(); ++i)
+      q[i] = int8_t(data[i]);
+    return q;
   }
+  const int32_t bits = int32_t(info.bits);
+  const int64_t rowBytes = qopt_block64_row_bytes(info.k, bits);
+  for (int64_t r = 0; r < info.n; ++r)
+    for (int64_t c = 0; c < info.k; ++c)
+      q[r * info.k + c] = qopt_block64_get(data + r * rowBytes, bits, c);
   return q;
+}
+
+/// Bytes of a packed weight's data in `layout`.
+int64_t packedDataBytes(const PackedWeightInfo &info, WeightLayout layout) {
+  return layout == WeightLayout::Logical
+             ? info.n * info.k
+             : info.n * qopt_block64_row_bytes(info.k, int32_t(info.bits));
 }
 
 /// The value of minifloat `code` of `type`, from its bit fields (sign,
@@ -167,10 +167,11 @@ FailureOr<LayerOperands> layerOperands(Operation *op, Value weight,
   if (failed(info))
     return failure();
   l.info = std::move(*info);
-  if (int64_t(operands[1].getNumBytes()) != l.info.n * l.info.rowBytes())
+  WeightLayout layout = packed ? packed.getLayout() : WeightLayout::Logical;
+  if (int64_t(operands[1].getNumBytes()) != packedDataBytes(l.info, layout))
     return op->emitError("qopt executor: packed weight size mismatch"),
            failure();
-  l.q = unpackWeight(l.info, operands[1]);
+  l.q = unpackWeight(l.info, layout, operands[1]);
   if (operands.size() > 2)
     l.bias = operands[2].data<float>();
   return l;

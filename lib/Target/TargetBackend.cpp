@@ -20,6 +20,8 @@ TargetBackend::createCostModel(ModuleOp, const CostModelOptions &) const {
                                  "' has no cost model");
 }
 
+void TargetBackend::addWeightLayoutPasses(OpPassManager &) const {}
+
 bool TargetBackend::canLoad(llvm::StringRef, llvm::StringRef) const {
   return false;
 }

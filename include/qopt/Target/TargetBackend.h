@@ -137,8 +137,14 @@ public:
   virtual llvm::Expected<std::unique_ptr<CostModel>>
   createCostModel(ModuleOp module, const CostModelOptions &options) const;
 
+  /// Appends the passes that rewrite qopt-quantize's logical weights
+  /// (`#qopt.layout<logical>`) into the layouts the target's kernels read
+  /// (the CPU: qopt-cpu-materialize-weights). Default: none, the target
+  /// reads logical weights (the onnx target).
+  virtual void addWeightLayoutPasses(OpPassManager &pm) const;
+
   /// Appends the passes from qopt-quantize's output to what writeArtifact
-  /// consumes (starting with the target's weight-layout materialisation).
+  /// consumes, starting with addWeightLayoutPasses.
   /// Errors in `options.extra` are reported through `emitError`.
   virtual LogicalResult
   buildPipeline(OpPassManager &pm, const TargetPipelineOptions &options,

@@ -11,6 +11,7 @@
 #define QOPT_LIB_RUNTIME_CPU_COMMON_H
 
 #include "qopt-runtime/cpu.h"
+#include "qopt-runtime/packing.h"
 
 #include <cmath>
 #include <cstdint>
@@ -19,7 +20,7 @@
 namespace qopt_rt {
 
 /// Elements per packed block (docs/Semantics.md, "Packed storage").
-constexpr int64_t kBlock = 64;
+constexpr int64_t kBlock = QOPT_BLOCK64_FIELDS;
 
 /// One ISA variant's kernels; every entry is non-null.
 struct KernelTable {
@@ -87,7 +88,7 @@ private:
   T *data = nullptr;
 };
 
-inline int64_t paddedK(int64_t k) { return (k + kBlock - 1) / kBlock * kBlock; }
+inline int64_t paddedK(int64_t k) { return qopt_block64_padded_k(k); }
 inline int64_t numGroups(int64_t k, int32_t groupSize) {
   return groupSize <= 0 ? 1 : (k + groupSize - 1) / groupSize;
 }
@@ -103,21 +104,7 @@ inline int64_t groupEnd(int64_t g, int64_t k, int32_t groupSize) {
 
 /// Element `col` of a packed row (sign-extended), `col` < paddedK(k).
 inline int8_t packedGet(const uint8_t *row, int32_t bits, int64_t col) {
-  int64_t block = col / kBlock, j = col % kBlock;
-  switch (bits) {
-  case 8:
-    return int8_t(row[col]);
-  case 4: {
-    uint8_t byte = row[block * 32 + j % 32];
-    int v = (j < 32 ? byte : byte >> 4) & 0xF;
-    return int8_t((v ^ 8) - 8);
-  }
-  default: {
-    uint8_t byte = row[block * 16 + j % 16];
-    int v = (byte >> (2 * (j / 16))) & 0x3;
-    return int8_t((v ^ 2) - 2);
-  }
-  }
+  return qopt_block64_get(row, bits, col);
 }
 
 /// round_half_even(x / scale) + zeroPoint clamped to int8; NaN gives the

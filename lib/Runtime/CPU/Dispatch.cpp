@@ -89,7 +89,7 @@ const char *qopt_rt_isa_name(qopt_rt_isa isa) {
 }
 
 int64_t qopt_rt_row_bytes(int64_t k, int32_t bits) {
-  return paddedK(k) * bits / 8;
+  return qopt_block64_row_bytes(k, bits);
 }
 
 int64_t qopt_rt_num_groups(int64_t k, int32_t groupSize) {
@@ -98,28 +98,10 @@ int64_t qopt_rt_num_groups(int64_t k, int32_t groupSize) {
 
 void qopt_rt_pack(const int8_t *values, int64_t n, int64_t k, int32_t bits,
                   const int8_t *padValue, uint8_t *out) {
-  int64_t rowBytes = qopt_rt_row_bytes(k, bits), padded = paddedK(k);
-  std::memset(out, 0, size_t(n * rowBytes));
-  unsigned mask = (1u << bits) - 1;
-  for (int64_t r = 0; r < n; ++r) {
-    uint8_t *row = out + r * rowBytes;
-    for (int64_t c = 0; c < padded; ++c) {
-      int8_t v = c < k ? values[r * k + c] : (padValue ? padValue[r] : 0);
-      unsigned field = unsigned(uint8_t(v)) & mask;
-      int64_t block = c / kBlock, j = c % kBlock;
-      switch (bits) {
-      case 8:
-        row[c] = uint8_t(v);
-        break;
-      case 4:
-        row[block * 32 + j % 32] |= uint8_t(field << (j < 32 ? 0 : 4));
-        break;
-      default:
-        row[block * 16 + j % 16] |= uint8_t(field << (2 * (j / 16)));
-        break;
-      }
-    }
-  }
+  int64_t rowBytes = qopt_rt_row_bytes(k, bits);
+  for (int64_t r = 0; r < n; ++r)
+    qopt_block64_pack_row(values + r * k, k, bits, padValue ? padValue[r] : 0,
+                          out + r * rowBytes);
 }
 
 int8_t qopt_rt_packed_get(const uint8_t *data, int64_t k, int32_t bits,

@@ -172,6 +172,10 @@ public:
     return std::unique_ptr<CostModel>(std::move(*model));
   }
 
+  void addWeightLayoutPasses(OpPassManager &pm) const override {
+    addCPUWeightLayoutPasses(pm);
+  }
+
   LogicalResult
   buildPipeline(OpPassManager &pm, const TargetPipelineOptions &options,
                 llvm::function_ref<void(const Twine &)> emitError)

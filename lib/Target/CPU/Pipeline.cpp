@@ -34,13 +34,19 @@
 
 using namespace mlir;
 
+void mlir::qopt::addCPUWeightLayoutPasses(OpPassManager &pm) {
+  pm.addPass(createQOptCPUMaterializeWeightsPass());
+}
+
 void mlir::qopt::buildCPUPipeline(OpPassManager &pm,
                                   const CPUPipelineOptions &options) {
-  // Model level: the entry's ABI, quantized layers to kernel calls.
+  // Model level: the entry's ABI, the weights in the kernels' layout,
+  // quantized layers to kernel calls.
   QOptCPUEntryABIPassOptions abi;
   abi.libraryName = options.libraryName;
   abi.entry = options.entry;
   pm.addPass(createQOptCPUEntryABIPass(abi));
+  addCPUWeightLayoutPasses(pm);
   pm.addNestedPass<func::FuncOp>(createConvertQOptToCPUPass());
   pm.addPass(createCanonicalizerPass());
 

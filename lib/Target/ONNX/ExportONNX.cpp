@@ -29,7 +29,6 @@
 
 #include "qopt/Target/ONNX/ExportONNX.h"
 #include "ExportOpset.h"
-#include "qopt-runtime/cpu.h"
 #include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
 #include "qopt/Dialect/QOpt/IR/QOptDialect.h"
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
@@ -96,25 +95,22 @@ struct LogicalWeight {
   }
 };
 
-/// Reads `packed` (today the CPU's packed storage ABI, decoded with the
-/// runtime's own qopt_rt_packed_get) into one value per element.
+/// Reads `packed` (in whichever layout it is: the onnx target leaves
+/// qopt-quantize's logical fields as they are) into one value per element.
 FailureOr<LogicalWeight> readLogicalWeight(PackedWeightOp packed) {
   FailureOr<PackedWeightInfo> info = getPackedWeightInfo(
       packed.getType(), [&] { return packed->emitOpError(); });
-  SmallVector<uint8_t> storage;
-  FailureOr<ArrayRef<uint8_t>> bytes = packed.getPackedBytes(storage);
-  if (failed(info) || failed(bytes))
+  if (failed(info))
+    return failure();
+  FailureOr<SmallVector<int8_t>> fields = packed.getLogicalFields();
+  if (failed(fields))
     return failure();
   LogicalWeight w;
   w.n = info->n;
   w.k = info->k;
   w.bits = info->bits;
   w.groupSize = info->groupSize;
-  w.values.resize(size_t(w.n * w.k));
-  for (int64_t row = 0; row < w.n; ++row)
-    for (int64_t col = 0; col < w.k; ++col)
-      w.values[size_t(row * w.k + col)] =
-          qopt_rt_packed_get(bytes->data(), w.k, int32_t(w.bits), row, col);
+  w.values.assign(fields->begin(), fields->end());
   w.scales.assign(info->scales.begin(), info->scales.end());
   w.asymmetric = !info->zeroPoints.empty();
   w.zeroPoints.assign(size_t(w.n * w.groups()), 0);

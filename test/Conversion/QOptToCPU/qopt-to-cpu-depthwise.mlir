@@ -19,7 +19,7 @@
 // CHECK-SAME: scalars([1, 8, 8, 4, 1, 4, 4, 3, 3, 1, 0, 2, 2, 1, 1, 8 : i32, 0 : i32, 2 : i32, 1.250000e-01 : f32, -3 : i32]) -> tensor<1x4x4x4xf32>
 // CHECK: return %[[Y]]
 func.func @depthwise_s8(%x: tensor<1x8x8x4xf32>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
-  %w = qopt.packed_weight dense<1> : tensor<256xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
+  %w = qopt.packed_weight dense<1> : tensor<256xi8> layout <block64> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
   %q = qopt.quantize %x : tensor<1x8x8x4xf32> to tensor<1x8x8x4x!quant.uniform<i8:f32, 0.125:-3>>
   %y = qopt.depthwise_conv2d %q, %w, %b {kernel = array<i64: 3, 3>, pad = array<i64: 1, 0, 0, 1>, stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>} : tensor<1x8x8x4x!quant.uniform<i8:f32, 0.125:-3>>, tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>, tensor<4xf32> -> tensor<1x4x4x4xf32>
   return %y : tensor<1x4x4x4xf32>
@@ -35,7 +35,7 @@ func.func @depthwise_s8(%x: tensor<1x8x8x4xf32>, %b: tensor<4xf32>) -> tensor<1x
 // CHECK: qopt.ukernel "qopt_rt_uk_depthwise_conv2d_f32" ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<1x5x5x2xf32>, tensor<128xi8>, tensor<12xf32>, tensor<12xi8>, tensor<1xf32>, tensor<1xf32>)
 // CHECK-SAME: scalars([1, 5, 5, 2, 2, 3, 3, 3, 3, 0, 0, 1, 1, 1, 1, 4 : i32, 3 : i32, 1 : i32]) -> tensor<1x3x3x4xf32>
 func.func @depthwise_f32(%x: tensor<1x5x5x2xf32>) -> tensor<1x3x3x4xf32> {
-  %w = qopt.packed_weight dense<0> : tensor<128xi8> : tensor<4x9x!quant.uniform<i4:f32:{0:1, 1:3}, {{1.0:1, 1.0:1, 1.0:1}, {1.0:2, 1.0:2, 1.0:2}, {1.0:3, 1.0:3, 1.0:3}, {1.0:4, 1.0:4, 1.0:4}}>>
+  %w = qopt.packed_weight dense<0> : tensor<128xi8> layout <block64> : tensor<4x9x!quant.uniform<i4:f32:{0:1, 1:3}, {{1.0:1, 1.0:1, 1.0:1}, {1.0:2, 1.0:2, 1.0:2}, {1.0:3, 1.0:3, 1.0:3}, {1.0:4, 1.0:4, 1.0:4}}>>
   %y = qopt.depthwise_conv2d %x, %w {kernel = array<i64: 3, 3>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x5x5x2xf32>, tensor<4x9x!quant.uniform<i4:f32:{0:1, 1:3}, {{1.0:1, 1.0:1, 1.0:1}, {1.0:2, 1.0:2, 1.0:2}, {1.0:3, 1.0:3, 1.0:3}, {1.0:4, 1.0:4, 1.0:4}}>> -> tensor<1x3x3x4xf32>
   return %y : tensor<1x3x3x4xf32>
 }

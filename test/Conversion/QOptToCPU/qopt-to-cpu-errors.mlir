@@ -18,7 +18,18 @@ func.func @quantized_elsewhere(%x: tensor<4xf32>) {
 // -----
 
 func.func @packed_elsewhere() -> tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>> {
-  %w = qopt.packed_weight dense<1> : tensor<64xi8> : tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  %w = qopt.packed_weight dense<1> : tensor<64xi8> layout <block64> : tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
   // expected-error @+1 {{'func.return' op uses a packed weight; only the weight operand of qopt.matmul, qopt.conv2d and qopt.depthwise_conv2d can}}
   return %w : tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+}
+
+// -----
+
+// qopt-quantize's logical fields are not what the kernels read: the CPU
+// pipeline runs qopt-cpu-materialize-weights first.
+func.func @logical_layout(%x: tensor<1x64xf32>) -> tensor<1x2xf32> {
+  // expected-error @+1 {{'qopt.packed_weight' op is in the logical layout; the CPU kernels read #qopt.layout<block64> (run qopt-cpu-materialize-weights first)}}
+  %w = qopt.packed_weight dense<1> : tensor<128xi8> : tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  %y = qopt.matmul %x, %w : tensor<1x64xf32>, tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
 }

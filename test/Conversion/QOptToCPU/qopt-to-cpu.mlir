@@ -15,7 +15,7 @@
 // CHECK: %[[Y:.*]] = qopt.ukernel "qopt_rt_uk_matmul_s8" ins(%[[Q]], %[[BYTES]], %[[SCALES]], %[[ZPS]], %[[B]] : tensor<3x64xi8>, tensor<64xi8>, tensor<2xf32>, tensor<1xi8>, tensor<2xf32>) outs(%[[YE]] : tensor<3x2xf32>) scalars([3, 2, 64, 4 : i32, 0 : i32, 2 : i32, 1.250000e-01 : f32, -3 : i32]) -> tensor<3x2xf32>
 // CHECK: return %[[Y]]
 func.func @matmul_s8(%x: tensor<3x64xf32>, %b: tensor<2xf32>) -> tensor<3x2xf32> {
-  %w = qopt.packed_weight dense<1> : tensor<64xi8> : tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  %w = qopt.packed_weight dense<1> : tensor<64xi8> layout <block64> : tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
   %q = qopt.quantize %x : tensor<3x64xf32> to tensor<3x64x!quant.uniform<i8:f32, 0.125:-3>>
   %y = qopt.matmul %q, %w, %b : tensor<3x64x!quant.uniform<i8:f32, 0.125:-3>>, tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>>, tensor<2xf32> -> tensor<3x2xf32>
   return %y : tensor<3x2xf32>
@@ -32,7 +32,7 @@ func.func @matmul_s8(%x: tensor<3x64xf32>, %b: tensor<2xf32>) -> tensor<3x2xf32>
 // CHECK-DAG: arith.constant dense<0.000000e+00> : tensor<1xf32>
 // CHECK: qopt.ukernel "qopt_rt_uk_matmul_f32" ins({{.*}}) outs({{.*}} : tensor<1x2xf32>) scalars([1, 2, 64, 8 : i32, 32 : i32, 1 : i32]) -> tensor<1x2xf32>
 func.func @matmul_f32(%x: tensor<1x64xf32>) -> tensor<1x2xf32> {
-  %w = qopt.packed_weight dense<1> : tensor<128xi8> : tensor<2x64x!quant.uniform<i8:f32:{0:1, 1:32}, {{0.5:1, 0.25:2}, {1.0:3, 2.0:4}}>>
+  %w = qopt.packed_weight dense<1> : tensor<128xi8> layout <block64> : tensor<2x64x!quant.uniform<i8:f32:{0:1, 1:32}, {{0.5:1, 0.25:2}, {1.0:3, 2.0:4}}>>
   %y = qopt.matmul %x, %w : tensor<1x64xf32>, tensor<2x64x!quant.uniform<i8:f32:{0:1, 1:32}, {{0.5:1, 0.25:2}, {1.0:3, 2.0:4}}>> -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
@@ -56,7 +56,7 @@ func.func @matmul_f32(%x: tensor<1x64xf32>) -> tensor<1x2xf32> {
 // CHECK: %[[Y:.*]] = qopt.ukernel "qopt_rt_uk_matmul_s8" ins(%[[C]], {{.*}}) outs({{.*}} : tensor<18x4xf32>) scalars([18, 4, 27, 8 : i32, 0 : i32, 0 : i32, 5.000000e-01 : f32, -5 : i32])
 // CHECK: tensor.expand_shape %[[Y]] {{\[\[}}0, 1, 2], [3]] output_shape [2, 3, 3, 4] : tensor<18x4xf32> into tensor<2x3x3x4xf32>
 func.func @conv(%x: tensor<2x5x5x3xf32>) -> tensor<2x3x3x4xf32> {
-  %w = qopt.packed_weight dense<1> : tensor<256xi8> : tensor<4x27x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
+  %w = qopt.packed_weight dense<1> : tensor<256xi8> layout <block64> : tensor<4x27x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
   %q = qopt.quantize %x : tensor<2x5x5x3xf32> to tensor<2x5x5x3x!quant.uniform<i8:f32, 0.5:-5>>
   %y = qopt.conv2d %q, %w {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>} : tensor<2x5x5x3x!quant.uniform<i8:f32, 0.5:-5>>, tensor<4x27x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>> -> tensor<2x3x3x4xf32>
   return %y : tensor<2x3x3x4xf32>
@@ -71,7 +71,7 @@ func.func @conv(%x: tensor<2x5x5x3xf32>) -> tensor<2x3x3x4xf32> {
 // CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0, 1, 2], [3]] : tensor<1x4x4x8xf32> into tensor<16x8xf32>
 // CHECK: qopt.ukernel "qopt_rt_uk_matmul_f32"
 func.func @pointwise(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x2xf32> {
-  %w = qopt.packed_weight dense<1> : tensor<64xi8> : tensor<2x8x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  %w = qopt.packed_weight dense<1> : tensor<64xi8> layout <block64> : tensor<2x8x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
   %y = qopt.conv2d %x, %w {kernel = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x4x4x8xf32>, tensor<2x8x!quant.uniform<i4:f32:0, {0.5, 0.25}>> -> tensor<1x4x4x2xf32>
   return %y : tensor<1x4x4x2xf32>
 }

@@ -456,8 +456,41 @@ func.func @dequantize_per_axis(%q: tensor<2x!quant.uniform<i8:f32:0, {0.5, 0.25}
 // -----
 
 func.func @packed_weight_size() {
-  // expected-error @+1 {{'qopt.packed_weight' op data holds 32 bytes; 2 rows of K = 3 at 4 bits need 64}}
+  // expected-error @+1 {{'qopt.packed_weight' op data holds 32 bytes; 2 rows of K = 3 at 4 bits in the logical layout need 6}}
   %w = qopt.packed_weight dense<0> : tensor<32xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  return
+}
+
+// -----
+
+func.func @packed_weight_size_block64() {
+  // expected-error @+1 {{'qopt.packed_weight' op data holds 6 bytes; 2 rows of K = 3 at 4 bits in the block64 layout need 64}}
+  %w = qopt.packed_weight dense<0> : tensor<6xi8> layout <block64> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  return
+}
+
+// -----
+
+func.func @packed_weight_logical_range() {
+  // expected-error @+1 {{'qopt.packed_weight' op logical field 4 (row 1, column 1) is 8, outside [-8, 7] of 4-bit signed storage}}
+  %w = qopt.packed_weight dense<[0, 1, -8, 7, 8, 0]> : tensor<6xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  return
+}
+
+// -----
+
+func.func @packed_weight_code_range() {
+  // expected-error @+1 {{'qopt.packed_weight' op logical field 1 (row 0, column 1) is 64, outside [0, 63] of 6-bit codes}}
+  %w = qopt.packed_weight dense<[63, 64]> : tensor<2xi8> scales dense<1.0> : tensor<1x1xf32> : tensor<1x2xf6E3M2FN>
+  return
+}
+
+// -----
+
+func.func @packed_weight_unknown_layout() {
+  // expected-error @+2 {{expected ::mlir::qopt::WeightLayout to be one of: logical, block64}}
+  // expected-error @+1 {{failed to parse QOpt_WeightLayoutAttr parameter 'value'}}
+  %w = qopt.packed_weight dense<0> : tensor<6xi8> layout <block32> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
   return
 }
 
@@ -488,7 +521,7 @@ func.func @packed_weight_blocks() {
 // -----
 
 func.func @matmul_k(%x: tensor<1x4xf32>) {
-  %w = qopt.packed_weight dense<0> : tensor<64xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  %w = qopt.packed_weight dense<0> : tensor<6xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
   // expected-error @+1 {{'qopt.matmul' op input reduces over 4 elements but the weight rows have 3}}
   %y = qopt.matmul %x, %w : tensor<1x4xf32>, tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>> -> tensor<1x2xf32>
   return
@@ -497,7 +530,7 @@ func.func @matmul_k(%x: tensor<1x4xf32>) {
 // -----
 
 func.func @matmul_result(%x: tensor<1x3xf32>) {
-  %w = qopt.packed_weight dense<0> : tensor<64xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  %w = qopt.packed_weight dense<0> : tensor<6xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
   // expected-error @+1 {{'qopt.matmul' op result shape [1, 3] does not match [1, 2]}}
   %y = qopt.matmul %x, %w : tensor<1x3xf32>, tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>> -> tensor<1x3xf32>
   return
@@ -506,7 +539,7 @@ func.func @matmul_result(%x: tensor<1x3xf32>) {
 // -----
 
 func.func @matmul_bias(%x: tensor<1x3xf32>, %b: tensor<3xf32>) {
-  %w = qopt.packed_weight dense<0> : tensor<64xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  %w = qopt.packed_weight dense<0> : tensor<6xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
   // expected-error @+1 {{'qopt.matmul' op bias must have shape [2], got [3]}}
   %y = qopt.matmul %x, %w, %b : tensor<1x3xf32>, tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>, tensor<3xf32> -> tensor<1x2xf32>
   return
@@ -515,7 +548,7 @@ func.func @matmul_bias(%x: tensor<1x3xf32>, %b: tensor<3xf32>) {
 // -----
 
 func.func @conv_result(%x: tensor<1x8x8x1xf32>) {
-  %w = qopt.packed_weight dense<1> : tensor<128xi8> : tensor<2x9x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
+  %w = qopt.packed_weight dense<1> : tensor<18xi8> : tensor<2x9x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
   // expected-error @+1 {{'qopt.conv2d' op result shape [1, 8, 8, 2] does not match [1, 4, 4, 2]}}
   %y = qopt.conv2d %x, %w {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>} : tensor<1x8x8x1xf32>, tensor<2x9x!quant.uniform<i8:f32:0, {0.5, 0.25}>> -> tensor<1x8x8x2xf32>
   return
@@ -524,7 +557,7 @@ func.func @conv_result(%x: tensor<1x8x8x1xf32>) {
 // -----
 
 func.func @conv_kernel(%x: tensor<1x8x8x2xf32>) {
-  %w = qopt.packed_weight dense<1> : tensor<128xi8> : tensor<2x9x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
+  %w = qopt.packed_weight dense<1> : tensor<18xi8> : tensor<2x9x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
   // expected-error @+1 {{'qopt.conv2d' op input reduces over 18 elements but the weight rows have 9}}
   %y = qopt.conv2d %x, %w {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>} : tensor<1x8x8x2xf32>, tensor<2x9x!quant.uniform<i8:f32:0, {0.5, 0.25}>> -> tensor<1x4x4x2xf32>
   return
@@ -533,7 +566,7 @@ func.func @conv_kernel(%x: tensor<1x8x8x2xf32>) {
 // -----
 
 func.func @depthwise_taps(%x: tensor<1x8x8x4xf32>) {
-  %w = qopt.packed_weight dense<1> : tensor<256xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
+  %w = qopt.packed_weight dense<1> : tensor<36xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
   // expected-error @+1 {{'qopt.depthwise_conv2d' op input reduces over 4 elements but the weight rows have 9}}
   %y = qopt.depthwise_conv2d %x, %w {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x8x8x4xf32>, tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>> -> tensor<1x7x7x4xf32>
   return
@@ -542,7 +575,7 @@ func.func @depthwise_taps(%x: tensor<1x8x8x4xf32>) {
 // -----
 
 func.func @depthwise_rows(%x: tensor<1x8x8x3xf32>) {
-  %w = qopt.packed_weight dense<1> : tensor<256xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
+  %w = qopt.packed_weight dense<1> : tensor<36xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
   // expected-error @+1 {{'qopt.depthwise_conv2d' op weight has 4 rows, not a multiple of the 3 input channels}}
   %y = qopt.depthwise_conv2d %x, %w {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x8x8x3xf32>, tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>> -> tensor<1x8x8x4xf32>
   return
@@ -551,7 +584,7 @@ func.func @depthwise_rows(%x: tensor<1x8x8x3xf32>) {
 // -----
 
 func.func @depthwise_result(%x: tensor<1x8x8x4xf32>) {
-  %w = qopt.packed_weight dense<1> : tensor<256xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
+  %w = qopt.packed_weight dense<1> : tensor<36xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
   // expected-error @+1 {{'qopt.depthwise_conv2d' op result shape [1, 8, 8, 8] does not match [1, 8, 8, 4]}}
   %y = qopt.depthwise_conv2d %x, %w {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x8x8x4xf32>, tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>> -> tensor<1x8x8x8xf32>
   return
@@ -560,7 +593,7 @@ func.func @depthwise_result(%x: tensor<1x8x8x4xf32>) {
 // -----
 
 func.func @depthwise_bias(%x: tensor<1x8x8x4xf32>, %b: tensor<2xf32>) {
-  %w = qopt.packed_weight dense<1> : tensor<256xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
+  %w = qopt.packed_weight dense<1> : tensor<36xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
   // expected-error @+1 {{'qopt.depthwise_conv2d' op bias must have shape [4], got [2]}}
   %y = qopt.depthwise_conv2d %x, %w, %b {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x8x8x4xf32>, tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>, tensor<2xf32> -> tensor<1x8x8x4xf32>
   return
@@ -569,7 +602,7 @@ func.func @depthwise_bias(%x: tensor<1x8x8x4xf32>, %b: tensor<2xf32>) {
 // -----
 
 func.func @depthwise_dynamic(%x: tensor<?x8x8x4xf32>) {
-  %w = qopt.packed_weight dense<1> : tensor<256xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
+  %w = qopt.packed_weight dense<1> : tensor<36xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
   // expected-error @+1 {{'qopt.depthwise_conv2d' op needs static input and result shapes}}
   %y = qopt.depthwise_conv2d %x, %w {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<?x8x8x4xf32>, tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>> -> tensor<?x8x8x4xf32>
   return
@@ -578,7 +611,7 @@ func.func @depthwise_dynamic(%x: tensor<?x8x8x4xf32>) {
 // -----
 
 func.func @depthwise_window(%x: tensor<1x8x8x4xf32>) {
-  %w = qopt.packed_weight dense<1> : tensor<256xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
+  %w = qopt.packed_weight dense<1> : tensor<36xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
   // expected-error @+1 {{'qopt.depthwise_conv2d' op kernel, stride and dilation must be positive and pad non-negative}}
   %y = qopt.depthwise_conv2d %x, %w {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 0, 1>, dilation = array<i64: 1, 1>} : tensor<1x8x8x4xf32>, tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>> -> tensor<1x8x8x4xf32>
   return
@@ -611,8 +644,8 @@ func.func @code_book_scale_value() {
 // -----
 
 func.func @code_book_size() {
-  // expected-error @+1 {{'qopt.packed_weight' op data holds 128 bytes; 2 rows of K = 64 at 4 bits need 64}}
-  %w = qopt.packed_weight dense<0> : tensor<128xi8> scales dense<1.0> : tensor<2x1xf32> : tensor<2x64xf4E2M1FN>
+  // expected-error @+1 {{'qopt.packed_weight' op data holds 128 bytes; 2 rows of K = 64 at 4 bits in the block64 layout need 64}}
+  %w = qopt.packed_weight dense<0> : tensor<128xi8> scales dense<1.0> : tensor<2x1xf32> layout <block64> : tensor<2x64xf4E2M1FN>
   return
 }
 

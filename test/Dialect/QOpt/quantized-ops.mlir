@@ -17,20 +17,22 @@ func.func @activations(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 // -----
 
 // CHECK-LABEL: func @integer_matmul
-// CHECK: qopt.packed_weight dense<{{.*}}> : tensor<64xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {5.000000e-01,2.500000e-01}>>
+// CHECK: qopt.packed_weight dense<{{.*}}> : tensor<6xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {5.000000e-01,2.500000e-01}>>
 // CHECK: qopt.matmul %{{.*}}, %{{.*}}, %{{.*}} : tensor<1x3x!quant.uniform<i8:f32, 1.000000e-01>>, tensor<2x3x!quant.uniform<i4:f32:0, {5.000000e-01,2.500000e-01}>>, tensor<2xf32> -> tensor<1x2xf32>
 func.func @integer_matmul(%x: tensor<1x3x!quant.uniform<i8:f32, 0.1>>, %b: tensor<2xf32>) -> tensor<1x2xf32> {
-  %w = qopt.packed_weight dense<0> : tensor<64xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  %w = qopt.packed_weight dense<0> : tensor<6xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
   %y = qopt.matmul %x, %w, %b : tensor<1x3x!quant.uniform<i8:f32, 0.1>>, tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>, tensor<2xf32> -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
 
 // -----
 
+// The CPU's block64 layout: 2-bit fields, four to a byte.
 // CHECK-LABEL: func @weight_only_groups
+// CHECK: qopt.packed_weight dense<0> : tensor<32xi8> layout <block64> : tensor<1x128x
 // CHECK: qopt.matmul %{{.*}}, %{{.*}} : tensor<4x128xf32>, tensor<1x128x!quant.uniform<i2:f32:{0:1, 1:64}, {{.*}}>> -> tensor<4x1xf32>
 func.func @weight_only_groups(%x: tensor<4x128xf32>) -> tensor<4x1xf32> {
-  %w = qopt.packed_weight dense<0> : tensor<32xi8> : tensor<1x128x!quant.uniform<i2:f32:{0:1, 1:64}, {{0.5:1, 0.25:-1}}>>
+  %w = qopt.packed_weight dense<0> : tensor<32xi8> layout <block64> : tensor<1x128x!quant.uniform<i2:f32:{0:1, 1:64}, {{0.5:1, 0.25:-1}}>>
   %y = qopt.matmul %x, %w : tensor<4x128xf32>, tensor<1x128x!quant.uniform<i2:f32:{0:1, 1:64}, {{0.5:1, 0.25:-1}}>> -> tensor<4x1xf32>
   return %y : tensor<4x1xf32>
 }
@@ -41,7 +43,7 @@ func.func @weight_only_groups(%x: tensor<4x128xf32>) -> tensor<4x1xf32> {
 // CHECK: qopt.conv2d %{{.*}}, %{{.*}}, %{{.*}} {dilation = array<i64: 1, 1>, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>}
 // CHECK-SAME: -> tensor<1x4x4x2xf32>
 func.func @conv(%x: tensor<1x8x8x1x!quant.uniform<i8:f32, 0.5:-128>>, %b: tensor<2xf32>) -> tensor<1x4x4x2xf32> {
-  %w = qopt.packed_weight dense<1> : tensor<128xi8> : tensor<2x9x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
+  %w = qopt.packed_weight dense<1> : tensor<18xi8> : tensor<2x9x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
   %y = qopt.conv2d %x, %w, %b {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>} : tensor<1x8x8x1x!quant.uniform<i8:f32, 0.5:-128>>, tensor<2x9x!quant.uniform<i8:f32:0, {0.5, 0.25}>>, tensor<2xf32> -> tensor<1x4x4x2xf32>
   return %y : tensor<1x4x4x2xf32>
 }
@@ -52,7 +54,7 @@ func.func @conv(%x: tensor<1x8x8x1x!quant.uniform<i8:f32, 0.5:-128>>, %b: tensor
 // CHECK: qopt.depthwise_conv2d %{{.*}}, %{{.*}}, %{{.*}} {dilation = array<i64: 1, 1>, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>}
 // CHECK-SAME: : tensor<1x8x8x4x!quant.uniform<i8:f32, 5.000000e-01:-128>>, tensor<4x9x!quant.uniform<i8:f32:0, {{.*}}>>, tensor<4xf32> -> tensor<1x8x8x4xf32>
 func.func @depthwise(%x: tensor<1x8x8x4x!quant.uniform<i8:f32, 0.5:-128>>, %b: tensor<4xf32>) -> tensor<1x8x8x4xf32> {
-  %w = qopt.packed_weight dense<1> : tensor<256xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
+  %w = qopt.packed_weight dense<1> : tensor<36xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
   %y = qopt.depthwise_conv2d %x, %w, %b {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x8x8x4x!quant.uniform<i8:f32, 0.5:-128>>, tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>, tensor<4xf32> -> tensor<1x8x8x4xf32>
   return %y : tensor<1x8x8x4xf32>
 }
@@ -64,7 +66,7 @@ func.func @depthwise(%x: tensor<1x8x8x4x!quant.uniform<i8:f32, 0.5:-128>>, %b: t
 // CHECK-LABEL: func @depthwise_multiplier
 // CHECK: qopt.depthwise_conv2d %{{.*}}, %{{.*}} {{.*}} : tensor<1x8x8x4xf32>, tensor<8x9x!quant.uniform<i4:f32:{0:1, 1:3}, {{.*}}>> -> tensor<1x4x4x8xf32>
 func.func @depthwise_multiplier(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x8xf32> {
-  %w = qopt.packed_weight dense<0> : tensor<256xi8> : tensor<8x9x!quant.uniform<i4:f32:{0:1, 1:3}, {{1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}}>>
+  %w = qopt.packed_weight dense<0> : tensor<72xi8> : tensor<8x9x!quant.uniform<i4:f32:{0:1, 1:3}, {{1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}}>>
   %y = qopt.depthwise_conv2d %x, %w {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>} : tensor<1x8x8x4xf32>, tensor<8x9x!quant.uniform<i4:f32:{0:1, 1:3}, {{1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}}>> -> tensor<1x4x4x8xf32>
   return %y : tensor<1x4x4x8xf32>
 }
@@ -76,15 +78,15 @@ func.func @depthwise_multiplier(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x8xf32> 
 // CHECK-LABEL: func @code_book
 // CHECK: qopt.packed_weight dense<56> : tensor<128xi8> scales dense<{{\[}}[5.000000e-01], [2.500000e-01]]> : tensor<2x1xf32> : tensor<2x64xf8E4M3FN>
 // CHECK: qopt.matmul %{{.*}}, %{{.*}} : tensor<1x64xf32>, tensor<2x64xf8E4M3FN> -> tensor<1x2xf32>
-// CHECK: qopt.packed_weight dense<0> : tensor<32xi8> scales dense<{{.*}}> : tensor<1x2xf32> : tensor<1x18xf4E2M1FN>
+// CHECK: qopt.packed_weight dense<0> : tensor<32xi8> scales dense<{{.*}}> : tensor<1x2xf32> layout <block64> : tensor<1x18xf4E2M1FN>
 // CHECK: qopt.conv2d %{{.*}}, %{{.*}} {{.*}} : tensor<1x4x4x2xf32>, tensor<1x18xf4E2M1FN> -> tensor<1x2x2x1xf32>
-// CHECK: qopt.packed_weight dense<0> : tensor<128xi8> scales dense<1.000000e+00> : tensor<2x1xf32> : tensor<2x9xf6E2M3FN>
+// CHECK: qopt.packed_weight dense<0> : tensor<18xi8> scales dense<1.000000e+00> : tensor<2x1xf32> : tensor<2x9xf6E2M3FN>
 func.func @code_book(%x: tensor<1x64xf32>, %i: tensor<1x4x4x2xf32>) -> (tensor<1x2xf32>, tensor<1x2x2x1xf32>, tensor<1x2x2x2xf32>) {
   %w = qopt.packed_weight dense<56> : tensor<128xi8> scales dense<[[0.5], [0.25]]> : tensor<2x1xf32> : tensor<2x64xf8E4M3FN>
   %y = qopt.matmul %x, %w : tensor<1x64xf32>, tensor<2x64xf8E4M3FN> -> tensor<1x2xf32>
-  %c = qopt.packed_weight dense<0> : tensor<32xi8> scales dense<[[1.0, 2.0]]> : tensor<1x2xf32> : tensor<1x18xf4E2M1FN>
+  %c = qopt.packed_weight dense<0> : tensor<32xi8> scales dense<[[1.0, 2.0]]> : tensor<1x2xf32> layout <block64> : tensor<1x18xf4E2M1FN>
   %z = qopt.conv2d %i, %c {kernel = array<i64: 3, 3>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x4x4x2xf32>, tensor<1x18xf4E2M1FN> -> tensor<1x2x2x1xf32>
-  %d = qopt.packed_weight dense<0> : tensor<128xi8> scales dense<1.0> : tensor<2x1xf32> : tensor<2x9xf6E2M3FN>
+  %d = qopt.packed_weight dense<0> : tensor<18xi8> scales dense<1.0> : tensor<2x1xf32> : tensor<2x9xf6E2M3FN>
   %v = qopt.depthwise_conv2d %i, %d {kernel = array<i64: 3, 3>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x4x4x2xf32>, tensor<2x9xf6E2M3FN> -> tensor<1x2x2x2xf32>
   return %y, %z, %v : tensor<1x2xf32>, tensor<1x2x2x1xf32>, tensor<1x2x2x2xf32>
 }

@@ -43,6 +43,32 @@ def QOptCPUEntryABIPass : Pass<"qopt-cpu-entry-abi", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
 }
 
+def QOptCPUMaterializeWeightsPass
+    : Pass<"qopt-cpu-materialize-weights", "::mlir::ModuleOp"> {
+  let summary = "Pack logical weights into the CPU kernels' block64 layout";
+  let description = [{
+    The CPU target's weight-layout pass (its `TargetBackend`'s layout
+    materialisation): every `qopt.packed_weight` in `#qopt.layout<logical>`
+    (one field per byte, what `qopt-quantize` emits) is rewritten into
+    `#qopt.layout<block64>`, the order the kernels of
+    `include/qopt-runtime/cpu.h` read: rows padded to 64-field blocks,
+    4-bit fields j and j + 32 sharing a byte, 2-bit fields j, j + 16,
+    j + 32, j + 48 (`include/qopt-runtime/packing.h`). Padding takes the
+    row's last zero point, or code 0 for code-book weights. Weights already
+    in block64 are left alone. `qopt-cpu-pipeline` runs it first.
+
+    ```mlir
+    // before: 2 x 64 int4 fields, one per byte
+    %w = qopt.packed_weight dense_resource<fc.packed> : tensor<128xi8>
+           : tensor<2x64x!quant.uniform<i4:f32:0, {0.25, 0.5}>>
+    // after: two nibbles per byte
+    %w = qopt.packed_weight dense_resource<fc.packed.block64>
+           : tensor<64xi8> layout <block64>
+           : tensor<2x64x!quant.uniform<i4:f32:0, {0.25, 0.5}>>
+    ```
+  }];
+}
+
 def ConvertQOptToCPUPass : Pass<"convert-qopt-to-cpu"> {
   let summary = "Lower quantized qopt ops to CPU microkernel calls";
   let description = [{

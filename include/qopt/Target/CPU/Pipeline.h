@@ -29,7 +29,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init("main")};
 };
 
-/// Appends qopt-cpu-pipeline to `pm` (a module pass manager).
+/// Appends the CPU target's weight-layout passes (logical weights to the
+/// kernels' block64 layout) to `pm` (a module pass manager).
+void addCPUWeightLayoutPasses(OpPassManager &pm);
+
+/// Appends qopt-cpu-pipeline to `pm` (a module pass manager), starting
+/// with addCPUWeightLayoutPasses after the entry ABI.
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 
 /// Registers `qopt-cpu-pipeline` for textual pass pipelines.

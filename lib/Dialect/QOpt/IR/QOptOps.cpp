@@ -6,6 +6,8 @@
 
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 
+#include "qopt-runtime/packing.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -250,6 +252,14 @@ FailureOr<PackedWeightInfo> PackedWeightOp::getInfo() {
   return info;
 }
 
+/// Bytes of `info`'s data in `layout`.
+static int64_t packedDataBytes(const PackedWeightInfo &info,
+                               WeightLayout layout) {
+  if (layout == WeightLayout::Logical)
+    return info.n * info.k;
+  return info.n * qopt_block64_row_bytes(info.k, int32_t(info.bits));
+}
+
 LogicalResult PackedWeightOp::verify() {
   FailureOr<PackedWeightInfo> info = getInfo();
   if (failed(info))
@@ -258,13 +268,69 @@ LogicalResult PackedWeightOp::verify() {
   if (!dataType || dataType.getRank() != 1 ||
       !dataType.getElementType().isInteger(8))
     return emitOpError("data must be a 1-D tensor of i8 bytes");
-  int64_t expected = info->n * info->rowBytes();
+  int64_t expected = packedDataBytes(*info, getLayout());
   if (dataType.getDimSize(0) != expected)
     return emitOpError() << "data holds " << dataType.getDimSize(0)
                          << " bytes; " << info->n << " rows of K = "
-                         << info->k << " at " << info->bits
-                         << " bits need " << expected;
+                         << info->k << " at " << info->bits << " bits in the "
+                         << stringifyWeightLayout(getLayout())
+                         << " layout need " << expected;
+  // Logical fields must lie in their width's range: a dense attribute is
+  // checked here; a blob once it is loaded (blobs are parsed after the
+  // operations that name them, see verifyFloatElements).
+  if (getLayout() == WeightLayout::Logical) {
+    SmallVector<uint8_t> storage;
+    auto resource = dyn_cast<DenseResourceElementsAttr>(getData());
+    if (resource && !resource.getRawHandle().getBlob())
+      return success();
+    FailureOr<ArrayRef<uint8_t>> bytes = getPackedBytes(storage);
+    if (failed(bytes))
+      return failure();
+    bool isCode = bool(info->codeType);
+    int lo = isCode ? 0 : -(1 << (info->bits - 1));
+    // Codes of 6-bit formats sit in 8-bit fields: their own width bounds them.
+    int hi = isCode ? (1 << info->codeType.getWidth()) - 1
+                    : (1 << (info->bits - 1)) - 1;
+    for (int64_t i = 0, e = int64_t(bytes->size()); i < e; ++i) {
+      int v = isCode ? int((*bytes)[i]) : int(int8_t((*bytes)[i]));
+      if (v < lo || v > hi)
+        return emitOpError() << "logical field " << i << " (row "
+                             << i / info->k << ", column " << i % info->k
+                             << ") is " << v << ", outside [" << lo << ", "
+                             << hi << "] of "
+                             << (isCode ? info->codeType.getWidth()
+                                        : info->bits)
+                             << "-bit " << (isCode ? "codes" : "signed storage");
+    }
+  }
   return success();
+}
+
+FailureOr<SmallVector<int8_t>> PackedWeightOp::getLogicalFields() {
+  FailureOr<PackedWeightInfo> info = getInfo();
+  if (failed(info))
+    return failure();
+  SmallVector<uint8_t> storage;
+  FailureOr<ArrayRef<uint8_t>> bytes = getPackedBytes(storage);
+  if (failed(bytes))
+    return failure();
+  if (int64_t(bytes->size()) != packedDataBytes(*info, getLayout()))
+    return emitOpError("packed weight data has the wrong size"), failure();
+  SmallVector<int8_t> fields(size_t(info->n * info->k));
+  if (getLayout() == WeightLayout::Logical) {
+    std::memcpy(fields.data(), bytes->data(), fields.size());
+    return fields;
+  }
+  int32_t bits = int32_t(info->bits);
+  int64_t rowBytes = qopt_block64_row_bytes(info->k, bits);
+  for (int64_t r = 0; r < info->n; ++r)
+    for (int64_t c = 0; c < info->k; ++c) {
+      const uint8_t *row = bytes->data() + r * rowBytes;
+      fields[r * info->k + c] =
+          info->codeType ? int8_t(qopt_block64_field(row, bits, c))
+                         : qopt_block64_get(row, bits, c);
+    }
+  return fields;
 }
 
 //===----------------------------------------------------------------------===//

@@ -1,8 +1,8 @@
 //===- Quantize.cpp - Materialise the chosen formats -------------------------===//
 //
 // Implements qopt-quantize: layers with qopt.format -> integer weights
-// (quantizeWeight, qopt/Analysis) packed into the storage ABI
-// (qopt_rt_pack, the runtime's one encoder of that ABI) -> qopt.packed_weight
+// (quantizeWeight, qopt/Analysis) as logical fields in a qopt.packed_weight
+// (#qopt.layout<logical>; each target's layout pass packs them)
 // + qopt.conv2d / qopt.depthwise_conv2d / qopt.matmul, with qopt.quantize on
 // the layer input when activations are int8.
 //
@@ -15,7 +15,6 @@
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 #include "qopt/Dialect/QOpt/Transforms/Passes.h"
 #include "qopt/Executor/Executor.h"
-#include "qopt-runtime/cpu.h"
 
 #include "PassOptionChecks.h"
 
@@ -229,8 +228,10 @@ private:
   }
 
   /// The one encoder of quantized weights into qopt.packed_weight: `rows`
-  /// under integer `format` (its width and signedness) packed with
-  /// qopt_rt_pack, scales and zero points in the result type.
+  /// under integer `format` (its width and signedness) as logical fields
+  /// (#qopt.layout<logical>: one signed storage value per byte; each
+  /// target's layout pass packs them), scales and zero points in the
+  /// result type.
   FailureOr<Value> packRows(OpBuilder &b, Location loc,
                             const QuantizedRows &rows, FormatAttr format,
                             const LayerInfo &layer) {
@@ -245,17 +246,9 @@ private:
     std::vector<int32_t> zeros(rows.zeroPoints.size());
     for (size_t i = 0; i < zeros.size(); ++i)
       zeros[i] = rows.zeroPoints[i] - shift;
-    std::vector<int8_t> values(rows.values.size());
-    for (size_t i = 0; i < values.size(); ++i)
-      values[i] = int8_t(rows.values[i] - shift);
-    std::vector<int8_t> pad(static_cast<size_t>(n));
-    for (int64_t r = 0; r < n; ++r)
-      pad[r] = int8_t(zeros[r * groups + groups - 1]);
-
-    auto packed = std::make_shared<std::vector<char>>(
-        static_cast<size_t>(n * qopt_rt_row_bytes(k, int32_t(stored))));
-    qopt_rt_pack(values.data(), n, k, int32_t(stored), pad.data(),
-                 reinterpret_cast<uint8_t *>(packed->data()));
+    auto packed = std::make_shared<std::vector<char>>(rows.values.size());
+    for (size_t i = 0; i < rows.values.size(); ++i)
+      (*packed)[i] = char(int8_t(rows.values[i] - shift));
 
     Builder builder(ctx);
     IntegerType storage = builder.getIntegerType(stored);
@@ -287,23 +280,17 @@ private:
   }
 
   /// The code-book counterpart of packRows: `rows` holds the bit patterns
-  /// of minifloat `format` values (no zero points), packed in fields of
-  /// getMinifloatCodeBits bits; the scales go into the op's `scales`.
+  /// of minifloat `format` values (no zero points), one logical code per
+  /// byte; the scales go into the op's `scales`.
   FailureOr<Value> packCodeRows(OpBuilder &b, Location loc,
                                 const QuantizedRows &rows, FormatAttr format,
                                 const LayerInfo &layer) {
     Type codeType = format.getElementType();
-    unsigned bits = getMinifloatCodeBits(codeType);
     int64_t n = rows.n, k = rows.k;
     int64_t groups = rows.groupSize ? k / rows.groupSize : 1;
-    std::vector<int8_t> codes(rows.values.size());
-    for (size_t i = 0; i < codes.size(); ++i)
-      codes[i] = int8_t(uint8_t(rows.values[i]));
-    auto packed = std::make_shared<std::vector<char>>(
-        static_cast<size_t>(n * qopt_rt_row_bytes(k, int32_t(bits))));
-    // Padding: code 0 (+0.0).
-    qopt_rt_pack(codes.data(), n, k, int32_t(bits), /*pad_value=*/nullptr,
-                 reinterpret_cast<uint8_t *>(packed->data()));
+    auto packed = std::make_shared<std::vector<char>>(rows.values.size());
+    for (size_t i = 0; i < rows.values.size(); ++i)
+      (*packed)[i] = char(uint8_t(rows.values[i]));
     Builder builder(module.getContext());
     auto scaleType = RankedTensorType::get({n, groups}, builder.getF32Type());
     auto scales = cast<DenseFPElementsAttr>(

@@ -132,6 +132,8 @@ FailureOr<WeightOperands> weightOperands(ConversionPatternRewriter &rewriter,
   auto packed = weight.getDefiningOp<PackedWeightOp>();
   if (!packed)
     return rewriter.notifyMatchFailure(layer, "weight is not a packed_weight");
+  if (packed.getLayout() != WeightLayout::Block64)
+    return rewriter.notifyMatchFailure(layer, "weight is not in block64");
   FailureOr<PackedWeightInfo> info = packed.getInfo();
   if (failed(info))
     return failure();
@@ -470,6 +472,13 @@ LogicalResult checkLowerable(Operation *root) {
         }
     }
     if (auto packed = dyn_cast<PackedWeightOp>(op)) {
+      if (packed.getLayout() != WeightLayout::Block64) {
+        packed.emitOpError("is in the ")
+            << stringifyWeightLayout(packed.getLayout())
+            << " layout; the CPU kernels read #qopt.layout<block64> (run "
+               "qopt-cpu-materialize-weights first)";
+        return WalkResult::interrupt();
+      }
       for (Operation *user : packed->getUsers())
         if (!isa<MatmulOp, Conv2DOp, DepthwiseConv2DOp>(user) ||
             user->getOperand(1) != packed.getResult()) {

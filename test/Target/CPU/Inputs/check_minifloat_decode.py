@@ -38,10 +38,10 @@ failures = 0
 for fmt, (width, field) in FORMATS.items():
     for scale in (1.0, 0.375):
         n = 1 << width
-        row_bytes = 64 * field // 8
-        packed = np.zeros((n, row_bytes), np.uint8)
-        packed[:, 0] = np.arange(n)  # element 0 of each row (both layouts)
-        data = packed.tobytes().hex().upper()
+        # Logical layout: one code per byte (the CPU pipeline packs them
+        # into its fields of `field` bits).
+        row_bytes = 1
+        data = np.arange(n, dtype=np.uint8).tobytes().hex().upper()
         wtype = f"tensor<{n}x1x{fmt}>"
         text = (
             f'func.func @main(%x: tensor<1x1xf32> {{qopt.name = "x"}}) -> tensor<1x{n}xf32> {{\n'

@@ -262,6 +262,25 @@ def QOpt_GroupFormatsAttr : QOpt_Attr<"GroupFormats", "group_formats"> {
   }];
 }
 
+def QOpt_WeightLayoutAttr
+    : EnumAttr<QOpt_Dialect, QOpt_WeightLayout, "layout"> {
+  let summary = "The byte layout of a packed weight";
+  let description = [{
+    How the bytes of a `qopt.packed_weight` are arranged
+    (`include/qopt-runtime/packing.h` defines both):
+
+    * `logical`: one field per byte, row-major `[N, K]`, no padding; what
+      `qopt-quantize` emits. Every target's layout pass starts from it.
+    * `block64`: the CPU target's kernel layout, rows padded to 64-field
+      blocks (`qopt-cpu-materialize-weights` writes it).
+
+    ```mlir
+    #qopt.layout<block64>
+    ```
+  }];
+  let assemblyFormat = "`<` $value `>`";
+}
+
 def QOpt_EntryTensorAttr : QOpt_Attr<"EntryTensor", "entry_tensor"> {
   let summary = "One input or output of a compiled model's entry";
   let description = [{

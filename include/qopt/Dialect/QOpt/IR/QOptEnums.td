@@ -19,4 +19,13 @@ def QOpt_Granularity : I32EnumAttr<"Granularity",
   let genSpecializedAttr = 0;
 }
 
+def QOpt_WeightLayout : I32EnumAttr<"WeightLayout",
+    "The byte layout of a qopt.packed_weight's data", [
+      I32EnumAttrCase<"Logical", 0, "logical">,
+      I32EnumAttrCase<"Block64", 1, "block64">
+    ]> {
+  let cppNamespace = "::mlir::qopt";
+  let genSpecializedAttr = 0;
+}
+
 #endif // QOPT_DIALECT_QOPT_IR_QOPTENUMS_TD

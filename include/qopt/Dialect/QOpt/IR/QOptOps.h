@@ -39,8 +39,6 @@ struct PackedWeightInfo {
   llvm::SmallVector<int32_t> zeroPoints;
 
   int64_t numGroups() const { return groupSize == 0 ? 1 : k / groupSize; }
-  /// Bytes of one packed row: ceil(k / 64) * 64 * bits / 8.
-  int64_t rowBytes() const { return (k + 63) / 64 * 64 * bits / 8; }
 };
 
 } // namespace mlir::qopt

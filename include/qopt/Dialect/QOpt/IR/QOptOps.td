@@ -143,16 +143,26 @@ def QOpt_PackedWeightOp : QOpt_Op<"packed_weight", [Pure]> {
       codes in the low bits). Only the weight-only path (float32 inputs)
       uses them.
 
-    `data` holds the packed bytes exactly as kernels read them: every row
-    padded to a multiple of 64 elements and stored in 64-element blocks
-    (8 bits: one element per byte; 4 bits: byte j holds elements j and
-    j + 32; 2 bits: byte j holds j, j + 16, j + 32, j + 48), i.e.
-    `N * ceil(K / 64) * 64 * bits / 8` bytes as a 1-D `i8` tensor,
-    normally a resource blob. Padding holds the row's last zero point
-    (integer) or code 0 (+0.0).
+    `data` is a 1-D `i8` tensor, normally a resource blob, whose byte
+    order `layout` names (`include/qopt-runtime/packing.h`):
+
+    * `logical` (the default, elided): one field per byte, row-major,
+      `N * K` bytes; integer fields are the signed storage values
+      (sign-extended), code-book fields the codes. `qopt-quantize` emits
+      this; it says nothing about any target's kernels.
+    * `block64`: the CPU target's kernel layout, written by
+      `qopt-cpu-materialize-weights`: every row padded to a multiple of 64
+      elements and stored in 64-element blocks (8 bits: one element per
+      byte; 4 bits: byte j holds elements j and j + 32; 2 bits: byte j
+      holds j, j + 16, j + 32, j + 48), i.e.
+      `N * ceil(K / 64) * 64 * bits / 8` bytes. Padding holds the row's
+      last zero point (integer) or code 0 (+0.0).
 
     ```mlir
-    %w = qopt.packed_weight dense_resource<fc1> : tensor<2048xi8>
+    %w = qopt.packed_weight dense_resource<fc1> : tensor<128xi8>
+           : tensor<2x64x!quant.uniform<i4:f32:0, {0.25, 0.5}>>
+    %b = qopt.packed_weight dense_resource<fc1_cpu> : tensor<64xi8>
+           layout <block64>
            : tensor<2x64x!quant.uniform<i4:f32:0, {0.25, 0.5}>>
     %v = qopt.packed_weight dense_resource<fc2> : tensor<128xi8>
            scales dense<[[0.5], [0.25]]> : tensor<2x1xf32>
@@ -160,7 +170,9 @@ def QOpt_PackedWeightOp : QOpt_Op<"packed_weight", [Pure]> {
     ```
   }];
   let arguments = (ins ElementsAttr:$data,
-                       OptionalAttr<FloatElementsAttr<32>>:$scales);
+                       OptionalAttr<FloatElementsAttr<32>>:$scales,
+                       DefaultValuedAttr<QOpt_WeightLayoutAttr,
+                         "::mlir::qopt::WeightLayout::Logical">:$layout);
   let results = (outs QOpt_PackedWeightTensor:$result);
   let extraClassDeclaration = [{
     /// The packed bytes: a view of the resource blob, or of `storage` when
@@ -170,9 +182,13 @@ def QOpt_PackedWeightOp : QOpt_Op<"packed_weight", [Pure]> {
     getPackedBytes(::llvm::SmallVectorImpl<uint8_t> &storage);
     /// Shape, storage width, scales (and zero points) of either encoding.
     ::mlir::FailureOr<::mlir::qopt::PackedWeightInfo> getInfo();
+    /// The logical [N, K] fields, one per entry: integer storage values
+    /// sign-extended, codes unsigned; reads either layout.
+    ::mlir::FailureOr<::llvm::SmallVector<int8_t>> getLogicalFields();
   }];
   let assemblyFormat =
-      "$data (`scales` $scales^)? attr-dict `:` type($result)";
+      "$data (`scales` $scales^)? (`layout` $layout^)? attr-dict `:` "
+      "type($result)";
   let hasVerifier = 1;
 }
 

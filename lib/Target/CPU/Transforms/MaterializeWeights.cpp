@@ -1,0 +1,96 @@
+//===- MaterializeWeights.cpp - Logical weights to the CPU's layout -------===//
+//
+// qopt-cpu-materialize-weights: every qopt.packed_weight in
+// #qopt.layout<logical> (what qopt-quantize emits) is rewritten into the
+// CPU kernels' #qopt.layout<block64>, with include/qopt-runtime/packing.h,
+// the one definition of both layouts. Padding takes the row's last zero
+// point (integer fields) or code 0 (+0.0), so that it contributes nothing.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Target/CPU/Passes.h"
+
+#include "qopt/Dialect/QOpt/IR/QOptOps.h"
+#include "qopt-runtime/packing.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <memory>
+#include <vector>
+
+namespace mlir::qopt {
+#define GEN_PASS_DEF_QOPTCPUMATERIALIZEWEIGHTSPASS
+#include "qopt/Target/CPU/Passes.h.inc"
+} // namespace mlir::qopt
+
+using namespace mlir;
+using namespace mlir::qopt;
+
+namespace {
+
+/// The block64 bytes of `op`, whose data is in the logical layout.
+FailureOr<std::shared_ptr<std::vector<char>>> packBlock64(PackedWeightOp op) {
+  FailureOr<PackedWeightInfo> info = op.getInfo();
+  FailureOr<SmallVector<int8_t>> fields = op.getLogicalFields();
+  if (failed(info) || failed(fields))
+    return failure();
+  int32_t bits = int32_t(info->bits);
+  int64_t rowBytes = qopt_block64_row_bytes(info->k, bits);
+  int64_t groups = info->numGroups();
+  auto bytes =
+      std::make_shared<std::vector<char>>(size_t(info->n * rowBytes));
+  for (int64_t r = 0; r < info->n; ++r) {
+    int8_t pad = info->zeroPoints.empty()
+                     ? 0
+                     : int8_t(info->zeroPoints[r * groups + groups - 1]);
+    qopt_block64_pack_row(fields->data() + r * info->k, info->k, bits, pad,
+                          reinterpret_cast<uint8_t *>(bytes->data()) +
+                              r * rowBytes);
+  }
+  return bytes;
+}
+
+/// A resource blob holding `bytes`, named after `op`'s logical blob (or
+/// its location) with a `.block64` suffix.
+DenseResourceElementsAttr blobFor(PackedWeightOp op,
+                                  std::shared_ptr<std::vector<char>> bytes) {
+  std::string name = "weight";
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(op.getData()))
+    name = resource.getRawHandle().getKey().str();
+  name += ".block64";
+  for (char &c : name)
+    if (!llvm::isAlnum(c) && c != '_' && c != '.')
+      c = '_';
+  AsmResourceBlob blob(
+      ArrayRef<char>(bytes->data(), bytes->size()), /*alignment=*/64,
+      [bytes](void *, size_t, size_t) mutable { bytes.reset(); },
+      /*dataIsMutable=*/false);
+  Builder builder(op.getContext());
+  return DenseResourceElementsAttr::get(
+      RankedTensorType::get({int64_t(bytes->size())},
+                            builder.getIntegerType(8)),
+      name, std::move(blob));
+}
+
+struct QOptCPUMaterializeWeightsPass
+    : public qopt::impl::QOptCPUMaterializeWeightsPassBase<
+          QOptCPUMaterializeWeightsPass> {
+  void runOnOperation() override {
+    WalkResult result = getOperation()->walk([&](PackedWeightOp op) {
+      if (op.getLayout() == WeightLayout::Block64)
+        return WalkResult::advance();
+      FailureOr<std::shared_ptr<std::vector<char>>> bytes = packBlock64(op);
+      if (failed(bytes))
+        return WalkResult::interrupt();
+      op.setDataAttr(blobFor(op, std::move(*bytes)));
+      op.setLayout(WeightLayout::Block64);
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace
