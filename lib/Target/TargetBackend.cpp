@@ -5,6 +5,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/ManagedStatic.h"
+#include "llvm/Support/Path.h"
 
 #include <mutex>
 
@@ -85,4 +86,24 @@ mlir::qopt::getTargetBackend(llvm::StringRef name) {
   return llvm::createStringError("unknown target '" + name.str() +
                                  "' (registered: " + getTargetBackendNames() +
                                  ")");
+}
+
+const TargetBackend *mlir::qopt::findArtifactLoader(llvm::StringRef path,
+                                                    llvm::StringRef head) {
+  for (const TargetBackend *target : getTargetBackends())
+    if (target->canLoad(path, head))
+      return target;
+  return nullptr;
+}
+
+std::string mlir::qopt::getDefaultArtifactName(llvm::StringRef path) {
+  llvm::StringRef stem = llvm::sys::path::filename(path).split('.').first;
+  stem.consume_front("lib");
+  std::string name = stem.str();
+  for (char &c : name)
+    if (!llvm::isAlnum(c) && c != '_')
+      c = '_';
+  if (name.empty() || llvm::isDigit(name.front()))
+    name = "model" + name;
+  return name;
 }

@@ -12,6 +12,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Target/CPU/CompiledModel.h"
+#include "qopt/Target/TargetBackend.h"
+#include "qopt/InitAllTargets.h"
 
 #include "qopt/Support/Datasets.h"
 #include "qopt/Executor/Executor.h"
@@ -124,7 +126,8 @@ static llvm::cl::opt<std::string>
 static llvm::cl::opt<std::string> libraryName(
     "library-name",
     llvm::cl::desc("Compiled libraries: the symbol prefix given to "
-                   "qopt-cpu-pipeline (default: the file's stem, then model)"));
+                   "qopt-cpu-pipeline (default: derived from the file name "
+                   "as qopt -o derives it, then model)"));
 static llvm::cl::opt<bool> listIsas(
     "list-isas",
     llvm::cl::desc("Print the kernel variants this CPU supports and exit"),
@@ -250,6 +253,7 @@ int main(int argc, char **argv) {
   if (modelPath.empty())
     return fail("no model given (see --help)");
 
+  registerAllTargets();
   DialectRegistry registry;
   registerAllDialects(registry);
   registerOnnxImportDialects(registry);
@@ -264,7 +268,7 @@ int main(int argc, char **argv) {
                 buffer.getError().message());
   Runnable model;
   std::unique_ptr<Executor> executor;
-  std::unique_ptr<CompiledModel> library;
+  std::unique_ptr<LoadedModel> library;
   OwningOpRef<ModuleOp> module;
   // Lives as long as the module: executor errors point into the file.
   llvm::SourceMgr sourceMgr;
@@ -275,8 +279,18 @@ int main(int argc, char **argv) {
       !looksLikeOnnxModel(modelPath, (*buffer)->getBuffer()))
     return fail("--input-shape applies to ONNX models; this model's input "
                 "shapes are fixed");
-  if ((*buffer)->getBuffer().starts_with("\x7f" "ELF")) {
-    auto loaded = CompiledModel::load(modelPath, libraryName, isaOption);
+  // A deployed artifact (a target's canLoad says so: the CPU's ELF
+  // library, ...) runs through its target's loader; .onnx and .mlir run in
+  // the reference executor.
+  const TargetBackend *loader =
+      looksLikeOnnxModel(modelPath, (*buffer)->getBuffer())
+          ? nullptr
+          : findArtifactLoader(modelPath, (*buffer)->getBuffer());
+  if (loader) {
+    LoadOptions options;
+    options.name = libraryName;
+    options.variant = isaOption;
+    auto loaded = loader->loadArtifact(modelPath, options);
     if (!loaded)
       return fail(llvm::toString(loaded.takeError()));
     library = std::move(*loaded);
@@ -425,7 +439,7 @@ int main(int argc, char **argv) {
       "qopt-run: {0} output(s) in {1:f2} ms (median of {2}; load {3:f1} ms, "
       "{4})\n",
       outputs->size(), median, times.size(), ms(start, ready),
-      library ? "library, kernels " + library->getIsaName()
+      library ? "library, kernels " + library->describe()
               : "threads " + std::to_string(numThreads));
   if (profileOps) {
     std::vector<std::pair<double, std::string>> rows;

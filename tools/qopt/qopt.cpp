@@ -292,22 +292,12 @@ static std::string compileShortcutOptions() {
   return options;
 }
 
-/// The name of the artifact's symbols: --name, else -o's stem (without a
-/// leading "lib"), made a C identifier.
+/// The name of the artifact's symbols: --name, else derived from -o
+/// (getDefaultArtifactName, as the loaders derive it).
 static std::string artifactName(StringRef outputFilename) {
-  std::string name = libraryNameOption;
-  if (name.empty()) {
-    StringRef stem = llvm::sys::path::stem(outputFilename);
-    stem = stem.split('.').first;
-    stem.consume_front("lib");
-    name = stem.str();
-  }
-  for (char &c : name)
-    if (!llvm::isAlnum(c) && c != '_')
-      c = '_';
-  if (name.empty() || llvm::isDigit(name.front()))
-    name = "model" + name;
-  return name;
+  if (!libraryNameOption.empty())
+    return libraryNameOption;
+  return qopt::getDefaultArtifactName(outputFilename);
 }
 
 /// Runs `plan.target`'s pipeline when the module is not lowered for it

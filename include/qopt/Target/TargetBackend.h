@@ -172,7 +172,8 @@ public:
   loadArtifact(llvm::StringRef path, const LoadOptions &options) const;
 };
 
-/// Registers `target`; a second target of the same name is a fatal error.
+/// Registers `target`; a second target of the same name is ignored (so
+/// registerAllTargets may run more than once).
 void registerTargetBackend(std::unique_ptr<TargetBackend> target);
 /// The target called `name`, or null.
 const TargetBackend *lookupTargetBackend(llvm::StringRef name);
@@ -182,6 +183,17 @@ std::vector<const TargetBackend *> getTargetBackends();
 std::string getTargetBackendNames();
 /// The target `name`, or an error listing the registered ones.
 llvm::Expected<const TargetBackend *> getTargetBackend(llvm::StringRef name);
+/// The first registered target whose canLoad accepts `path` (first bytes
+/// `head`), or null.
+const TargetBackend *findArtifactLoader(llvm::StringRef path,
+                                        llvm::StringRef head);
+
+/// The symbol prefix of an artifact written to `path` when no name is
+/// given: the file name up to its first dot, without a leading "lib", made
+/// a C identifier (every other character becomes '_'; "model" is prefixed
+/// to an empty name or one starting with a digit). The writer (qopt -o)
+/// and the loaders (qopt-run, Python) derive it the same way.
+std::string getDefaultArtifactName(llvm::StringRef path);
 
 } // namespace mlir::qopt
 

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Target/CPU/CompiledModel.h"
+#include "qopt/Target/TargetBackend.h"
 
 #include "qopt-runtime/cpu.h"
 #include "qopt-runtime/model.h"
@@ -151,10 +152,10 @@ CompiledModel::load(llvm::StringRef path, llvm::StringRef name,
   if (!name.empty()) {
     prefixes.push_back(name.str());
   } else {
-    llvm::StringRef stem = llvm::sys::path::stem(path);
-    stem.consume_front("lib");
-    prefixes.push_back(stem.str());
-    prefixes.push_back("model");
+    // As qopt -o names it (lib-cnn.so: "cnn"; my-net.so: "my_net").
+    prefixes.push_back(getDefaultArtifactName(path));
+    if (prefixes.back() != "model")
+      prefixes.push_back("model");
   }
   std::string prefix;
   for (const std::string &p : prefixes)
