@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Analysis/InputMoments.h"
-#include "qopt/Executor/TensorIO.h"
+#include "qopt/Support/TensorIO.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"

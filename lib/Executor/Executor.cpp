@@ -7,7 +7,7 @@
 
 #include "qopt/Executor/Executor.h"
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
-#include "qopt/Executor/Datasets.h"
+#include "qopt/Support/Datasets.h"
 #include "Kernels.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

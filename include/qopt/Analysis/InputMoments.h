@@ -11,7 +11,7 @@
 #define QOPT_ANALYSIS_INPUTMOMENTS_H
 
 #include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
-#include "qopt/Executor/Tensor.h"
+#include "qopt/Support/Tensor.h"
 
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/StringRef.h"

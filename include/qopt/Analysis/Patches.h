@@ -12,7 +12,7 @@
 #define QOPT_ANALYSIS_PATCHES_H
 
 #include "qopt/Dialect/QOpt/IR/PatchGeometry.h"
-#include "qopt/Executor/Tensor.h"
+#include "qopt/Support/Tensor.h"
 
 #include "mlir/Support/LLVM.h"
 

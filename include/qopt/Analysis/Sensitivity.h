@@ -14,7 +14,7 @@
 
 #include "qopt/Analysis/InputMoments.h"
 #include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
-#include "qopt/Executor/Tensor.h"
+#include "qopt/Support/Tensor.h"
 
 #include <vector>
 

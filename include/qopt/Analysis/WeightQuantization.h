@@ -20,7 +20,7 @@
 #define QOPT_ANALYSIS_WEIGHTQUANTIZATION_H
 
 #include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
-#include "qopt/Executor/Tensor.h"
+#include "qopt/Support/Tensor.h"
 
 #include <vector>
 

@@ -22,7 +22,7 @@
 #include "qopt/Analysis/QuantizableLayers.h"
 #include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
 #include "qopt/Executor/Executor.h"
-#include "qopt/Executor/Tensor.h"
+#include "qopt/Support/Tensor.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"

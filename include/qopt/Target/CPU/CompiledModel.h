@@ -10,7 +10,7 @@
 #define QOPT_TARGET_CPU_COMPILEDMODEL_H
 
 #include "qopt/Executor/Executor.h"
-#include "qopt/Executor/Tensor.h"
+#include "qopt/Support/Tensor.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"

@@ -18,7 +18,7 @@ def QOptCPUEntryABIPass : Pass<"qopt-cpu-entry-abi", "::mlir::ModuleOp"> {
     into a library named `name`: records its inputs and outputs (names from
     `qopt.name`, else `argN` / `resultN` as the reference executor names
     them; static shapes and element types) as the module attribute
-    `qopt.cpu.abi`, which the header generator reads after lowering, marks
+    `qopt.cpu.abi` (an `#qopt.entry_abi`), which the header generator reads after lowering, marks
     its arguments read-only for bufferization (the library never writes a
     caller's input) and renames it `<name>_entry`. Dynamic shapes and
     element types other than f32, f64, i8, i16, i32, i64 and i1 are errors.
@@ -27,9 +27,8 @@ def QOptCPUEntryABIPass : Pass<"qopt-cpu-entry-abi", "::mlir::ModuleOp"> {
     // before
     func.func @main(%x: tensor<1x4xf32> {qopt.name = "x"}) -> tensor<1x2xf32>
     // after (name=model)
-    module attributes {qopt.cpu.abi = {name = "model",
-        inputs = [ {name = "x", type = tensor<1x4xf32>} ],
-        outputs = [ {name = "result0", type = tensor<1x2xf32>} ]}} {
+    module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "model",
+        inputs = [<"x", f32, [1, 4]>], outputs = [<"result0", f32, [1, 2]>]>} {
       func.func @model_entry(%x: tensor<1x4xf32> {bufferization.writable = false,
                                                   qopt.name = "x"}) -> ...
     ```
@@ -40,7 +39,8 @@ def QOptCPUEntryABIPass : Pass<"qopt-cpu-entry-abi", "::mlir::ModuleOp"> {
     Option<"entry", "entry", "std::string", "\"main\"",
            "The function to export">,
   ];
-  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::qopt::QOptDialect"];
 }
 
 def QOptCPUMaterializeWeightsPass
