@@ -14,6 +14,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -49,6 +50,16 @@ struct TestTargetInfoPass
     }
     raw_ostream &os = llvm::outs();
     os << "target " << (*backend)->getName() << "\n";
+    // The passes that turn qopt-quantize's logical weights into the
+    // target's layouts (none: the target reads logical weights).
+    OpPassManager layout("builtin.module");
+    (*backend)->addWeightLayoutPasses(layout);
+    os << "weight layout passes:";
+    if (layout.empty())
+      os << " none";
+    for (Pass &pass : layout.getPasses())
+      os << " " << pass.getArgument();
+    os << "\n";
     MLIRContext *ctx = &getContext();
     Builder b(ctx);
     QuantizableLayerAnalysis analysis(getOperation());
