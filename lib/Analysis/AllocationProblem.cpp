@@ -96,8 +96,12 @@ ResourceTable::ResourceTable(const AllocationBudgets &budgets,
   ResourceUse bits = [](const AllocationVariable &l, FormatAttr f) {
     return double(*l.info->numParams) * l.fraction() * f.getBitWidth();
   };
+  // Minifloat (code-book) weights run weight-only on every target: their
+  // activations stay float32, so their MACs count 32 activation bits.
   ResourceUse ops = [actBits](const AllocationVariable &l, FormatAttr f) {
-    return double(*l.info->macs) * l.fraction() * f.getBitWidth() * actBits;
+    unsigned activationBits = f.isInteger() ? actBits : 32;
+    return double(*l.info->macs) * l.fraction() * f.getBitWidth() *
+           activationBits;
   };
   ResourceUse time = [](const AllocationVariable &l, FormatAttr f) {
     return perCandidate(l, f, l.latency, [](double t) { return t; });

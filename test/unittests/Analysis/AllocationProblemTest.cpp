@@ -13,6 +13,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Parser/Parser.h"
 
 #include <gtest/gtest.h>
@@ -131,6 +132,11 @@ TEST_F(AllocationProblemTest, ResourceTable) {
   // A group holds its share of parameters and MACs.
   EXPECT_DOUBLE_EQ(bits.use(v[2], si4), 24.0 * (2.0 / 6.0) * 4);
   EXPECT_DOUBLE_EQ(ops.use(v[2], si4), 72.0 * (2.0 / 6.0) * 4 * 8);
+  // Minifloat weights run weight-only: float32 activations.
+  auto f8 = llvm::dyn_cast_or_null<FormatAttr>(parseAttribute(
+      "#qopt.format<f8E4M3FN, per_channel(axis = 2)>", ctx.get()));
+  ASSERT_TRUE(f8);
+  EXPECT_EQ(ops.use(v[0], f8), 96.0 * 8 * 32);
   // Bytes: 4-bit codes plus one scale per output channel.
   EXPECT_GT(bytes.use(v[0], si4), 32.0 * 4 / 8);
   // Units of reports.
