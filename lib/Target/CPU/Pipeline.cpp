@@ -40,13 +40,15 @@ void mlir::qopt::addCPUWeightLayoutPasses(OpPassManager &pm) {
 
 void mlir::qopt::buildCPUPipeline(OpPassManager &pm,
                                   const CPUPipelineOptions &options) {
-  // Model level: the entry's ABI, the weights in the kernels' layout,
+  // Model level: the entry's ABI, the weights in the kernels' layout, the
+  // target-neutral decomposition (convolutions to patches + matmul),
   // quantized layers to kernel calls.
   QOptCPUEntryABIPassOptions abi;
   abi.libraryName = options.libraryName;
   abi.entry = options.entry;
   pm.addPass(createQOptCPUEntryABIPass(abi));
   addCPUWeightLayoutPasses(pm);
+  pm.addNestedPass<func::FuncOp>(createQOptDecomposePass());
   pm.addNestedPass<func::FuncOp>(createConvertQOptToCPUPass());
   pm.addPass(createCanonicalizerPass());
 

@@ -72,22 +72,22 @@ def QOptCPUMaterializeWeightsPass
 def ConvertQOptToCPUPass : Pass<"convert-qopt-to-cpu"> {
   let summary = "Lower quantized qopt ops to CPU microkernel calls";
   let description = [{
-    Rewrites the quantized ops `qopt-quantize` produces into calls of the
-    CPU kernel library (`qopt.ukernel` ops naming `qopt_rt_uk_*` functions,
-    `include/qopt-runtime/cpu.h`) plus ordinary tensor/linalg IR, and
-    replaces `!quant.uniform` activation types by their int8 storage:
+    Rewrites what `qopt-decompose` leaves of the quantized IR into calls
+    of the CPU kernel library (`qopt.ukernel` ops naming `qopt_rt_uk_*`
+    functions, `include/qopt-runtime/cpu.h`) and replaces `!quant.uniform`
+    activation types by their int8 storage, folding the decomposition's
+    `quant.scast`s:
 
     * `qopt.quantize` → `qopt_rt_uk_quantize_s8`;
-    * `qopt.dequantize` → a `linalg.generic` computing `s * (q - z)` in
-      float32 (docs/Semantics.md);
     * `qopt.matmul` → `qopt_rt_uk_matmul_s8` (int8 input) or
-      `qopt_rt_uk_matmul_f32` (float input), the packed bytes, scales and
-      zero points of its `qopt.packed_weight` becoming constants;
-    * `qopt.conv2d` → `tensor.pad` (with the input's zero point, or 0.0),
-      an im2col `linalg.generic` (rows `(b, oh, ow)`, columns
-      `(kh, kw, c)`; a reshape for 1×1 stride-1 unpadded kernels), the
-      matmul call and a reshape back to NHWC.
+      `qopt_rt_uk_matmul_f32` / `_f32_lut` (float input), the packed
+      bytes, scales and zero points (or minifloat decode table) of its
+      `qopt.packed_weight` becoming constants;
+    * `qopt.depthwise_conv2d` → `qopt_rt_uk_depthwise_conv2d_{s8,f32}`.
 
+    `qopt.conv2d` and `qopt.dequantize` must have been decomposed
+    (`qopt-decompose`: patches + `qopt.matmul`, and a `linalg.generic`);
+    finding one is an error that says so.
     Shapes must be static. A quantized value used by an op this pass does
     not lower is an error naming that op.
 

@@ -1,15 +1,19 @@
 //===- QOptToCPU.cpp - Quantized qopt ops to CPU microkernel calls --------===//
 //
-// Lowers the ops qopt-quantize produces to calls of the CPU kernel library
-// (`qopt.ukernel`, include/qopt-runtime/cpu.h) and ordinary tensor/linalg
-// IR. A dialect conversion replaces per-tensor `!quant.uniform` activation
-// types with their int8 storage; packed weights become constants (bytes,
-// scales, zero points) passed to the kernels, laid out as the storage ABI
-// of docs/Semantics.md already prescribes.
+// Lowers what qopt-decompose leaves of the quantized IR (qopt.quantize,
+// qopt.matmul, qopt.depthwise_conv2d; convolutions are matmuls over
+// patches by then) to calls of the CPU kernel library (`qopt.ukernel`,
+// include/qopt-runtime/cpu.h). A dialect conversion replaces per-tensor
+// `!quant.uniform` activation types with their int8 storage
+// (QuantizedStorageTypeConverter) and folds the decomposition's
+// quant.scasts; packed weights become constants (bytes, scales, zero
+// points) passed to the kernels, laid out as the storage ABI of
+// docs/Semantics.md already prescribes.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Target/CPU/Passes.h"
+#include "qopt/Conversion/QOptDecomposition/QOptDecomposition.h"
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 #include "qopt-runtime/cpu.h"
 
@@ -17,10 +21,10 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
-#include "mlir/IR/AffineExpr.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -41,21 +45,6 @@ bool isQuantizedActivation(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   return tensor && isa<quant::UniformQuantizedType>(tensor.getElementType());
 }
-
-/// Per-tensor quantized tensors become tensors of their storage type; every
-/// other type (including packed weights, which the layer patterns read from
-/// their defining op) is left alone.
-class ActivationStorageTypeConverter : public TypeConverter {
-public:
-  ActivationStorageTypeConverter() {
-    addConversion([](Type type) { return type; });
-    addConversion([](RankedTensorType type) -> Type {
-      if (auto q = dyn_cast<quant::UniformQuantizedType>(type.getElementType()))
-        return type.clone(q.getStorageType());
-      return type;
-    });
-  }
-};
 
 /// A 1-D constant tensor of `values`.
 template <typename T>
@@ -80,7 +69,7 @@ Value denseInput(OpBuilder &b, Location loc, Value v) {
           .getResult();
     }
     if (!isa<tosa::ReshapeOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp,
-             UnrealizedConversionCastOp>(def))
+             UnrealizedConversionCastOp, quant::StorageCastOp>(def))
       break;
     root = def->getOperand(0);
   }
@@ -248,48 +237,6 @@ struct QuantizeLowering : public OpConversionPattern<QuantizeOp> {
   }
 };
 
-struct DequantizeLowering : public OpConversionPattern<DequantizeOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    FailureOr<ActivationQuantInfo> act = getActivationQuantInfo(
-        op.getInput().getType().getElementType(),
-        [&] { return op.emitOpError(); });
-    if (failed(act))
-      return failure();
-    Location loc = op.getLoc();
-    auto resultType = op.getType();
-    int64_t rank = resultType.getRank();
-    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                         resultType.getElementType());
-    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
-    float scale = act->scale;
-    int32_t zeroPoint = act->zeroPoint;
-    // y = s * float(int32(q) - z), docs/Semantics.md.
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{resultType}, ValueRange{adaptor.getInput()},
-        ValueRange{init}, ArrayRef<AffineMap>{identity, identity}, iterators,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value wide = arith::ExtSIOp::create(b, l, b.getI32Type(), args[0]);
-          Value z = arith::ConstantOp::create(b, l,
-                                              b.getI32IntegerAttr(zeroPoint));
-          Value centered = arith::SubIOp::create(b, l, wide, z);
-          Value asFloat =
-              arith::SIToFPOp::create(b, l, b.getF32Type(), centered);
-          Value s = arith::ConstantOp::create(b, l, b.getF32FloatAttr(scale));
-          linalg::YieldOp::create(b, l,
-                                  ValueRange{arith::MulFOp::create(
-                                      b, l, s, asFloat)});
-        });
-    rewriter.replaceOp(op, generic.getResults());
-    return success();
-  }
-};
-
 struct MatmulLowering : public OpConversionPattern<MatmulOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -307,90 +254,18 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
   }
 };
 
-struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
+/// The `quant.scast`s qopt-decompose leaves around the patches: with
+/// activations converted to their storage type they are no-ops.
+struct StorageCastLowering : public OpConversionPattern<quant::StorageCastOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
-  matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
+  matchAndRewrite(quant::StorageCastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    Value input = adaptor.getInput();
-    auto inputType = cast<RankedTensorType>(input.getType());
-    Type elementType = inputType.getElementType();
-    Type originalElementType = op.getInput().getType().getElementType();
-    ArrayRef<int64_t> kernel = op.getKernel(), pad = op.getPad(),
-                      stride = op.getStride(), dilation = op.getDilation();
-    auto resultType = op.getType();
-    int64_t b = inputType.getDimSize(0), c = inputType.getDimSize(3);
-    int64_t oh = resultType.getDimSize(1), ow = resultType.getDimSize(2);
-    int64_t rows = b * oh * ow, cols = kernel[0] * kernel[1] * c;
-    auto colsType = RankedTensorType::get({rows, cols}, elementType);
-
-    Value patches;
-    bool pointwise = kernel[0] == 1 && kernel[1] == 1 && stride[0] == 1 &&
-                     stride[1] == 1 && llvm::all_of(pad, [](int64_t p) {
-                       return p == 0;
-                     });
-    if (pointwise) {
-      patches = tensor::CollapseShapeOp::create(
-          rewriter, loc, colsType, denseInput(rewriter, loc, input),
-          ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
-    } else {
-      // Padded positions hold the zero point (integer path) or 0.0, so they
-      // contribute nothing (docs/Semantics.md).
-      TypedAttr padAttr = rewriter.getZeroAttr(elementType);
-      if (auto q = dyn_cast<quant::UniformQuantizedType>(originalElementType))
-        padAttr = rewriter.getIntegerAttr(elementType, q.getZeroPoint());
-      Value padValue = arith::ConstantOp::create(rewriter, loc, padAttr);
-      Value padded = input;
-      if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
-        SmallVector<OpFoldResult> low = {
-            rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
-            rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
-        SmallVector<OpFoldResult> high = {
-            rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
-            rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
-        auto paddedType = RankedTensorType::get(
-            {b, inputType.getDimSize(1) + pad[0] + pad[1],
-             inputType.getDimSize(2) + pad[2] + pad[3], c},
-            elementType);
-        padded = tensor::PadOp::create(rewriter, loc, paddedType, input, low,
-                                       high, padValue);
-      }
-      // im2col: patches[b, oh, ow, kh, kw, c] =
-      //   padded[b, oh * sh + kh * dh, ow * sw + kw * dw, c].
-      MLIRContext *ctx = rewriter.getContext();
-      AffineExpr db, doh, dow, dkh, dkw, dc;
-      bindDims(ctx, db, doh, dow, dkh, dkw, dc);
-      AffineMap gather = AffineMap::get(
-          6, 0,
-          {db, doh * stride[0] + dkh * dilation[0],
-           dow * stride[1] + dkw * dilation[1], dc},
-          ctx);
-      AffineMap identity = rewriter.getMultiDimIdentityMap(6);
-      Value init = tensor::EmptyOp::create(
-          rewriter, loc, ArrayRef<int64_t>{b, oh, ow, kernel[0], kernel[1], c},
-          elementType);
-      SmallVector<utils::IteratorType> iterators(6,
-                                                 utils::IteratorType::parallel);
-      auto im2col = linalg::GenericOp::create(
-          rewriter, loc, TypeRange{init.getType()}, ValueRange{padded},
-          ValueRange{init}, ArrayRef<AffineMap>{gather, identity}, iterators,
-          [](OpBuilder &nb, Location l, ValueRange args) {
-            linalg::YieldOp::create(nb, l, ValueRange{args[0]});
-          });
-      patches = tensor::CollapseShapeOp::create(
-          rewriter, loc, colsType, im2col.getResult(0),
-          ArrayRef<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
-    }
-    FailureOr<Value> product =
-        emitMatmulCall(rewriter, op, patches, originalElementType,
-                       op.getWeight(), adaptor.getBias());
-    if (failed(product))
-      return failure();
-    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
-        op, resultType, *product,
-        ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+    Type resultType = getTypeConverter()->convertType(op.getType());
+    if (resultType != adaptor.getInput().getType())
+      return rewriter.notifyMatchFailure(op, "not a storage reinterpretation");
+    rewriter.replaceOp(op, adaptor.getInput());
     return success();
   }
 };
@@ -459,9 +334,18 @@ struct DepthwiseConv2DLowering
 
 /// Rejects what the patterns cannot lower, with a diagnostic at the op.
 LogicalResult checkLowerable(Operation *root) {
+  WalkResult undecomposed = root->walk([](Operation *op) {
+    if (!isa<Conv2DOp, DequantizeOp>(op))
+      return WalkResult::advance();
+    op->emitOpError("is lowered through qopt.matmul and linalg; run "
+                    "qopt-decompose before convert-qopt-to-cpu");
+    return WalkResult::interrupt();
+  });
+  if (undecomposed.wasInterrupted())
+    return failure();
   WalkResult result = root->walk([](Operation *op) {
-    bool isLayer = isa<MatmulOp, Conv2DOp, DepthwiseConv2DOp>(op);
-    if (isLayer || isa<QuantizeOp, DequantizeOp, PackedWeightOp>(op)) {
+    bool isLayer = isa<MatmulOp, DepthwiseConv2DOp>(op);
+    if (isLayer || isa<QuantizeOp, PackedWeightOp, quant::StorageCastOp>(op)) {
       for (Type type : llvm::concat<Type>(llvm::to_vector(op->getOperandTypes()),
                                           llvm::to_vector(op->getResultTypes())))
         if (auto shaped = dyn_cast<ShapedType>(type);
@@ -480,16 +364,16 @@ LogicalResult checkLowerable(Operation *root) {
         return WalkResult::interrupt();
       }
       for (Operation *user : packed->getUsers())
-        if (!isa<MatmulOp, Conv2DOp, DepthwiseConv2DOp>(user) ||
+        if (!isa<MatmulOp, DepthwiseConv2DOp>(user) ||
             user->getOperand(1) != packed.getResult()) {
           user->emitOpError("uses a packed weight; only the weight operand "
-                            "of qopt.matmul, qopt.conv2d and "
-                            "qopt.depthwise_conv2d can");
+                            "of qopt.matmul and qopt.depthwise_conv2d can "
+                            "(after qopt-decompose)");
           return WalkResult::interrupt();
         }
       return WalkResult::advance();
     }
-    if (isa<QuantizeOp>(op) || isLayer || isa<DequantizeOp>(op))
+    if (isa<QuantizeOp, quant::StorageCastOp>(op) || isLayer)
       return WalkResult::advance();
     for (Type type : llvm::concat<Type>(llvm::to_vector(op->getOperandTypes()),
                                         llvm::to_vector(op->getResultTypes())))
@@ -497,8 +381,8 @@ LogicalResult checkLowerable(Operation *root) {
         op->emitOpError("uses a quantized tensor (")
             << type
             << "); the CPU backend lowers quantized values only through "
-               "qopt.quantize, qopt.dequantize, qopt.matmul, qopt.conv2d and "
-               "qopt.depthwise_conv2d";
+               "qopt.quantize, qopt.matmul, qopt.depthwise_conv2d and the "
+               "quant.scast of qopt-decompose";
         return WalkResult::interrupt();
       }
     for (Region &region : op->getRegions())
@@ -522,14 +406,14 @@ struct ConvertQOptToCPUPass
     if (failed(checkLowerable(root)))
       return signalPassFailure();
     MLIRContext *ctx = &getContext();
-    ActivationStorageTypeConverter typeConverter;
+    QuantizedStorageTypeConverter typeConverter;
     ConversionTarget target(*ctx);
-    target.addIllegalOp<QuantizeOp, DequantizeOp, MatmulOp, Conv2DOp,
-                        DepthwiseConv2DOp>();
+    target.addIllegalOp<QuantizeOp, MatmulOp, DepthwiseConv2DOp,
+                        quant::StorageCastOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(ctx);
-    patterns.add<QuantizeLowering, DequantizeLowering, MatmulLowering,
-                 Conv2DLowering, DepthwiseConv2DLowering>(typeConverter, ctx);
+    patterns.add<QuantizeLowering, MatmulLowering, DepthwiseConv2DLowering,
+                 StorageCastLowering>(typeConverter, ctx);
     if (failed(applyPartialConversion(root, target, std::move(patterns))))
       return signalPassFailure();
     // The layers read their weights as constants now.

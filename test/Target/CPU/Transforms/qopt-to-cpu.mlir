@@ -1,4 +1,4 @@
-// RUN: qopt %s -split-input-file -pass-pipeline='builtin.module(func.func(convert-qopt-to-cpu))' | FileCheck %s
+// RUN: qopt %s -split-input-file -pass-pipeline='builtin.module(func.func(qopt-decompose,convert-qopt-to-cpu))' | FileCheck %s
 
 // Quantize and an integer-path matmul: the activation becomes int8 storage,
 // the packed weight's bytes, scales and (absent, placeholder) zero points

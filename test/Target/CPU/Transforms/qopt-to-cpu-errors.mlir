@@ -10,7 +10,7 @@ func.func @dynamic(%x: tensor<?x64xf32>) {
 
 func.func @quantized_elsewhere(%x: tensor<4xf32>) {
   %q = qopt.quantize %x : tensor<4xf32> to tensor<4x!quant.uniform<i8:f32, 0.5:0>>
-  // expected-error @+1 {{'tensor.expand_shape' op uses a quantized tensor ('tensor<4x!quant.uniform<i8:f32, 5.000000e-01>>'); the CPU backend lowers quantized values only through qopt.quantize, qopt.dequantize, qopt.matmul, qopt.conv2d and qopt.depthwise_conv2d}}
+  // expected-error @+1 {{'tensor.expand_shape' op uses a quantized tensor ('tensor<4x!quant.uniform<i8:f32, 5.000000e-01>>'); the CPU backend lowers quantized values only through qopt.quantize, qopt.matmul, qopt.depthwise_conv2d and the quant.scast of qopt-decompose}}
   %r = tensor.expand_shape %q [[0, 1]] output_shape [2, 2] : tensor<4x!quant.uniform<i8:f32, 0.5:0>> into tensor<2x2x!quant.uniform<i8:f32, 0.5:0>>
   return
 }
@@ -19,7 +19,7 @@ func.func @quantized_elsewhere(%x: tensor<4xf32>) {
 
 func.func @packed_elsewhere() -> tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>> {
   %w = qopt.packed_weight dense<1> : tensor<64xi8> layout <block64> : tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
-  // expected-error @+1 {{'func.return' op uses a packed weight; only the weight operand of qopt.matmul, qopt.conv2d and qopt.depthwise_conv2d can}}
+  // expected-error @+1 {{'func.return' op uses a packed weight; only the weight operand of qopt.matmul and qopt.depthwise_conv2d can (after qopt-decompose)}}
   return %w : tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
 }
 
@@ -32,4 +32,15 @@ func.func @logical_layout(%x: tensor<1x64xf32>) -> tensor<1x2xf32> {
   %w = qopt.packed_weight dense<1> : tensor<128xi8> : tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
   %y = qopt.matmul %x, %w : tensor<1x64xf32>, tensor<2x64x!quant.uniform<i4:f32:0, {0.5, 0.25}>> -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
+}
+
+// -----
+
+// Convolutions reach the CPU kernels as matmuls over patches: without
+// qopt-decompose first, the pass says what to run.
+func.func @conv_not_decomposed(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x2xf32> {
+  %w = qopt.packed_weight dense<1> : tensor<64xi8> layout <block64> : tensor<2x8x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  // expected-error @+1 {{'qopt.conv2d' op is lowered through qopt.matmul and linalg; run qopt-decompose before convert-qopt-to-cpu}}
+  %y = qopt.conv2d %x, %w {kernel = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x4x4x8xf32>, tensor<2x8x!quant.uniform<i4:f32:0, {0.5, 0.25}>> -> tensor<1x4x4x2xf32>
+  return %y : tensor<1x4x4x2xf32>
 }

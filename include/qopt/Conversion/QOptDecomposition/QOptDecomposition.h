@@ -1,0 +1,47 @@
+//===- QOptDecomposition.h - Target-neutral qopt decompositions --*- C++ -*-===//
+//
+// Rewrites every target shares, written once: a convolution becomes
+// padding, an im2col patch gather and a qopt.matmul over the patches (on
+// the activation's storage type, so no target reimplements the gather);
+// qopt.dequantize becomes an elementwise linalg.generic with the formula
+// of docs/Semantics.md. What is left (qopt.quantize, qopt.matmul,
+// qopt.depthwise_conv2d) is what a target lowers to its own kernels.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QOPT_CONVERSION_QOPTDECOMPOSITION_QOPTDECOMPOSITION_H
+#define QOPT_CONVERSION_QOPTDECOMPOSITION_QOPTDECOMPOSITION_H
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::qopt {
+
+/// Maps tensors of per-tensor `!quant.uniform` values to tensors of their
+/// storage type (e.g. i8) and leaves every other type alone. Targets whose
+/// kernels take int8 activations use it in their final conversion; the
+/// `quant.scast`s the decomposition patterns leave fold away under it.
+class QuantizedStorageTypeConverter : public TypeConverter {
+public:
+  QuantizedStorageTypeConverter();
+};
+
+/// qopt.conv2d -> tensor.pad (with the input's zero point, or 0.0) +
+/// linalg.generic im2col + tensor.collapse_shape + qopt.matmul +
+/// tensor.expand_shape. A 1x1, stride-1, unpadded convolution is a
+/// reshape + qopt.matmul. Quantized inputs are gathered on their storage
+/// type between `quant.scast`s. The matmul keeps the convolution's packed
+/// weight (its `[O, KH*KW*C]` order is the patch column order) and its
+/// discardable attributes (`qopt.name`, ...).
+void populateQOptConvToMatmulPatterns(RewritePatternSet &patterns);
+
+/// qopt.dequantize -> quant.scast + linalg.generic computing
+/// `s * float(int32(q) - z)`.
+void populateQOptDequantizeToLinalgPatterns(RewritePatternSet &patterns);
+
+/// Both of the above.
+void populateQOptDecompositionPatterns(RewritePatternSet &patterns);
+
+} // namespace mlir::qopt
+
+#endif // QOPT_CONVERSION_QOPTDECOMPOSITION_QOPTDECOMPOSITION_H
