@@ -139,24 +139,51 @@ Tensor mlir::qopt::fakeQuantizeWeight(const Tensor &w, FormatAttr format) {
     }
     return out;
   }
+  QuantizedWeight q = quantizeMinifloatWeight(w, format);
+  auto type = cast<FloatType>(format.getElementType());
+  for (int64_t i = 0; i < n; ++i)
+    dst[i] = q.scales[q.group[i]] * minifloatValue(type, uint32_t(q.values[i]));
+  return out;
+}
+
+float mlir::qopt::minifloatValue(FloatType type, uint32_t code) {
+  const llvm::fltSemantics &sem = type.getFloatSemantics();
+  unsigned width = llvm::APFloat::getSizeInBits(sem);
+  llvm::APFloat value(sem, llvm::APInt(width, code));
+  bool lost;
+  value.convert(llvm::APFloat::IEEEsingle(),
+                llvm::APFloat::rmNearestTiesToEven, &lost);
+  return value.convertToFloat();
+}
+
+QuantizedWeight mlir::qopt::quantizeMinifloatWeight(const Tensor &w,
+                                                    FormatAttr format) {
+  assert(!format.isInteger() && "minifloat formats only");
   GroupStats st = groupStats(w, format);
-  const float *src = w.data<float>();
-  auto floatType = cast<FloatType>(format.getElementType());
-  const llvm::fltSemantics &sem = floatType.getFloatSemantics();
+  int64_t n = w.getNumElements(), groups = int64_t(st.absMax.size());
+  const llvm::fltSemantics &sem =
+      cast<FloatType>(format.getElementType()).getFloatSemantics();
   double largest = llvm::APFloat::getLargest(sem).convertToDouble();
-  for (int64_t i = 0; i < n; ++i) {
-    double s = st.absMax[st.group[i]] > 0 ? st.absMax[st.group[i]] / largest
-                                          : 1.0;
-    llvm::APFloat v(double(src[i]) / s);
-    bool lost;
-    v.convert(sem, llvm::APFloat::rmNearestTiesToEven, &lost);
-    // Saturate: formats without infinity clamp to the largest value.
-    double q = v.isInfinity() || v.isNaN() ? std::copysign(largest, src[i])
-                                           : v.convertToDouble();
-    if (std::fabs(q) > largest)
-      q = std::copysign(largest, q);
-    dst[i] = float(s * q);
+  QuantizedWeight out;
+  out.scales.resize(groups);
+  out.zeroPoints.assign(groups, 0);
+  for (int64_t g = 0; g < groups; ++g) {
+    float s = st.absMax[g] > 0 ? float(st.absMax[g] / largest) : 1.0f;
+    out.scales[g] = s > 0.0f ? s : 1.0f;
   }
+  out.values.resize(n);
+  const float *src = w.data<float>();
+  for (int64_t i = 0; i < n; ++i) {
+    // Divide by the stored (float32) scale, saturate (no format here has
+    // infinities that a weight should map to), round to nearest even.
+    double v = double(src[i]) / double(out.scales[st.group[i]]);
+    v = std::clamp(v, -largest, largest);
+    llvm::APFloat code(v);
+    bool lost;
+    code.convert(sem, llvm::APFloat::rmNearestTiesToEven, &lost);
+    out.values[i] = int32_t(code.bitcastToAPInt().getZExtValue());
+  }
+  out.group = std::move(st.group);
   return out;
 }
 

@@ -10,8 +10,8 @@
 //  * integer, asymmetric: s = (max - min) / (qmax - qmin),
 //    z = clamp(round_half_even(qmin - min / s), qmin, qmax),
 //    q = clamp(round_half_even(w / s) + z, qmin, qmax), w' = s * (q - z);
-//  * floating point: s = max|w| / largest finite value of the format,
-//    w' = s * round_to_format(w / s) (nearest even, saturating);
+//  * floating point: s = float32(max|w| / largest finite value of the
+//    format), w' = s * round_to_format(clamp(w / s)) (nearest even);
 //  * an all-zero group has s = 1 (every value quantizes to 0).
 //
 //===----------------------------------------------------------------------===//
@@ -45,6 +45,19 @@ struct QuantizedWeight {
 /// Round-to-nearest quantization of w (float32) to an integer `format`.
 QuantizedWeight quantizeWeight(const Tensor &w, FormatAttr format);
 
+/// Round-to-nearest quantization of w (float32) to a minifloat `format`
+/// (f8E4M3FN, f8E5M2, f6E3M2FN, f6E2M3FN, f4E2M1FN): per scale group
+/// (grouped as an integer format of the same granularity) the float32
+/// scale s = float32(max|w| / largest finite value) (1 for an all-zero
+/// group), and `values` holds the format's bit pattern of
+/// round_to_format(clamp(w / s, -largest, largest)), nearest even. Zero
+/// points are 0. What qopt-quantize stores and what fakeQuantizeWeight
+/// (and so sensitivity and the allocator) measure: one definition.
+QuantizedWeight quantizeMinifloatWeight(const Tensor &w, FormatAttr format);
+
+/// The value of bit pattern `code` of minifloat `type` (exact in float32).
+float minifloatValue(FloatType type, uint32_t code);
+
 /// GPTQ-style quantization (Frantar et al., "GPTQ", ICLR 2023) of w [n, k]
 /// (float32, k the reduction axis) to an integer `format` that is per
 /// tensor, per channel on axis 0 or grouped along axis 1. Scales and zero
@@ -66,7 +79,9 @@ double outputError(const Tensor &w, const Tensor &d,
                    llvm::ArrayRef<float> hessian);
 
 /// w quantized to `format` and dequantized back (float32 in, float32 out):
-/// float32(s * (q - z)) for integer formats.
+/// float32(s * (q - z)) for integer formats, float32(s * value(code)) for
+/// minifloats, as the reference executor dequantizes what qopt-quantize
+/// stores.
 Tensor fakeQuantizeWeight(const Tensor &w, FormatAttr format);
 
 /// Bytes to store a weight of `shape` in `format`: packed elements

@@ -328,52 +328,13 @@ private:
         blobName, std::move(blob));
   }
 
-  /// Minifloat codes of w under `format` (docs/Semantics.md, "Minifloat
-  /// weights"): per scale group s = float32(max|w| / largest finite value)
-  /// (1 for an all-zero group), code = the bit pattern of w / s (double,
-  /// the stored s) rounded to the format, nearest even, saturating to the
-  /// largest finite value. The scale groups are those of an integer format
-  /// of the same granularity (quantizeWeight's), so both kinds of format
-  /// group a weight alike.
-  QuantizedWeight quantizeMinifloat(const Tensor &w, FormatAttr format) {
-    MLIRContext *ctx = module.getContext();
-    FormatAttr twin = FormatAttr::get(
-        ctx, IntegerType::get(ctx, 8, IntegerType::Signed),
-        format.getGranularity(), format.getAxis(), format.getGroupSize(),
-        /*symmetric=*/true);
-    QuantizedWeight q = quantizeWeight(w, twin);
-    const llvm::fltSemantics &sem =
-        cast<FloatType>(format.getElementType()).getFloatSemantics();
-    double largest = llvm::APFloat::getLargest(sem).convertToDouble();
-    const float *src = w.data<float>();
-    std::vector<double> absMax(q.scales.size(), 0.0);
-    for (size_t i = 0; i < q.values.size(); ++i) {
-      double &m = absMax[q.group[i]];
-      m = std::max(m, std::fabs(double(src[i])));
-    }
-    for (size_t g = 0; g < absMax.size(); ++g) {
-      float s = absMax[g] > 0 ? float(absMax[g] / largest) : 1.0f;
-      q.scales[g] = s > 0.0f ? s : 1.0f;
-      q.zeroPoints[g] = 0;
-    }
-    for (size_t i = 0; i < q.values.size(); ++i) {
-      double v = double(src[i]) / double(q.scales[q.group[i]]);
-      v = std::clamp(v, -largest, largest);
-      llvm::APFloat code(v);
-      bool lost;
-      code.convert(sem, llvm::APFloat::rmNearestTiesToEven, &lost);
-      q.values[i] = int32_t(code.bitcastToAPInt().getZExtValue());
-    }
-    return q;
-  }
-
   /// Round-to-nearest, or GPTQ with the layer's full input moments (whose
   /// index order, (kh, kw, c) or k, is that of the [n, k] rows).
   FailureOr<QuantizedWeight> chooseIntegers(const Tensor &w, FormatAttr format,
                                             const LayerInfo &layer) {
     // Minifloat codes are rounded to nearest (GPTQ is for integer grids).
     if (!format.isInteger())
-      return quantizeMinifloat(w, format);
+      return quantizeMinifloatWeight(w, format);
     if (!gptq)
       return quantizeWeight(w, format);
     Operation *op = layer.op;
@@ -530,7 +491,7 @@ private:
     ArrayRef<int64_t> shape = w->getShape(); // KH, KW, C, M
     int64_t kh = shape[0], kw = shape[1], c = shape[2], m = shape[3];
     QuantizedWeight q = format.isInteger() ? quantizeWeight(*w, format)
-                                           : quantizeMinifloat(*w, format);
+                                           : quantizeMinifloatWeight(*w, format);
     FailureOr<QuantizedRows> rows = toRows(
         q, c * m, kh * kw,
         [&](int64_t r, int64_t t) { return (t * c + r / m) * m + r % m; },
@@ -711,15 +672,13 @@ struct QuantizePass : public qopt::impl::QuantizePassBase<QuantizePass> {
   using Base::Base;
 
   void runOnOperation() override {
+    // The option parser rejects activations other than int8 and float.
     PassOptionChecks check(getOperation().getLoc(), getArgument());
-    if (activations != "int8" && activations != "float")
-      check.error() << "activations must be 'int8' or 'float', got '"
-                    << activations << "'";
     check.nonNegative("gptq-damp", gptqDamp);
     if (failed(check.finish()))
       return signalPassFailure();
-    if (failed(QuantizeLayers(getOperation(), activations == "int8", gptq,
-                              gptqDamp)
+    bool int8Activations = activations == ActivationQuantization::Int8;
+    if (failed(QuantizeLayers(getOperation(), int8Activations, gptq, gptqDamp)
                    .run()))
       signalPassFailure();
   }
