@@ -1,10 +1,20 @@
 //===- Calibration.cpp - Activation ranges and layer input moments ---------===//
 //
-// Implements the calibration statistics and range methods.
+// Implements the calibration statistics and range methods and the
+// calibration plan (the runner: Transforms/CalibrationRunner.cpp).
 //
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Analysis/Calibration.h"
+#include "qopt/Analysis/Patches.h"
+#include "qopt/Analysis/QuantizableLayers.h"
+#include "qopt/Dialect/QOpt/IR/QOptInterfaces.h"
+#include "qopt/Support/Datasets.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/ScopeExit.h"
 
 #include <algorithm>
 #include <cmath>
@@ -186,20 +196,21 @@ void ActivationStats::observeHistogram(const Tensor &t, unsigned bins) {
 }
 
 std::pair<std::vector<float>, std::vector<float>>
-ActivationStats::range(StringRef method, double percentile,
+ActivationStats::range(CalibrationMethod method, double percentile,
                        unsigned bits) const {
   std::vector<float> lo(min), hi(max);
-  if (method == "minmax" || hist.empty())
+  if (method == CalibrationMethod::MinMax || hist.empty())
     return {lo, hi};
   for (size_t c = 0; c < min.size(); ++c) {
-    if (method == "percentile") {
+    if (method == CalibrationMethod::Percentile) {
       auto [l, h] = percentileRange(hist[c], percentile);
       lo[c] = float(l);
       hi[c] = float(h);
       continue;
     }
-    double t = method == "mse" ? mseThreshold(absHist[c], bits)
-                               : entropyThreshold(absHist[c], bits);
+    double t = method == CalibrationMethod::MSE
+                   ? mseThreshold(absHist[c], bits)
+                   : entropyThreshold(absHist[c], bits);
     // A symmetric range, never wider than what was observed.
     lo[c] = std::max(min[c], float(-t));
     hi[c] = std::min(max[c], float(t));
@@ -243,4 +254,95 @@ std::vector<float> SecondMoments::matrix() const {
   for (size_t i = 0; i < sum.size(); ++i)
     out[i] = count ? float(sum[i] / double(count)) : 0.0f;
   return out;
+}
+
+//===----------------------------------------------------------------------===//
+// CalibrationPlan
+//===----------------------------------------------------------------------===//
+
+CalibrationPlan CalibrationPlan::build(func::FuncOp func,
+                                       const CalibrationOptions &options) {
+  CalibrationPlan plan;
+  plan.func = func;
+  plan.options = options;
+  plan.axis = options.perChannel ? 1 : -1;
+  plan.momentGroups.emplace_back();
+  // The executor runs single-block functions only; anything else observes
+  // nothing (and fails when the runner is created).
+  if (func.getBody().getBlocks().size() != 1)
+    return plan;
+
+  // Float values (of rank > 1 per channel), arguments then ops; constants
+  // are not activations.
+  Block &body = func.getBody().front();
+  auto wants = [&](Type type) {
+    auto ranked = dyn_cast<RankedTensorType>(type);
+    return ranked && isa<FloatType>(ranked.getElementType()) &&
+           (plan.axis < 0 || ranked.getRank() > 1);
+  };
+  for (BlockArgument arg : body.getArguments()) {
+    if (!wants(arg.getType()))
+      continue;
+    ObservedValue v;
+    v.value = arg;
+    v.argNumber = arg.getArgNumber();
+    auto name =
+        func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "qopt.name");
+    v.name = name ? name.str() : "arg" + std::to_string(arg.getArgNumber());
+    plan.values.push_back(std::move(v));
+  }
+  for (Operation &op : body) {
+    if (!op.getNumResults() || !wants(op.getResult(0).getType()) ||
+        op.hasTrait<OpTrait::ConstantLike>())
+      continue;
+    ObservedValue v;
+    v.value = op.getResult(0);
+    v.op = &op;
+    v.name = getLocationName(op.getLoc());
+    if (v.name.empty())
+      v.name = op.getName().getStringRef().str();
+    plan.values.push_back(std::move(v));
+  }
+
+  // Layers with a constant weight whose input can be cut into patches.
+  if (options.secondMoments != SecondMomentsMode::None) {
+    QuantizableLayerAnalysis layers(func);
+    for (const LayerInfo &layer : layers.getLayers()) {
+      std::optional<PatchGeometry> geometry =
+          QuantizableOpInterface(layer.op).getPatchGeometry();
+      if (!layer.constantWeight || !geometry)
+        continue;
+      ProbedLayer p;
+      p.op = layer.op;
+      p.name = layer.name;
+      p.geometry = *geometry;
+      p.diagShape.assign(geometry->patchShape.begin(),
+                         geometry->patchShape.end());
+      p.dim = geometry->patchSize();
+      // Full matrices but for depthwise layers (only their diagonal means
+      // anything).
+      p.full = options.secondMoments == SecondMomentsMode::Full &&
+               !geometry->depthwise;
+      plan.layers.push_back(std::move(p));
+    }
+  }
+
+  // Groups of layers whose full matrices fit the memory budget.
+  int64_t budget = options.maxMemoryMB << 20, used = 0;
+  for (size_t i = 0; i < plan.layers.size(); ++i) {
+    const ProbedLayer &p = plan.layers[i];
+    int64_t bytes = p.full ? p.dim * p.dim * 8 : 0;
+    if (bytes && used && used + bytes > budget) {
+      plan.momentGroups.emplace_back();
+      used = 0;
+    }
+    used += bytes;
+    plan.momentGroups.back().push_back(i);
+  }
+  return plan;
+}
+
+int64_t CalibrationPlan::getNumPasses() const {
+  return 1 + (options.method != CalibrationMethod::MinMax) +
+         int64_t(momentGroups.size()) - 1;
 }

@@ -26,18 +26,7 @@ LogicalResult mlir::qopt::buildQuantizationPipeline(
     annotate.bits = {8, 4, 2};
   annotate.minifloats.assign(options.minifloats.begin(),
                              options.minifloats.end());
-  if (options.granularity == "per-channel")
-    annotate.granularity = Granularity::PerChannel;
-  else if (options.granularity == "group")
-    annotate.granularity = Granularity::Group;
-  else if (options.granularity == "per-tensor")
-    annotate.granularity = Granularity::PerTensor;
-  else {
-    error("qopt-compile: granularity must be per-channel, group or "
-          "per-tensor, not '" +
-          options.granularity + "'");
-    return failure();
-  }
+  annotate.granularity = options.granularity;
   annotate.groupSize = options.groupSize;
   annotate.asymmetric = options.asymmetric;
   annotate.target = options.target;
@@ -53,10 +42,13 @@ LogicalResult mlir::qopt::buildQuantizationPipeline(
   }
 
   SensitivityPassOptions sensitivity;
-  sensitivity.method = !options.method.empty() ? options.method.getValue()
-                       : calibrated           ? "hessian"
-                                              : "weight-error";
-  if (sensitivity.method == "output") {
+  // Unset: the Hessian proxy when there is data.
+  if (options.method.hasValue())
+    sensitivity.method = options.method.getValue();
+  else
+    sensitivity.method = calibrated ? SensitivityMethod::Hessian
+                                    : SensitivityMethod::WeightError;
+  if (sensitivity.method == SensitivityMethod::Output) {
     sensitivity.data = options.data;
     sensitivity.inputMean = options.inputMean;
     sensitivity.inputStd = options.inputStd;
@@ -77,10 +69,12 @@ LogicalResult mlir::qopt::buildQuantizationPipeline(
   pm.addPass(createSplitGroupFormatsPass());
 
   QuantizePassOptions quantize;
-  quantize.activations = !options.activations.empty()
-                             ? options.activations.getValue()
-                         : calibrated ? "int8"
-                                      : "float";
+  // Unset: the integer path when there is data.
+  if (options.activations.hasValue())
+    quantize.activations = options.activations.getValue();
+  else
+    quantize.activations = calibrated ? ActivationQuantization::Int8
+                                      : ActivationQuantization::Float;
   pm.addPass(createQuantizePass(quantize));
   return success();
 }
@@ -109,6 +103,8 @@ void mlir::qopt::registerCompilePipeline() {
       "target's lowering (docs/Design.md)",
       [](OpPassManager &pm, StringRef text,
          function_ref<LogicalResult(const Twine &)> errorHandler) {
+        // A bad value (granularity=blocks) gets the option parser's
+        // message on stderr, before this one.
         std::unique_ptr<CompileOptions> options =
             CompileOptions::createFromString(text);
         if (!options)

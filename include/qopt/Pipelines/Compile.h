@@ -11,6 +11,8 @@
 #ifndef QOPT_PIPELINES_COMPILE_H
 #define QOPT_PIPELINES_COMPILE_H
 
+#include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
+
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -38,10 +40,16 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
   PassOptions::ListOption<std::string> minifloats{
       *this, "minifloats",
       llvm::cl::desc("Minifloat weight formats to offer")};
-  PassOptions::Option<std::string> granularity{
-      *this, "granularity",
-      llvm::cl::desc("per-channel, group or per-tensor"),
-      llvm::cl::init("per-channel")};
+  PassOptions::Option<Granularity> granularity{
+      *this, "granularity", llvm::cl::desc("per-channel, group or per-tensor"),
+      llvm::cl::init(Granularity::PerChannel),
+      llvm::cl::values(
+          clEnumValN(Granularity::PerChannel, "per-channel",
+                     "one scale per output channel"),
+          clEnumValN(Granularity::Group, "group",
+                     "one scale per group along the reduction axis"),
+          clEnumValN(Granularity::PerTensor, "per-tensor",
+                     "one scale per weight tensor"))};
   PassOptions::Option<int64_t> groupSize{
       *this, "group-size", llvm::cl::desc("Group size for granularity=group"),
       llvm::cl::init(128)};
@@ -64,12 +72,20 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
   PassOptions::Option<double> inputStd{
       *this, "input-std", llvm::cl::desc("Divides every input"),
       llvm::cl::init(1.0)};
-  // Sensitivity.
-  PassOptions::Option<std::string> method{
+  // Sensitivity. Unset (hasValue() false): hessian with data, else
+  // weight-error.
+  PassOptions::Option<SensitivityMethod> method{
       *this, "method",
       llvm::cl::desc("weight-error, hessian or output (default: hessian "
                      "with data, else weight-error)"),
-      llvm::cl::init("")};
+      llvm::cl::init(SensitivityMethod::WeightError),
+      llvm::cl::values(clEnumValN(SensitivityMethod::WeightError,
+                                  "weight-error",
+                                  "squared weight error (data-free)"),
+                       clEnumValN(SensitivityMethod::Hessian, "hessian",
+                                  "dW^T H dW with calibrated input moments"),
+                       clEnumValN(SensitivityMethod::Output, "output",
+                                  "divergence of the model's output on data"))};
   // Budgets.
   PassOptions::Option<double> avgBits{
       *this, "avg-bits", llvm::cl::desc("Budget: average weight bits"),
@@ -88,9 +104,15 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
       *this, "latency-table",
       llvm::cl::desc("The target's latency table (measured and cached)"),
       llvm::cl::init("")};
-  PassOptions::Option<std::string> solver{
+  PassOptions::Option<AllocationSolver> solver{
       *this, "solver", llvm::cl::desc("exact, cbc or greedy"),
-      llvm::cl::init("exact")};
+      llvm::cl::init(AllocationSolver::Exact),
+      llvm::cl::values(clEnumValN(AllocationSolver::Exact, "exact",
+                                  "qopt's multiple-choice knapsack solver"),
+                       clEnumValN(AllocationSolver::CBC, "cbc",
+                                  "the problem as a MILP for COIN-OR CBC"),
+                       clEnumValN(AllocationSolver::Greedy, "greedy",
+                                  "the greedy baseline"))};
   PassOptions::Option<std::string> report{
       *this, "report",
       llvm::cl::desc("Where to print the allocation table ('-': stdout, "
@@ -99,10 +121,15 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
   PassOptions::Option<std::string> reportJson{
       *this, "report-json", llvm::cl::desc("The allocation as JSON"),
       llvm::cl::init("")};
-  PassOptions::Option<std::string> activations{
+  // Unset (hasValue() false): int8 with data, else float.
+  PassOptions::Option<ActivationQuantization> activations{
       *this, "activations",
       llvm::cl::desc("int8 or float (default: int8 with data, else float)"),
-      llvm::cl::init("")};
+      llvm::cl::init(ActivationQuantization::Float),
+      llvm::cl::values(clEnumValN(ActivationQuantization::Int8, "int8",
+                                  "quantize layer inputs (integer path)"),
+                       clEnumValN(ActivationQuantization::Float, "float",
+                                  "weight-only quantization"))};
   PassOptions::Option<bool> lower{
       *this, "lower",
       llvm::cl::desc("End with the target's pipeline (false: stop after "

@@ -47,7 +47,8 @@ struct AllocateBitsPass
   }
 
   /// Rejects option values that mean nothing (negative, NaN or infinite
-  /// budgets, unknown names), one error each, before any work.
+  /// budgets, unknown budget names), one error each, before any work (the
+  /// option parser rejects unknown solver and cost-resource names).
   LogicalResult validateOptions() {
     PassOptionChecks check(getOperation().getLoc(), getArgument());
     for (auto [name, value] : {std::pair<StringRef, double>{"weight-bytes",
@@ -61,11 +62,8 @@ struct AllocateBitsPass
                                {"cost-weight", costWeight}})
       check.nonNegative(name, value);
     check.inRange("act-bits", actBits, 1, 32);
-    check.oneOf("solver", solver, {"exact", "cbc", "greedy"});
-    ArrayRef<StringRef> resources = ResourceTable::names();
-    check.oneOf("cost-resource", costResource, resources);
     if (!pareto.empty()) {
-      check.oneOf("pareto budget", pareto, resources);
+      check.oneOf("pareto budget", pareto, ResourceTable::names());
       if (paretoOut.empty())
         check.error() << "pareto needs pareto-out=FILE";
       check.atLeast("pareto-points", paretoPoints, 2);
@@ -123,7 +121,7 @@ struct AllocateBitsPass
     // from the FPGA model; LUTs, DSPs and BRAMs from the FPGA model.
     std::unique_ptr<CostModel> table;
     std::shared_ptr<const FPGACostModel> fpgaCost;
-    bool wantsLatency = latency > 0 || costResource == "latency" ||
+    bool wantsLatency = latency > 0 || costResource == CostResource::Latency ||
                         pareto == "latency";
     if (targetBackend && (!latencyTable.empty() || wantsLatency)) {
       // The target's cost model: for the cpu, a latency table measured
@@ -188,7 +186,7 @@ struct AllocateBitsPass
     // (trading accuracy against size or speed without a hard budget).
     const ResourceEntry *weighted = nullptr;
     if (costWeight != 0.0) {
-      weighted = resources.lookup(costResource);
+      weighted = resources.lookup(stringifyCostResource(costResource));
       if (!weighted || !weighted->available)
         return (void)fail("cost-resource must be weight-bytes, avg-bits, "
                           "bops, latency (with latency-table or fpga-model) "
@@ -202,8 +200,8 @@ struct AllocateBitsPass
       return (void)fail("infeasible budgets" +
                         describeInfeasibility(problem, resources));
     if (solution.choice.empty())
-      return (void)fail("solver '" + solver + "' failed: " +
-                        solution.message);
+      return (void)fail("solver '" + stringifyAllocationSolver(solver) +
+                        "' failed: " + solution.message);
     applySolution(layers, solution);
 
     AllocationReport summary{layers,    problem,     solution,
@@ -222,7 +220,8 @@ struct AllocateBitsPass
       if (!swept->available) // luts, dsps or brams
         return (void)fail("pareto=" + pareto + " needs fpga-model=FILE");
       if (llvm::Error e = writeParetoFrontier(
-              layers, problem, resources, *swept, paretoPoints, solver,
+              layers, problem, resources, *swept, paretoPoints,
+              stringifyAllocationSolver(solver),
               [&](const solver::Problem &p) { return solve(p); },
               fpgaCost != nullptr, paretoOut))
         return (void)fail(llvm::toString(std::move(e)));
@@ -230,9 +229,15 @@ struct AllocateBitsPass
   }
 
   solver::Solution solve(const solver::Problem &problem) {
-    return solver == "exact" ? solver::solveExact(problem)
-           : solver == "cbc" ? solver::solveCBC(problem)
-                             : solver::solveGreedy(problem);
+    switch (solver) {
+    case AllocationSolver::Exact:
+      return solver::solveExact(problem);
+    case AllocationSolver::CBC:
+      return solver::solveCBC(problem);
+    case AllocationSolver::Greedy:
+      return solver::solveGreedy(problem);
+    }
+    llvm_unreachable("unknown solver");
   }
 
   /// Per layer: one format, or one per channel group (collapsed to one

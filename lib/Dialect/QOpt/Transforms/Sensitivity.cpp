@@ -8,12 +8,12 @@
 
 #include "qopt/Analysis/QuantizableLayers.h"
 #include "qopt/Analysis/Sensitivity.h"
+#include "qopt/Analysis/WeightQuantization.h"
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 #include "qopt/Dialect/QOpt/Transforms/Passes.h"
-#include "qopt/Analysis/WeightQuantization.h"
-#include "qopt/Executor/Datasets.h"
 #include "qopt/Executor/Executor.h"
-#include "qopt/Executor/TensorIO.h"
+#include "qopt/Support/Datasets.h"
+#include "qopt/Support/TensorIO.h"
 
 #include "PassOptionChecks.h"
 
@@ -41,12 +41,10 @@ struct SensitivityPass
     : public qopt::impl::SensitivityPassBase<SensitivityPass> {
   using Base::Base;
 
-  /// Rejects option values that mean nothing, one error each.
+  /// Rejects option values that mean nothing, one error each (the option
+  /// parser rejects unknown method, hessian and metric names).
   LogicalResult validateOptions() {
     PassOptionChecks check(getOperation().getLoc(), getArgument());
-    check.oneOf("method", method, {"weight-error", "hessian", "output"});
-    check.oneOf("hessian", hessian, {"auto", "diagonal", "full"});
-    check.oneOf("metric", metric, {"auto", "kl", "mse"});
     check.atLeast("channels-per-group", channelsPerGroup, 0);
     check.atLeast("num-samples", numSamples, 0);
     check.finite("input-mean", inputMean);
@@ -59,7 +57,7 @@ struct SensitivityPass
     ModuleOp module = getOperation();
     if (failed(validateOptions()))
       return signalPassFailure();
-    if (method == "output") {
+    if (method == SensitivityMethod::Output) {
       if (failed(outputSensitivity(module)))
         signalPassFailure();
       return;
@@ -97,15 +95,24 @@ struct SensitivityPass
 
     InputMoments moments;
     const InputMoments *momentsPtr = nullptr;
-    if (method == "hessian") {
+    if (method == SensitivityMethod::Hessian) {
       auto stats = op->getAttrOfType<InputStatsAttr>(
           QOptDialect::kInputStatsAttrName);
       if (!stats)
         return op->emitError("qopt-sensitivity: method=hessian needs the "
                              "layer's input statistics; run qopt-calibrate "
                              "first");
-      bool wantFull = hessian == "full" ||
-                      (hessian == "auto" && stats.getSidecar());
+      bool wantFull = false;
+      switch (hessian) {
+      case HessianMode::Full:
+        wantFull = true;
+        break;
+      case HessianMode::Auto:
+        wantFull = bool(stats.getSidecar());
+        break;
+      case HessianMode::Diagonal:
+        break;
+      }
       FailureOr<InputMoments> read =
           sidecars.read(op, stats, wantFull, "qopt-sensitivity");
       if (failed(read))
@@ -152,8 +159,10 @@ struct SensitivityPass
     auto attr = DenseElementsAttr::get(
         RankedTensorType::get(shape, b.getF64Type()), ArrayRef(values));
     op->setAttr(QOptDialect::kSensitivityAttrName,
-                SensitivityAttr::get(op->getContext(), b.getStringAttr(method),
-                                     channelsPerGroup, attr));
+                SensitivityAttr::get(
+                    op->getContext(),
+                    b.getStringAttr(stringifySensitivityMethod(method)),
+                    channelsPerGroup, attr));
     return success();
   }
 
@@ -187,9 +196,17 @@ struct SensitivityPass
       return fail(module, llvm::toString(batches.takeError()));
 
     const TensorSpec &out = ex.getOutputs().front();
-    bool useKl = metric == "kl" ||
-                 (metric == "auto" && out.shape.size() == 2 &&
-                  out.shape[1] > 1);
+    bool useKl = false;
+    switch (metric) {
+    case OutputMetric::KL:
+      useKl = true;
+      break;
+    case OutputMetric::Auto:
+      useKl = out.shape.size() == 2 && out.shape[1] > 1;
+      break;
+    case OutputMetric::MSE:
+      break;
+    }
     if (useKl && out.shape.size() != 2)
       return fail(module, "metric=kl needs a [batch, classes] output; '" +
                               out.name + "' is " + formatShape(out.shape));

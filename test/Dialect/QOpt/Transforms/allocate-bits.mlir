@@ -108,7 +108,7 @@
 // PIN: error: qopt-allocate-bits: infeasible budgets; avg-bits budget 4.00 is below the smallest achievable 6.00
 // INFEASIBLE: error: qopt-allocate-bits: infeasible budgets; avg-bits budget 1.00 is below the smallest achievable 2.00
 // FLOOR: error: {{.*}}qopt-allocate-bits: layer 'a' has no candidate with at least 16 bits
-// SOLVER: error: qopt-allocate-bits: unknown solver 'simplex' (exact, cbc or greedy)
+// SOLVER: for the --solver option: Cannot find option named 'simplex'!
 
 #cands = #qopt.candidates<[<si8, per_channel(axis = 2)>, <si4, per_channel(axis = 2)>, <si2, per_channel(axis = 2)>]>
 func.func @main(%x: tensor<1x1x16xf32>) -> (tensor<1x1x4xf32>, tensor<1x1x4xf32>, tensor<1x1x4xf32>) {

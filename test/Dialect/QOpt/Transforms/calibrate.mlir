@@ -40,7 +40,7 @@
 // NORM: min = [0.000000e+00], max = [1.500000e+00]
 
 // NODATA: error: qopt-calibrate: no data given
-// METHOD: error: qopt-calibrate: unknown method 'median' (minmax, percentile, mse or entropy)
+// METHOD: for the --method option: Cannot find option named 'median'!
 // SIDECAR: error: qopt-calibrate: second-moments=full needs sidecar=FILE.npz
 // SHAPE: error: qopt-calibrate: sample 0 has 3 values, input 'x' takes 2 per batch element ([1, 2])
 // BATCH: error: qopt-calibrate: batch-size=8 but input 'x' has batch 1; import the model with --input-shape=x:8x... to calibrate in batches of 8

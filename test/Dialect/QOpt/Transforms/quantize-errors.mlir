@@ -1,6 +1,6 @@
 // RUN: qopt %s -split-input-file -verify-diagnostics -pass-pipeline='builtin.module(qopt-quantize)'
 // RUN: not qopt %s -pass-pipeline='builtin.module(qopt-quantize{activations=int4})' 2>&1 | FileCheck %s --check-prefix=OPTION
-// OPTION: error: qopt-quantize: activations must be 'int8' or 'float', got 'int4'
+// OPTION: for the --activations option: Cannot find option named 'int4'!
 
 // Diagnostics of qopt-quantize: a layer it cannot quantize to its format
 // is an error naming the layer and why (never a silent float layer).

@@ -20,7 +20,7 @@
 // HFULL: qopt.sensitivity = #qopt.sensitivity<method = "hessian", channels_per_group = 0, values = dense<[0.0020408{{[0-9]*}}, {{0.899999[0-9]*|0.900000[0-9]*}}]> : tensor<2xf64>>
 // NOSTATS: error: {{.*}}qopt-sensitivity: method=hessian needs the layer's input statistics; run qopt-calibrate first
 // NOFULL: error: {{.*}}qopt-sensitivity: needs the full input second moments; run qopt-calibrate with second-moments=full
-// METHOD: error: qopt-sensitivity: unknown method 'taylor' (weight-error, hessian or output)
+// METHOD: for the --method option: Cannot find option named 'taylor'!
 
 func.func @main(%x: tensor<1x2xf32> {qopt.name = "x"}) -> tensor<1x1x1xf32> {
   %w = "tosa.const"() <{values = dense<[[[1.0], [0.3]]]> : tensor<1x2x1xf32>}> : () -> tensor<1x2x1xf32>

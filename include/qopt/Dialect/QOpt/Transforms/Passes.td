@@ -159,8 +159,18 @@ def CalibratePass : Pass<"qopt-calibrate", "::mlir::ModuleOp"> {
            "Samples per run; 0 takes the input's leading dimension, which "
            "any other value must equal (pin it at import with "
            "--input-shape)">,
-    Option<"method", "method", "std::string", "\"minmax\"",
-           "Range method: minmax, percentile, mse or entropy">,
+    Option<"method", "method", "::mlir::qopt::CalibrationMethod",
+           "::mlir::qopt::CalibrationMethod::MinMax",
+           "Range method: minmax, percentile, mse or entropy",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::qopt::CalibrationMethod::MinMax, "minmax",
+                        "observed min and max"),
+             clEnumValN(::mlir::qopt::CalibrationMethod::Percentile,
+                        "percentile", "the given percentile of the values"),
+             clEnumValN(::mlir::qopt::CalibrationMethod::MSE, "mse",
+                        "least squared quantization error at bits"),
+             clEnumValN(::mlir::qopt::CalibrationMethod::Entropy, "entropy",
+                        "least KL divergence at bits"))}]>,
     Option<"percentile", "percentile", "double", "99.99",
            "Percentile kept by method=percentile">,
     Option<"bits", "bits", "unsigned", "8",
@@ -168,9 +178,17 @@ def CalibratePass : Pass<"qopt-calibrate", "::mlir::ModuleOp"> {
     Option<"bins", "bins", "unsigned", "2048", "Histogram bins">,
     Option<"perChannel", "per-channel", "bool", "false",
            "Activation statistics per channel (axis 1)">,
-    Option<"secondMoments", "second-moments", "std::string",
-           "\"diagonal\"",
-           "Layer input moments: none, diagonal or full">,
+    Option<"secondMoments", "second-moments",
+           "::mlir::qopt::SecondMomentsMode",
+           "::mlir::qopt::SecondMomentsMode::Diagonal",
+           "Layer input moments: none, diagonal or full",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::qopt::SecondMomentsMode::None, "none",
+                        "none"),
+             clEnumValN(::mlir::qopt::SecondMomentsMode::Diagonal,
+                        "diagonal", "the diagonal of E[x x^T]"),
+             clEnumValN(::mlir::qopt::SecondMomentsMode::Full, "full",
+                        "the whole matrix, in the sidecar"))}]>,
     Option<"sidecar", "sidecar", "std::string", "\"\"",
            "The .npz file for full second moments and (methods other "
            "than minmax) every histogram">,
@@ -217,11 +235,27 @@ def SensitivityPass : Pass<"qopt-sensitivity", "::mlir::ModuleOp"> {
   }];
   let dependentDialects = ["::mlir::qopt::QOptDialect"];
   let options = [
-    Option<"method", "method", "std::string", "\"weight-error\"",
-           "weight-error, hessian or output">,
-    Option<"hessian", "hessian", "std::string", "\"auto\"",
+    Option<"method", "method", "::mlir::qopt::SensitivityMethod",
+           "::mlir::qopt::SensitivityMethod::WeightError",
+           "weight-error, hessian or output",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::qopt::SensitivityMethod::WeightError,
+                        "weight-error", "squared weight error (data-free)"),
+             clEnumValN(::mlir::qopt::SensitivityMethod::Hessian, "hessian",
+                        "dW^T H dW with calibrated input moments"),
+             clEnumValN(::mlir::qopt::SensitivityMethod::Output, "output",
+                        "divergence of the model's output on data"))}]>,
+    Option<"hessian", "hessian", "::mlir::qopt::HessianMode",
+           "::mlir::qopt::HessianMode::Auto",
            "For method=hessian: diagonal, full, or auto (full when the "
-           "layer has a sidecar)">,
+           "layer has a sidecar)",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::qopt::HessianMode::Auto, "auto",
+                        "full when the layer has a sidecar, else diagonal"),
+             clEnumValN(::mlir::qopt::HessianMode::Diagonal, "diagonal",
+                        "the diagonal"),
+             clEnumValN(::mlir::qopt::HessianMode::Full, "full",
+                        "the full matrix (needs a sidecar)"))}]>,
     Option<"channelsPerGroup", "channels-per-group", "int64_t", "0",
            "Output channels per sensitivity group (0: per layer)">,
     Option<"data", "data", "std::string", "\"\"",
@@ -232,8 +266,16 @@ def SensitivityPass : Pass<"qopt-sensitivity", "::mlir::ModuleOp"> {
            "For method=output: subtracted from every input value">,
     Option<"inputStd", "input-std", "double", "1.0",
            "For method=output: every input value is divided by this">,
-    Option<"metric", "metric", "std::string", "\"auto\"",
-           "For method=output: auto, kl or mse">,
+    Option<"metric", "metric", "::mlir::qopt::OutputMetric",
+           "::mlir::qopt::OutputMetric::Auto",
+           "For method=output: auto, kl or mse",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::qopt::OutputMetric::Auto, "auto",
+                        "kl for a [batch, classes] output, else mse"),
+             clEnumValN(::mlir::qopt::OutputMetric::KL, "kl",
+                        "KL divergence of the softmaxed rows"),
+             clEnumValN(::mlir::qopt::OutputMetric::MSE, "mse",
+                        "mean squared error"))}]>,
     Option<"numThreads", "threads", "unsigned", "1",
            "For method=output: executor threads">
   ];
@@ -310,10 +352,25 @@ def AllocateBitsPass : Pass<"qopt-allocate-bits", "::mlir::ModuleOp"> {
     Option<"costWeight", "cost-weight", "double", "0",
            "Minimize sensitivity + cost-weight x cost-resource (0: "
            "sensitivity only)">,
-    Option<"costResource", "cost-resource", "std::string",
-           "\"weight-bytes\"",
+    Option<"costResource", "cost-resource", "::mlir::qopt::CostResource",
+           "::mlir::qopt::CostResource::WeightBytes",
            "The resource cost-weight prices: weight-bytes, avg-bits, bops, "
-           "latency, luts, dsps or brams">,
+           "latency, luts, dsps or brams",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::qopt::CostResource::WeightBytes,
+                        "weight-bytes", "weight bytes"),
+             clEnumValN(::mlir::qopt::CostResource::AvgBits, "avg-bits",
+                        "average weight bits"),
+             clEnumValN(::mlir::qopt::CostResource::BOPs, "bops",
+                        "bit operations"),
+             clEnumValN(::mlir::qopt::CostResource::Latency, "latency",
+                        "latency (latency-table or fpga-model)"),
+             clEnumValN(::mlir::qopt::CostResource::LUTs, "luts",
+                        "FPGA LUTs (fpga-model)"),
+             clEnumValN(::mlir::qopt::CostResource::DSPs, "dsps",
+                        "FPGA DSP slices (fpga-model)"),
+             clEnumValN(::mlir::qopt::CostResource::BRAMs, "brams",
+                        "FPGA block RAMs (fpga-model)"))}]>,
     Option<"latency", "latency", "double", "0",
            "Budget on the summed layer latency from latency-table (else "
            "fpga-model)">,
@@ -336,8 +393,16 @@ def AllocateBitsPass : Pass<"qopt-allocate-bits", "::mlir::ModuleOp"> {
            "Minimum bits of the first and last layers (0: no pin)">,
     Option<"minBits", "min-bits", "unsigned", "0",
            "Minimum bits of every layer">,
-    Option<"solver", "solver", "std::string", "\"exact\"",
-           "exact, cbc or greedy">,
+    Option<"solver", "solver", "::mlir::qopt::AllocationSolver",
+           "::mlir::qopt::AllocationSolver::Exact",
+           "exact, cbc or greedy",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::qopt::AllocationSolver::Exact, "exact",
+                        "qopt's multiple-choice knapsack solver"),
+             clEnumValN(::mlir::qopt::AllocationSolver::CBC, "cbc",
+                        "the problem as a MILP for COIN-OR CBC"),
+             clEnumValN(::mlir::qopt::AllocationSolver::Greedy, "greedy",
+                        "the greedy baseline"))}]>,
     Option<"report", "report", "std::string", "\"-\"",
            "Where to print the allocation table ('-': stdout, '': none)">,
     Option<"reportJson", "report-json", "std::string", "\"\"",
@@ -492,9 +557,17 @@ def QuantizePass : Pass<"qopt-quantize", "::mlir::ModuleOp"> {
                            "::mlir::tensor::TensorDialect",
                            "::mlir::tosa::TosaDialect"];
   let options = [
-    Option<"activations", "activations", "std::string", "\"int8\"",
+    Option<"activations", "activations",
+           "::mlir::qopt::ActivationQuantization",
+           "::mlir::qopt::ActivationQuantization::Int8",
            "int8: quantize layer inputs (integer path, needs "
-           "qopt-calibrate); float: weight-only quantization">,
+           "qopt-calibrate); float: weight-only quantization",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::qopt::ActivationQuantization::Int8, "int8",
+                        "quantize layer inputs (integer path, needs "
+                        "qopt-calibrate)"),
+             clEnumValN(::mlir::qopt::ActivationQuantization::Float, "float",
+                        "weight-only quantization"))}]>,
     Option<"gptq", "gptq", "bool", "false",
            "Choose weight integers GPTQ-style, compensating each rounding "
            "error through the layer's input second moments (needs "
