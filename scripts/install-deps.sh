@@ -34,8 +34,11 @@ PACKAGES=(
   # architectures and train the small benchmark models; sklearn ships the
   # digits data set; Fashion-MNIST as IDX files under /usr/share/datasets.
   python3-torch python3-torchvision python3-sklearn dataset-fashion-mnist
-  # Plots (scripts/plot-pareto.py draws the allocation Pareto frontier).
+  # Plots (scripts/plot-pareto.py, qopt.Plan.plot_pareto).
   python3-matplotlib
+  # The qopt Python package (python/): pybind11 and the interpreter's
+  # headers; its tests run with pytest.
+  pybind11-dev python3-pybind11 python3-dev python3-pytest
   # Kernel benchmarks: oneDNN is the int8 GEMM baseline of qopt-kernel-bench.
   libdnnl-dev
 )

@@ -479,19 +479,31 @@ LogicalResult runTool(ModuleOp module, StringRef program,
   return success();
 }
 
-/// A temporary file that is removed when this goes out of scope.
-struct TempFile {
+/// A temporary directory holding the compiler's inputs, removed (with
+/// them) when this goes out of scope. The files in it have fixed names, so
+/// that nothing random reaches the artifact (the C compiler records its
+/// input's file name in the object): the same module gives the same bytes.
+struct TempDir {
   SmallString<128> path;
-  ~TempFile() {
+  std::vector<std::string> files;
+  ~TempDir() {
+    for (const std::string &f : files)
+      llvm::sys::fs::remove(f);
     if (!path.empty())
       llvm::sys::fs::remove(path);
   }
-  LogicalResult create(ModuleOp module, StringRef prefix, StringRef suffix) {
+  LogicalResult create(ModuleOp module) {
     if (std::error_code ec =
-            llvm::sys::fs::createTemporaryFile(prefix, suffix, path))
-      return module.emitError("cannot create a temporary file: ")
+            llvm::sys::fs::createUniqueDirectory("qopt-model", path))
+      return module.emitError("cannot create a temporary directory: ")
              << ec.message();
     return success();
+  }
+  std::string file(StringRef name) {
+    SmallString<128> p(path);
+    llvm::sys::path::append(p, name);
+    files.push_back(p.str().str());
+    return files.back();
   }
 };
 
@@ -526,25 +538,26 @@ LogicalResult mlir::qopt::emitLibrary(ModuleOp module,
     if (failed(emitCHeader(module, options, header)))
       return failure();
   }
-  TempFile object, wrapper;
-  if (failed(object.create(module, "qopt-model", "o")) ||
-      failed(wrapper.create(module, "qopt-model", "c")))
+  TempDir temp;
+  if (failed(temp.create(module)))
     return failure();
+  std::string objectPath = temp.file("qopt-model.o");
+  std::string wrapperPath = temp.file("qopt-model.c");
   {
     std::error_code ec;
-    llvm::raw_fd_ostream os(object.path, ec);
+    llvm::raw_fd_ostream os(objectPath, ec);
     if (ec)
       return module.emitError("cannot write '")
-             << object.path << "': " << ec.message();
+             << objectPath << "': " << ec.message();
     if (failed(emitObjectFile(module, options, os)))
       return failure();
   }
   {
     std::error_code ec;
-    llvm::raw_fd_ostream os(wrapper.path, ec);
+    llvm::raw_fd_ostream os(wrapperPath, ec);
     if (ec)
       return module.emitError("cannot write '")
-             << wrapper.path << "': " << ec.message();
+             << wrapperPath << "': " << ec.message();
     if (failed(emitCWrapper(module, options,
                             llvm::sys::path::filename(headerPath), os)))
       return failure();
@@ -560,13 +573,13 @@ LogicalResult mlir::qopt::emitLibrary(ModuleOp module,
     // loaded into one process.
     args.insert(args.end(),
                 {"-shared", "-o", outputPath.str(), "-x", "c",
-                 wrapper.path.str().str(), "-x", "none", object.path.str().str(),
+                 wrapperPath, "-x", "none", objectPath,
                  options.runtimeLibrary, "-Wl,--exclude-libs,ALL", "-lstdc++",
                  "-lm"});
   } else {
     args.insert(args.end(), {"-r", "-nostdlib", "-o", outputPath.str(), "-x",
-                             "c", wrapper.path.str().str(), "-x", "none",
-                             object.path.str().str()});
+                             "c", wrapperPath, "-x", "none",
+                             objectPath});
   }
   return runTool(module, options.cc, args);
 }
