@@ -36,10 +36,13 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <unistd.h>
+
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -85,6 +88,68 @@ std::unique_ptr<MLIRContext> makeContext() {
   return ctx;
 }
 
+/// `file:line:col` for file locations (as the driver prints them), the
+/// ONNX node name for named ones, MLIR's syntax otherwise.
+void printLocation(llvm::raw_ostream &os, Location loc) {
+  if (auto file = dyn_cast<FileLineColLoc>(loc)) {
+    os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+       << file.getColumn();
+    return;
+  }
+  if (auto name = dyn_cast<NameLoc>(loc)) {
+    os << "'" << name.getName().getValue() << "'";
+    return;
+  }
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    for (Location inner : fused.getLocations())
+      if (isa<NameLoc>(inner)) {
+        printLocation(os, inner);
+        return;
+      }
+  }
+  os << loc;
+}
+
+/// Captures what is written to file descriptor 2 while it lives (LLVM's
+/// command-line parser reports bad pass options on llvm::errs() directly),
+/// so the text can go into the exception.
+class StderrCapture {
+public:
+  StderrCapture() {
+    std::fflush(stderr);
+    saved = ::dup(2);
+    file = std::tmpfile();
+    if (saved < 0 || !file)
+      return;
+    ::dup2(::fileno(file), 2);
+    active = true;
+  }
+  /// Restores stderr and returns what was written.
+  std::string finish() {
+    if (!active)
+      return "";
+    std::fflush(stderr);
+    ::dup2(saved, 2);
+    ::close(saved);
+    active = false;
+    std::string text;
+    std::rewind(file);
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof(buf), file)) > 0)
+      text.append(buf, n);
+    std::fclose(file);
+    file = nullptr;
+    return text;
+  }
+  ~StderrCapture() { finish(); }
+
+private:
+  int saved = -1;
+  std::FILE *file = nullptr;
+  bool active = false;
+};
+
 /// Collects the diagnostics a call emits ("loc: error: message" lines, as
 /// the driver prints them) for the exception it raises.
 class DiagnosticCollector {
@@ -93,7 +158,8 @@ public:
       : handler(ctx, [this](Diagnostic &diag) {
           std::string line;
           llvm::raw_string_ostream os(line);
-          os << diag.getLocation() << ": ";
+          printLocation(os, diag.getLocation());
+          os << ": ";
           switch (diag.getSeverity()) {
           case DiagnosticSeverity::Error: os << "error: "; break;
           case DiagnosticSeverity::Warning: os << "warning: "; break;
@@ -298,9 +364,12 @@ public:
     // "builtin.module(...)", as --pass-pipeline takes it.
     std::string error;
     llvm::raw_string_ostream errorStream(error);
+    StderrCapture capture;
     FailureOr<OpPassManager> parsed = parsePassPipeline(pipeline, errorStream);
+    std::string optionErrors = capture.finish();
     if (failed(parsed))
-      raise("qopt: bad pass pipeline '" + pipeline + "': " + error);
+      raise("qopt: bad pass pipeline '" + pipeline + "': " +
+            llvm::StringRef(optionErrors + error).trim().str());
     if (parsed->getOpAnchorName() != ModuleOp::getOperationName())
       raise("qopt: the pass pipeline must be anchored on builtin.module "
             "(\"builtin.module(...)\"), not '" +

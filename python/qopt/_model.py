@@ -13,6 +13,9 @@ import numpy as np
 from . import _qopt
 from ._data import dataset_spec, load_labelled
 
+_BUDGETS = ("avg_bits", "weight_bytes", "bops", "latency", "luts", "dsps",
+            "brams")
+
 Layer = collections.namedtuple(
     "Layer", ["name", "op", "weight_shape", "params", "macs"])
 
@@ -194,7 +197,9 @@ class Plan:
         of points (budget, objective, weight_bytes, average_bits, chosen
         per layer)."""
         out = os.path.join(self._model._workdir.name, "pareto.json")
-        options = dict(self._options)
+        # The frontier of the budget alone: the plan's own budgets would
+        # cap it.
+        options = {k: v for k, v in self._options.items() if k not in _BUDGETS}
         options.update(pareto=budget, pareto_points=int(points), pareto_out=out,
                        report="")
         options.pop("report_json", None)
@@ -391,7 +396,7 @@ class Model:
             activations = "int8" if self._analysis["calibrated"] else "float"
         module = plan._module.clone()
         module.run_pipeline(_pipeline(_pass("qopt-quantize", activations=activations)))
-        self._quantized = module
+        self._quantized = module.clone()
         out = os.fspath(out)
         module.write_artifact(target, out, name or "",
                               [(k.replace("_", "-"), str(v))
@@ -399,6 +404,13 @@ class Model:
         if target == "cpu":
             return Artifact(out, name=name or "")
         return out
+
+    def quantized(self):
+        """The quantized IR of the last compile (before the target's
+        lowering) as a Model, e.g. to run it in the reference Executor."""
+        if getattr(self, "_quantized", None) is None:
+            raise _qopt.Error("qopt: nothing compiled yet (call compile first)")
+        return Model(self._quantized.clone())
 
     def evaluate(self, data, labels=None, mean=0.0, std=1.0):
         """Top-1 accuracy of this model (its current IR) in the reference

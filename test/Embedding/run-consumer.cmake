@@ -36,3 +36,17 @@ run(${FILECHECK} ${CONSUMER_SOURCE_DIR}/input.mlir
 
 # The installed qopt tool works too.
 run(${prefix}/bin/qopt --version)
+
+# The installed Python package imports from the prefix alone (not the build
+# tree) and runs a pipeline and the reference executor.
+if(PYTHON_INSTALL_DIR)
+  set(pydir ${prefix}/${PYTHON_INSTALL_DIR})
+  execute_process(
+    COMMAND ${CMAKE_COMMAND} -E env PYTHONPATH=${pydir} /usr/bin/python3
+            ${CMAKE_CURRENT_LIST_DIR}/check_python_package.py
+    WORKING_DIRECTORY ${WORK_DIR}
+    RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "the installed qopt Python package failed (${rc})")
+  endif()
+endif()
