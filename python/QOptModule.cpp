@@ -419,8 +419,18 @@ public:
   void writeArtifact(const std::string &targetName, const std::string &path,
                      const std::string &name,
                      const std::vector<std::pair<std::string, std::string>>
-                         &targetOptions) {
+                         &targetOptions,
+                     const std::string &onnxBase) {
     DiagnosticCollector diags(ctx.get());
+    std::string originalBytes = original, originalFile = originalPath;
+    if (!onnxBase.empty()) {
+      auto buffer = llvm::MemoryBuffer::getFile(onnxBase, /*IsText=*/false);
+      if (!buffer)
+        raise("qopt: cannot read '" + onnxBase + "': " +
+              buffer.getError().message());
+      originalBytes = (*buffer)->getBuffer().str();
+      originalFile = onnxBase;
+    }
     llvm::Expected<const TargetBackend *> target =
         getTargetBackend(targetName);
     if (!target)
@@ -446,8 +456,8 @@ public:
       ArtifactRequest request;
       request.outputPath = path;
       request.producer = "qopt " QOPT_PY_VERSION;
-      request.originalModel = original;
-      request.originalModelPath = originalPath;
+      request.originalModel = originalBytes;
+      request.originalModelPath = originalFile;
       request.targetOptions = targetOptions;
       failedRun = failed((*target)->writeArtifact(*module, request));
     }
@@ -576,7 +586,8 @@ PYBIND11_MODULE(_qopt, m) {
       .def("write_artifact", &PyModule::writeArtifact, py::arg("target"),
            py::arg("path"), py::arg("name") = "",
            py::arg("target_options") =
-               std::vector<std::pair<std::string, std::string>>{});
+               std::vector<std::pair<std::string, std::string>>{},
+           py::arg("onnx_base") = "");
 
   py::class_<PyExecutor>(m, "Executor")
       .def(py::init<const PyModule &, unsigned>(), py::arg("module"),

@@ -266,8 +266,10 @@ class Model:
                       d["macs"])
                 for d in self._current().layers() if d["constant_weight"]]
 
-    def text(self):
-        return self._current().text()
+    def text(self, debug_info=False):
+        """The model's MLIR; `debug_info` keeps locations (the ONNX node
+        names the onnx target needs when exporting from MLIR)."""
+        return self._current().text(debug_info)
 
     def run_pipeline(self, pipeline):
         """Runs a pass pipeline on this model in place (e.g. one the
@@ -382,10 +384,13 @@ class Model:
         return Plan(self, module, text, data, alloc)
 
     def compile(self, plan, target=None, out=None, name=None,
-                activations=None, **target_options):
+                activations=None, onnx_base=None, **target_options):
         """Quantizes the plan's module (qopt-quantize; int8 activations when
         calibrated, weight-only otherwise) and writes the target's artifact
-        to `out` (cpu: a .so; onnx: a .onnx). Returns an Artifact for
+        to `out` (cpu: a .so; onnx: a .onnx, edited from the model this
+        one was imported from, or from `onnx_base` for MLIR input). Other
+        keywords are the target's artifact options (cpu: cc, cpu,
+        runtime_library, runtime_include_dir). Returns an Artifact for
         targets that load here (cpu), else the output path."""
         if not isinstance(plan, Plan):
             raise TypeError("qopt: compile takes the Plan allocate returned")
@@ -400,7 +405,8 @@ class Model:
         out = os.fspath(out)
         module.write_artifact(target, out, name or "",
                               [(k.replace("_", "-"), str(v))
-                               for k, v in target_options.items()])
+                               for k, v in target_options.items()],
+                              os.fspath(onnx_base) if onnx_base else "")
         if target == "cpu":
             return Artifact(out, name=name or "")
         return out

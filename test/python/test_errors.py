@@ -72,3 +72,12 @@ def test_not_an_artifact(tmp_path):
     f.write_bytes(b"not a library")
     with pytest.raises(qopt.Error):
         qopt.load_artifact(str(f))
+
+
+def test_onnx_target_from_mlir_needs_its_model(tmp_path, cnn):
+    m = qopt.load(qopt.load(str(cnn)).text(debug_info=True))
+    plan = m.allocate(avg_bits=8)
+    with pytest.raises(qopt.Error, match="needs the ONNX model the IR was imported from"):
+        m.compile(plan, target="onnx", out=str(tmp_path / "x.onnx"))
+    m.compile(plan, target="onnx", out=str(tmp_path / "x.onnx"), onnx_base=str(cnn))
+    assert (tmp_path / "x.onnx").stat().st_size > 0
