@@ -50,10 +50,19 @@ echo
 /usr/bin/python3 - "$out" "$json" <<'PY'
 import json, re, sys
 text = open(sys.argv[1]).read()
-packed = sum(int(n) for n in re.findall(r"qopt\.packed_weight [^:]*: tensor<(\d+)xi8>", text))
+# Weights are logical fields in the quantized IR (one per byte, the CPU
+# target packs them when it lowers): count them at their bit widths.
+packed = 0
+for shape, bits in re.findall(
+        r"qopt\.packed_weight [^:]*: tensor<\d+xi8>(?: layout <\w+>)? : "
+        r"tensor<([\dx]+)x!quant\.uniform<[iu](\d+)", text):
+    n = 1
+    for d in shape.split("x"):
+        n *= int(d)
+    packed += (n * int(bits) + 7) // 8
 report = json.load(open(sys.argv[2]))
 params = sum(layer["params"] for layer in report["layers"])
-print(f"weights: {packed} bytes packed (+ scales in the IR types) vs {4 * params} bytes float32;"
+print(f"weights: {packed} bytes at their bit widths (+ scales in the IR types) vs {4 * params} bytes float32;"
       f" allocation {report['weight_bytes']:.0f} bytes incl. scales, average {report['average_bits']:.2f} bits,"
       f" {report['float_layers']} layers kept float")
 PY
