@@ -165,16 +165,36 @@ void qopt_rt_depthwise_conv2d_f32(qopt_rt_isa isa,
                                   float *y);
 
 /* Integer-only requantization of int32 accumulators to int8 (TOSA RESCALE
- * with single rounding):
+ * with single rounding; qopt.requantize):
  *   out = clamp(zero_point + ((acc * multiplier + 2^(shift-1)) >> shift),
- *               -128, 127)
+ *               max(min, -128), min(max, 127))
  * with the product in int64 and an arithmetic shift (ties round toward
  * +infinity); multiplier in [2^30, 2^31), 2 <= shift <= 62, per channel
- * (channel of element i: i % channels). */
+ * (channel of element i: i % channels). min/max are a fused ReLU or clip
+ * in codes (-128 and 127 for none). */
 void qopt_rt_requantize_s8(qopt_rt_isa isa, int64_t count, int64_t channels,
                            const int32_t *acc, const int32_t *multiplier,
                            const int32_t *shift, int32_t zero_point,
-                           int8_t *out);
+                           int32_t min, int32_t max, int8_t *out);
+
+/* Accumulator path of integer-only chains (weights with one scale per row,
+ * group_size 0): for rows m < M and channels n in [n_begin, n_end),
+ *   y[m][n] = bias[n] + sum_k (x[m][k] - x_zero_point) * (w[n][k] - z[n])
+ * exactly in int32 (bias may be NULL). Bit-identical across ISA variants. */
+void qopt_rt_matmul_s8_acc(qopt_rt_isa isa, int64_t m, const int8_t *x,
+                           int64_t ldx, int32_t x_zero_point,
+                           const qopt_rt_weight *w, const int32_t *bias,
+                           int32_t *y, int64_t ldy, int64_t n_begin,
+                           int64_t n_end);
+
+/* The accumulator path of a depthwise convolution (one scale per row):
+ *   y = bias[o] + sum_{taps t} (x[t] - x_zero_point) * (w[o][t] - z[o])
+ * exactly in int32, padding taps skipped. */
+void qopt_rt_depthwise_conv2d_s8_acc(qopt_rt_isa isa,
+                                     const qopt_rt_depthwise_geometry *g,
+                                     const int8_t *x, int32_t x_zero_point,
+                                     const qopt_rt_weight *w,
+                                     const int32_t *bias, int32_t *y);
 
 /*===-- Entry points for compiled models ----------------------------------===*
  *
@@ -205,6 +225,22 @@ void qopt_rt_uk_matmul_s8(int32_t isa, const int8_t *x, const uint8_t *w,
                           int64_t k, int32_t bits, int32_t group_size,
                           int32_t flags, float x_scale, int32_t x_zero_point);
 
+/* The accumulator path, qopt_rt_matmul_s8_acc over all n (y dense int32
+ * [m, n]; `scales` unread, passed for the operand order of the integer
+ * path). */
+void qopt_rt_uk_matmul_s8_acc(int32_t isa, const int8_t *x, const uint8_t *w,
+                              const float *scales, const int8_t *zero_points,
+                              const int32_t *bias, int32_t *y, int64_t m,
+                              int64_t n, int64_t k, int32_t bits,
+                              int32_t group_size, int32_t flags,
+                              int32_t x_zero_point);
+
+/* qopt_rt_requantize_s8 over `count` elements of `channels` channels. */
+void qopt_rt_uk_requantize_s8(int32_t isa, const int32_t *acc,
+                              const int32_t *multiplier, const int32_t *shift,
+                              int8_t *out, int64_t count, int64_t channels,
+                              int32_t zero_point, int32_t min, int32_t max);
+
 /* The weight-only counterpart, qopt_rt_matmul_f32. */
 void qopt_rt_uk_matmul_f32(int32_t isa, const float *x, const uint8_t *w,
                            const float *scales, const int8_t *zero_points,
@@ -230,6 +266,14 @@ void qopt_rt_uk_depthwise_conv2d_s8(
     int64_t pad_top, int64_t pad_left, int64_t stride_h, int64_t stride_w,
     int64_t dilation_h, int64_t dilation_w, int32_t bits, int32_t group_size,
     int32_t flags, float x_scale, int32_t x_zero_point);
+void qopt_rt_uk_depthwise_conv2d_s8_acc(
+    int32_t isa, const int8_t *x, const uint8_t *w, const float *scales,
+    const int8_t *zero_points, const int32_t *bias, int32_t *y, int64_t batch,
+    int64_t in_h, int64_t in_w, int64_t channels, int64_t multiplier,
+    int64_t out_h, int64_t out_w, int64_t kernel_h, int64_t kernel_w,
+    int64_t pad_top, int64_t pad_left, int64_t stride_h, int64_t stride_w,
+    int64_t dilation_h, int64_t dilation_w, int32_t bits, int32_t group_size,
+    int32_t flags, int32_t x_zero_point);
 void qopt_rt_uk_depthwise_conv2d_f32(
     int32_t isa, const float *x, const uint8_t *w, const float *scales,
     const int8_t *zero_points, const float *table, const float *bias,

@@ -120,6 +120,30 @@ void integerMatmul(const int8_t *x, int64_t m, float sx, int32_t zx,
     }
 }
 
+/// acc[m][n] = bias[n] + sum_k (x[m][k] - zx) * (q[n][k] - zq[n]) exactly in
+/// int32: the accumulator path of qopt.matmul (one scale per row; the
+/// verifier bounds K so the sum is exact).
+void accumulatorMatmul(const int8_t *x, int64_t m, int32_t zx,
+                       const PackedWeightInfo &info,
+                       const std::vector<int32_t> &q, const int32_t *bias,
+                       int32_t *y) {
+  for (int64_t r = 0; r < m; ++r)
+    for (int64_t n = 0; n < info.n; ++n) {
+      int32_t zq = zeroPointOf(info, n, 0);
+      int32_t sum = bias ? bias[n] : 0;
+      for (int64_t c = 0; c < info.k; ++c)
+        sum += (int32_t(x[r * info.k + c]) - zx) * (q[n * info.k + c] - zq);
+      y[r * info.n + n] = sum;
+    }
+}
+
+/// Whether `op`'s result is the int32 accumulator (integer-only chains).
+bool hasAccumulatorResult(Operation *op) {
+  return cast<RankedTensorType>(op->getResult(0).getType())
+      .getElementType()
+      .isInteger(32);
+}
+
 /// The float32 weight [N, K] of the weight-only path: s * (q - zq) for
 /// integer weights, s * value(code) for code-book weights (one rounding).
 std::vector<float> dequantizedWeight(const PackedWeightInfo &info,
@@ -153,6 +177,8 @@ struct LayerOperands {
   PackedWeightInfo info;
   std::vector<int32_t> q;
   const float *bias = nullptr;
+  /// The bias of an accumulator (i32) result.
+  const int32_t *biasI32 = nullptr;
 };
 
 FailureOr<LayerOperands> layerOperands(Operation *op, Value weight,
@@ -172,8 +198,12 @@ FailureOr<LayerOperands> layerOperands(Operation *op, Value weight,
     return op->emitError("qopt executor: packed weight size mismatch"),
            failure();
   l.q = unpackWeight(l.info, layout, operands[1]);
-  if (operands.size() > 2)
-    l.bias = operands[2].data<float>();
+  if (operands.size() > 2) {
+    if (operands[2].getDType() == DType::I32)
+      l.biasI32 = operands[2].data<int32_t>();
+    else
+      l.bias = operands[2].data<float>();
+  }
   return l;
 }
 
@@ -232,8 +262,12 @@ LogicalResult matmulKernel(Operation *op, ArrayRef<Tensor> operands,
   } else {
     ActivationQuantInfo a =
         *getActivationQuantInfo(inputElement, [&]() { return op->emitError(); });
-    integerMatmul(operands[0].data<int8_t>(), m, a.scale, a.zeroPoint, l->info,
-                  l->q, l->bias, out.mutableData<float>());
+    if (hasAccumulatorResult(op))
+      accumulatorMatmul(operands[0].data<int8_t>(), m, a.zeroPoint, l->info,
+                        l->q, l->biasI32, out.mutableData<int32_t>());
+    else
+      integerMatmul(operands[0].data<int8_t>(), m, a.scale, a.zeroPoint,
+                    l->info, l->q, l->bias, out.mutableData<float>());
   }
   results.push_back(out);
   return success();
@@ -292,8 +326,12 @@ LogicalResult conv2dKernel(Operation *op, ArrayRef<Tensor> operands,
         *getActivationQuantInfo(inputElement, [&]() { return op->emitError(); });
     std::vector<int8_t> cols = im2col(operands[0].data<int8_t>(), inShape,
                                       outShape, conv, int8_t(a.zeroPoint));
-    integerMatmul(cols.data(), m, a.scale, a.zeroPoint, l->info, l->q,
-                  l->bias, out.mutableData<float>());
+    if (hasAccumulatorResult(op))
+      accumulatorMatmul(cols.data(), m, a.zeroPoint, l->info, l->q,
+                        l->biasI32, out.mutableData<int32_t>());
+    else
+      integerMatmul(cols.data(), m, a.scale, a.zeroPoint, l->info, l->q,
+                    l->bias, out.mutableData<float>());
   }
   results.push_back(out);
   return success();
@@ -323,7 +361,9 @@ LogicalResult depthwiseConv2dKernel(Operation *op, ArrayRef<Tensor> operands,
   const int64_t groups = info.numGroups();
   const int64_t groupSize = info.groupSize == 0 ? info.k : info.groupSize;
   Tensor out = allocResult(op);
-  float *y = out.mutableData<float>();
+  bool accumulator = hasAccumulatorResult(op);
+  float *y = accumulator ? nullptr : out.mutableData<float>();
+  int32_t *yAcc = accumulator ? out.mutableData<int32_t>() : nullptr;
   Type inputElement = conv.getInput().getType().getElementType();
   bool integer = !inputElement.isF32();
   ActivationQuantInfo a{1.0f, 0};
@@ -348,6 +388,18 @@ LogicalResult depthwiseConv2dKernel(Operation *op, ArrayRef<Tensor> operands,
             return ((b * h + iy) * w + ix) * c + ch;
           };
           float acc = 0.0f;
+          if (accumulator) {
+            // One group (the verifier): bias + the exact int32 sum.
+            const int8_t *x = operands[0].data<int8_t>();
+            int32_t zq = zeroPointOf(info, o, 0);
+            int32_t sum = l->biasI32 ? l->biasI32[o] : 0;
+            for (int64_t t = 0; t < info.k; ++t)
+              if (std::optional<int64_t> i = inputAt(t))
+                sum += (int32_t(x[*i]) - a.zeroPoint) *
+                       (l->q[o * info.k + t] - zq);
+            yAcc[((b * oh + yo) * ow + xo) * oc + o] = sum;
+            continue;
+          }
           if (integer) {
             const int8_t *x = operands[0].data<int8_t>();
             for (int64_t g = 0; g < groups; ++g) {
@@ -376,9 +428,37 @@ LogicalResult depthwiseConv2dKernel(Operation *op, ArrayRef<Tensor> operands,
   return success();
 }
 
+/// qopt.requantize, element by element from its definition
+/// (requantizeValue, docs/Semantics.md).
+LogicalResult requantizeKernel(Operation *op, ArrayRef<Tensor> operands,
+                               SmallVectorImpl<Tensor> &results,
+                               const KernelContext &) {
+  auto requantize = cast<RequantizeOp>(op);
+  FailureOr<ActivationQuantInfo> q =
+      getActivationQuantInfo(requantize.getType().getElementType(),
+                             [&]() { return op->emitError(); });
+  if (failed(q))
+    return failure();
+  ArrayRef<int32_t> multiplier = requantize.getMultiplier(),
+                    shift = requantize.getShift();
+  int64_t channels = int64_t(multiplier.size());
+  Tensor out = allocResult(op);
+  const int32_t *acc = operands[0].data<int32_t>();
+  int8_t *dst = out.mutableData<int8_t>();
+  for (int64_t i = 0, e = out.getNumElements(); i < e; ++i) {
+    int64_t c = i % channels;
+    dst[i] = requantizeValue(acc[i], multiplier[c], shift[c], q->zeroPoint,
+                             int32_t(requantize.getMin()),
+                             int32_t(requantize.getMax()));
+  }
+  results.push_back(out);
+  return success();
+}
+
 } // namespace
 
 void exec::registerQuantKernels(KernelTable &t) {
+  t[TypeID::get<RequantizeOp>()] = requantizeKernel;
   t[TypeID::get<QuantizeOp>()] = quantizeKernel;
   t[TypeID::get<DequantizeOp>()] = dequantizeKernel;
   t[TypeID::get<MatmulOp>()] = matmulKernel;

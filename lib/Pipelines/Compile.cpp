@@ -76,6 +76,19 @@ LogicalResult mlir::qopt::buildQuantizationPipeline(
     quantize.activations = calibrated ? ActivationQuantization::Int8
                                       : ActivationQuantization::Float;
   pm.addPass(createQuantizePass(quantize));
+  if (options.integerOnly) {
+    if (!(*target)->supportsIntegerOnly()) {
+      error("qopt-compile: target '" + options.target +
+            "' does not lower integer-only chains (integer-only=true)");
+      return failure();
+    }
+    if (quantize.activations != ActivationQuantization::Int8) {
+      error("qopt-compile: integer-only needs int8 activations (calibration "
+            "data)");
+      return failure();
+    }
+    pm.addPass(createIntegerChainsPass());
+  }
   return success();
 }
 

@@ -172,6 +172,11 @@ static llvm::cl::opt<std::string> methodOption(
 static llvm::cl::opt<std::string> reportJson(
     "report-json", llvm::cl::desc("Write the allocation as JSON here"),
     llvm::cl::cat(compileCategory));
+static llvm::cl::opt<bool> integerOnlyOption(
+    "integer-only",
+    llvm::cl::desc("Integer-only chains between integer layers (int32 "
+                   "accumulators, dyadic requantization; needs --calib-data)"),
+    llvm::cl::cat(compileCategory));
 
 enum class EmitKind { MLIR, Artifact };
 
@@ -289,6 +294,8 @@ static std::string compileShortcutOptions() {
   add(groupSizeOption, "group-size");
   add(methodOption, "method");
   add(reportJson, "report-json");
+  if (integerOnlyOption.getNumOccurrences())
+    options += integerOnlyOption ? " integer-only=true" : " integer-only=false";
   return options;
 }
 

@@ -130,6 +130,11 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
                                   "quantize layer inputs (integer path)"),
                        clEnumValN(ActivationQuantization::Float, "float",
                                   "weight-only quantization"))};
+  PassOptions::Option<bool> integerOnly{
+      *this, "integer-only",
+      llvm::cl::desc("Pass int8 codes between integer layers through "
+                     "integer-only requantization (qopt-integer-chains)"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> lower{
       *this, "lower",
       llvm::cl::desc("End with the target's pipeline (false: stop after "

@@ -143,6 +143,11 @@ public:
   /// reads logical weights (the onnx target).
   virtual void addWeightLayoutPasses(OpPassManager &pm) const;
 
+  /// Whether the target lowers the integer-only chains of
+  /// qopt-integer-chains (int32 accumulator results, qopt.requantize,
+  /// data movement on int8 codes). Default: no.
+  virtual bool supportsIntegerOnly() const { return false; }
+
   /// Appends the passes from qopt-quantize's output to what writeArtifact
   /// consumes, starting with addWeightLayoutPasses.
   /// Errors in `options.extra` are reported through `emitError`.

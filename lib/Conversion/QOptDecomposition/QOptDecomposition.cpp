@@ -17,6 +17,8 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/AffineExpr.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -203,6 +205,37 @@ struct DequantizeToLinalg : public OpRewritePattern<DequantizeOp> {
   }
 };
 
+/// A TOSA op that only moves or selects int8 codes (transpose, reshape,
+/// max-pooling: they commute with the quantization, so integer-only chains
+/// run them on `!quant.uniform` tensors) -> the same op on the storage
+/// type between quant.scasts, which targets lower like any integer op.
+struct QuantizedDataMovementToStorage : public RewritePattern {
+  QuantizedDataMovementToStorage(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (!isa<tosa::TransposeOp, tosa::ReshapeOp, tosa::MaxPool2dOp>(op))
+      return failure();
+    quant::UniformQuantizedType quantized =
+        perTensorElementType(op->getOperand(0).getType());
+    if (!quantized || perTensorElementType(op->getResult(0).getType()) !=
+                          quantized)
+      return rewriter.notifyMatchFailure(op, "not on per-tensor codes");
+    Location loc = op->getLoc();
+    Type storage = quantized.getStorageType();
+    IRMapping mapping;
+    mapping.map(op->getOperand(0),
+                castElements(rewriter, loc, op->getOperand(0), storage));
+    Operation *onStorage = rewriter.clone(*op, mapping);
+    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+    onStorage->getResult(0).setType(resultType.clone(storage));
+    rewriter.replaceOp(op, castElements(rewriter, loc,
+                                        onStorage->getResult(0), quantized));
+    return success();
+  }
+};
+
 struct QOptDecomposePass
     : public qopt::impl::QOptDecomposePassBase<QOptDecomposePass> {
   void runOnOperation() override {
@@ -230,8 +263,14 @@ void mlir::qopt::populateQOptDequantizeToLinalgPatterns(
   patterns.add<DequantizeToLinalg>(patterns.getContext());
 }
 
+void mlir::qopt::populateQOptCodeMovementToStoragePatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<QuantizedDataMovementToStorage>(patterns.getContext());
+}
+
 void mlir::qopt::populateQOptDecompositionPatterns(
     RewritePatternSet &patterns) {
   populateQOptConvToMatmulPatterns(patterns);
   populateQOptDequantizeToLinalgPatterns(patterns);
+  populateQOptCodeMovementToStoragePatterns(patterns);
 }

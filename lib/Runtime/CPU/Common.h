@@ -31,7 +31,7 @@ struct KernelTable {
   void (*matmulF32)(int64_t, const float *, int64_t, const qopt_rt_weight *,
                     const float *, float *, int64_t, int64_t, int64_t);
   void (*requantizeS8)(int64_t, int64_t, const int32_t *, const int32_t *,
-                       const int32_t *, int32_t, int8_t *);
+                       const int32_t *, int32_t, int32_t, int32_t, int8_t *);
   void (*matmulF32Lut)(int64_t, const float *, int64_t, const qopt_rt_weight *,
                        const float *, const float *, float *, int64_t, int64_t,
                        int64_t);
@@ -40,6 +40,12 @@ struct KernelTable {
   void (*depthwiseF32)(const qopt_rt_depthwise_geometry *, const float *,
                        const qopt_rt_weight *, const float *, const float *,
                        float *);
+  void (*matmulS8Acc)(int64_t, const int8_t *, int64_t, int32_t,
+                      const qopt_rt_weight *, const int32_t *, int32_t *,
+                      int64_t, int64_t, int64_t);
+  void (*depthwiseS8Acc)(const qopt_rt_depthwise_geometry *, const int8_t *,
+                         int32_t, const qopt_rt_weight *, const int32_t *,
+                         int32_t *);
 };
 
 const KernelTable &portableKernels();
@@ -52,6 +58,10 @@ void portableMatmulF32Lut(int64_t m, const float *x, int64_t ldx,
 void portableDepthwiseS8(const qopt_rt_depthwise_geometry *g, const int8_t *x,
                          float xScale, int32_t xZeroPoint,
                          const qopt_rt_weight *w, const float *bias, float *y);
+void portableDepthwiseS8Acc(const qopt_rt_depthwise_geometry *g,
+                            const int8_t *x, int32_t xZeroPoint,
+                            const qopt_rt_weight *w, const int32_t *bias,
+                            int32_t *y);
 void portableDepthwiseF32(const qopt_rt_depthwise_geometry *g, const float *x,
                           const qopt_rt_weight *w, const float *table,
                           const float *bias, float *y);
@@ -179,12 +189,15 @@ inline int64_t depthwiseTapIndex(const qopt_rt_depthwise_geometry &g, int64_t b,
   return ((b * g.in_h + iy) * g.in_w + ix) * g.channels;
 }
 
+/// docs/Semantics.md, "Requantization": clamp(zeroPoint + ((acc * M +
+/// 2^(S-1)) >> S), lo, hi) with lo/hi within [-128, 127].
 inline int8_t requantizeOne(int32_t acc, int32_t multiplier, int32_t shift,
-                            int32_t zeroPoint) {
+                            int32_t zeroPoint, int32_t lo = -128,
+                            int32_t hi = 127) {
   int64_t v = int64_t(acc) * int64_t(multiplier);
   v = (v + (int64_t(1) << (shift - 1))) >> shift;
   v += zeroPoint;
-  return int8_t(v < -128 ? -128 : (v > 127 ? 127 : v));
+  return int8_t(v < lo ? lo : (v > hi ? hi : v));
 }
 
 } // namespace qopt_rt

@@ -132,9 +132,26 @@ void qopt_rt_matmul_f32(qopt_rt_isa isa, int64_t m, const float *x,
 void qopt_rt_requantize_s8(qopt_rt_isa isa, int64_t count, int64_t channels,
                            const int32_t *acc, const int32_t *multiplier,
                            const int32_t *shift, int32_t zeroPoint,
-                           int8_t *out) {
+                           int32_t min, int32_t max, int8_t *out) {
   kernels(isa).requantizeS8(count, channels, acc, multiplier, shift, zeroPoint,
-                            out);
+                            min, max, out);
+}
+
+void qopt_rt_matmul_s8_acc(qopt_rt_isa isa, int64_t m, const int8_t *x,
+                           int64_t ldx, int32_t xZeroPoint,
+                           const qopt_rt_weight *w, const int32_t *bias,
+                           int32_t *y, int64_t ldy, int64_t nBegin,
+                           int64_t nEnd) {
+  kernels(isa).matmulS8Acc(m, x, ldx, xZeroPoint, w, bias, y, ldy, nBegin,
+                           nEnd);
+}
+
+void qopt_rt_depthwise_conv2d_s8_acc(qopt_rt_isa isa,
+                                     const qopt_rt_depthwise_geometry *g,
+                                     const int8_t *x, int32_t xZeroPoint,
+                                     const qopt_rt_weight *w,
+                                     const int32_t *bias, int32_t *y) {
+  kernels(isa).depthwiseS8Acc(g, x, xZeroPoint, w, bias, y);
 }
 
 void qopt_rt_matmul_f32_lut(qopt_rt_isa isa, int64_t m, const float *x,

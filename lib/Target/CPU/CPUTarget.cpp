@@ -172,6 +172,8 @@ public:
     return std::unique_ptr<CostModel>(std::move(*model));
   }
 
+  bool supportsIntegerOnly() const override { return true; }
+
   void addWeightLayoutPasses(OpPassManager &pm) const override {
     addCPUWeightLayoutPasses(pm);
   }

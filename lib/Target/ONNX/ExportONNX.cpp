@@ -1108,6 +1108,16 @@ LogicalResult mlir::qopt::exportQuantizedOnnxModel(ModuleOp quantized,
                                                    StringRef original,
                                                    llvm::raw_ostream &os,
                                                    StringRef originalPath) {
+  // Integer-only chains have no QDQ equivalent here: refuse them rather
+  // than export the float-epilogue model under their name.
+  WalkResult integerOnly = quantized.walk([](RequantizeOp op) {
+    op.emitError("quantized ONNX export: integer-only chains "
+                 "(qopt.requantize) are not exported; quantize without "
+                 "qopt-integer-chains for the onnx target");
+    return WalkResult::interrupt();
+  });
+  if (integerOnly.wasInterrupted())
+    return failure();
   onnx::ModelProto model;
   try {
     if (!model.ParseFromArray(original.data(), int(original.size())))

@@ -791,3 +791,72 @@ func.func @abi_on_func() attributes {qopt.cpu.abi = #qopt.entry_abi<name = "m", 
   // expected-error @-1 {{'func.func' op 'qopt.cpu.abi' belongs on a module}}
   return
 }
+
+// -----
+
+// The accumulator (i32) path needs int8 inputs, one scale per row and an
+// i32 bias.
+func.func @accumulator_float_input(%x: tensor<1x3xf32>) -> tensor<1x2xi32> {
+  %w = qopt.packed_weight dense<0> : tensor<6xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  // expected-error @+1 {{an i32 (accumulator) result needs an int8 input and integer weights}}
+  %y = qopt.matmul %x, %w : tensor<1x3xf32>, tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>> -> tensor<1x2xi32>
+  return %y : tensor<1x2xi32>
+}
+
+// -----
+
+func.func @accumulator_groups(%x: tensor<1x128x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x1xi32> {
+  %w = qopt.packed_weight dense<0> : tensor<128xi8> : tensor<1x128x!quant.uniform<i8:f32:{0:1, 1:64}, {{0.5, 0.25}}>>
+  // expected-error @+1 {{an i32 (accumulator) result needs one weight scale per row, not groups of 64}}
+  %y = qopt.matmul %x, %w : tensor<1x128x!quant.uniform<i8:f32, 0.1>>, tensor<1x128x!quant.uniform<i8:f32:{0:1, 1:64}, {{0.5, 0.25}}>> -> tensor<1x1xi32>
+  return %y : tensor<1x1xi32>
+}
+
+// -----
+
+func.func @accumulator_float_bias(%x: tensor<1x3x!quant.uniform<i8:f32, 0.1>>, %b: tensor<2xf32>) -> tensor<1x2xi32> {
+  %w = qopt.packed_weight dense<0> : tensor<6xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
+  // expected-error @+1 {{bias element type 'f32' must be the result's ('i32')}}
+  %y = qopt.matmul %x, %w, %b : tensor<1x3x!quant.uniform<i8:f32, 0.1>>, tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>, tensor<2xf32> -> tensor<1x2xi32>
+  return %y : tensor<1x2xi32>
+}
+
+// -----
+
+func.func @requantize_multiplier(%a: tensor<4xi32>) -> tensor<4x!quant.uniform<i8:f32, 0.05>> {
+  // expected-error @+1 {{multiplier 1000 is outside [2^30, 2^31)}}
+  %q = qopt.requantize %a {multiplier = array<i32: 1000>, shift = array<i32: 10>} : tensor<4xi32> to tensor<4x!quant.uniform<i8:f32, 0.05>>
+  return %q : tensor<4x!quant.uniform<i8:f32, 0.05>>
+}
+
+// -----
+
+func.func @requantize_shift(%a: tensor<4xi32>) -> tensor<4x!quant.uniform<i8:f32, 0.05>> {
+  // expected-error @+1 {{shift 63 is outside [2, 62]}}
+  %q = qopt.requantize %a {multiplier = array<i32: 1073741824>, shift = array<i32: 63>} : tensor<4xi32> to tensor<4x!quant.uniform<i8:f32, 0.05>>
+  return %q : tensor<4x!quant.uniform<i8:f32, 0.05>>
+}
+
+// -----
+
+func.func @requantize_channels(%a: tensor<2x4xi32>) -> tensor<2x4x!quant.uniform<i8:f32, 0.05>> {
+  // expected-error @+1 {{has 2 multipliers; expected 1 or one per channel of the last dimension ([2, 4])}}
+  %q = qopt.requantize %a {multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: 8, 8>} : tensor<2x4xi32> to tensor<2x4x!quant.uniform<i8:f32, 0.05>>
+  return %q : tensor<2x4x!quant.uniform<i8:f32, 0.05>>
+}
+
+// -----
+
+func.func @requantize_bounds(%a: tensor<4xi32>) -> tensor<4x!quant.uniform<i8:f32, 0.05>> {
+  // expected-error @+1 {{min 10 and max 5 must satisfy -128 <= min <= max <= 127}}
+  %q = qopt.requantize %a {multiplier = array<i32: 1073741824>, shift = array<i32: 8>, min = 10 : i32, max = 5 : i32} : tensor<4xi32> to tensor<4x!quant.uniform<i8:f32, 0.05>>
+  return %q : tensor<4x!quant.uniform<i8:f32, 0.05>>
+}
+
+// -----
+
+func.func @requantize_shift_count(%a: tensor<4xi32>) -> tensor<4x!quant.uniform<i8:f32, 0.05>> {
+  // expected-error @+1 {{needs as many shifts as multipliers (at least one), got 1 and 2}}
+  %q = qopt.requantize %a {multiplier = array<i32: 1073741824>, shift = array<i32: 8, 8>} : tensor<4xi32> to tensor<4x!quant.uniform<i8:f32, 0.05>>
+  return %q : tensor<4x!quant.uniform<i8:f32, 0.05>>
+}

@@ -286,8 +286,54 @@ TEST(CPUKernels, RequantizeMatchesSemantics) {
   for (qopt_rt_isa isa : supportedIsas()) {
     std::vector<int8_t> out(acc.size());
     qopt_rt_requantize_s8(isa, int64_t(acc.size()), 3, acc.data(),
-                          multiplier.data(), shift.data(), 3, out.data());
+                          multiplier.data(), shift.data(), 3, -128, 127,
+                          out.data());
     EXPECT_EQ(out, expected) << qopt_rt_isa_name(isa);
+    // Fused bounds (a ReLU6 in codes) clamp after the zero point.
+    std::vector<int8_t> clamped(acc.size()), bounded = expected;
+    for (int8_t &v : bounded)
+      v = int8_t(std::min<int>(std::max<int>(v, 3), 50));
+    qopt_rt_requantize_s8(isa, int64_t(acc.size()), 3, acc.data(),
+                          multiplier.data(), shift.data(), 3, 3, 50,
+                          clamped.data());
+    EXPECT_EQ(clamped, bounded) << qopt_rt_isa_name(isa);
+  }
+}
+
+// The accumulator path of integer-only chains: bias + the exact int32 sum,
+// per-channel weights only, every variant bit for bit.
+TEST(CPUKernels, AccumulatorMatmulBitExact) {
+  std::mt19937 rng(11);
+  for (Case c : cases()) {
+    if (c.groupSize != 0)
+      continue;
+    Weight w = makeWeight(c, rng);
+    std::uniform_int_distribution<int> xv(-128, 127), bv(-100000, 100000);
+    std::vector<int8_t> x(size_t(c.m * c.k));
+    for (int8_t &v : x)
+      v = int8_t(xv(rng));
+    std::vector<int32_t> bias(size_t(c.n));
+    for (int32_t &b : bias)
+      b = bv(rng);
+    std::vector<int32_t> expected(size_t(c.m * c.n));
+    for (int64_t r = 0; r < c.m; ++r)
+      for (int64_t n = 0; n < c.n; ++n) {
+        int32_t zq = c.asymmetric ? w.zeroPoints[n] : 0;
+        int64_t sum = bias[n];
+        for (int64_t col = 0; col < c.k; ++col)
+          sum += int64_t(x[r * c.k + col] - c.xZeroPoint) *
+                 (w.q[n * c.k + col] - zq);
+        expected[r * c.n + n] = int32_t(sum);
+      }
+    for (qopt_rt_isa isa : supportedIsas()) {
+      std::vector<int32_t> y(expected.size(), -1);
+      qopt_rt_matmul_s8_acc(isa, c.m, x.data(), c.k, c.xZeroPoint, &w.view,
+                            bias.data(), y.data(), c.n, 0, c.n);
+      ASSERT_EQ(y, expected) << qopt_rt_isa_name(isa) << ": m=" << c.m
+                             << " n=" << c.n << " k=" << c.k
+                             << " bits=" << c.bits << " asym=" << c.asymmetric
+                             << " zx=" << c.xZeroPoint;
+    }
   }
 }
 

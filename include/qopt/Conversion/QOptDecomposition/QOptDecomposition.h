@@ -39,7 +39,12 @@ void populateQOptConvToMatmulPatterns(RewritePatternSet &patterns);
 /// `s * float(int32(q) - z)`.
 void populateQOptDequantizeToLinalgPatterns(RewritePatternSet &patterns);
 
-/// Both of the above.
+/// All of the above.
+/// tosa.transpose / tosa.reshape / tosa.max_pool2d on per-tensor
+/// `!quant.uniform` codes (integer-only chains) -> the same op on the
+/// storage type between quant.scasts.
+void populateQOptCodeMovementToStoragePatterns(RewritePatternSet &patterns);
+
 void populateQOptDecompositionPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::qopt

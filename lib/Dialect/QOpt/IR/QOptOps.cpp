@@ -14,6 +14,7 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
@@ -343,6 +344,9 @@ static LogicalResult verifyLayerOperands(Operation *op, Type inputElement,
                                          Type weightType, int64_t inputK,
                                          Value bias, int64_t &n) {
   auto emit = [&]() { return op->emitOpError(); };
+  Type resultElement =
+      cast<RankedTensorType>(op->getResult(0).getType()).getElementType();
+  bool accumulator = resultElement.isInteger(32);
   if (!inputElement.isF32() &&
       failed(getActivationQuantInfo(inputElement, emit)))
     return failure();
@@ -370,11 +374,30 @@ static LogicalResult verifyLayerOperands(Operation *op, Type inputElement,
                              << " elements but the weight rows have "
                              << info->k;
   n = info->n;
+  if (accumulator) {
+    // The integer-only path: one exact int32 sum per output.
+    if (inputElement.isF32() || info->codeType)
+      return op->emitOpError("an i32 (accumulator) result needs an int8 "
+                             "input and integer weights");
+    if (info->groupSize != 0)
+      return op->emitOpError()
+             << "an i32 (accumulator) result needs one weight scale per "
+                "row, not groups of "
+             << info->groupSize;
+    if (info->k > kMaxExactGroup)
+      return op->emitOpError()
+             << "an i32 (accumulator) result sums at most " << kMaxExactGroup
+             << " products exactly; the rows have " << info->k;
+  }
   if (bias) {
     auto biasType = cast<RankedTensorType>(bias.getType());
     if (biasType.getRank() != 1 || biasType.getDimSize(0) != n)
       return op->emitOpError() << "bias must have shape [" << n << "], got "
                                << formatShape(biasType.getShape());
+    if (biasType.getElementType() != resultElement)
+      return op->emitOpError()
+             << "bias element type " << biasType.getElementType()
+             << " must be the result's (" << resultElement << ")";
   }
   return success();
 }
@@ -478,6 +501,74 @@ LogicalResult DepthwiseConv2DOp::verify() {
   if (failed(verifyCompatibleShape(resultType.getShape(), expected)))
     return emitOpError() << "result shape " << formatShape(resultType.getShape())
                          << " does not match " << formatShape(expected);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// RequantizeOp
+//===----------------------------------------------------------------------===//
+
+FailureOr<RequantMultiplier> mlir::qopt::encodeRequantMultiplier(double real) {
+  if (!(real > 0.0) || !std::isfinite(real))
+    return failure();
+  int exponent;
+  double fraction = std::frexp(real, &exponent); // real = fraction * 2^exponent
+  int64_t m = int64_t(std::nearbyint(std::ldexp(fraction, 31)));
+  int64_t shift = 31 - exponent;
+  if (m == (int64_t(1) << 31)) { // fraction rounded up to 1.0
+    m = int64_t(1) << 30;
+    shift -= 1;
+  }
+  if (shift < kMinRequantShift || shift > kMaxRequantShift)
+    return failure();
+  return RequantMultiplier{int32_t(m), int32_t(shift)};
+}
+
+int8_t mlir::qopt::requantizeValue(int32_t acc, int32_t multiplier,
+                                   int32_t shift, int32_t zeroPoint,
+                                   int32_t min, int32_t max) {
+  int64_t v = int64_t(acc) * int64_t(multiplier);
+  v = (v + (int64_t(1) << (shift - 1))) >> shift;
+  v += zeroPoint;
+  int64_t lo = std::max<int64_t>(min, -128), hi = std::min<int64_t>(max, 127);
+  return int8_t(v < lo ? lo : (v > hi ? hi : v));
+}
+
+LogicalResult RequantizeOp::verify() {
+  if (failed(getActivationQuantInfo(getResult().getType().getElementType(),
+                                    [&]() { return emitOpError(); })))
+    return failure();
+  ArrayRef<int32_t> multiplier = getMultiplier(), shift = getShift();
+  if (multiplier.size() != shift.size() || multiplier.empty())
+    return emitOpError() << "needs as many shifts as multipliers (at least "
+                            "one), got "
+                         << multiplier.size() << " and " << shift.size();
+  auto type = getInput().getType();
+  if (multiplier.size() != 1) {
+    int64_t channels = type.getRank() == 0 ? 1 : type.getShape().back();
+    if (type.getRank() == 0 || ShapedType::isDynamic(channels) ||
+        int64_t(multiplier.size()) != channels)
+      return emitOpError() << "has " << multiplier.size()
+                           << " multipliers; expected 1 or one per channel of "
+                              "the last dimension ("
+                           << (type.getRank() ? formatShape(type.getShape())
+                                              : std::string("scalar"))
+                           << ")";
+  }
+  for (auto [m, s] : llvm::zip(multiplier, shift)) {
+    if (m < (int32_t(1) << 30))
+      return emitOpError() << "multiplier " << m
+                           << " is outside [2^30, 2^31)";
+    if (s < kMinRequantShift || s > kMaxRequantShift)
+      return emitOpError() << "shift " << s << " is outside ["
+                           << kMinRequantShift << ", " << kMaxRequantShift
+                           << "]";
+  }
+  // I32Attr reads back unsigned: the bounds are signed codes.
+  int32_t lo = int32_t(getMin()), hi = int32_t(getMax());
+  if (lo < -128 || hi > 127 || lo > hi)
+    return emitOpError() << "min " << lo << " and max " << hi
+                         << " must satisfy -128 <= min <= max <= 127";
   return success();
 }
 

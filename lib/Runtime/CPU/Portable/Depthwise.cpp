@@ -81,6 +81,32 @@ void qopt_rt::portableDepthwiseS8(const qopt_rt_depthwise_geometry *g,
       }
 }
 
+void qopt_rt::portableDepthwiseS8Acc(const qopt_rt_depthwise_geometry *g,
+                                     const int8_t *x, int32_t xZeroPoint,
+                                     const qopt_rt_weight *w,
+                                     const int32_t *bias, int32_t *y) {
+  const int64_t oc = g->channels * g->multiplier, taps = w->k;
+  const int64_t rowBytes = qopt_rt_row_bytes(taps, w->bits);
+  for (int64_t b = 0; b < g->batch; ++b)
+    for (int64_t oy = 0; oy < g->out_h; ++oy)
+      for (int64_t ox = 0; ox < g->out_w; ++ox) {
+        int32_t *out = y + ((b * g->out_h + oy) * g->out_w + ox) * oc;
+        for (int64_t o = 0; o < oc; ++o) {
+          const uint8_t *row = w->data + o * rowBytes;
+          const int64_t c = o / g->multiplier;
+          int32_t zq = w->zero_points ? w->zero_points[o] : 0;
+          int32_t sum = bias ? bias[o] : 0;
+          for (int64_t t = 0; t < taps; ++t) {
+            int64_t i = depthwiseTapIndex(*g, b, oy, ox, t);
+            if (i >= 0)
+              sum += (int32_t(x[i + c]) - xZeroPoint) *
+                     (int32_t(packedGet(row, w->bits, t)) - zq);
+          }
+          out[o] = sum;
+        }
+      }
+}
+
 void qopt_rt::portableDepthwiseF32(const qopt_rt_depthwise_geometry *g,
                                    const float *x, const qopt_rt_weight *w,
                                    const float *table, const float *bias,

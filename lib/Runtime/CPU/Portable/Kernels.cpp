@@ -97,17 +97,37 @@ static void matmulF32(int64_t m, const float *x, int64_t ldx,
 
 static void requantizeS8(int64_t count, int64_t channels, const int32_t *acc,
                          const int32_t *multiplier, const int32_t *shift,
-                         int32_t zeroPoint, int8_t *out) {
+                         int32_t zeroPoint, int32_t lo, int32_t hi,
+                         int8_t *out) {
+  lo = std::max(lo, -128), hi = std::min(hi, 127);
   for (int64_t i = 0; i < count; ++i) {
     int64_t c = i % channels;
-    out[i] = requantizeOne(acc[i], multiplier[c], shift[c], zeroPoint);
+    out[i] = requantizeOne(acc[i], multiplier[c], shift[c], zeroPoint, lo, hi);
   }
+}
+
+/// The accumulator path: y = bias + sum (x - zx) * (q - zq), one group.
+static void matmulS8Acc(int64_t m, const int8_t *x, int64_t ldx,
+                        int32_t xZeroPoint, const qopt_rt_weight *w,
+                        const int32_t *bias, int32_t *y, int64_t ldy,
+                        int64_t nBegin, int64_t nEnd) {
+  int64_t k = w->k;
+  forEachWeightRow(w, nBegin, nEnd, [&](int64_t n, auto weightAt) {
+    int32_t zq = w->zero_points ? w->zero_points[n] : 0;
+    for (int64_t r = 0; r < m; ++r) {
+      const int8_t *xr = x + r * ldx;
+      int32_t sum = bias ? bias[n] : 0;
+      for (int64_t c = 0; c < k; ++c)
+        sum += (int32_t(xr[c]) - xZeroPoint) * (int32_t(weightAt(c)) - zq);
+      y[r * ldy + n] = sum;
+    }
+  });
 }
 
 const KernelTable &qopt_rt::portableKernels() {
   static const KernelTable table = {
       quantizeS8,           matmulS8,           matmulF32,
       requantizeS8,         portableMatmulF32Lut, portableDepthwiseS8,
-      portableDepthwiseF32};
+      portableDepthwiseF32, matmulS8Acc,        portableDepthwiseS8Acc};
   return table;
 }

@@ -64,6 +64,7 @@ const KernelTable *qopt_rt::avx2Kernels() {
       quantizeS8,       matmulS8WithGemv<Avx2Policy>,
       matmulF32Driver<Avx2Policy>, requantizeS8Scalar,
       matmulF32LutAvx2, depthwiseS8Avx2,
-      depthwiseF32Avx2};
+      depthwiseF32Avx2,
+      matmulS8AccDriver<Avx2Policy>, portableDepthwiseS8Acc};
   return &table;
 }

@@ -145,6 +145,7 @@ const KernelTable *qopt_rt::avx512VnniKernels() {
       quantizeS8,       matmulS8WithGemv<Avx512VnniPolicy>,
       matmulF32Driver<Avx512VnniPolicy>, requantizeS8Scalar,
       matmulF32LutAvx2, depthwiseS8Avx2,
-      depthwiseF32Avx2};
+      depthwiseF32Avx2,
+      matmulS8AccDriver<Avx512VnniPolicy>, portableDepthwiseS8Acc};
   return &table;
 }

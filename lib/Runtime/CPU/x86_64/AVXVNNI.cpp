@@ -76,6 +76,7 @@ const KernelTable *qopt_rt::avxVnniKernels() {
       quantizeS8,       matmulS8WithGemv<AvxVnniPolicy>,
       matmulF32Driver<AvxVnniPolicy>, requantizeS8Scalar,
       matmulF32LutAvx2, depthwiseS8Avx2,
-      depthwiseF32Avx2};
+      depthwiseF32Avx2,
+      matmulS8AccDriver<AvxVnniPolicy>, portableDepthwiseS8Acc};
   return &table;
 }

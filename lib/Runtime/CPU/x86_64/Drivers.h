@@ -40,15 +40,26 @@ template <int Max, typename Fn> static inline void dispatchCount(int i, Fn &&fn)
   }
 }
 
+/// The integer path; with `accY` non-null, the accumulator path instead
+/// (one group per row: accY = accBias + the exact int32 sum; y, bias and
+/// xScale unused).
 template <class P>
 static void matmulS8Driver(int64_t m, const int8_t *x, int64_t ldx,
                            float xScale, int32_t zx, const qopt_rt_weight *w,
                            const float *bias, float *y, int64_t ldy,
-                           int64_t nBegin, int64_t nEnd) {
+                           int64_t nBegin, int64_t nEnd,
+                           const int32_t *accBias = nullptr,
+                           int32_t *accY = nullptr) {
   const int32_t gs = w->group_size;
-  if (gs > 0 && gs % P::kGroupQuantum != 0)
-    return portableKernels().matmulS8(m, x, ldx, xScale, zx, w, bias, y, ldy,
-                                      nBegin, nEnd);
+  auto portable = [&] {
+    if (accY)
+      return portableKernels().matmulS8Acc(m, x, ldx, zx, w, accBias, accY,
+                                           ldy, nBegin, nEnd);
+    portableKernels().matmulS8(m, x, ldx, xScale, zx, w, bias, y, ldy, nBegin,
+                               nEnd);
+  };
+  if ((gs > 0 && gs % P::kGroupQuantum != 0) || (accY && gs > 0))
+    return portable();
   const int64_t k = w->k, kp = paddedK(k), groups = numGroups(k, gs);
   const int64_t rowBytes = qopt_rt_row_bytes(k, w->bits);
   constexpr int MT = P::kMT, NT = P::kNT;
@@ -78,8 +89,7 @@ static void matmulS8Driver(int64_t m, const int8_t *x, int64_t ldx,
   Scratch<int64_t> sxu(MT * NT * groups);
   Scratch<int32_t> acc(groups);
   if (!xs || !sx || !xrow || !us || !su || !sxu || !acc)
-    return portableKernels().matmulS8(m, x, ldx, xScale, zx, w, bias, y, ldy,
-                                      nBegin, nEnd);
+    return portable();
   for (int64_t r = 0; r < m; ++r) {
     padRow(x + r * ldx, k, kp, xrow.get());
     P::prepareX(xrow.get(), dotEnd, xs.get() + r * kp);
@@ -135,6 +145,17 @@ static void matmulS8Driver(int64_t m, const int8_t *x, int64_t ldx,
           float multiplier[NT], biasValue[NT];
           int32_t zq[NT];
           int64_t sumU[NT];
+          if (accY) {
+            for (int i = 0; i < mt; ++i)
+              for (int j = 0; j < nt; ++j) {
+                int32_t zq = w->zero_points ? w->zero_points[n0 + j] : 0;
+                int32_t a = combineGroup(sxu[i * NT + j], sx[m0 + i], st[j],
+                                         count, w->bits, zx, zq);
+                accY[(m0 + i) * ldy + n0 + j] =
+                    a + (accBias ? accBias[n0 + j] : 0);
+              }
+            continue;
+          }
           for (int j = 0; j < nt; ++j) {
             multiplier[j] = xScale * w->scales[n0 + j];
             zq[j] = w->zero_points ? w->zero_points[n0 + j] : 0;
@@ -246,9 +267,19 @@ static void matmulF32Driver(int64_t m, const float *x, int64_t ldx,
 static void requantizeS8Scalar(int64_t count, int64_t channels,
                                const int32_t *acc, const int32_t *multiplier,
                                const int32_t *shift, int32_t zeroPoint,
-                               int8_t *out) {
+                               int32_t lo, int32_t hi, int8_t *out) {
   portableKernels().requantizeS8(count, channels, acc, multiplier, shift,
-                                 zeroPoint, out);
+                                 zeroPoint, lo, hi, out);
+}
+
+/// The accumulator path through the SIMD tiles (matmulS8Driver).
+template <class P>
+static void matmulS8AccDriver(int64_t m, const int8_t *x, int64_t ldx,
+                              int32_t zx, const qopt_rt_weight *w,
+                              const int32_t *bias, int32_t *y, int64_t ldy,
+                              int64_t nBegin, int64_t nEnd) {
+  matmulS8Driver<P>(m, x, ldx, 0.0f, zx, w, nullptr, nullptr, ldy, nBegin,
+                    nEnd, bias, y);
 }
 
 } // namespace

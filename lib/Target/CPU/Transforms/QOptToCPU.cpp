@@ -147,14 +147,16 @@ FailureOr<WeightOperands> weightOperands(ConversionPatternRewriter &rewriter,
   return w;
 }
 
-/// The bias operand of a kernel call: `bias`, or an unread placeholder
-/// (and no QOPT_RT_UK_HAS_BIAS in `flags`).
+/// The bias operand of a kernel call: `bias`, or an unread placeholder of
+/// `elementType` (and no QOPT_RT_UK_HAS_BIAS in `flags`).
 Value biasOperand(ConversionPatternRewriter &rewriter, Location loc,
-                  Value bias, int32_t &flags) {
+                  Value bias, int32_t &flags, Type elementType) {
   if (bias) {
     flags |= QOPT_RT_UK_HAS_BIAS;
     return bias;
   }
+  if (elementType.isInteger(32))
+    return constantVector<int32_t>(rewriter, loc, elementType, {0});
   return constantVector<float>(rewriter, loc, rewriter.getF32Type(), {0.0f});
 }
 
@@ -166,6 +168,10 @@ FailureOr<Value> emitMatmulCall(ConversionPatternRewriter &rewriter,
                                 Operation *layer, Value input,
                                 Type inputElementType, Value weight,
                                 Value bias) {
+  // f32, or the int32 accumulator of integer-only chains.
+  Type resultElement =
+      cast<RankedTensorType>(layer->getResult(0).getType()).getElementType();
+  bool accumulator = resultElement.isInteger(32);
   Location loc = layer->getLoc();
   FailureOr<WeightOperands> w = weightOperands(rewriter, layer, weight);
   if (failed(w))
@@ -178,11 +184,11 @@ FailureOr<Value> emitMatmulCall(ConversionPatternRewriter &rewriter,
                                w->scales};
   // Code-book weights: the table where the zero points would be.
   inputs.push_back(info.codeType ? w->table : w->zeroPoints);
-  inputs.push_back(biasOperand(rewriter, loc, bias, flags));
+  inputs.push_back(biasOperand(rewriter, loc, bias, flags, resultElement));
 
-  auto resultType = RankedTensorType::get({m, info.n}, rewriter.getF32Type());
+  auto resultType = RankedTensorType::get({m, info.n}, resultElement);
   Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                       rewriter.getF32Type());
+                                       resultElement);
   SmallVector<Attribute> scalars = {
       rewriter.getI64IntegerAttr(m), rewriter.getI64IntegerAttr(info.n),
       rewriter.getI64IntegerAttr(info.k),
@@ -196,8 +202,9 @@ FailureOr<Value> emitMatmulCall(ConversionPatternRewriter &rewriter,
         inputElementType, [&] { return layer->emitOpError(); });
     if (failed(act))
       return failure();
-    name = "qopt_rt_uk_matmul_s8";
-    scalars.push_back(rewriter.getF32FloatAttr(act->scale));
+    name = accumulator ? "qopt_rt_uk_matmul_s8_acc" : "qopt_rt_uk_matmul_s8";
+    if (!accumulator)
+      scalars.push_back(rewriter.getF32FloatAttr(act->scale));
     scalars.push_back(rewriter.getI32IntegerAttr(act->zeroPoint));
   }
   auto call = UKernelOp::create(rewriter, loc, TypeRange{resultType},
@@ -254,6 +261,44 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
   }
 };
 
+/// qopt.requantize -> one qopt_rt_uk_requantize_s8 call (per channel of
+/// the last dimension, or one multiplier for all).
+struct RequantizeLowering : public OpConversionPattern<RequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(RequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = dyn_cast_or_null<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    FailureOr<ActivationQuantInfo> act = getActivationQuantInfo(
+        op.getType().getElementType(), [&] { return op.emitOpError(); });
+    if (!resultType || failed(act))
+      return failure();
+    Location loc = op.getLoc();
+    Value multiplier = constantVector<int32_t>(
+        rewriter, loc, rewriter.getI32Type(), op.getMultiplier());
+    Value shift = constantVector<int32_t>(rewriter, loc, rewriter.getI32Type(),
+                                          op.getShift());
+    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                         resultType.getElementType());
+    SmallVector<Attribute> scalars = {
+        rewriter.getI64IntegerAttr(resultType.getNumElements()),
+        rewriter.getI64IntegerAttr(int64_t(op.getMultiplier().size())),
+        rewriter.getI32IntegerAttr(act->zeroPoint),
+        rewriter.getI32IntegerAttr(int32_t(op.getMin())),
+        rewriter.getI32IntegerAttr(int32_t(op.getMax()))};
+    auto call = UKernelOp::create(
+        rewriter, loc, TypeRange{resultType},
+        rewriter.getStringAttr("qopt_rt_uk_requantize_s8"),
+        ValueRange{denseInput(rewriter, loc, adaptor.getInput()), multiplier,
+                   shift},
+        ValueRange{init}, rewriter.getArrayAttr(scalars));
+    rewriter.replaceOp(op, call.getResults());
+    return success();
+  }
+};
+
 /// The `quant.scast`s qopt-decompose leaves around the patches: with
 /// activations converted to their storage type they are no-ops.
 struct StorageCastLowering : public OpConversionPattern<quant::StorageCastOp> {
@@ -300,9 +345,12 @@ struct DepthwiseConv2DLowering
                                 : constantVector<float>(rewriter, loc,
                                                         rewriter.getF32Type(),
                                                         {0.0f}));
-    inputs.push_back(biasOperand(rewriter, loc, adaptor.getBias(), flags));
+    Type resultElement = resultType.getElementType();
+    bool accumulator = resultElement.isInteger(32);
+    inputs.push_back(
+        biasOperand(rewriter, loc, adaptor.getBias(), flags, resultElement));
     Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                         rewriter.getF32Type());
+                                         resultElement);
     SmallVector<Attribute> scalars;
     for (int64_t v :
          {in[0], in[1], in[2], in[3], op.getChannelMultiplier(),
@@ -319,8 +367,10 @@ struct DepthwiseConv2DLowering
           inputElementType, [&] { return op.emitOpError(); });
       if (failed(act))
         return failure();
-      name = "qopt_rt_uk_depthwise_conv2d_s8";
-      scalars.push_back(rewriter.getF32FloatAttr(act->scale));
+      name = accumulator ? "qopt_rt_uk_depthwise_conv2d_s8_acc"
+                         : "qopt_rt_uk_depthwise_conv2d_s8";
+      if (!accumulator)
+        scalars.push_back(rewriter.getF32FloatAttr(act->scale));
       scalars.push_back(rewriter.getI32IntegerAttr(act->zeroPoint));
     }
     auto call = UKernelOp::create(rewriter, loc, TypeRange{resultType},
@@ -345,7 +395,8 @@ LogicalResult checkLowerable(Operation *root) {
     return failure();
   WalkResult result = root->walk([](Operation *op) {
     bool isLayer = isa<MatmulOp, DepthwiseConv2DOp>(op);
-    if (isLayer || isa<QuantizeOp, PackedWeightOp, quant::StorageCastOp>(op)) {
+    if (isLayer || isa<QuantizeOp, RequantizeOp, PackedWeightOp,
+                       quant::StorageCastOp>(op)) {
       for (Type type : llvm::concat<Type>(llvm::to_vector(op->getOperandTypes()),
                                           llvm::to_vector(op->getResultTypes())))
         if (auto shaped = dyn_cast<ShapedType>(type);
@@ -373,7 +424,7 @@ LogicalResult checkLowerable(Operation *root) {
         }
       return WalkResult::advance();
     }
-    if (isa<QuantizeOp, quant::StorageCastOp>(op) || isLayer)
+    if (isa<QuantizeOp, RequantizeOp, quant::StorageCastOp>(op) || isLayer)
       return WalkResult::advance();
     for (Type type : llvm::concat<Type>(llvm::to_vector(op->getOperandTypes()),
                                         llvm::to_vector(op->getResultTypes())))
@@ -381,8 +432,8 @@ LogicalResult checkLowerable(Operation *root) {
         op->emitOpError("uses a quantized tensor (")
             << type
             << "); the CPU backend lowers quantized values only through "
-               "qopt.quantize, qopt.matmul, qopt.depthwise_conv2d and the "
-               "quant.scast of qopt-decompose";
+               "qopt.quantize, qopt.requantize, qopt.matmul, "
+               "qopt.depthwise_conv2d and the quant.scast of qopt-decompose";
         return WalkResult::interrupt();
       }
     for (Region &region : op->getRegions())
@@ -408,12 +459,13 @@ struct ConvertQOptToCPUPass
     MLIRContext *ctx = &getContext();
     QuantizedStorageTypeConverter typeConverter;
     ConversionTarget target(*ctx);
-    target.addIllegalOp<QuantizeOp, MatmulOp, DepthwiseConv2DOp,
+    target.addIllegalOp<QuantizeOp, RequantizeOp, MatmulOp, DepthwiseConv2DOp,
                         quant::StorageCastOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(ctx);
-    patterns.add<QuantizeLowering, MatmulLowering, DepthwiseConv2DLowering,
-                 StorageCastLowering>(typeConverter, ctx);
+    patterns.add<QuantizeLowering, RequantizeLowering, MatmulLowering,
+                 DepthwiseConv2DLowering, StorageCastLowering>(typeConverter,
+                                                               ctx);
     if (failed(applyPartialConversion(root, target, std::move(patterns))))
       return signalPassFailure();
     // The layers read their weights as constants now.

@@ -10,7 +10,7 @@ func.func @dynamic(%x: tensor<?x64xf32>) {
 
 func.func @quantized_elsewhere(%x: tensor<4xf32>) {
   %q = qopt.quantize %x : tensor<4xf32> to tensor<4x!quant.uniform<i8:f32, 0.5:0>>
-  // expected-error @+1 {{'tensor.expand_shape' op uses a quantized tensor ('tensor<4x!quant.uniform<i8:f32, 5.000000e-01>>'); the CPU backend lowers quantized values only through qopt.quantize, qopt.matmul, qopt.depthwise_conv2d and the quant.scast of qopt-decompose}}
+  // expected-error @+1 {{'tensor.expand_shape' op uses a quantized tensor ('tensor<4x!quant.uniform<i8:f32, 5.000000e-01>>'); the CPU backend lowers quantized values only through qopt.quantize, qopt.requantize, qopt.matmul, qopt.depthwise_conv2d and the quant.scast of qopt-decompose}}
   %r = tensor.expand_shape %q [[0, 1]] output_shape [2, 2] : tensor<4x!quant.uniform<i8:f32, 0.5:0>> into tensor<2x2x!quant.uniform<i8:f32, 0.5:0>>
   return
 }

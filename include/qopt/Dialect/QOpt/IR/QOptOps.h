@@ -67,6 +67,27 @@ FailureOr<ActivationQuantInfo>
 getActivationQuantInfo(Type elementType,
                        llvm::function_ref<InFlightDiagnostic()> emitError);
 
+/// The most products one exact int32 sum of the integer path may have
+/// (|(x - zx)(q - zq)| <= 255^2, docs/Semantics.md).
+constexpr int64_t kMaxExactGroup = 32768;
+
+/// A real multiplier `r` as `multiplier * 2^-shift` for qopt.requantize.
+constexpr int32_t kMinRequantShift = 2, kMaxRequantShift = 62;
+struct RequantMultiplier {
+  int32_t multiplier; ///< in [2^30, 2^31)
+  int32_t shift;      ///< in [kMinRequantShift, kMaxRequantShift]
+};
+/// `multiplier = round(r * 2^shift)` with the shift that puts it in
+/// [2^30, 2^31) (docs/Semantics.md, "Requantization"); fails when `r` is not
+/// positive and finite or needs a shift outside [2, 62] (r >= 2^29 or
+/// r < 2^-32).
+FailureOr<RequantMultiplier> encodeRequantMultiplier(double r);
+/// qopt.requantize of one accumulator: clamp(zeroPoint + ((acc * multiplier
+/// + 2^(shift-1)) >> shift), max(min, -128), min(max, 127)).
+int8_t requantizeValue(int32_t acc, int32_t multiplier, int32_t shift,
+                       int32_t zeroPoint, int32_t min = -128,
+                       int32_t max = 127);
+
 } // namespace mlir::qopt
 
 #endif // QOPT_DIALECT_QOPT_IR_QOPTOPS_H

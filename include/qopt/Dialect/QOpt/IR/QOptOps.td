@@ -70,6 +70,9 @@ def QOpt_QuantizedTensor : RankedTensorOf<[quant_QuantizedType]>;
 def QOpt_FloatOrQuantizedTensor : RankedTensorOf<[F32, quant_QuantizedType]>;
 /// The weight operand of a layer: a `qopt.packed_weight` result.
 /// The element types of code-book (minifloat) packed weights.
+/// A layer's result (and bias): float32, or the exact int32 accumulator of
+/// the integer-only path.
+def QOpt_LayerResultTensor : RankedTensorOf<[F32, I32]>;
 def QOpt_MinifloatType : AnyTypeOf<[F8E4M3FN, F8E5M2, F6E3M2FN, F6E2M3FN,
                                     F4E2M1FN]>;
 def QOpt_PackedWeightTensor
@@ -115,6 +118,40 @@ def QOpt_DequantizeOp : QOpt_Op<"dequantize", [Pure, SameOperandsAndResultShape]
   }];
   let arguments = (ins QOpt_QuantizedTensor:$input);
   let results = (outs RankedTensorOf<[F32]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let hasVerifier = 1;
+}
+
+def QOpt_RequantizeOp : QOpt_Op<"requantize", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Integer-only rescale of int32 accumulators to int8 codes";
+  let description = [{
+    The requantization of `docs/Semantics.md` (TOSA `RESCALE` with single
+    rounding), per channel `c` of the last dimension (or one value for the
+    whole tensor when `multiplier` has one entry):
+
+    ```
+    out = clamp(zy + ((acc * M[c] + 2^(S[c]-1)) >> S[c]), min, max)
+    ```
+
+    with the product in int64, `>>` arithmetic (ties round toward +inf),
+    `M` in `[2^30, 2^31)`, `2 <= S <= 62`, and `zy` the zero point of the
+    result's `!quant.uniform<i8:f32, sy:zy>` type. `min`/`max` (codes,
+    default -128/127) are a fused ReLU or clip: `qopt-integer-chains`
+    folds `tosa.clamp` into them. `M * 2^-S` encodes the real multiplier
+    `sx * sw[c] / sy` (`encodeRequantMultiplier`).
+
+    ```mlir
+    %q = qopt.requantize %acc {multiplier = array<i32: 1367082520>,
+           shift = array<i32: 38>, min = -128 : i32}
+           : tensor<1x10xi32> to tensor<1x10x!quant.uniform<i8:f32, 0.05:-128>>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I32]>:$input,
+                       DenseI32ArrayAttr:$multiplier,
+                       DenseI32ArrayAttr:$shift,
+                       DefaultValuedAttr<I32Attr, "-128">:$min,
+                       DefaultValuedAttr<I32Attr, "127">:$max);
+  let results = (outs QOpt_QuantizedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
   let hasVerifier = 1;
 }
@@ -208,6 +245,11 @@ def QOpt_MatmulOp : QOpt_Op<"matmul", [Pure]> {
     * **weight-only** (float32 input, e.g. W4A32): the float product with
       the dequantized weight; summation order is not specified, so
       backends agree to rounding.
+    * **accumulator** (integer input, an `i32` result and an optional `i32`
+      bias; integer-only chains, written by `qopt-integer-chains`): the
+      weight has one scale per row (no groups) and
+      `result[m][n] = bias[n] + sum (x - zx) * (q - zq)` exactly in int32;
+      a `qopt.requantize` then takes it to the next layer's int8 codes.
 
     ```mlir
     %y = qopt.matmul %x, %w, %b : tensor<1x64x!quant.uniform<i8:f32, 0.02:-3>>,
@@ -217,8 +259,8 @@ def QOpt_MatmulOp : QOpt_Op<"matmul", [Pure]> {
   }];
   let arguments = (ins QOpt_FloatOrQuantizedTensor:$input,
                        QOpt_PackedWeightTensor:$weight,
-                       Optional<RankedTensorOf<[F32]>>:$bias);
-  let results = (outs RankedTensorOf<[F32]>:$result);
+                       Optional<QOpt_LayerResultTensor>:$bias);
+  let results = (outs QOpt_LayerResultTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,`
     type($weight) (`,` type($bias)^)? `->` type($result)
@@ -235,7 +277,8 @@ def QOpt_Conv2DOp : QOpt_Op<"conv2d", [Pure]> {
     input positions hold 0.0 on the weight-only path and the zero point on
     the integer path, so they contribute nothing. It is defined as
     `qopt.matmul` over the im2col patches (row `(b, oh, ow)`, column
-    `(kh, kw, c)`), with that op's two paths and their exactness rules.
+    `(kh, kw, c)`), with that op's paths (float32, weight-only, int32
+    accumulator) and their exactness rules.
 
     ```mlir
     %y = qopt.conv2d %x, %w, %b {kernel = array<i64: 3, 3>,
@@ -248,12 +291,12 @@ def QOpt_Conv2DOp : QOpt_Op<"conv2d", [Pure]> {
   }];
   let arguments = (ins QOpt_FloatOrQuantizedTensor:$input,
                        QOpt_PackedWeightTensor:$weight,
-                       Optional<RankedTensorOf<[F32]>>:$bias,
+                       Optional<QOpt_LayerResultTensor>:$bias,
                        DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$pad,
                        DenseI64ArrayAttr:$stride,
                        DenseI64ArrayAttr:$dilation);
-  let results = (outs RankedTensorOf<[F32]>:$result);
+  let results = (outs QOpt_LayerResultTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,`
     type($weight) (`,` type($bias)^)? `->` type($result)
@@ -282,6 +325,9 @@ def QOpt_DepthwiseConv2DOp : QOpt_Op<"depthwise_conv2d", [Pure]> {
       taps from 0.0 in `(kh, kw)` order, no fused multiply-add, then
       `y + bias` (the order of a float depthwise convolution,
       `docs/Semantics.md`).
+    * **accumulator** (integer input, `i32` result and bias, one scale per
+      row): `bias[o] + sum (x - zx) * (q - zq)` over the taps, exactly in
+      int32, as `qopt.matmul`'s accumulator path.
 
     ```mlir
     %y = qopt.depthwise_conv2d %x, %w, %b {kernel = array<i64: 3, 3>,
@@ -294,12 +340,12 @@ def QOpt_DepthwiseConv2DOp : QOpt_Op<"depthwise_conv2d", [Pure]> {
   }];
   let arguments = (ins QOpt_FloatOrQuantizedTensor:$input,
                        QOpt_PackedWeightTensor:$weight,
-                       Optional<RankedTensorOf<[F32]>>:$bias,
+                       Optional<QOpt_LayerResultTensor>:$bias,
                        DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$pad,
                        DenseI64ArrayAttr:$stride,
                        DenseI64ArrayAttr:$dilation);
-  let results = (outs RankedTensorOf<[F32]>:$result);
+  let results = (outs QOpt_LayerResultTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,`
     type($weight) (`,` type($bias)^)? `->` type($result)

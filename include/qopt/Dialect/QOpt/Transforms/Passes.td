@@ -577,4 +577,48 @@ def QuantizePass : Pass<"qopt-quantize", "::mlir::ModuleOp"> {
   ];
 }
 
+def IntegerChainsPass : Pass<"qopt-integer-chains"> {
+  let summary = "Pass int8 codes between integer layers through integer-only "
+                "requantization";
+  let description = [{
+    Rewrites each chain `qopt.quantize(f(layer(x)))`, where `layer` is a
+    `qopt.matmul`, `qopt.conv2d` or `qopt.depthwise_conv2d` on the integer
+    path with one weight scale per row and `f` a single-use sequence of
+    `tosa.transpose`, `tosa.reshape`, `tosa.max_pool2d` and `tosa.clamp`,
+    into the integer-only form of `docs/Semantics.md` ("Requantization"):
+    the layer returns its exact int32 accumulator (bias quantized to
+    `round_half_even(bias / (sx * sw[n]))`), one `qopt.requantize` with
+    `M * 2^-S = sx * sw[n] / sy` takes it to the next layer's int8 codes,
+    the clamps become its `min`/`max` codes, and the data-movement ops and
+    max-pooling run on the int8 codes (they commute with the monotone
+    quantization exactly). Layers whose float result has other users, that
+    use groups of scales, or whose multiplier or bias does not fit, keep the
+    float epilogue (a warning names them when `verbose`).
+
+    ```mlir
+    // Before:
+    %y = qopt.conv2d %xq, %w, %b {...} : ... -> tensor<1x28x28x16xf32>
+    %r = tosa.clamp %y {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : ...
+    %q = qopt.quantize %r : tensor<1x28x28x16xf32>
+           to tensor<1x28x28x16x!quant.uniform<i8:f32, 0.027:-128>>
+    // After:
+    %acc = qopt.conv2d %xq, %w, %bq {...} : ..., tensor<16xi32>
+             -> tensor<1x28x28x16xi32>
+    %q = qopt.requantize %acc {multiplier = array<i32: ...>,
+           shift = array<i32: ...>, min = -128 : i32}
+           : tensor<1x28x28x16xi32>
+           to tensor<1x28x28x16x!quant.uniform<i8:f32, 0.027:-128>>
+    ```
+  }];
+  let dependentDialects = ["::mlir::qopt::QOptDialect",
+                           "::mlir::tosa::TosaDialect"];
+  let options = [
+    Option<"verbose", "verbose", "bool", /*default=*/"false",
+           "warn about each layer kept in float, with the reason">,
+  ];
+  let statistics = [
+    Statistic<"numChains", "chains", "layers turned integer-only">,
+  ];
+}
+
 #endif // QOPT_DIALECT_QOPT_TRANSFORMS_PASSES_TD

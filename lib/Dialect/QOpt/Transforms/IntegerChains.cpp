@@ -1,0 +1,236 @@
+//===- IntegerChains.cpp - Integer-only requantization between layers -----===//
+//
+// Implements qopt-integer-chains: qopt.quantize(f(layer(x))) with f a
+// single-use chain of ops that commute with the monotone quantization
+// (transpose, reshape, max-pooling, clamp) becomes layer -> int32
+// accumulator -> qopt.requantize (clamps folded into its min/max codes) ->
+// f on int8 codes. docs/Semantics.md, "Requantization".
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Dialect/QOpt/IR/QOptOps.h"
+#include "qopt/Dialect/QOpt/Transforms/Passes.h"
+#include "qopt/Executor/Executor.h"
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <cmath>
+#include <limits>
+
+namespace mlir::qopt {
+#define GEN_PASS_DEF_INTEGERCHAINSPASS
+#include "qopt/Dialect/QOpt/Transforms/Passes.h.inc"
+} // namespace mlir::qopt
+
+using namespace mlir;
+using namespace mlir::qopt;
+
+namespace {
+
+/// The int8 code qopt.quantize gives `x` (same float operations), used to
+/// move a float clamp bound into the code domain.
+int32_t quantizeCode(float x, const ActivationQuantInfo &q) {
+  float r = std::nearbyint(x / q.scale);
+  double v = std::isnan(r) ? 0.0 : double(r);
+  return int32_t(std::fmin(std::fmax(v + q.zeroPoint, -128.0), 127.0));
+}
+
+/// A layer and the ops between it and the quantize, innermost first.
+struct Chain {
+  Operation *layer = nullptr;
+  SmallVector<Operation *> ops;
+};
+
+/// Why `quantize` does not start a chain, or the chain.
+FailureOr<Chain> traceChain(QuantizeOp quantize, std::string &why) {
+  Chain chain;
+  Value v = quantize.getInput();
+  while (true) {
+    if (!v.hasOneUse()) {
+      why = "its float result has other users";
+      return failure();
+    }
+    Operation *def = v.getDefiningOp();
+    if (!def) {
+      why = "";
+      return failure();
+    }
+    if (isa<MatmulOp, Conv2DOp, DepthwiseConv2DOp>(def)) {
+      chain.layer = def;
+      break;
+    }
+    if (auto clamp = dyn_cast<tosa::ClampOp>(def)) {
+      if (!isa<FloatAttr>(clamp.getMinValAttr()) ||
+          !isa<FloatAttr>(clamp.getMaxValAttr())) {
+        why = "";
+        return failure();
+      }
+    } else if (!isa<tosa::TransposeOp, tosa::ReshapeOp, tosa::MaxPool2dOp>(
+                   def)) {
+      why = "";
+      return failure();
+    }
+    chain.ops.insert(chain.ops.begin(), def);
+    v = def->getOperand(0);
+  }
+  Operation *layer = chain.layer;
+  auto resultType = cast<RankedTensorType>(layer->getResult(0).getType());
+  Type inputElement =
+      cast<RankedTensorType>(layer->getOperand(0).getType()).getElementType();
+  if (!resultType.getElementType().isF32() || inputElement.isF32()) {
+    why = "";
+    return failure();
+  }
+  return chain;
+}
+
+struct IntegerChainsPass
+    : public qopt::impl::IntegerChainsPassBase<IntegerChainsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<QuantizeOp> quantizes;
+    getOperation()->walk([&](QuantizeOp op) { quantizes.push_back(op); });
+    for (QuantizeOp quantize : quantizes) {
+      std::string why;
+      FailureOr<Chain> chain = traceChain(quantize, why);
+      if (failed(chain)) {
+        if (verbose && !why.empty())
+          quantize.emitWarning()
+                << "qopt-integer-chains: kept in float: " << why;
+        continue;
+      }
+      LogicalResult r = rewrite(quantize, *chain, why);
+      if (failed(r) && !why.empty() && verbose)
+        chain->layer->emitWarning()
+            << "qopt-integer-chains: kept in float: " << why;
+      if (succeeded(r))
+        ++numChains;
+    }
+  }
+
+  /// Rewrites one chain; fails (changing nothing) with `why` when the layer
+  /// cannot be integer-only.
+  LogicalResult rewrite(QuantizeOp quantize, const Chain &chain,
+                        std::string &why) {
+    Operation *layer = chain.layer;
+    Value weight = layer->getOperand(1);
+    FailureOr<PackedWeightInfo> info = failure();
+    if (auto packed = weight.getDefiningOp<PackedWeightOp>())
+      info = packed.getInfo();
+    else
+      info = getPackedWeightInfo(weight.getType(),
+                                 [&] { return layer->emitError(); });
+    if (failed(info))
+      return failure();
+    if (info->codeType || info->groupSize != 0) {
+      why = "its weight has groups of scales (integer-only needs one scale "
+            "per row)";
+      return failure();
+    }
+    if (info->k > kMaxExactGroup) {
+      why = "its rows are longer than " + std::to_string(kMaxExactGroup);
+      return failure();
+    }
+    Type inputElement =
+        cast<RankedTensorType>(layer->getOperand(0).getType()).getElementType();
+    ActivationQuantInfo in =
+        *getActivationQuantInfo(inputElement, [&] { return layer->emitError(); });
+    ActivationQuantInfo out = *getActivationQuantInfo(
+        quantize.getType().getElementType(), [&] { return quantize.emitError(); });
+
+    // Per output channel: the real multiplier and the bias in accumulator
+    // units.
+    SmallVector<int32_t> multipliers, shifts, biasCodes;
+    std::vector<float> biasValues;
+    Value bias = layer->getNumOperands() > 2 ? layer->getOperand(2) : Value();
+    if (bias) {
+      FailureOr<Tensor> value = exec::evaluateConstantValue(bias);
+      if (failed(value) || value->getDType() != DType::F32) {
+        why = "its bias is not a float32 constant";
+        return failure();
+      }
+      biasValues.assign(value->data<float>(),
+                        value->data<float>() + value->getNumElements());
+    }
+    // The largest |sum| of products (|x - zx| <= 255, |q - zq| <= 2^bits - 1).
+    const double maxProducts =
+        double(info->k) * 255.0 * double((int64_t(1) << info->bits) - 1);
+    for (int64_t n = 0; n < info->n; ++n) {
+      double accScale = double(in.scale) * double(info->scales[n]);
+      FailureOr<RequantMultiplier> m =
+          encodeRequantMultiplier(accScale / double(out.scale));
+      if (failed(m)) {
+        why = "its requantization multiplier " +
+              std::to_string(accScale / double(out.scale)) +
+              " needs a shift outside [2, 62]";
+        return failure();
+      }
+      multipliers.push_back(m->multiplier);
+      shifts.push_back(m->shift);
+      if (bias) {
+        double code = std::nearbyint(double(biasValues[n]) / accScale);
+        if (!(std::fabs(code) + maxProducts <
+              double(std::numeric_limits<int32_t>::max()))) {
+          why = "its bias does not fit the int32 accumulator";
+          return failure();
+        }
+        biasCodes.push_back(int32_t(code));
+      }
+    }
+    // Clamps become the requantize's bounds, in codes.
+    int32_t lo = -128, hi = 127;
+    for (Operation *op : chain.ops)
+      if (auto clamp = dyn_cast<tosa::ClampOp>(op)) {
+        float minVal = cast<FloatAttr>(clamp.getMinValAttr()).getValueAsDouble();
+        float maxVal = cast<FloatAttr>(clamp.getMaxValAttr()).getValueAsDouble();
+        lo = std::max(lo, quantizeCode(minVal, out));
+        hi = std::min(hi, quantizeCode(maxVal, out));
+      }
+    if (lo > hi) // an empty clamp range: every output is the one code
+      hi = lo;
+
+    OpBuilder b(layer);
+    Location loc = layer->getLoc();
+    auto layerType = cast<RankedTensorType>(layer->getResult(0).getType());
+    Value biasConst;
+    if (bias) {
+      auto biasType = RankedTensorType::get({info->n}, b.getI32Type());
+      biasConst = tosa::ConstOp::create(
+          b, bias.getLoc(), biasType,
+          DenseElementsAttr::get(biasType, ArrayRef<int32_t>(biasCodes)));
+    }
+    Operation *accLayer = b.clone(*layer);
+    accLayer->getResult(0).setType(layerType.clone(b.getI32Type()));
+    if (bias)
+      accLayer->setOperand(2, biasConst);
+    Type codes = quantize.getType().getElementType();
+    b.setInsertionPointAfter(accLayer);
+    Value v = RequantizeOp::create(
+        b, loc, layerType.clone(codes), accLayer->getResult(0),
+        b.getDenseI32ArrayAttr(multipliers), b.getDenseI32ArrayAttr(shifts),
+        b.getI32IntegerAttr(lo), b.getI32IntegerAttr(hi));
+    for (Operation *op : chain.ops) {
+      if (isa<tosa::ClampOp>(op))
+        continue;
+      b.setInsertionPoint(op);
+      IRMapping mapping;
+      mapping.map(op->getOperand(0), v);
+      Operation *moved = b.clone(*op, mapping);
+      auto type = cast<RankedTensorType>(op->getResult(0).getType());
+      moved->getResult(0).setType(type.clone(codes));
+      v = moved->getResult(0);
+    }
+    quantize.replaceAllUsesWith(v);
+    quantize.erase();
+    for (Operation *op : llvm::reverse(chain.ops))
+      op->erase();
+    layer->erase();
+    return success();
+  }
+};
+
+} // namespace

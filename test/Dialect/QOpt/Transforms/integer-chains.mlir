@@ -1,0 +1,85 @@
+// RUN: qopt %s -split-input-file -pass-pipeline='builtin.module(qopt-integer-chains{verbose})' -verify-diagnostics | FileCheck %s
+
+// A conv -> transpose -> ReLU -> max-pool -> quantize chain becomes
+// integer-only: the conv returns its int32 accumulator with the bias in
+// accumulator units (1.0 / (0.5 * 0.25) = 8, 0.3 / 0.0625 = 4.8 -> 5),
+// one requantize with M * 2^-S = 0.5 * s[n] / 0.125 (1.0 = 2^30 * 2^-30,
+// 0.5 = 2^30 * 2^-31) and the ReLU folded into min = the zero point, and
+// the data movement runs on int8 codes.
+// CHECK-LABEL: func @chain
+// CHECK-DAG: %[[B:.*]] = "tosa.const"() <{values = dense<[8, 5]> : tensor<2xi32>}>
+// CHECK: %[[ACC:.*]] = qopt.conv2d %{{.*}}, %{{.*}}, %[[B]] {{.*}} -> tensor<1x4x4x2xi32>
+// CHECK: %[[Q:.*]] = qopt.requantize %[[ACC]] {min = -3 : i32, multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: 30, 31>} : tensor<1x4x4x2xi32> to tensor<1x4x4x2x!quant.uniform<i8:f32, 1.250000e-01:-3>>
+// CHECK: %[[T:.*]] = tosa.transpose %[[Q]] {{.*}} -> tensor<1x2x4x4x!quant.uniform<i8:f32, 1.250000e-01:-3>>
+// CHECK: %[[T2:.*]] = tosa.transpose %[[T]] {{.*}} -> tensor<1x4x4x2x!quant.uniform<i8:f32, 1.250000e-01:-3>>
+// CHECK: %[[P:.*]] = tosa.max_pool2d %[[T2]] {{.*}} -> tensor<1x2x2x2x!quant.uniform<i8:f32, 1.250000e-01:-3>>
+// CHECK-NOT: tosa.clamp
+// CHECK-NOT: qopt.quantize
+// CHECK: return %[[P]]
+func.func @chain(%x: tensor<1x4x4x1x!quant.uniform<i8:f32, 0.5:-128>>) -> tensor<1x2x2x2x!quant.uniform<i8:f32, 0.125:-3>> {
+  %w = qopt.packed_weight dense<1> : tensor<18xi8> : tensor<2x9x!quant.uniform<i8:f32:0, {0.25, 0.125}>>
+  %b = "tosa.const"() <{values = dense<[1.0, 0.3]> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %y = qopt.conv2d %x, %w, %b {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x4x4x1x!quant.uniform<i8:f32, 0.5:-128>>, tensor<2x9x!quant.uniform<i8:f32:0, {0.25, 0.125}>>, tensor<2xf32> -> tensor<1x4x4x2xf32>
+  %t = tosa.transpose %y {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x4x4xf32>
+  %r = tosa.clamp %t {min_val = 0.0 : f32, max_val = 3.40282347E+38 : f32} : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %t2 = tosa.transpose %r {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x2x4x4xf32>) -> tensor<1x4x4x2xf32>
+  %p = tosa.max_pool2d %t2 {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x2x2xf32>
+  %q = qopt.quantize %p : tensor<1x2x2x2xf32> to tensor<1x2x2x2x!quant.uniform<i8:f32, 0.125:-3>>
+  return %q : tensor<1x2x2x2x!quant.uniform<i8:f32, 0.125:-3>>
+}
+
+// -----
+
+// A clip (ReLU6) gives both bounds in codes: 6.0 / 0.125 - 3 = 45. A matmul
+// without bias keeps none.
+// CHECK-LABEL: func @clip
+// CHECK: qopt.matmul %{{.*}}, %{{.*}} : {{.*}} -> tensor<1x2xi32>
+// CHECK: qopt.requantize %{{.*}} {max = 45 : i32, min = -3 : i32, multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: 30, 31>}
+func.func @clip(%x: tensor<1x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x2x!quant.uniform<i8:f32, 0.125:-3>> {
+  %w = qopt.packed_weight dense<1> : tensor<6xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.25, 0.125}>>
+  %y = qopt.matmul %x, %w : tensor<1x3x!quant.uniform<i8:f32, 0.5>>, tensor<2x3x!quant.uniform<i4:f32:0, {0.25, 0.125}>> -> tensor<1x2xf32>
+  %r = tosa.clamp %y {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<1x2xf32>) -> tensor<1x2xf32>
+  %q = qopt.quantize %r : tensor<1x2xf32> to tensor<1x2x!quant.uniform<i8:f32, 0.125:-3>>
+  return %q : tensor<1x2x!quant.uniform<i8:f32, 0.125:-3>>
+}
+
+// -----
+
+// Group-wise weights keep the float epilogue.
+// CHECK-LABEL: func @groups
+// CHECK: qopt.matmul {{.*}} -> tensor<1x1xf32>
+// CHECK: qopt.quantize
+func.func @groups(%x: tensor<1x128x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x1x!quant.uniform<i8:f32, 0.05>> {
+  %w = qopt.packed_weight dense<0> : tensor<128xi8> : tensor<1x128x!quant.uniform<i8:f32:{0:1, 1:64}, {{0.5, 0.25}}>>
+  // expected-warning @+1 {{qopt-integer-chains: kept in float: its weight has groups of scales (integer-only needs one scale per row)}}
+  %y = qopt.matmul %x, %w : tensor<1x128x!quant.uniform<i8:f32, 0.1>>, tensor<1x128x!quant.uniform<i8:f32:{0:1, 1:64}, {{0.5, 0.25}}>> -> tensor<1x1xf32>
+  %q = qopt.quantize %y : tensor<1x1xf32> to tensor<1x1x!quant.uniform<i8:f32, 0.05>>
+  return %q : tensor<1x1x!quant.uniform<i8:f32, 0.05>>
+}
+
+// -----
+
+// A float result with another user (a residual branch) stays float.
+// CHECK-LABEL: func @fanout
+// CHECK: qopt.matmul {{.*}} -> tensor<1x2xf32>
+// CHECK: qopt.quantize
+func.func @fanout(%x: tensor<1x3x!quant.uniform<i8:f32, 0.5>>) -> (tensor<1x2x!quant.uniform<i8:f32, 0.125:-3>>, tensor<1x2xf32>) {
+  %w = qopt.packed_weight dense<1> : tensor<6xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.25, 0.125}>>
+  %y = qopt.matmul %x, %w : tensor<1x3x!quant.uniform<i8:f32, 0.5>>, tensor<2x3x!quant.uniform<i4:f32:0, {0.25, 0.125}>> -> tensor<1x2xf32>
+  // expected-warning @+1 {{qopt-integer-chains: kept in float: its float result has other users}}
+  %q = qopt.quantize %y : tensor<1x2xf32> to tensor<1x2x!quant.uniform<i8:f32, 0.125:-3>>
+  return %q, %y : tensor<1x2x!quant.uniform<i8:f32, 0.125:-3>>, tensor<1x2xf32>
+}
+
+// -----
+
+// A multiplier outside what a shift of 2..62 encodes stays float.
+// CHECK-LABEL: func @tiny_multiplier
+// CHECK: qopt.quantize
+func.func @tiny_multiplier(%x: tensor<1x3x!quant.uniform<i8:f32, 1.0e-10>>) -> tensor<1x2x!quant.uniform<i8:f32, 100.0>> {
+  %w = qopt.packed_weight dense<1> : tensor<6xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {1.0e-10, 1.0e-10}>>
+  // expected-warning @+1 {{qopt-integer-chains: kept in float: its requantization multiplier}}
+  %y = qopt.matmul %x, %w : tensor<1x3x!quant.uniform<i8:f32, 1.0e-10>>, tensor<2x3x!quant.uniform<i4:f32:0, {1.0e-10, 1.0e-10}>> -> tensor<1x2xf32>
+  %q = qopt.quantize %y : tensor<1x2xf32> to tensor<1x2x!quant.uniform<i8:f32, 100.0>>
+  return %q : tensor<1x2x!quant.uniform<i8:f32, 100.0>>
+}
