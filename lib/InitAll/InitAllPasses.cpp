@@ -14,6 +14,7 @@
 #include "qopt/InitAllTargets.h"
 #include "qopt/Pipelines/Compile.h"
 #include "qopt/Target/CPU/Passes.h"
+#include "qopt/Target/HLS/Passes.h"
 #include "qopt/Target/CPU/Pipeline.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -68,6 +69,7 @@ void mlir::qopt::registerAllPasses() {
   registerQOptPasses();
   registerQOptConversionPasses();
   registerQOptCPUPasses();
+  registerQOptHLSPasses();
   registerCPUPipeline();
   registerCompilePipeline();
   registerAllTargets();

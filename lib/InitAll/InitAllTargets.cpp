@@ -6,9 +6,11 @@
 
 #include "qopt/InitAllTargets.h"
 #include "qopt/Target/CPU/CPUTarget.h"
+#include "qopt/Target/HLS/HLSTarget.h"
 #include "qopt/Target/ONNX/ONNXTarget.h"
 
 void mlir::qopt::registerAllTargets() {
   registerCPUTarget();
   registerONNXTarget();
+  registerHLSTarget();
 }

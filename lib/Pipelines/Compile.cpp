@@ -60,6 +60,10 @@ LogicalResult mlir::qopt::buildQuantizationPipeline(
   allocate.weightBytes = options.weightBytes;
   allocate.bops = options.bops;
   allocate.latency = options.latency;
+  allocate.luts = options.luts;
+  allocate.dsps = options.dsps;
+  allocate.brams = options.brams;
+  allocate.targetOptions = options.targetOptions;
   allocate.latencyTable = options.latencyTable;
   allocate.solver = options.solver;
   allocate.report = options.report;

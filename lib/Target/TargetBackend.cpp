@@ -21,6 +21,12 @@ TargetBackend::createCostModel(ModuleOp, const CostModelOptions &) const {
                                  "' has no cost model");
 }
 
+llvm::Expected<std::unique_ptr<FPGACostModel>>
+TargetBackend::createResourceModel(llvm::StringRef) const {
+  return llvm::createStringError("target '" + getName().str() +
+                                 "' has no FPGA resource model");
+}
+
 void TargetBackend::addWeightLayoutPasses(OpPassManager &) const {}
 
 bool TargetBackend::canLoad(llvm::StringRef, llvm::StringRef) const {

@@ -113,6 +113,36 @@ static llvm::cl::opt<std::string> runtimeIncludeDir(
                    "tree's)"),
     llvm::cl::init(""), llvm::cl::cat(targetCategory));
 
+// The hls target's project.
+static llvm::cl::opt<std::string> tbData(
+    "tb-data",
+    llvm::cl::desc("hls target: testbench inputs (a dataset spec like "
+                   "--calib-data's); the expected outputs come from the "
+                   "reference executor"),
+    llvm::cl::init(""), llvm::cl::cat(targetCategory));
+static llvm::cl::opt<std::string> tbSamples(
+    "tb-samples",
+    llvm::cl::desc("hls target: testbench samples (default: all of "
+                   "--tb-data, else 16 drawn over the input range)"),
+    llvm::cl::init(""), llvm::cl::cat(targetCategory));
+static llvm::cl::opt<std::string> fpgaPart(
+    "fpga-part", llvm::cl::desc("hls target: the FPGA part"),
+    llvm::cl::init(""), llvm::cl::cat(targetCategory));
+static llvm::cl::opt<std::string> reuseFactor(
+    "reuse-factor",
+    llvm::cl::desc("hls target: products per multiplier (default 1)"),
+    llvm::cl::init(""), llvm::cl::cat(targetCategory));
+static llvm::cl::opt<std::string> ioStyle(
+    "io-style",
+    llvm::cl::desc("hls target: parallel (arrays, default) or stream "
+                   "(hls::stream)"),
+    llvm::cl::init(""), llvm::cl::cat(targetCategory));
+static llvm::cl::opt<std::string> fpgaModelFile(
+    "fpga-model",
+    llvm::cl::desc("hls target: FPGA cost model parameters (JSON, "
+                   "docs/Allocation.md)"),
+    llvm::cl::init(""), llvm::cl::cat(targetCategory));
+
 // The whole job in one command: these build qopt-compile{...} when no
 // --pass-pipeline is given.
 static llvm::cl::OptionCategory compileCategory(
@@ -130,6 +160,15 @@ static llvm::cl::opt<std::string> latencyBudget(
     "latency",
     llvm::cl::desc("Budget: summed layer latency from the target's cost "
                    "model (--latency-table)"),
+    llvm::cl::cat(compileCategory));
+static llvm::cl::opt<std::string> lutsBudget(
+    "luts", llvm::cl::desc("Budget: FPGA LUTs (hls target)"),
+    llvm::cl::cat(compileCategory));
+static llvm::cl::opt<std::string> dspsBudget(
+    "dsps", llvm::cl::desc("Budget: FPGA DSP slices (hls target)"),
+    llvm::cl::cat(compileCategory));
+static llvm::cl::opt<std::string> bramsBudget(
+    "brams", llvm::cl::desc("Budget: FPGA 18 Kb block RAMs (hls target)"),
     llvm::cl::cat(compileCategory));
 static llvm::cl::opt<std::string> latencyTable(
     "latency-table",
@@ -204,7 +243,10 @@ static FailureOr<OutputPlan> resolveOutput(StringRef outputFilename) {
     }
     plan.target = *target;
   }
-  StringRef extension = llvm::sys::path::extension(outputFilename);
+  // A trailing '/' names a directory (project-style targets).
+  StringRef extension = outputFilename.ends_with("/")
+                            ? StringRef("/")
+                            : llvm::sys::path::extension(outputFilename);
   if (!emitKind.empty()) {
     if (emitKind == "mlir")
       return plan;
@@ -261,6 +303,18 @@ static LogicalResult checkOutputOptions(const OutputPlan &plan) {
                       "x.o)\n";
       return failure();
     }
+  bool hls = plan.target && plan.target->getName() == "hls";
+  const llvm::cl::Option *hlsOptions[] = {&tbData,     &tbSamples,
+                                          &fpgaPart,   &reuseFactor,
+                                          &ioStyle,    &fpgaModelFile,
+                                          &lutsBudget, &dspsBudget,
+                                          &bramsBudget};
+  for (const llvm::cl::Option *option : hlsOptions)
+    if (!hls && option->getNumOccurrences()) {
+      llvm::errs() << "qopt: --" << option->ArgStr
+                   << " applies to the hls target (--target=hls, -o dir/)\n";
+      return failure();
+    }
   bool onnx = plan.kind == EmitKind::Artifact && plan.target &&
               plan.target->getName() == "onnx";
   if (!onnx && onnxBase.getNumOccurrences()) {
@@ -269,6 +323,22 @@ static LogicalResult checkOutputOptions(const OutputPlan &plan) {
     return failure();
   }
   return success();
+}
+
+/// The hls target's pipeline options from --io-style, --reuse-factor,
+/// --fpga-part and --fpga-model ("" when none is given).
+static std::string hlsTargetOptions() {
+  std::string options;
+  auto add = [&](const llvm::cl::opt<std::string> &option, StringRef key) {
+    if (option.getNumOccurrences())
+      options += (options.empty() ? "" : " ") + key.str() + "=" +
+                 option.getValue();
+  };
+  add(ioStyle, "io");
+  add(reuseFactor, "reuse");
+  add(fpgaPart, "part");
+  add(fpgaModelFile, "fpga-model");
+  return options;
 }
 
 /// The options of qopt-compile given through the driver's shortcuts, or
@@ -283,6 +353,9 @@ static std::string compileShortcutOptions() {
   add(weightBytes, "weight-bytes");
   add(bopsBudget, "bops");
   add(latencyBudget, "latency");
+  add(lutsBudget, "luts");
+  add(dspsBudget, "dsps");
+  add(bramsBudget, "brams");
   add(latencyTable, "latency-table");
   add(calibData, "data");
   add(calibSamples, "num-samples");
@@ -296,6 +369,9 @@ static std::string compileShortcutOptions() {
   add(reportJson, "report-json");
   if (integerOnlyOption.getNumOccurrences())
     options += integerOnlyOption ? " integer-only=true" : " integer-only=false";
+  std::string hls = hlsTargetOptions();
+  if (!options.empty() && !hls.empty())
+    options += " target-options={" + hls + "}";
   return options;
 }
 
@@ -327,6 +403,8 @@ static LogicalResult writeArtifact(ModuleOp module, const OutputPlan &plan,
       return failure();
     qopt::TargetPipelineOptions options;
     options.name = artifactName(outputFilename);
+    if (target.getName() == "hls")
+      options.extra = hlsTargetOptions();
     bool bad = false;
     if (failed(target.buildPipeline(pm, options, [&](const Twine &message) {
           llvm::errs() << "qopt: error: " << message << "\n";
@@ -358,6 +436,18 @@ static LogicalResult writeArtifact(ModuleOp module, const OutputPlan &plan,
   }
   request.originalModel = original.str();
   request.originalModelPath = originalPath.str();
+  if (target.getName() == "hls") {
+    if (!libraryNameOption.empty())
+      request.targetOptions.push_back({"name", libraryNameOption});
+    if (!tbData.empty())
+      request.targetOptions.push_back({"tb-data", tbData});
+    if (!tbSamples.empty())
+      request.targetOptions.push_back({"tb-samples", tbSamples});
+    if (inputMean.getNumOccurrences())
+      request.targetOptions.push_back({"input-mean", inputMean});
+    if (inputStd.getNumOccurrences())
+      request.targetOptions.push_back({"input-std", inputStd});
+  }
   if (target.getName() == "cpu") {
     request.targetOptions.push_back({"cpu", targetCPU});
     request.targetOptions.push_back({"cc", ccProgram});

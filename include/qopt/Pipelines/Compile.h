@@ -100,6 +100,19 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
       *this, "latency",
       llvm::cl::desc("Budget: latency from the target's cost model"),
       llvm::cl::init(0)};
+  PassOptions::Option<double> luts{
+      *this, "luts",
+      llvm::cl::desc("Budget: FPGA LUTs (the target's FPGA model)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<double> dsps{
+      *this, "dsps",
+      llvm::cl::desc("Budget: FPGA DSP slices (the target's FPGA model)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<double> brams{
+      *this, "brams",
+      llvm::cl::desc("Budget: FPGA 18 Kb block RAMs (the target's FPGA "
+                     "model)"),
+      llvm::cl::init(0)};
   PassOptions::Option<std::string> latencyTable{
       *this, "latency-table",
       llvm::cl::desc("The target's latency table (measured and cached)"),

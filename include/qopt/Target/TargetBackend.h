@@ -19,6 +19,7 @@
 #define QOPT_TARGET_TARGETBACKEND_H
 
 #include "qopt/Analysis/CostModel.h"
+#include "qopt/Analysis/FPGACostModel.h"
 #include "qopt/Analysis/QuantizableLayers.h"
 #include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
 #include "qopt/Executor/Executor.h"
@@ -136,6 +137,15 @@ public:
   /// The target's cost model, or an error saying why there is none.
   virtual llvm::Expected<std::unique_ptr<CostModel>>
   createCostModel(ModuleOp module, const CostModelOptions &options) const;
+
+  /// Whether the target has an FPGA resource model (LUTs, DSPs, block
+  /// RAMs), which qopt-allocate-bits budgets without fpga-model=FILE.
+  virtual bool hasResourceModel() const { return false; }
+  /// The FPGA resource model for the target's `options` (those of its
+  /// pipeline, e.g. "part=xc7z020 reuse=64"); an error for targets without
+  /// one.
+  virtual llvm::Expected<std::unique_ptr<FPGACostModel>>
+  createResourceModel(llvm::StringRef options) const;
 
   /// Appends the passes that rewrite qopt-quantize's logical weights
   /// (`#qopt.layout<logical>`) into the layouts the target's kernels read

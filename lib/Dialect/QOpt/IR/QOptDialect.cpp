@@ -76,6 +76,12 @@ LogicalResult QOptDialect::verifyOperationAttribute(Operation *op,
   }
   if (name == kCPUAbiAttrName)
     return verifyCPUAbiAttribute(op, attr.getValue());
+  if (name == kHLSConfigAttrName) {
+    if (!isa<ModuleOp>(op) || !isa<DictionaryAttr>(attr.getValue()))
+      return op->emitOpError() << "'" << name
+                               << "' must be a dictionary on a module";
+    return success();
+  }
   if (name == kNameAttrName) {
     auto text = dyn_cast<StringAttr>(attr.getValue());
     if (!text || text.getValue().empty())

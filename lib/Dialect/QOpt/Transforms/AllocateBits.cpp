@@ -123,7 +123,11 @@ struct AllocateBitsPass
     std::shared_ptr<const FPGACostModel> fpgaCost;
     bool wantsLatency = latency > 0 || costResource == CostResource::Latency ||
                         pareto == "latency";
-    if (targetBackend && (!latencyTable.empty() || wantsLatency)) {
+    // (A target with an FPGA resource model prices latency with it.)
+    bool fpgaLatency = targetBackend && targetBackend->hasResourceModel() &&
+                       latencyTable.empty();
+    if (targetBackend && !fpgaLatency &&
+        (!latencyTable.empty() || wantsLatency)) {
       // The target's cost model: for the cpu, a latency table measured
       // with its own kernels on this machine (and cached in the file).
       CostModelOptions costOptions;
@@ -144,20 +148,28 @@ struct AllocateBitsPass
       if (std::optional<std::string> warning =
               table->unmatchedLayersWarning(analysis.getLayers()))
         emitWarning(module.getLoc()) << "qopt-allocate-bits: " << *warning;
-    for (auto [name, budget] : {std::pair<StringRef, double>{"luts", luts},
-                                {"dsps", dsps},
-                                {"brams", brams}})
-      if (budget > 0 && fpgaModel.empty())
-        return (void)fail(name + "=" + llvm::formatv("{0}", budget).str() +
-                          " needs fpga-model=FILE");
+    // FPGA resources: fpga-model=FILE, else the target's own resource
+    // model (the hls target's, from its part and reuse factor).
     if (!fpgaModel.empty()) {
       auto loaded = FPGACostModel::load(fpgaModel);
       if (!loaded)
         return (void)fail(llvm::toString(loaded.takeError()));
       fpgaCost = std::move(*loaded);
+    } else if (targetBackend && targetBackend->hasResourceModel()) {
+      auto created = targetBackend->createResourceModel(targetOptions);
+      if (!created)
+        return (void)fail(llvm::toString(created.takeError()));
+      fpgaCost = std::move(*created);
+    }
+    for (auto [name, budget] : {std::pair<StringRef, double>{"luts", luts},
+                                {"dsps", dsps},
+                                {"brams", brams}})
+      if (budget > 0 && !fpgaCost)
+        return (void)fail(name + "=" + llvm::formatv("{0}", budget).str() +
+                          " needs fpga-model=FILE (or target=hls)");
+    if (fpgaCost)
       if (llvm::Error e = attachCostModels(layers, nullptr, fpgaCost.get()))
         return (void)fail(llvm::toString(std::move(e)));
-    }
     const CostModel *latencyModel =
         table ? static_cast<const CostModel *>(table.get()) : fpgaCost.get();
     if (latency > 0 && !latencyModel)

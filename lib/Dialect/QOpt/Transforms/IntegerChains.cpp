@@ -2,7 +2,9 @@
 //
 // Implements qopt-integer-chains: qopt.quantize(f(layer(x))) with f a
 // single-use chain of ops that commute with the monotone quantization
-// (transpose, reshape, max-pooling, clamp) becomes layer -> int32
+// (transpose, reshape, max-pooling, clamp; and a constant per-channel bias
+// add right after the layer's reshapes, folded into the accumulator's
+// bias) becomes layer -> int32
 // accumulator -> qopt.requantize (clamps folded into its min/max codes) ->
 // f on int8 codes. docs/Semantics.md, "Requantization".
 //
@@ -42,7 +44,40 @@ int32_t quantizeCode(float x, const ActivationQuantInfo &q) {
 struct Chain {
   Operation *layer = nullptr;
   SmallVector<Operation *> ops;
+  /// A `tosa.add` of a constant per-channel bias (an imported Gemm's or
+  /// MatMul+Add's bias), folded into the accumulator's bias; null if none.
+  tosa::AddOp biasAdd;
+  /// Its constant, one float per output channel (or one for all).
+  std::vector<float> biasAddValues;
 };
+
+/// The constant operand of `add` that is not `v`, as floats broadcasting
+/// along the last of `channels` channels (shape [1, ..., 1, channels] or
+/// all ones), or failure.
+FailureOr<std::vector<float>> getChannelBias(tosa::AddOp add, Value v,
+                                             int64_t channels) {
+  Value other = add.getInput1() == v ? add.getInput2() : add.getInput1();
+  if (other == v)
+    return failure();
+  FailureOr<Tensor> value = exec::evaluateConstantValue(other);
+  if (failed(value) || value->getDType() != DType::F32)
+    return failure();
+  ArrayRef<int64_t> shape = value->getShape();
+  int64_t last = shape.empty() ? 1 : shape.back();
+  for (size_t i = 0; i + 1 < shape.size(); ++i)
+    if (shape[i] != 1)
+      return failure();
+  if (last != channels && last != 1)
+    return failure();
+  if (cast<RankedTensorType>(add.getType()) !=
+      cast<RankedTensorType>(v.getType()))
+    return failure();
+  const float *data = value->data<float>();
+  std::vector<float> bias(channels);
+  for (int64_t n = 0; n < channels; ++n)
+    bias[n] = data[last == 1 ? 0 : n];
+  return bias;
+}
 
 /// Why `quantize` does not start a chain, or the chain.
 FailureOr<Chain> traceChain(QuantizeOp quantize, std::string &why) {
@@ -68,6 +103,19 @@ FailureOr<Chain> traceChain(QuantizeOp quantize, std::string &why) {
         why = "";
         return failure();
       }
+    } else if (auto add = dyn_cast<tosa::AddOp>(def)) {
+      // A constant bias add: the chain continues through its other operand
+      // (checked below once the layer is known).
+      if (chain.biasAdd) {
+        why = "";
+        return failure();
+      }
+      chain.biasAdd = add;
+      chain.ops.insert(chain.ops.begin(), def);
+      Value lhs = add.getInput1(), rhs = add.getInput2();
+      bool lhsConst = succeeded(exec::evaluateConstantValue(lhs));
+      v = lhsConst ? rhs : lhs;
+      continue;
     } else if (!isa<tosa::TransposeOp, tosa::ReshapeOp, tosa::MaxPool2dOp>(
                    def)) {
       why = "";
@@ -83,6 +131,29 @@ FailureOr<Chain> traceChain(QuantizeOp quantize, std::string &why) {
   if (!resultType.getElementType().isF32() || inputElement.isF32()) {
     why = "";
     return failure();
+  }
+  if (chain.biasAdd) {
+    // Only reshapes that keep the channels last may sit between the layer
+    // and the add (then the add's last dimension is the layer's channels).
+    int64_t channels = resultType.getShape().back();
+    Value at = layer->getResult(0);
+    for (Operation *op : chain.ops) {
+      if (op == chain.biasAdd)
+        break;
+      auto type = cast<RankedTensorType>(op->getResult(0).getType());
+      if (!isa<tosa::ReshapeOp>(op) || type.getShape().back() != channels) {
+        why = "its bias add follows an op that moves the channels";
+        return failure();
+      }
+      at = op->getResult(0);
+    }
+    FailureOr<std::vector<float>> bias =
+        getChannelBias(chain.biasAdd, at, channels);
+    if (failed(bias)) {
+      why = "its add is not a constant per-channel bias";
+      return failure();
+    }
+    chain.biasAddValues = std::move(*bias);
   }
   return chain;
 }
@@ -114,7 +185,7 @@ struct IntegerChainsPass
 
   /// Rewrites one chain; fails (changing nothing) with `why` when the layer
   /// cannot be integer-only.
-  LogicalResult rewrite(QuantizeOp quantize, const Chain &chain,
+  LogicalResult rewrite(QuantizeOp quantize, Chain &chain,
                         std::string &why) {
     Operation *layer = chain.layer;
     Value weight = layer->getOperand(1);
@@ -156,6 +227,7 @@ struct IntegerChainsPass
       biasValues.assign(value->data<float>(),
                         value->data<float>() + value->getNumElements());
     }
+    bool hasBias = bias || chain.biasAdd;
     // The largest |sum| of products (|x - zx| <= 255, |q - zq| <= 2^bits - 1).
     const double maxProducts =
         double(info->k) * 255.0 * double((int64_t(1) << info->bits) - 1);
@@ -171,8 +243,10 @@ struct IntegerChainsPass
       }
       multipliers.push_back(m->multiplier);
       shifts.push_back(m->shift);
-      if (bias) {
-        double code = std::nearbyint(double(biasValues[n]) / accScale);
+      if (hasBias) {
+        double total = (bias ? double(biasValues[n]) : 0.0) +
+                       (chain.biasAdd ? double(chain.biasAddValues[n]) : 0.0);
+        double code = std::nearbyint(total / accScale);
         if (!(std::fabs(code) + maxProducts <
               double(std::numeric_limits<int32_t>::max()))) {
           why = "its bias does not fit the int32 accumulator";
@@ -197,16 +271,20 @@ struct IntegerChainsPass
     Location loc = layer->getLoc();
     auto layerType = cast<RankedTensorType>(layer->getResult(0).getType());
     Value biasConst;
-    if (bias) {
+    if (hasBias) {
       auto biasType = RankedTensorType::get({info->n}, b.getI32Type());
       biasConst = tosa::ConstOp::create(
-          b, bias.getLoc(), biasType,
+          b, bias ? bias.getLoc() : chain.biasAdd.getLoc(), biasType,
           DenseElementsAttr::get(biasType, ArrayRef<int32_t>(biasCodes)));
     }
-    Operation *accLayer = b.clone(*layer);
-    accLayer->getResult(0).setType(layerType.clone(b.getI32Type()));
-    if (bias)
-      accLayer->setOperand(2, biasConst);
+    // The layer with an int32 result and the accumulator bias.
+    OperationState state(loc, layer->getName());
+    state.addOperands({layer->getOperand(0), layer->getOperand(1)});
+    if (hasBias)
+      state.addOperands(biasConst);
+    state.addAttributes(layer->getAttrs());
+    state.addTypes(layerType.clone(b.getI32Type()));
+    Operation *accLayer = b.create(state);
     Type codes = quantize.getType().getElementType();
     b.setInsertionPointAfter(accLayer);
     Value v = RequantizeOp::create(
@@ -214,7 +292,7 @@ struct IntegerChainsPass
         b.getDenseI32ArrayAttr(multipliers), b.getDenseI32ArrayAttr(shifts),
         b.getI32IntegerAttr(lo), b.getI32IntegerAttr(hi));
     for (Operation *op : chain.ops) {
-      if (isa<tosa::ClampOp>(op))
+      if (isa<tosa::ClampOp>(op) || op == chain.biasAdd)
         continue;
       b.setInsertionPoint(op);
       IRMapping mapping;

@@ -93,6 +93,9 @@ def QOpt_Dialect : Dialect {
     /// On a module compiled by qopt-cpu-pipeline: the entry function's C
     /// ABI, `{name, inputs = [{name, type}...], outputs = [...]}`.
     static constexpr ::llvm::StringLiteral kCPUAbiAttrName = "qopt.cpu.abi";
+    /// The HLS target's project configuration (qopt-hls-legalize), a
+    /// dictionary on the module.
+    static constexpr ::llvm::StringLiteral kHLSConfigAttrName = "qopt.hls";
 
   private:
     void registerAttributes();

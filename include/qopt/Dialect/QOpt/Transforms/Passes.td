@@ -389,6 +389,11 @@ def AllocateBitsPass : Pass<"qopt-allocate-bits", "::mlir::ModuleOp"> {
     Option<"fpgaModel", "fpga-model", "std::string", "\"\"",
            "Analytical FPGA resource/latency model: a JSON parameter file "
            "(docs/Allocation.md)">,
+    Option<"targetOptions", "target-options", "std::string", "\"\"",
+           "The target's options (as its pipeline takes them, e.g. "
+           "'part=xc7z020 reuse=64' for hls): without fpga-model, a target "
+           "with an FPGA resource model (hls) prices luts, dsps and brams "
+           "with it">,
     Option<"firstLastMinBits", "first-last-min-bits", "unsigned", "0",
            "Minimum bits of the first and last layers (0: no pin)">,
     Option<"minBits", "min-bits", "unsigned", "0",

@@ -1,0 +1,186 @@
+//===- qhls_conv2d.h - 2-D and depthwise convolutions on int8 codes -*- C++ -*-===//
+//
+// Part of qopt's HLS header library (docs/Backends/HLS.md).
+//
+// conv2d: out[oh][ow][o] = finish(bias[o] + sum over the taps inside the
+// input of (x[ih][iw][c] - zx) * w[o][(kh * filt_width + kw) * n_chan + c]),
+// qopt.conv2d's integer path (padding taps hold zx and contribute 0, so they
+// are skipped). depthwise_conv2d: output channel o = c * depth_multiplier +
+// m reads only input channel c, w[o][kh * filt_width + kw]. NHWC, row-major
+// weights of centred codes (firmware/weights/). One output pixel per
+// pipeline iteration, II = reuse factor; the window comes from the array
+// (io_parallel) or a line buffer of a few rows (io_stream, qhls_window.h).
+//
+// CFG: the window fields of qhls_window.h, n_filt (output channels),
+// depth_multiplier (depthwise), reuse_factor, and the types and
+// requantization fields of qhls_dense.h.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QHLS_CONV2D_H
+#define QHLS_CONV2D_H
+
+#include "qhls_window.h"
+
+namespace qhls {
+
+/// Kinds of window layer.
+struct conv_kind {};
+struct depthwise_kind {};
+
+template <class CFG, class SRC>
+typename CFG::accum_t conv_acc(const SRC &src, int oh, int ow, unsigned o,
+                               const typename CFG::weight_t *weights,
+                               const typename CFG::bias_t *bias, conv_kind) {
+#pragma HLS INLINE
+  const unsigned taps = CFG::filt_height * CFG::filt_width * CFG::n_chan;
+  typename CFG::accum_t acc = bias[o];
+  for (int kh = 0; kh < int(CFG::filt_height); ++kh) {
+    int ih = window_row<CFG>(oh, kh);
+    if (ih < 0 || ih >= int(CFG::in_height))
+      continue;
+    for (int kw = 0; kw < int(CFG::filt_width); ++kw) {
+      int iw = window_col<CFG>(ow, kw);
+      if (iw < 0 || iw >= int(CFG::in_width))
+        continue;
+      for (unsigned c = 0; c < CFG::n_chan; ++c)
+        acc += centered<CFG>(src(ih, iw, c)) *
+               weights[o * taps + (kh * CFG::filt_width + kw) * CFG::n_chan + c];
+    }
+  }
+  return acc;
+}
+
+template <class CFG, class SRC>
+typename CFG::accum_t conv_acc(const SRC &src, int oh, int ow, unsigned o,
+                               const typename CFG::weight_t *weights,
+                               const typename CFG::bias_t *bias,
+                               depthwise_kind) {
+#pragma HLS INLINE
+  const unsigned taps = CFG::filt_height * CFG::filt_width;
+  const unsigned c = o / CFG::depth_multiplier;
+  typename CFG::accum_t acc = bias[o];
+  for (int kh = 0; kh < int(CFG::filt_height); ++kh) {
+    int ih = window_row<CFG>(oh, kh);
+    if (ih < 0 || ih >= int(CFG::in_height))
+      continue;
+    for (int kw = 0; kw < int(CFG::filt_width); ++kw) {
+      int iw = window_col<CFG>(ow, kw);
+      if (iw < 0 || iw >= int(CFG::in_width))
+        continue;
+      acc += centered<CFG>(src(ih, iw, c)) *
+             weights[o * taps + kh * CFG::filt_width + kw];
+    }
+  }
+  return acc;
+}
+
+template <class CFG, class KIND>
+void conv2d_generic(const typename CFG::input_t in[],
+                    typename CFG::output_t out[],
+                    const typename CFG::weight_t weights[],
+                    const typename CFG::bias_t bias[],
+                    const typename CFG::multiplier_t multiplier[CFG::n_mult],
+                    const typename CFG::shift_t shift[CFG::n_mult]) {
+  array_source<CFG, typename CFG::input_t> src = {in};
+OutRows:
+  for (int oh = 0; oh < int(CFG::out_height); ++oh)
+  OutCols:
+    for (int ow = 0; ow < int(CFG::out_width); ++ow) {
+#pragma HLS PIPELINE II = CFG::reuse_factor
+    Filters:
+      for (unsigned o = 0; o < CFG::n_filt; ++o) {
+        typename CFG::accum_t acc =
+            conv_acc<CFG>(src, oh, ow, o, weights, bias, KIND());
+        out[(oh * CFG::out_width + ow) * CFG::n_filt + o] =
+            finish<CFG>(acc, o, multiplier, shift);
+      }
+    }
+}
+
+template <class CFG, class KIND> struct conv_pixel_emitter {
+  const typename CFG::weight_t *weights;
+  const typename CFG::bias_t *bias;
+  const typename CFG::multiplier_t *multiplier;
+  const typename CFG::shift_t *shift;
+  pixel<typename CFG::output_t, CFG::n_filt>
+  operator()(const line_buffer<CFG, typename CFG::input_t> &buffer, int oh,
+             int ow) const {
+#pragma HLS INLINE
+    pixel<typename CFG::output_t, CFG::n_filt> p;
+    for (unsigned o = 0; o < CFG::n_filt; ++o)
+      p[o] = finish<CFG>(
+          conv_acc<CFG>(buffer, oh, ow, o, weights, bias, KIND()), o,
+          multiplier, shift);
+    return p;
+  }
+};
+
+template <class CFG>
+void conv2d(const typename CFG::input_t
+                in[CFG::in_height * CFG::in_width * CFG::n_chan],
+            typename CFG::output_t
+                out[CFG::out_height * CFG::out_width * CFG::n_filt],
+            const typename CFG::weight_t weights[],
+            const typename CFG::bias_t bias[CFG::n_filt],
+            const typename CFG::multiplier_t multiplier[CFG::n_mult],
+            const typename CFG::shift_t shift[CFG::n_mult]) {
+#pragma HLS INLINE off
+  conv2d_generic<CFG, conv_kind>(in, out, weights, bias, multiplier, shift);
+}
+
+template <class CFG>
+void depthwise_conv2d(const typename CFG::input_t
+                          in[CFG::in_height * CFG::in_width * CFG::n_chan],
+                      typename CFG::output_t
+                          out[CFG::out_height * CFG::out_width * CFG::n_filt],
+                      const typename CFG::weight_t weights[],
+                      const typename CFG::bias_t bias[CFG::n_filt],
+                      const typename CFG::multiplier_t multiplier[CFG::n_mult],
+                      const typename CFG::shift_t shift[CFG::n_mult]) {
+#pragma HLS INLINE off
+  conv2d_generic<CFG, depthwise_kind>(in, out, weights, bias, multiplier,
+                                      shift);
+}
+
+template <class CFG, class KIND>
+void conv2d_stream_generic(
+    hls::stream<pixel<typename CFG::input_t, CFG::n_chan> > &in,
+    hls::stream<pixel<typename CFG::output_t, CFG::n_filt> > &out,
+    const typename CFG::weight_t weights[], const typename CFG::bias_t bias[],
+    const typename CFG::multiplier_t multiplier[CFG::n_mult],
+    const typename CFG::shift_t shift[CFG::n_mult]) {
+  static line_buffer<CFG, typename CFG::input_t> buffer;
+#pragma HLS ARRAY_PARTITION variable = buffer.data complete dim = 3
+  conv_pixel_emitter<CFG, KIND> emit = {weights, bias, multiplier, shift};
+  run_window_stream<CFG>(in, out, buffer, emit);
+}
+
+template <class CFG>
+void conv2d_stream(hls::stream<pixel<typename CFG::input_t, CFG::n_chan> > &in,
+                   hls::stream<pixel<typename CFG::output_t, CFG::n_filt> > &out,
+                   const typename CFG::weight_t weights[],
+                   const typename CFG::bias_t bias[CFG::n_filt],
+                   const typename CFG::multiplier_t multiplier[CFG::n_mult],
+                   const typename CFG::shift_t shift[CFG::n_mult]) {
+#pragma HLS INLINE off
+  conv2d_stream_generic<CFG, conv_kind>(in, out, weights, bias, multiplier,
+                                        shift);
+}
+
+template <class CFG>
+void depthwise_conv2d_stream(
+    hls::stream<pixel<typename CFG::input_t, CFG::n_chan> > &in,
+    hls::stream<pixel<typename CFG::output_t, CFG::n_filt> > &out,
+    const typename CFG::weight_t weights[],
+    const typename CFG::bias_t bias[CFG::n_filt],
+    const typename CFG::multiplier_t multiplier[CFG::n_mult],
+    const typename CFG::shift_t shift[CFG::n_mult]) {
+#pragma HLS INLINE off
+  conv2d_stream_generic<CFG, depthwise_kind>(in, out, weights, bias,
+                                             multiplier, shift);
+}
+
+} // namespace qhls
+
+#endif // QHLS_CONV2D_H
