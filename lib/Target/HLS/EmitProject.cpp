@@ -201,13 +201,28 @@ void printArray(llvm::raw_ostream &os, llvm::ArrayRef<T> values,
   }
 }
 
-std::string cIdentifier(StringRef s) {
+/// The top function's name: `s` as a C identifier that none of the
+/// project's own names (w3, config2, layer1_out, code_t, ...) can clash
+/// with (else "<s>_top").
+std::string topName(StringRef s) {
   std::string r;
   for (char c : s)
     r += llvm::isAlnum(c) ? c : '_';
   if (r.empty() || llvm::isDigit(r[0]))
     r = "m_" + r;
-  return r;
+  StringRef n(r);
+  auto numbered = [&](StringRef prefix) {
+    if (!n.starts_with(prefix) || n.size() == prefix.size())
+      return false;
+    return llvm::all_of(n.drop_front(prefix.size()),
+                        [](char c) { return llvm::isDigit(c); });
+  };
+  bool clash = n.starts_with("layer") || n.starts_with("buffer") ||
+               n.ends_with("_t") || n == "main" || n == "input" ||
+               n == "output" || n == "qhls" || n == "hls";
+  for (StringRef prefix : {"w", "b", "m", "s", "g", "config"})
+    clash |= numbered(prefix);
+  return clash ? r + "_top" : r;
 }
 
 const char *stageKindName(StageKind k) {
@@ -263,7 +278,7 @@ public:
                 const HLSConfig &config, const FPGACostModel &cost,
                 const HLSProjectOptions &options)
       : module(module), func(func), graph(graph), config(config), cost(cost),
-        options(options), name(cIdentifier(options.name)),
+        options(options), name(topName(options.name)),
         stream(config.io == "stream") {}
 
   LogicalResult write();
@@ -1066,6 +1081,10 @@ LogicalResult ProjectWriter::write() {
                        [&](llvm::raw_ostream &os) { writeMakefile(os); })) ||
       failed(writeFile("build_prj.tcl",
                        [&](llvm::raw_ostream &os) { writeTcl(os); })))
+    return failure();
+  // The quantized IR the project comes from (qopt.hls records how).
+  if (failed(writeFile(name + ".mlir",
+                       [&](llvm::raw_ostream &os) { module->print(os); })))
     return failure();
   for (size_t i = 0; i < graph.stages.size(); ++i)
     if (graph.stages[i].isLayer() ||

@@ -104,6 +104,38 @@ View transposeView(const View &in, ArrayRef<int32_t> perms) {
   return out;
 }
 
+/// The window [begin, begin + size) of `in`.
+View sliceView(const View &in, ArrayRef<int64_t> begin,
+               ArrayRef<int64_t> size) {
+  View out;
+  out.source = in.source;
+  out.shape.assign(size.begin(), size.end());
+  const int64_t rank = in.shape.size();
+  SmallVector<int64_t> inStrides(rank, 1);
+  for (int64_t i = rank - 2; i >= 0; --i)
+    inStrides[i] = inStrides[i + 1] * in.shape[i + 1];
+  const int64_t n = product(size);
+  out.index.resize(n);
+  SmallVector<int64_t> coord(rank, 0);
+  bool identity = product(size) == product(in.shape);
+  for (int64_t o = 0; o < n; ++o) {
+    int64_t flat = 0;
+    for (int64_t i = 0; i < rank; ++i)
+      flat += (coord[i] + begin[i]) * inStrides[i];
+    int64_t src = in.index.empty() ? flat : in.index[flat];
+    out.index[o] = src;
+    identity &= src == o;
+    for (int64_t i = rank - 1; i >= 0; --i) {
+      if (++coord[i] < size[i])
+        break;
+      coord[i] = 0;
+    }
+  }
+  if (identity)
+    out.index.clear();
+  return out;
+}
+
 /// Bits of a weight format from its storage range.
 unsigned storageBits(Type weightType) {
   Type element = cast<ShapedType>(weightType).getElementType();
@@ -122,6 +154,9 @@ public:
 
 private:
   void unsupported(Operation *op, const Twine &why) {
+    // What depends on an unsupported op is not reported again.
+    for (Value r : op->getResults())
+      poisoned.insert(r);
     std::string name = getLocationName(op->getLoc());
     std::string entry = "'" + op->getName().getStringRef().str() + "'";
     if (!name.empty())
@@ -168,7 +203,7 @@ private:
   std::vector<std::string> problems;
   llvm::DenseMap<Value, View> hostViews, codeViews;
   llvm::DenseSet<Operation *> consumed;
-  llvm::DenseSet<Value> constants;
+  llvm::DenseSet<Value> constants, poisoned;
   bool sawOutput = false;
 };
 
@@ -265,6 +300,14 @@ LogicalResult GraphBuilder::addLayer(Operation *op) {
     }
     // A permuted input (a flattening transpose) becomes a permutation of
     // the weight columns: x[k] = src[index[k]].
+    // (A gather first when the view is not a permutation of its source.)
+    if (!view.index.empty() &&
+        graph.buffers[view.source].numElements() != s.fanIn) {
+      View flat = view;
+      flat.source = materialize(view, op);
+      flat.index.clear();
+      view = flat;
+    }
     s.input = view.source;
     if (!view.index.empty()) {
       std::vector<int32_t> permuted(s.weights.size());
@@ -444,8 +487,9 @@ GraphBuilder::addOutputEpilogue(Operation *layer, Stage &stage,
       v = add.getResult();
       continue;
     }
-    unsupported(user, "a float op after the output layer (only reshapes and "
-                      "a bias add are dequantized on the host)");
+    unsupported(user, "a float op after a layer's float epilogue (only the "
+                      "network's output layer keeps one, followed by "
+                      "reshapes and a bias add)");
     return failure();
   }
 }
@@ -481,6 +525,12 @@ FailureOr<Graph> GraphBuilder::build() {
         constants.insert(r);
       continue;
     }
+    if (llvm::any_of(op.getOperands(),
+                     [&](Value v) { return poisoned.count(v); })) {
+      for (Value r : op.getResults())
+        poisoned.insert(r);
+      continue;
+    }
     if (isa<func::ReturnOp>(op)) {
       if (!sawOutput)
         unsupported(&op, "the output is not a quantized layer's result (the "
@@ -513,11 +563,25 @@ FailureOr<Graph> GraphBuilder::build() {
       codeViews[quantize.getResult()] = View{b, v.shape, {}};
       continue;
     }
-    if ((onHost || onCodes) && isa<tosa::TransposeOp, tosa::ReshapeOp>(op)) {
+    if ((onHost || onCodes) &&
+        isa<tosa::TransposeOp, tosa::ReshapeOp, tosa::SliceOp>(op)) {
       const View &v = onHost ? hostViews[in] : codeViews[in];
       View out;
       if (auto t = dyn_cast<tosa::TransposeOp>(op)) {
         out = transposeView(v, t.getPerms());
+      } else if (auto slice = dyn_cast<tosa::SliceOp>(op)) {
+        FailureOr<Tensor> start = exec::evaluateConstantValue(slice.getStart());
+        if (failed(start)) {
+          unsupported(&op, "a slice with a dynamic start");
+          continue;
+        }
+        SmallVector<int64_t> begin;
+        for (int64_t i = 0; i < start->getNumElements(); ++i)
+          begin.push_back(start->getDType() == DType::I64
+                              ? start->data<int64_t>()[i]
+                              : start->data<int32_t>()[i]);
+        auto type = cast<RankedTensorType>(slice.getType());
+        out = sliceView(v, begin, type.getShape());
       } else {
         out = v;
         auto type = cast<RankedTensorType>(op.getResult(0).getType());

@@ -83,3 +83,27 @@ func.func @tiny_multiplier(%x: tensor<1x3x!quant.uniform<i8:f32, 1.0e-10>>) -> t
   %q = qopt.quantize %y : tensor<1x2xf32> to tensor<1x2x!quant.uniform<i8:f32, 100.0>>
   return %q : tensor<1x2x!quant.uniform<i8:f32, 100.0>>
 }
+
+// -----
+
+// An imported Gemm's bias add (after reshapes that keep the channels last)
+// is folded into the accumulator's bias: 0.5 / (0.5 * 0.25) = 4 and
+// -0.25 / (0.5 * 0.125) = -4; the ReLU becomes min = the zero point.
+// CHECK-LABEL: func @bias_add
+// CHECK: %[[B:.*]] = "tosa.const"() <{values = dense<[4, -4]> : tensor<2xi32>}>
+// CHECK: %[[ACC:.*]] = qopt.matmul %{{.*}}, %{{.*}}, %[[B]] : {{.*}} -> tensor<1x2xi32>
+// CHECK: %[[Q:.*]] = qopt.requantize %[[ACC]] {min = -3 : i32
+// CHECK: %[[R:.*]] = tosa.reshape %[[Q]]
+// CHECK-NOT: tosa.add
+// CHECK: return %[[R]]
+func.func @bias_add(%x: tensor<1x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x1x2x!quant.uniform<i8:f32, 0.125:-3>> {
+  %w = qopt.packed_weight dense<1> : tensor<6xi8> : tensor<2x3x!quant.uniform<i8:f32:0, {0.25, 0.125}>>
+  %y = qopt.matmul %x, %w : tensor<1x3x!quant.uniform<i8:f32, 0.5>>, tensor<2x3x!quant.uniform<i8:f32:0, {0.25, 0.125}>> -> tensor<1x2xf32>
+  %s3 = tosa.const_shape {values = dense<[1, 1, 2]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %y3 = tosa.reshape %y, %s3 : (tensor<1x2xf32>, !tosa.shape<3>) -> tensor<1x1x2xf32>
+  %c = "tosa.const"() <{values = dense<[[[0.5, -0.25]]]> : tensor<1x1x2xf32>}> : () -> tensor<1x1x2xf32>
+  %a = tosa.add %y3, %c : (tensor<1x1x2xf32>, tensor<1x1x2xf32>) -> tensor<1x1x2xf32>
+  %r = tosa.clamp %a {min_val = 0.0 : f32, max_val = 3.40282347E+38 : f32} : (tensor<1x1x2xf32>) -> tensor<1x1x2xf32>
+  %q = qopt.quantize %r : tensor<1x1x2xf32> to tensor<1x1x2x!quant.uniform<i8:f32, 0.125:-3>>
+  return %q : tensor<1x1x2x!quant.uniform<i8:f32, 0.125:-3>>
+}

@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""C simulation of HLS projects against the reference executor (ctest hls-csim).
+
+For each configuration: qopt MODEL --target=hls ... -o DIR/ (the testbench
+data comes from the reference executor), make -C DIR csim (g++ with qopt's
+clean-room ap types), run the testbench (it counts mismatching input codes,
+output accumulators and output floats), and check:
+  * 0 mismatches on every sample (>= 1000 per real model);
+  * real models: the csim accuracy equals the CPU library's on the same
+    images (the project's quantized IR compiled with --target=cpu, run by
+    qopt-run --eval);
+  * under a LUT budget: the report's total fits it and every layer's
+    figures equal the allocator's (qopt-allocate-bits report-json).
+Real models: the Fashion-MNIST CNN (1000 test images) and the digits MLP
+(all 1797 images) at W8A8, W4A8 and an ILP-mixed allocation under a LUT
+budget, each with io_parallel and io_stream. Random single-layer projects:
+dense / conv2d / depthwise layers of ragged sizes at every weight width 2..8
+(each followed by a small dense output layer), in both I/O styles.
+
+Prints one line per project and "hls-csim: passed N / M".
+
+usage: hls_csim.py --bin DIR --models DIR --work DIR [--only NAME]
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--bin", required=True)
+ap.add_argument("--models", required=True)
+ap.add_argument("--work", required=True)
+ap.add_argument("--only", default="")
+args = ap.parse_args()
+qopt = os.path.join(args.bin, "qopt")
+qopt_run = os.path.join(args.bin, "qopt-run")
+os.makedirs(args.work, exist_ok=True)
+
+FM = "/usr/share/datasets/fashion-mnist"
+DIGITS = "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz"
+
+
+def run(cmd, cwd=None):
+    r = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd)
+    if r.returncode != 0:
+        raise RuntimeError(" ".join(cmd) + "\n" + r.stdout[-3000:] + r.stderr[-3000:])
+    return r.stdout + r.stderr
+
+
+def csim(name, model, options, samples_min, eval_spec=None, luts=None):
+    out = os.path.join(args.work, name)
+    shutil.rmtree(out, ignore_errors=True)
+    report = out + ".allocation.json"
+    cmd = [qopt, model, "--target=hls", "-o", out + "/",
+           "--report-json=" + report] + options
+    t0 = time.time()
+    run(cmd)
+    t_gen = time.time() - t0
+    t0 = time.time()
+    run(["make", "-s", "-C", out, "csim"])
+    t_build = time.time() - t0
+    top = [f[:-len("_test.cpp")] for f in os.listdir(out) if f.endswith("_test.cpp")][0]
+    t0 = time.time()
+    text = run(["./" + top + "_csim", "tb_data"], cwd=out)
+    t_run = time.time() - t0
+    m = re.search(r"(\d+) samples, (\d+) mismatches", text)
+    samples, mismatches = int(m.group(1)), int(m.group(2))
+    ok = mismatches == 0 and samples >= samples_min
+    line = f"{name}: {samples} samples, {mismatches} mismatches"
+    acc = re.search(r"accuracy ([0-9.]+)", text)
+    if acc:
+        line += f", csim accuracy {acc.group(1)}"
+    if eval_spec:
+        lib = out + ".so"
+        run([qopt, os.path.join(out, top + ".mlir"), "--target=cpu", "-o", lib])
+        text = run([qopt_run, lib] + eval_spec)
+        lib_acc = re.search(r"accuracy[^0-9]*([0-9.]+)", text)
+        line += f", CPU library {lib_acc.group(1) if lib_acc else '?'}"
+        ok &= bool(acc and lib_acc) and abs(float(acc.group(1)) - float(lib_acc.group(1))) < 5e-5
+    rep = json.load(open(os.path.join(out, "report.json")))
+    line += f", LUT {rep['totals']['LUT']:.0f}"
+    if luts is not None:
+        ok &= rep["totals"]["LUT"] <= luts
+        line += f" <= {luts}"
+        alloc = {l["name"]: l for l in json.load(open(report))["layers"]}
+        for layer in rep["layers"]:
+            a = alloc[layer["name"]]
+            same = all(abs(a[k] - layer[v]) <= 1e-6 * max(1, abs(a[k]))
+                       for k, v in (("luts", "LUT"), ("dsps", "DSP"), ("brams", "BRAM_18K")))
+            if not same:
+                ok = False
+                line += f" [report != allocator for {layer['name']}]"
+    line += f" (generate {t_gen:.1f} s, build {t_build:.1f} s, csim {t_run:.1f} s)"
+    print(("" if ok else "FAILED ") + line, flush=True)
+    return ok
+
+
+projects = []
+cnn = os.path.join(args.models, "fashion_mnist_cnn.onnx")
+mlp = os.path.join(args.models, "digits_mlp.onnx")
+cnn_data = ["--calib-data=fashion-mnist:" + FM + "/train-images-idx3-ubyte.gz",
+            "--calib-samples=256", "--input-mean=0.286", "--input-std=0.353",
+            "--tb-data=fashion-mnist:" + FM + "/t10k-images-idx3-ubyte.gz",
+            "--tb-samples=1000"]
+cnn_eval = ["--eval=fashion-mnist:" + FM + "/t10k-images-idx3-ubyte.gz",
+            "--eval-samples=1000", "--eval-mean=0.286", "--eval-std=0.353"]
+mlp_data = ["--calib-data=digits:" + DIGITS, "--calib-samples=256",
+            "--tb-data=digits:" + DIGITS]
+mlp_eval = ["--eval=digits:" + DIGITS]
+for model, tag, data, ev, luts, reuse in (
+        (cnn, "cnn", cnn_data, cnn_eval, 80000, 16),
+        (mlp, "mlp", mlp_data, mlp_eval, 60000, 8)):
+    for io in ("parallel", "stream"):
+        projects.append((f"{tag}-w8a8-{io}", model,
+                         data + ["--bits=8", "--avg-bits=8", "--io-style=" + io], 1000, ev, None))
+        projects.append((f"{tag}-w4a8-{io}", model,
+                         data + ["--bits=4", "--avg-bits=4", "--io-style=" + io], 1000, ev, None))
+        projects.append((f"{tag}-mixed-luts{luts}-{io}", model,
+                         data + ["--bits=8,4,2", f"--luts={luts}", f"--reuse-factor={reuse}",
+                                 "--io-style=" + io], 1000, ev, luts))
+
+
+def onnx_layer_model(path, kind, rng):
+    """A random layer of ragged shape + ReLU + a dense output layer."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    nodes, inits = [], []
+
+    def init(name, array):
+        inits.append(numpy_helper.from_array(array.astype(np.float32), name))
+
+    if kind == "dense":
+        k, n = int(rng.integers(5, 70)), int(rng.integers(3, 40))
+        shape = [1, k]
+        init("w0", rng.standard_normal([n, k]) / np.sqrt(k))
+        init("b0", rng.standard_normal([n]) * 0.1)
+        nodes.append(helper.make_node("Gemm", ["x", "w0", "b0"], ["h"], transB=1, name="layer"))
+        feat = n
+    else:
+        c = int(rng.integers(1, 6))
+        h, w = int(rng.integers(5, 12)), int(rng.integers(5, 12))
+        kh, kw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+        sh, sw = int(rng.integers(1, 3)), int(rng.integers(1, 3))
+        pads = [int(rng.integers(0, kh)), int(rng.integers(0, kw)),
+                int(rng.integers(0, kh)), int(rng.integers(0, kw))]
+        shape = [1, c, h, w]
+        if kind == "conv2d":
+            o, group = int(rng.integers(2, 9)), 1
+        else:
+            mult = int(rng.integers(1, 3))
+            o, group = c * mult, c
+        init("w0", rng.standard_normal([o, c // group, kh, kw]) / np.sqrt(c // group * kh * kw))
+        init("b0", rng.standard_normal([o]) * 0.1)
+        nodes.append(helper.make_node("Conv", ["x", "w0", "b0"], ["h"], kernel_shape=[kh, kw],
+                                      strides=[sh, sw], pads=pads, group=group, name="layer"))
+        oh = (h + pads[0] + pads[2] - kh) // sh + 1
+        ow = (w + pads[1] + pads[3] - kw) // sw + 1
+        feat = o * oh * ow
+    nodes.append(helper.make_node("Relu", ["h"], ["r"], name="relu"))
+    if kind != "dense":
+        nodes.append(helper.make_node("Flatten", ["r"], ["f"], name="flatten"))
+        last = "f"
+    else:
+        last = "r"
+    init("w1", rng.standard_normal([7, feat]) / np.sqrt(feat))
+    init("b1", rng.standard_normal([7]) * 0.1)
+    nodes.append(helper.make_node("Gemm", [last, "w1", "b1"], ["y"], transB=1, name="output"))
+    graph = helper.make_graph(nodes, kind, [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 7])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+    return shape
+
+
+rng = np.random.default_rng(13)
+for i, (kind, bits) in enumerate([(k, b) for b in range(2, 9) for k in ("dense", "conv2d", "depthwise")]):
+    io = ("parallel", "stream")[i % 2]
+    name = f"random-{kind}-w{bits}-{io}"
+    path = os.path.join(args.work, name + ".onnx")
+    shape = onnx_layer_model(path, kind, rng)
+    data = os.path.join(args.work, name + ".npy")
+    np.save(data, rng.standard_normal([64] + shape[1:]).astype(np.float32))
+    projects.append((name, path, [f"--bits={bits}", f"--avg-bits={bits}", "--calib-data=" + data,
+                                  "--calib-samples=64", "--tb-data=" + data, "--io-style=" + io,
+                                  f"--reuse-factor={1 + i % 3}",
+                                  "--method=weight-error"], 64, None, None))
+
+passed = total = 0
+for p in projects:
+    if args.only and args.only not in p[0]:
+        continue
+    total += 1
+    try:
+        passed += csim(*p)
+    except Exception as e:  # a failed command: report and go on
+        print(f"FAILED {p[0]}: {e}", flush=True)
+print(f"hls-csim: passed {passed} / {total}")
+sys.exit(0 if passed == total and total > 0 else 1)
