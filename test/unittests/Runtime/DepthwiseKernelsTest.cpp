@@ -230,6 +230,62 @@ TEST_P(DepthwiseKernels, IntegerBitExact) {
   EXPECT_EQ(tested, int(dwCases().size()) * 2);
 }
 
+/// The int32 accumulator path (one scale per row, so no groups): every
+/// variant equals the definition in qopt-runtime/cpu.h exactly, with and
+/// without bias, on the shapes the vector code takes (multiplier 1, any
+/// channel count: 8-channel vectors plus the scalar tail) and those it
+/// hands to the portable kernel (multiplier 2).
+TEST_P(DepthwiseKernels, AccumulatorBitExact) {
+  std::mt19937 rng(21);
+  int tested = 0;
+  for (const DwCase &d : dwCases()) {
+    if (d.groupSize != 0)
+      continue;
+    qopt_rt_depthwise_geometry g = geometryOf(d);
+    int64_t oc = d.c * d.mult, taps = d.kh * d.kw;
+    PackedWeight w = makeWeight(oc, taps, d.bits, 0, d.asymmetric, rng);
+    std::uniform_int_distribution<int> byte(-128, 127), code(-100000, 100000);
+    std::vector<int8_t> x(size_t(d.batch * d.h * d.w * d.c));
+    for (int8_t &v : x)
+      v = int8_t(byte(rng));
+    std::vector<int32_t> bias(static_cast<size_t>(oc));
+    for (int32_t &v : bias)
+      v = code(rng);
+    for (bool withBias : {false, true}) {
+      const int32_t *b = withBias ? bias.data() : nullptr;
+      size_t outputs = size_t(d.batch * g.out_h * g.out_w * oc);
+      std::vector<int32_t> expected(outputs), got(outputs, -1);
+      for (int64_t n = 0; n < d.batch; ++n)
+        for (int64_t oy = 0; oy < g.out_h; ++oy)
+          for (int64_t ox = 0; ox < g.out_w; ++ox)
+            for (int64_t o = 0; o < oc; ++o) {
+              int64_t c = o / d.mult;
+              int32_t zq = w.zeroPoints.empty() ? 0 : w.zeroPoints[o];
+              int32_t sum = b ? b[o] : 0;
+              for (int64_t kh = 0; kh < d.kh; ++kh)
+                for (int64_t kw = 0; kw < d.kw; ++kw) {
+                  int64_t iy = oy * d.strideH - d.padTop + kh * d.dilH;
+                  int64_t ix = ox * d.strideW - d.padLeft + kw * d.dilW;
+                  if (iy < 0 || iy >= d.h || ix < 0 || ix >= d.w)
+                    continue;
+                  int32_t xv = x[((n * d.h + iy) * d.w + ix) * d.c + c];
+                  sum += (xv - d.xZeroPoint) *
+                         (int32_t(w.q[o * taps + kh * d.kw + kw]) - zq);
+                }
+              expected[((n * g.out_h + oy) * g.out_w + ox) * oc + o] = sum;
+            }
+      qopt_rt_depthwise_conv2d_s8_acc(GetParam(), &g, x.data(), d.xZeroPoint,
+                                      &w.view, b, got.data());
+      for (size_t i = 0; i < got.size(); ++i)
+        ASSERT_EQ(got[i], expected[i])
+            << "c=" << d.c << " mult=" << d.mult << " bits=" << d.bits
+            << " kernel " << d.kh << "x" << d.kw << " at " << i;
+      ++tested;
+    }
+  }
+  EXPECT_GT(tested, 0);
+}
+
 TEST_P(DepthwiseKernels, WeightOnlyBitExact) {
   std::mt19937 rng(12);
   for (const DwCase &d : dwCases()) {

@@ -65,6 +65,6 @@ const KernelTable *qopt_rt::avx2Kernels() {
       matmulF32Driver<Avx2Policy>, requantizeS8Scalar,
       matmulF32LutAvx2, depthwiseS8Avx2,
       depthwiseF32Avx2,
-      matmulS8AccDriver<Avx2Policy>, portableDepthwiseS8Acc};
+      matmulS8AccDriver<Avx2Policy>, depthwiseS8AccAvx2};
   return &table;
 }

@@ -146,6 +146,6 @@ const KernelTable *qopt_rt::avx512VnniKernels() {
       matmulF32Driver<Avx512VnniPolicy>, requantizeS8Scalar,
       matmulF32LutAvx2, depthwiseS8Avx2,
       depthwiseF32Avx2,
-      matmulS8AccDriver<Avx512VnniPolicy>, portableDepthwiseS8Acc};
+      matmulS8AccDriver<Avx512VnniPolicy>, depthwiseS8AccAvx2};
   return &table;
 }

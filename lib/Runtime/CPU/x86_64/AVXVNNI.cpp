@@ -77,6 +77,6 @@ const KernelTable *qopt_rt::avxVnniKernels() {
       matmulF32Driver<AvxVnniPolicy>, requantizeS8Scalar,
       matmulF32LutAvx2, depthwiseS8Avx2,
       depthwiseF32Avx2,
-      matmulS8AccDriver<AvxVnniPolicy>, portableDepthwiseS8Acc};
+      matmulS8AccDriver<AvxVnniPolicy>, depthwiseS8AccAvx2};
   return &table;
 }

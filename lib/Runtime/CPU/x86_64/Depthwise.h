@@ -6,7 +6,8 @@
 // everything here has internal linkage).
 //
 // Depthwise: channels are contiguous in NHWC, so 8 output channels share
-// one vector; the weights are decoded once per call into [tap][channel]
+// one vector (one core for the float-epilogue and the int32-accumulator
+// kernels); the weights are decoded once per call into [tap][channel]
 // order (int32 q - zq, or float32 weights). The integer sums are exact
 // (vpmulld + vpaddd), and the float steps are the scalar ones of the
 // portable kernel lane by lane (no fused multiply-add), so both paths are
@@ -27,33 +28,37 @@
 
 namespace {
 
-static void depthwiseS8Avx2(const qopt_rt_depthwise_geometry *g,
-                            const int8_t *x, float xScale, int32_t xZeroPoint,
-                            const qopt_rt_weight *w, const float *bias,
-                            float *y) {
+/// The integer path's shared core: 8 channels per vector of exact int32
+/// sums (x - zx) * (q - zq) over the taps inside the input; `Out` stores
+/// them: the float epilogue (qopt_rt_depthwise_conv2d_s8) or the int32
+/// accumulator with its bias (qopt_rt_depthwise_conv2d_s8_acc). False when
+/// the shape needs the portable kernel (channel multiplier, groups, no
+/// scratch memory).
+template <typename Out>
+static bool depthwiseS8Avx2Core(const qopt_rt_depthwise_geometry *g,
+                                const int8_t *x, int32_t xZeroPoint,
+                                const qopt_rt_weight *w, Out &out) {
   using namespace qopt_rt;
   const int64_t c = g->channels, taps = w->k;
   if (g->multiplier != 1 || numGroups(taps, w->group_size) != 1)
-    return portableDepthwiseS8(g, x, xScale, xZeroPoint, w, bias, y);
+    return false;
   const int64_t c8 = c / 8 * 8;
   Scratch<int32_t> wq(taps * c8 + 1);
-  Scratch<float> mul(c8 + 1);
   Scratch<int64_t> tapOf(taps + 1), inputOf(taps + 1);
-  if (!wq || !mul || !tapOf || !inputOf)
-    return portableDepthwiseS8(g, x, xScale, xZeroPoint, w, bias, y);
+  if (!wq || !tapOf || !inputOf || !out.prepare(c8))
+    return false;
   const int64_t rowBytes = qopt_rt_row_bytes(taps, w->bits);
   for (int64_t ch = 0; ch < c8; ++ch) {
     const uint8_t *row = w->data + ch * rowBytes;
     int32_t zq = w->zero_points ? w->zero_points[ch] : 0;
     for (int64_t t = 0; t < taps; ++t)
       wq[t * c8 + ch] = int32_t(packedGet(row, w->bits, t)) - zq;
-    mul[ch] = xScale * w->scales[ch];
   }
   const __m256i zx = _mm256_set1_epi32(xZeroPoint);
   for (int64_t b = 0; b < g->batch; ++b)
     for (int64_t oy = 0; oy < g->out_h; ++oy)
       for (int64_t ox = 0; ox < g->out_w; ++ox) {
-        float *out = y + ((b * g->out_h + oy) * g->out_w + ox) * c;
+        const int64_t pixel = ((b * g->out_h + oy) * g->out_w + ox) * c;
         int64_t valid = 0;
         for (int64_t t = 0; t < taps; ++t) {
           int64_t i = depthwiseTapIndex(*g, b, oy, ox, t);
@@ -74,13 +79,7 @@ static void depthwiseS8Avx2(const qopt_rt_depthwise_geometry *g,
                 reinterpret_cast<const __m256i *>(wq.get() + t * c8 + ch));
             acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(xv, wv));
           }
-          // epilogueStep lane by lane: 0 + float(acc) * (sx * s), then bias.
-          __m256 term = _mm256_mul_ps(_mm256_cvtepi32_ps(acc),
-                                      _mm256_loadu_ps(mul.get() + ch));
-          __m256 r = _mm256_add_ps(_mm256_setzero_ps(), term);
-          if (bias)
-            r = _mm256_add_ps(r, _mm256_loadu_ps(bias + ch));
-          _mm256_storeu_ps(out + ch, r);
+          out.store8(pixel + ch, ch, acc);
         }
         for (int64_t ch = c8; ch < c; ++ch) {
           const uint8_t *row = w->data + ch * rowBytes;
@@ -91,10 +90,76 @@ static void depthwiseS8Avx2(const qopt_rt_depthwise_geometry *g,
             sum += (int32_t(x[i + ch]) - xZeroPoint) *
                    (int32_t(packedGet(row, w->bits, t)) - zq);
           }
-          float acc = epilogueStep(0.0f, sum, xScale, w->scales[ch]);
-          out[ch] = bias ? acc + bias[ch] : acc;
+          out.store1(pixel + ch, ch, sum);
         }
       }
+  return true;
+}
+
+/// The float epilogue, lane by lane as epilogueStep: 0 + float(acc) *
+/// (sx * s), then the bias.
+struct DepthwiseFloatOut {
+  float xScale;
+  const qopt_rt_weight *w;
+  const float *bias;
+  float *y;
+  qopt_rt::Scratch<float> mul;
+  DepthwiseFloatOut(const qopt_rt_depthwise_geometry *g, float xScale,
+                    const qopt_rt_weight *w, const float *bias, float *y)
+      : xScale(xScale), w(w), bias(bias), y(y), mul(g->channels / 8 * 8 + 1) {}
+  bool prepare(int64_t c8) {
+    if (!mul)
+      return false;
+    for (int64_t ch = 0; ch < c8; ++ch)
+      mul[ch] = xScale * w->scales[ch];
+    return true;
+  }
+  void store8(int64_t at, int64_t ch, __m256i acc) {
+    __m256 term = _mm256_mul_ps(_mm256_cvtepi32_ps(acc),
+                                _mm256_loadu_ps(mul.get() + ch));
+    __m256 r = _mm256_add_ps(_mm256_setzero_ps(), term);
+    if (bias)
+      r = _mm256_add_ps(r, _mm256_loadu_ps(bias + ch));
+    _mm256_storeu_ps(y + at, r);
+  }
+  void store1(int64_t at, int64_t ch, int32_t sum) {
+    float acc = qopt_rt::epilogueStep(0.0f, sum, xScale, w->scales[ch]);
+    y[at] = bias ? acc + bias[ch] : acc;
+  }
+};
+
+/// The int32 accumulator plus its bias (exact; the verifier bounds it).
+struct DepthwiseAccOut {
+  const int32_t *bias;
+  int32_t *y;
+  bool prepare(int64_t) { return true; }
+  void store8(int64_t at, int64_t ch, __m256i acc) {
+    if (bias)
+      acc = _mm256_add_epi32(
+          acc, _mm256_loadu_si256(reinterpret_cast<const __m256i *>(bias + ch)));
+    _mm256_storeu_si256(reinterpret_cast<__m256i *>(y + at), acc);
+  }
+  void store1(int64_t at, int64_t ch, int32_t sum) {
+    y[at] = bias ? sum + bias[ch] : sum;
+  }
+};
+
+static void depthwiseS8Avx2(const qopt_rt_depthwise_geometry *g,
+                            const int8_t *x, float xScale, int32_t xZeroPoint,
+                            const qopt_rt_weight *w, const float *bias,
+                            float *y) {
+  DepthwiseFloatOut out(g, xScale, w, bias, y);
+  if (!depthwiseS8Avx2Core(g, x, xZeroPoint, w, out))
+    qopt_rt::portableDepthwiseS8(g, x, xScale, xZeroPoint, w, bias, y);
+}
+
+static void depthwiseS8AccAvx2(const qopt_rt_depthwise_geometry *g,
+                               const int8_t *x, int32_t xZeroPoint,
+                               const qopt_rt_weight *w, const int32_t *bias,
+                               int32_t *y) {
+  DepthwiseAccOut out{bias, y};
+  if (!depthwiseS8Avx2Core(g, x, xZeroPoint, w, out))
+    qopt_rt::portableDepthwiseS8Acc(g, x, xZeroPoint, w, bias, y);
 }
 
 static void depthwiseF32Avx2(const qopt_rt_depthwise_geometry *g,
