@@ -111,7 +111,32 @@ public:
       options.outputDir = "/";
     options.name = getDefaultArtifactName(options.outputDir);
     options.producer = request.producer;
+    // The project configuration: what qopt-hls-legalize recorded, with
+    // the pipeline's keys given here taking precedence (callers that run
+    // the default pipeline, e.g. Python's compile(target="hls", io=...)).
+    std::string configText;
+    for (const auto &[key, value] : request.targetOptions)
+      if (key == "io" || key == "reuse" || key == "reuse-factor" ||
+          key == "part" || key == "fpga-model" || key == "clock")
+        configText += " " + key + "=" + value;
+    if (!configText.empty()) {
+      HLSConfig recorded = HLSConfig::fromModule(module);
+      std::string text = "io=" + recorded.io +
+                         " reuse=" + std::to_string(recorded.reuseFactor) +
+                         " part=" + recorded.part +
+                         (recorded.fpgaModel.empty()
+                              ? ""
+                              : " fpga-model=" + recorded.fpgaModel) +
+                         " clock=" + std::to_string(recorded.clockMHz) +
+                         configText;
+      auto config = HLSConfig::parse(text);
+      if (!config)
+        return module.emitError() << llvm::toString(config.takeError());
+      config->attachTo(module);
+    }
     for (const auto &[key, value] : request.targetOptions) {
+      if (configText.find(" " + key + "=") != std::string::npos)
+        continue;
       if (key == "name")
         options.name = value;
       else if (key == "entry")
@@ -133,7 +158,7 @@ public:
         return module.emitError()
                << "the hls target has no artifact option '" << key
                << "' (name, entry, tb-data, tb-samples, input-mean, "
-                  "input-std)";
+                  "input-std; io, reuse, part, fpga-model, clock)";
       }
     }
     if (llvm::sys::fs::exists(options.outputDir) &&
