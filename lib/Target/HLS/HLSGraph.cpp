@@ -443,7 +443,10 @@ GraphBuilder::addOutputEpilogue(Operation *layer, Stage &stage,
   Value v = layer->getResult(0);
   while (true) {
     if (!v.hasOneUse()) {
-      unsupported(layer, "the output layer's result has several users");
+      unsupported(layer, "its result feeds several ops (a residual "
+                         "connection: qopt-integer-chains keeps the layer's "
+                         "float epilogue; adds of int8 codes are not lowered "
+                         "yet)");
       return failure();
     }
     Operation *user = *v.user_begin();
@@ -487,9 +490,32 @@ GraphBuilder::addOutputEpilogue(Operation *layer, Stage &stage,
       v = add.getResult();
       continue;
     }
-    unsupported(user, "a float op after a layer's float epilogue (only the "
-                      "network's output layer keeps one, followed by "
-                      "reshapes and a bias add)");
+    // Name the op that made the layer keep its float epilogue: the first
+    // one past the data movement (a residual add, a float activation).
+    Operation *cause = user;
+    auto fusable = [](Operation *op) {
+      return isa<tosa::TransposeOp, tosa::ReshapeOp, tosa::ClampOp,
+                 tosa::MaxPool2dOp>(op);
+    };
+    while (fusable(cause) && cause->getResult(0).hasOneUse())
+      cause = *cause->getResult(0).user_begin();
+    if (fusable(cause))
+      unsupported(layer, "its result feeds several ops (a residual "
+                         "connection: qopt-integer-chains keeps the layer's "
+                         "float epilogue; adds of int8 codes are not lowered "
+                         "yet)");
+    else if (isa<tosa::AddOp, tosa::SubOp>(cause) &&
+        llvm::none_of(cause->getOperands(), [](Value v) {
+          return succeeded(exec::evaluateConstantValue(v));
+        }))
+      unsupported(cause, "a residual add (the layers feeding it keep their "
+                         "float epilogue in qopt-integer-chains; adds of int8 "
+                         "codes are not lowered yet)");
+    else
+      unsupported(cause, "a float op between integer layers (only ReLU and "
+                         "clip fuse into the requantization; only the output "
+                         "layer keeps a float epilogue)");
+    poisoned.insert(user->getResult(0));
     return failure();
   }
 }

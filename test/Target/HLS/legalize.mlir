@@ -11,7 +11,7 @@
 
 // A float op between two layers: the first keeps its float epilogue and
 // the rest depends on it, so one op is reported, with its node name.
-// expected-error @+1 {{the HLS target cannot lower 1 op of 'main': 'tosa.sigmoid' (node 'act'): a float op after a layer's float epilogue (only the network's output layer keeps one, followed by reshapes and a bias add)}}
+// expected-error @+1 {{the HLS target cannot lower 1 op of 'main': 'tosa.sigmoid' (node 'act'): a float op between integer layers (only ReLU and clip fuse into the requantization; only the output layer keeps a float epilogue)}}
 func.func @main(%arg0: tensor<1x3xf32>) -> tensor<1x2xf32> {
   %x = qopt.quantize %arg0 : tensor<1x3xf32> to tensor<1x3x!quant.uniform<i8:f32, 0.5:-128>>
   %w1 = qopt.packed_weight dense<1> : tensor<6xi8> : tensor<2x3x!quant.uniform<i8:f32:0, {0.25, 0.125}>>
