@@ -667,22 +667,32 @@ void ProjectWriter::writeHost(llvm::raw_ostream &os) {
     os << "};\n";
   }
   if (!e.addBias.empty()) {
-    os << "static const float output_add[" << e.addBias.size() << "] = {\n";
+    os << "// The constant added after the layer, per result element.\n"
+       << "static const float output_add[" << e.addBias.size() << "] = {\n";
     printArray<float>(os, e.addBias, hexFloat);
+    os << "};\n";
+  }
+  if (!e.outputIndex.empty()) {
+    os << "// Result element i is accumulator output_index[i] (the layout "
+          "change after the layer).\n"
+       << "static const unsigned output_index[n_result] = {\n";
+    printArray<int64_t>(os, e.outputIndex,
+                        [](int64_t v) { return std::to_string(v); });
     os << "};\n";
   }
   os << "\n// y = float32(float32(acc) * scale[n])"
      << (e.bias.empty() ? "" : " + bias[n]")
-     << (e.addBias.empty() ? "" : " + add[n]") << ", in float32 steps.\n"
+     << (e.addBias.empty() ? "" : " + add[i]") << ", in float32 steps.\n"
      << "inline void dequantize_output(const result_t acc[N_OUTPUT], float "
         "y[n_result]) {\n"
-     << "  for (unsigned i = 0; i < N_OUTPUT; ++i) {\n"
-     << "    unsigned n = i % n_channels;\n"
-     << "    float v = 0.0f + float(acc[i].to_int()) * output_scale[n];\n";
+     << "  for (unsigned i = 0; i < n_result; ++i) {\n"
+     << "    unsigned j = " << (e.outputIndex.empty() ? "i" : "output_index[i]")
+     << ", n = j % n_channels;\n"
+     << "    float v = 0.0f + float(acc[j].to_int()) * output_scale[n];\n";
   if (!e.bias.empty())
     os << "    v = v + output_bias[n];\n";
   if (!e.addBias.empty())
-    os << "    v = v + output_add[n];\n";
+    os << "    v = v + output_add[i];\n";
   os << "    y[i] = v;\n  }\n}\n\n} // namespace " << name << "_host\n\n#endif\n";
 }
 

@@ -439,31 +439,36 @@ LogicalResult
 GraphBuilder::addOutputEpilogue(Operation *layer, Stage &stage,
                                 const std::vector<float> &scales) {
   graph.epilogue.scale = scales;
-  const int64_t channels = stage.channels;
   Value v = layer->getResult(0);
+  // The result as a view of the accumulators.
+  View out{-1, SmallVector<int64_t>(
+                   cast<RankedTensorType>(v.getType()).getShape()),
+           {}};
   while (true) {
     if (!v.hasOneUse()) {
       unsupported(layer, "its result feeds several ops (a residual "
                          "connection: qopt-integer-chains keeps the layer's "
                          "float epilogue; adds of int8 codes are not lowered "
                          "yet)");
+      poisoned.insert(v);
       return failure();
     }
     Operation *user = *v.user_begin();
     if (isa<func::ReturnOp>(user)) {
-      graph.epilogue.shape.assign(
-          cast<RankedTensorType>(v.getType()).getShape().begin(),
-          cast<RankedTensorType>(v.getType()).getShape().end());
+      graph.epilogue.shape = out.shape;
+      graph.epilogue.outputIndex = out.index;
       return success();
     }
-    consumed.insert(user);
+    if (auto t = dyn_cast<tosa::TransposeOp>(user)) {
+      consumed.insert(user);
+      out = transposeView(out, t.getPerms());
+      v = t.getResult();
+      continue;
+    }
     if (auto reshape = dyn_cast<tosa::ReshapeOp>(user)) {
-      if (cast<RankedTensorType>(reshape.getType()).getShape().back() !=
-          channels) {
-        unsupported(user, "a reshape after the output layer that moves its "
-                          "channels");
-        return failure();
-      }
+      consumed.insert(user);
+      auto type = cast<RankedTensorType>(reshape.getType());
+      out.shape.assign(type.getShape().begin(), type.getShape().end());
       v = reshape.getResult();
       continue;
     }
@@ -472,26 +477,42 @@ GraphBuilder::addOutputEpilogue(Operation *layer, Stage &stage,
       FailureOr<Tensor> c = exec::evaluateConstantValue(other);
       bool ok = succeeded(c) && c->getDType() == DType::F32 &&
                 graph.epilogue.addBias.empty() &&
-                add.getType() == v.getType();
+                add.getType() == v.getType() &&
+                c->getRank() <= int64_t(out.shape.size());
       if (ok) {
-        ArrayRef<int64_t> shape = c->getShape();
-        int64_t last = shape.empty() ? 1 : shape.back();
-        ok = product(shape) == last && (last == channels || last == 1);
-        if (ok)
-          for (int64_t n = 0; n < channels; ++n)
-            graph.epilogue.addBias.push_back(
-                c->data<float>()[last == 1 ? 0 : n]);
+        // Broadcast the constant over the result (trailing alignment).
+        ArrayRef<int64_t> cs = c->getShape();
+        const int64_t rank = out.shape.size(), off = rank - cs.size();
+        for (int64_t d = 0; d < int64_t(cs.size()); ++d)
+          ok &= cs[d] == 1 || cs[d] == out.shape[off + d];
+        if (ok) {
+          const int64_t n = product(out.shape);
+          SmallVector<int64_t> coord(rank, 0);
+          for (int64_t i = 0; i < n; ++i) {
+            int64_t flat = 0;
+            for (int64_t d = 0; d < int64_t(cs.size()); ++d)
+              flat = flat * cs[d] + (cs[d] == 1 ? 0 : coord[off + d]);
+            graph.epilogue.addBias.push_back(c->data<float>()[flat]);
+            for (int64_t d = rank - 1; d >= 0; --d) {
+              if (++coord[d] < out.shape[d])
+                break;
+              coord[d] = 0;
+            }
+          }
+        }
       }
       if (!ok) {
         unsupported(user, "a float op after the output layer other than a "
-                          "per-channel bias add");
+                          "constant (bias) add");
         return failure();
       }
+      consumed.insert(user);
       v = add.getResult();
       continue;
     }
     // Name the op that made the layer keep its float epilogue: the first
     // one past the data movement (a residual add, a float activation).
+    consumed.insert(user);
     Operation *cause = user;
     auto fusable = [](Operation *op) {
       return isa<tosa::TransposeOp, tosa::ReshapeOp, tosa::ClampOp,

@@ -83,13 +83,17 @@ struct Stage {
   int64_t macs() const;
 };
 
-/// The host's side of the output: y[n] = float32(float32(acc[n]) *
-/// scale[n]), then + bias[n] (the layer's float bias), then + addBias[n]
-/// (a bias add after it), each in float32: the executor's float epilogue.
+/// The host's side of the output, for result element i reading
+/// accumulator j = outputIndex[i] (identity when empty: transposes and
+/// reshapes after the layer) of channel n = j % channels:
+/// y[i] = float32(float32(acc[j]) * scale[n]), then + bias[n] (the layer's
+/// float bias), then + addBias[i] (a constant added after it, broadcast),
+/// each in float32: the executor's float epilogue.
 struct OutputEpilogue {
   std::vector<float> scale;
   std::vector<float> bias, addBias;
-  /// The function result's shape (the epilogue is elementwise).
+  std::vector<int64_t> outputIndex;
+  /// The function result's shape.
   llvm::SmallVector<int64_t> shape;
 };
 

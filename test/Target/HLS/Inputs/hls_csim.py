@@ -15,7 +15,8 @@ Real models: the Fashion-MNIST CNN (1000 test images) and the digits MLP
 (all 1797 images) at W8A8, W4A8 and an ILP-mixed allocation under a LUT
 budget, each with io_parallel and io_stream. Random single-layer projects:
 dense / conv2d / depthwise layers of ragged sizes at every weight width 2..8
-(each followed by a small dense output layer), in both I/O styles.
+(each followed by a small dense output layer), in both I/O styles, and
+convolutions as the output layer (NCHW results dequantized on the host).
 
 Prints one line per project and "hls-csim: passed N / M".
 
@@ -126,8 +127,10 @@ for model, tag, data, ev, luts, reuse in (
                                  "--io-style=" + io], 1000, ev, luts))
 
 
-def onnx_layer_model(path, kind, rng):
-    """A random layer of ragged shape + ReLU + a dense output layer."""
+def onnx_layer_model(path, kind, rng, head=True):
+    """A random layer of ragged shape + ReLU + a dense output layer (or,
+    without `head`, the layer itself as the output: an NCHW result that
+    the host dequantizes through the layout change)."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
     nodes, inits = [], []
@@ -162,6 +165,15 @@ def onnx_layer_model(path, kind, rng):
         oh = (h + pads[0] + pads[2] - kh) // sh + 1
         ow = (w + pads[1] + pads[3] - kw) // sw + 1
         feat = o * oh * ow
+    if not head:
+        out_shape = [1, feat] if kind == "dense" else [1, o, oh, ow]
+        graph = helper.make_graph(
+            nodes, kind, [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
+            [helper.make_tensor_value_info("h", TensorProto.FLOAT, out_shape)], inits)
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+        onnx.checker.check_model(model)
+        onnx.save(model, path)
+        return shape
     nodes.append(helper.make_node("Relu", ["h"], ["r"], name="relu"))
     if kind != "dense":
         nodes.append(helper.make_node("Flatten", ["r"], ["f"], name="flatten"))
@@ -190,6 +202,19 @@ for i, (kind, bits) in enumerate([(k, b) for b in range(2, 9) for k in ("dense",
     projects.append((name, path, [f"--bits={bits}", f"--avg-bits={bits}", "--calib-data=" + data,
                                   "--calib-samples=64", "--tb-data=" + data, "--io-style=" + io,
                                   f"--reuse-factor={1 + i % 3}",
+                                  "--method=weight-error"], 64, None, None))
+
+# Convolutions as the output layer (NCHW results through the host's index
+# map), both I/O styles.
+for i, (kind, bits) in enumerate([("conv2d", 4), ("depthwise", 8), ("conv2d", 6)]):
+    io = ("stream", "parallel")[i % 2]
+    name = f"random-{kind}-output-w{bits}-{io}"
+    path = os.path.join(args.work, name + ".onnx")
+    shape = onnx_layer_model(path, kind, rng, head=False)
+    data = os.path.join(args.work, name + ".npy")
+    np.save(data, rng.standard_normal([64] + shape[1:]).astype(np.float32))
+    projects.append((name, path, [f"--bits={bits}", f"--avg-bits={bits}", "--calib-data=" + data,
+                                  "--calib-samples=64", "--tb-data=" + data, "--io-style=" + io,
                                   "--method=weight-error"], 64, None, None))
 
 passed = total = 0
