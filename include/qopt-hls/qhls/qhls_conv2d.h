@@ -35,19 +35,11 @@ typename CFG::accum_t conv_acc(const SRC &src, int oh, int ow, unsigned o,
 #pragma HLS INLINE
   const unsigned taps = CFG::filt_height * CFG::filt_width * CFG::n_chan;
   typename CFG::accum_t acc = bias[o];
-  for (int kh = 0; kh < int(CFG::filt_height); ++kh) {
-    int ih = window_row<CFG>(oh, kh);
-    if (ih < 0 || ih >= int(CFG::in_height))
-      continue;
-    for (int kw = 0; kw < int(CFG::filt_width); ++kw) {
-      int iw = window_col<CFG>(ow, kw);
-      if (iw < 0 || iw >= int(CFG::in_width))
-        continue;
-      for (unsigned c = 0; c < CFG::n_chan; ++c)
-        acc += centered<CFG>(src(ih, iw, c)) *
-               weights[o * taps + (kh * CFG::filt_width + kw) * CFG::n_chan + c];
-    }
-  }
+  for_each_tap<CFG>(oh, ow, [&](int ih, int iw, int kh, int kw) {
+    for (unsigned c = 0; c < CFG::n_chan; ++c)
+      acc += centered<CFG>(src(ih, iw, c)) *
+             weights[o * taps + (kh * CFG::filt_width + kw) * CFG::n_chan + c];
+  });
   return acc;
 }
 
@@ -60,18 +52,10 @@ typename CFG::accum_t conv_acc(const SRC &src, int oh, int ow, unsigned o,
   const unsigned taps = CFG::filt_height * CFG::filt_width;
   const unsigned c = o / CFG::depth_multiplier;
   typename CFG::accum_t acc = bias[o];
-  for (int kh = 0; kh < int(CFG::filt_height); ++kh) {
-    int ih = window_row<CFG>(oh, kh);
-    if (ih < 0 || ih >= int(CFG::in_height))
-      continue;
-    for (int kw = 0; kw < int(CFG::filt_width); ++kw) {
-      int iw = window_col<CFG>(ow, kw);
-      if (iw < 0 || iw >= int(CFG::in_width))
-        continue;
-      acc += centered<CFG>(src(ih, iw, c)) *
-             weights[o * taps + kh * CFG::filt_width + kw];
-    }
-  }
+  for_each_tap<CFG>(oh, ow, [&](int ih, int iw, int kh, int kw) {
+    acc += centered<CFG>(src(ih, iw, c)) *
+           weights[o * taps + kh * CFG::filt_width + kw];
+  });
   return acc;
 }
 

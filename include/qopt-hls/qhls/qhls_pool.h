@@ -22,19 +22,11 @@ template <class CFG, class SRC>
 typename CFG::input_t pool_max(const SRC &src, int oh, int ow, unsigned c) {
 #pragma HLS INLINE
   typename CFG::input_t best = -128;
-  for (int kh = 0; kh < int(CFG::filt_height); ++kh) {
-    int ih = window_row<CFG>(oh, kh);
-    if (ih < 0 || ih >= int(CFG::in_height))
-      continue;
-    for (int kw = 0; kw < int(CFG::filt_width); ++kw) {
-      int iw = window_col<CFG>(ow, kw);
-      if (iw < 0 || iw >= int(CFG::in_width))
-        continue;
-      typename CFG::input_t v = src(ih, iw, c);
-      if (v > best)
-        best = v;
-    }
-  }
+  for_each_tap<CFG>(oh, ow, [&](int ih, int iw, int, int) {
+    typename CFG::input_t v = src(ih, iw, c);
+    if (v > best)
+      best = v;
+  });
   return best;
 }
 

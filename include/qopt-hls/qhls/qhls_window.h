@@ -39,6 +39,27 @@ template <class CFG> int window_col(int ow, int kw) {
          kw * int(CFG::dilation_width);
 }
 
+/// Calls fn(ih, iw, kh, kw) for every tap of output pixel (oh, ow)'s window
+/// that lies inside the input, in (kh, kw) order: padding taps are skipped
+/// (on codes they would hold the zero point and add nothing; max-pooling
+/// ignores them).
+template <class CFG, class FN> void for_each_tap(int oh, int ow, FN fn) {
+#pragma HLS INLINE
+Rows:
+  for (int kh = 0; kh < int(CFG::filt_height); ++kh) {
+    int ih = window_row<CFG>(oh, kh);
+    if (ih < 0 || ih >= int(CFG::in_height))
+      continue;
+  Cols:
+    for (int kw = 0; kw < int(CFG::filt_width); ++kw) {
+      int iw = window_col<CFG>(ow, kw);
+      if (iw < 0 || iw >= int(CFG::in_width))
+        continue;
+      fn(ih, iw, kh, kw);
+    }
+  }
+}
+
 template <class CFG, typename T> struct array_source {
   const T *data;
   T operator()(int ih, int iw, int c) const {
