@@ -440,6 +440,46 @@ static LogicalResult importTile(GraphImporter &im, const onnx::NodeProto &) {
   return success();
 }
 
+/// ConstantOfShape whose output is too large to fold on the host (e.g. the
+/// `full_like` of an attention mask): a splat `tosa.const`, which costs no
+/// memory however large the shape.
+static LogicalResult importConstantOfShape(GraphImporter &im,
+                                           const onnx::NodeProto &) {
+  std::optional<ConstTensor> shapeInput = im.constInput(0);
+  if (!shapeInput)
+    return im.nodeError("could not be evaluated at import time; its "
+                        "shape input must be a constant (pin the model's "
+                        "input shapes)");
+  SmallVector<int64_t> shape = shapeInput->toInt64();
+  ConstTensor value = ConstTensor::fromFloats({1}, {0.0f});
+  if (const onnx::AttributeProto *a = im.attr("value")) {
+    onnx::TensorProto tensor = a->t();
+    FailureOr<ConstTensor> t = im.readTensor(tensor, im.loc());
+    if (failed(t))
+      return failure();
+    value = *t;
+    if (value.numElements() != 1)
+      return im.nodeError("value must hold exactly one element");
+  }
+  for (int64_t d : shape)
+    if (d < 0)
+      return im.nodeError("shape has a negative dimension");
+  Type elementType = im.convertDType(value.dtype);
+  if (!elementType)
+    return im.nodeError("unsupported value type " + dtypeName(value.dtype));
+  if (auto intType = dyn_cast<IntegerType>(elementType))
+    elementType = im.builder().getIntegerType(intType.getWidth());
+  auto type = RankedTensorType::get(shape, elementType);
+  Attribute splat;
+  if (auto floatType = dyn_cast<FloatType>(elementType))
+    splat = FloatAttr::get(floatType, value.toDouble()[0]);
+  else
+    splat = IntegerAttr::get(elementType, value.toInt64()[0]);
+  im.setOutput(0, tosa::ConstOp::create(im.builder(), im.loc(), type,
+                                        DenseElementsAttr::get(type, splat)));
+  return success();
+}
+
 static LogicalResult importPad(GraphImporter &im, const onnx::NodeProto &) {
   std::string mode = im.stringAttr("mode", "constant");
   if (mode != "constant" && mode != "reflect" && mode != "edge")
@@ -543,8 +583,8 @@ void mlir::qopt::onnx_import::registerShapeHandlers(llvm::StringMap<NodeHandler>
   map["Pad"] = importPad;
   // Folded on the host (GraphImporter::tryFold); listed so that they count
   // as supported.
-  for (StringRef op : {"Constant", "Shape", "Size", "ConstantOfShape",
-                       "Range"})
+  map["ConstantOfShape"] = importConstantOfShape;
+  for (StringRef op : {"Constant", "Shape", "Size", "Range"})
     map[op] = [](GraphImporter &im, const onnx::NodeProto &) {
       return im.nodeError("could not be evaluated at import time; its "
                           "inputs must be constants");
