@@ -35,6 +35,22 @@ namespace mlir::qopt {
 using namespace mlir;
 using namespace mlir::qopt;
 
+/// True when every row of `rows` x `cols` values is a probability
+/// distribution (non-negative entries summing to 1 within float rounding).
+static bool isProbabilityRows(const float *x, int64_t rows, int64_t cols) {
+  for (int64_t r = 0; r < rows; ++r) {
+    double sum = 0;
+    for (int64_t c = 0; c < cols; ++c) {
+      if (!(x[r * cols + c] >= 0.0f))
+        return false;
+      sum += x[r * cols + c];
+    }
+    if (std::abs(sum - 1.0) > 1e-3)
+      return false;
+  }
+  return true;
+}
+
 namespace {
 
 struct SensitivityPass
@@ -202,13 +218,14 @@ struct SensitivityPass
       useKl = true;
       break;
     case OutputMetric::Auto:
-      useKl = out.shape.size() == 2 && out.shape[1] > 1;
+      useKl = out.shape.size() >= 2 && out.shape.back() > 1;
       break;
     case OutputMetric::MSE:
       break;
     }
-    if (useKl && out.shape.size() != 2)
-      return fail(module, "metric=kl needs a [batch, classes] output; '" +
+    if (useKl && (out.shape.size() < 2 || out.shape.back() < 2))
+      return fail(module, "metric=kl needs an output of rank 2 or more with "
+                          "at least two classes on its last axis; '" +
                               out.name + "' is " + formatShape(out.shape));
     if (out.dtype != DType::F32)
       return fail(module, "output '" + out.name + "' is not float32");
@@ -219,6 +236,8 @@ struct SensitivityPass
       double total = 0;
       int64_t count = 0;
     };
+    // Decided on the first reference batch, the same for every layer.
+    std::optional<bool> outputIsProbability;
     auto accumulate = [&](const Tensor &ref, const Tensor &q, Divergence &d) {
       const float *a = ref.data<float>(), *b = q.data<float>();
       if (!useKl) {
@@ -227,20 +246,35 @@ struct SensitivityPass
         d.count += ref.getNumElements();
         return;
       }
-      int64_t rows = ref.getShape()[0], cols = ref.getShape()[1];
+      // Rows over the last axis. An output whose rows are already
+      // probabilities (a softmax result: non-negative, summing to 1) is
+      // compared as such; any other output is softmaxed first (logits).
+      int64_t cols = ref.getShape().back();
+      int64_t rows = ref.getNumElements() / cols;
+      if (!outputIsProbability)
+        outputIsProbability = isProbabilityRows(a, rows, cols);
       for (int64_t r = 0; r < rows; ++r) {
         const float *x = a + r * cols, *y = b + r * cols;
-        double mx = *std::max_element(x, x + cols);
-        double my = *std::max_element(y, y + cols);
-        double zx = 0, zy = 0;
-        for (int64_t c = 0; c < cols; ++c) {
-          zx += std::exp(double(x[c]) - mx);
-          zy += std::exp(double(y[c]) - my);
-        }
-        double lzx = std::log(zx) + mx, lzy = std::log(zy) + my, kl = 0;
-        for (int64_t c = 0; c < cols; ++c) {
-          double lp = double(x[c]) - lzx, lq = double(y[c]) - lzy;
-          kl += std::exp(lp) * (lp - lq);
+        double kl = 0;
+        if (*outputIsProbability) {
+          for (int64_t c = 0; c < cols; ++c) {
+            double p = std::max(double(x[c]), 1e-30);
+            double q = std::max(double(y[c]), 1e-30);
+            kl += double(x[c]) * (std::log(p) - std::log(q));
+          }
+        } else {
+          double mx = *std::max_element(x, x + cols);
+          double my = *std::max_element(y, y + cols);
+          double zx = 0, zy = 0;
+          for (int64_t c = 0; c < cols; ++c) {
+            zx += std::exp(double(x[c]) - mx);
+            zy += std::exp(double(y[c]) - my);
+          }
+          double lzx = std::log(zx) + mx, lzy = std::log(zy) + my;
+          for (int64_t c = 0; c < cols; ++c) {
+            double lp = double(x[c]) - lzx, lq = double(y[c]) - lzy;
+            kl += std::exp(lp) * (lp - lq);
+          }
         }
         d.total += std::max(kl, 0.0);
         ++d.count;

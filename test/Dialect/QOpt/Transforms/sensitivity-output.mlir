@@ -15,7 +15,7 @@
 // CHECK: tosa.matmul
 // CHECK-SAME: qopt.sensitivity = #qopt.sensitivity<method = "output-mse", channels_per_group = 0, values = dense<[3.099{{[0-9]*}}E-6, 0.0010204{{[0-9]*}}]> : tensor<2xf64>>
 // NODATA: error: qopt-sensitivity: method=output needs data=...
-// KL: error: qopt-sensitivity: metric=kl needs a {{\[}}batch, classes] output; 'result0' is {{\[}}1, 1, 1]
+// KL: error: qopt-sensitivity: metric=kl needs an output of rank 2 or more with at least two classes on its last axis; 'result0' is {{\[}}1, 1, 1]
 // MISSING: error: qopt-sensitivity: {{.*}}missing.npy
 
 func.func @main(%x: tensor<1x1x2xf32>) -> tensor<1x1x1xf32> {

@@ -218,9 +218,11 @@ def SensitivityPass : Pass<"qopt-sensitivity", "::mlir::ModuleOp"> {
     * `method=output`: quantizes one layer at a time to each candidate and
       measures the divergence of the model's first output from the float
       model on `data` (the loaders of `qopt-calibrate`) with the reference
-      executor: mean KL(float || quantized) of the softmaxed rows for a
-      [batch, classes] output (`metric=auto` or `kl`), else the mean
-      squared error (`mse`).
+      executor: mean KL(float || quantized) over the rows of the output's
+      last axis (`metric=auto` or `kl`, for an output of rank >= 2: logits
+      are softmaxed, rows that already are probabilities — a softmax
+      result — are compared as they are), else the mean squared error
+      (`mse`).
 
     With `channels-per-group=N` (weight-error and hessian), one value per group of N output channels
     (for per-group allocation) instead of one per layer.
@@ -271,9 +273,9 @@ def SensitivityPass : Pass<"qopt-sensitivity", "::mlir::ModuleOp"> {
            "For method=output: auto, kl or mse",
            [{::llvm::cl::values(
              clEnumValN(::mlir::qopt::OutputMetric::Auto, "auto",
-                        "kl for a [batch, classes] output, else mse"),
+                        "kl for an output of rank >= 2 with classes on its last axis, else mse"),
              clEnumValN(::mlir::qopt::OutputMetric::KL, "kl",
-                        "KL divergence of the softmaxed rows"),
+                        "KL divergence of the rows of the last axis (softmaxed unless already probabilities)"),
              clEnumValN(::mlir::qopt::OutputMetric::MSE, "mse",
                         "mean squared error"))}]>,
     Option<"numThreads", "threads", "unsigned", "1",
