@@ -583,15 +583,22 @@ mlir::qopt::makeInputBatches(const Dataset &dataset, const TensorSpec &input,
   auto error = [](const Twine &message) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
   };
-  if (input.dtype != DType::F32 || input.shape.empty())
+  bool integer = input.dtype == DType::I64 || input.dtype == DType::I32;
+  if ((input.dtype != DType::F32 && !integer) || input.shape.empty())
     return error("input '" + input.name +
-                 "' must be a float32 tensor with a batch dimension");
+                 "' must be a float32, int32 or int64 tensor with a batch "
+                 "dimension");
+  if (integer && (mean != 0.0 || std != 1.0))
+    return error("input '" + input.name + "' is " +
+                 dtypeName(input.dtype) +
+                 " (e.g. token ids): input-mean and input-std apply to float "
+                 "inputs only");
   int64_t batch = input.shape[0], perSample = 1;
   for (int64_t d : ArrayRef(input.shape).drop_front())
     perSample *= d;
   std::vector<Tensor> batches;
   for (size_t s = 0; s + batch <= dataset.samples.size(); s += batch) {
-    Tensor t = Tensor::zeros(DType::F32, input.shape);
+    Tensor t = Tensor::zeros(input.dtype, input.shape);
     for (int64_t i = 0; i < batch; ++i) {
       const Tensor &sample = dataset.samples[s + i];
       if (sample.getNumElements() != perSample)
@@ -599,9 +606,20 @@ mlir::qopt::makeInputBatches(const Dataset &dataset, const TensorSpec &input,
                      Twine(sample.getNumElements()) + " values, input '" +
                      input.name + "' takes " + Twine(perSample) +
                      " per batch element (" + formatShape(input.shape) + ")");
-      for (int64_t j = 0; j < perSample; ++j)
-        t.mutableData<float>()[i * perSample + j] =
-            float((sample.getDouble(j) - mean) / std);
+      if (integer && isFloat(sample.getDType()))
+        return error("sample " + Twine(s + i) + " is " +
+                     dtypeName(sample.getDType()) + " but input '" +
+                     input.name + "' is " + dtypeName(input.dtype) +
+                     ": give integer data");
+      for (int64_t j = 0; j < perSample; ++j) {
+        int64_t k = i * perSample + j;
+        if (input.dtype == DType::I64)
+          t.mutableData<int64_t>()[k] = sample.getInt(j);
+        else if (input.dtype == DType::I32)
+          t.mutableData<int32_t>()[k] = int32_t(sample.getInt(j));
+        else
+          t.mutableData<float>()[k] = float((sample.getDouble(j) - mean) / std);
+      }
     }
     batches.push_back(std::move(t));
   }

@@ -95,9 +95,11 @@ Tensor allocResult(Operation *op, unsigned i = 0);
 /// an error on the module naming what is missing) otherwise.
 func::FuncOp lookupEntryFunction(ModuleOp module, llvm::StringRef tool);
 
-/// Splits `dataset` into batches shaped like `input` (float32, leading
-/// batch dimension), normalizing every value as (x - mean) / std; a last
-/// partial batch is dropped. Errors name the sample and the input.
+/// Splits `dataset` into batches shaped like `input` (leading batch
+/// dimension): float32 inputs normalize every value as (x - mean) / std;
+/// int32/int64 inputs (token ids) take integer samples as they are (mean 0
+/// and std 1 only). A last partial batch is dropped. Errors name the sample
+/// and the input.
 llvm::Expected<std::vector<Tensor>>
 makeInputBatches(const Dataset &dataset, const TensorSpec &input,
                  double mean, double std);

@@ -85,6 +85,9 @@ LogicalResult CalibratePass::validateOptions() {
   check.finite("input-mean", inputMean);
   check.finiteNonZero("input-std", inputStd);
   check.atLeast("threads", numThreads, 1);
+  if (smoothAlpha != 0.0 && !(smoothAlpha > 0.0 && smoothAlpha < 1.0))
+    check.error() << "smooth-alpha must be in (0, 1) (0: off), got "
+                  << formatOptionValue(smoothAlpha);
   return check.finish();
 }
 
@@ -95,6 +98,25 @@ void CalibratePass::runOnOperation() {
 
   func::FuncOp func = lookupEntryFunction(module, "qopt-calibrate");
   if (!func)
+    return signalPassFailure();
+
+  auto dataset = loadDataset(data, numSamples);
+  if (!dataset)
+    return (void)fail(llvm::toString(dataset.takeError()));
+
+  CalibrationRunOptions runOptions;
+  runOptions.numThreads = numThreads;
+  runOptions.batchSize = batchSize;
+  runOptions.inputMean = inputMean;
+  runOptions.inputStd = inputStd;
+  runOptions.tool = getArgument().str();
+  runOptions.progress = [this](StringRef pass, int64_t done, int64_t total) {
+    progress(pass, done, total);
+  };
+
+  // SmoothQuant first: the statistics describe the smoothed model.
+  if (smoothAlpha > 0.0 &&
+      failed(smoothLayerInputs(func, *dataset, runOptions, smoothAlpha)))
     return signalPassFailure();
 
   // What to observe (from the IR alone), the executor, the data, the runs.
@@ -108,22 +130,9 @@ void CalibratePass::runOnOperation() {
   options.maxMemoryMB = maxMemoryMB;
   CalibrationPlan plan = CalibrationPlan::build(func, options);
 
-  CalibrationRunOptions runOptions;
-  runOptions.numThreads = numThreads;
-  runOptions.batchSize = batchSize;
-  runOptions.inputMean = inputMean;
-  runOptions.inputStd = inputStd;
-  runOptions.tool = getArgument().str();
-  runOptions.progress = [this](StringRef pass, int64_t done, int64_t total) {
-    progress(pass, done, total);
-  };
   auto runner = CalibrationRunner::create(plan, runOptions);
   if (failed(runner))
     return signalPassFailure();
-
-  auto dataset = loadDataset(data, numSamples);
-  if (!dataset)
-    return (void)fail(llvm::toString(dataset.takeError()));
 
   FailureOr<CalibrationResults> results = (*runner)->run(*dataset);
   if (failed(results) || failed(writeResults(plan, *results)))

@@ -46,10 +46,13 @@ CalibrationRunner::create(const CalibrationPlan &plan,
     return runner->emitError()
            << "calibration feeds one input; the function has " << inputs.size();
   const TensorSpec &spec = inputs.front();
-  if (spec.dtype != DType::F32 || spec.shape.empty())
+  if ((spec.dtype != DType::F32 && spec.dtype != DType::I64 &&
+       spec.dtype != DType::I32) ||
+      spec.shape.empty())
     return runner->emitError()
            << "input '" << spec.name
-           << "' must be a float32 tensor with a batch dimension";
+           << "' must be a float32, int32 or int64 tensor (e.g. token ids) "
+              "with a batch dimension";
   return runner;
 }
 

@@ -218,7 +218,7 @@ struct SensitivityPass
       useKl = true;
       break;
     case OutputMetric::Auto:
-      useKl = out.shape.size() >= 2 && out.shape.back() > 1;
+      useKl = out.shape.size() == 2 && out.shape[1] > 1;
       break;
     case OutputMetric::MSE:
       break;

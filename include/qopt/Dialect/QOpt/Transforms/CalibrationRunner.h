@@ -69,6 +69,17 @@ FailureOr<CalibrationResults>
 runCalibration(const CalibrationPlan &plan, const Dataset &dataset,
                const CalibrationRunOptions &options = {});
 
+/// SmoothQuant scale migration (qopt-calibrate{smooth-alpha=A}, see
+/// SmoothActivations.cpp and docs/Calibration.md): runs `dataset` once to
+/// find each layer input's per-channel max |x_k|, then rewrites every
+/// conv2d / depthwise_conv2d / matmul with a constant float weight that
+/// reads its input channel-for-channel as (x / s) (diag(s) W), with
+/// s_k = max|x_k|^A / max|W_k|^(1-A). Returns the number of layers
+/// smoothed.
+FailureOr<int64_t> smoothLayerInputs(func::FuncOp func, const Dataset &dataset,
+                                     const CalibrationRunOptions &options,
+                                     double alpha);
+
 } // namespace mlir::qopt
 
 #endif // QOPT_DIALECT_QOPT_TRANSFORMS_CALIBRATIONRUNNER_H

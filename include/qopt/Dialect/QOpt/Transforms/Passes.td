@@ -126,9 +126,20 @@ def CalibratePass : Pass<"qopt-calibrate", "::mlir::ModuleOp"> {
       (computed a group of layers at a time, so that at most
       `max-memory-mb` of matrices are held).
 
+    With `smooth-alpha=A` (0 < A < 1; SmoothQuant, Xiao et al., ICML
+    2023), the activation outliers are first migrated into the weights: one
+    pass over the data finds each layer input's per-channel max |x_k|, and
+    every conv2d, depthwise_conv2d and matmul with a constant weight that
+    reads its input channel-for-channel computes (x / s) (diag(s) W) with
+    s_k = max|x_k|^A / max|W_k|^(1-A): a per-channel `tosa.mul` by 1/s is
+    inserted in front of it (what the int8 activation quantizer then sees)
+    and its weight is scaled. The statistics are recorded on the smoothed
+    model.
+
     `data` is a `.npy`/`.npz` file, a directory of them,
     `fashion-mnist:IDX3_FILE` or `digits:CSV_FILE` (docs/Calibration.md);
-    samples are normalized as `(x - input-mean) / input-std`. Results are
+    float samples are normalized as `(x - input-mean) / input-std`; int32
+    and int64 inputs (token ids) take integer samples as they are. Results are
     deterministic: the same data gives byte-identical IR and sidecar. A
     progress line goes to stderr every quarter of each pass.
 
@@ -194,6 +205,10 @@ def CalibratePass : Pass<"qopt-calibrate", "::mlir::ModuleOp"> {
            "than minmax) every histogram">,
     Option<"maxMemoryMB", "max-memory-mb", "int64_t", "512",
            "Budget for full second-moment matrices held at once">,
+    Option<"smoothAlpha", "smooth-alpha", "double", "0.0",
+           "SmoothQuant migration strength A in (0, 1): scale layer inputs "
+           "by 1/s and weights by s, s_k = max|x_k|^A / max|W_k|^(1-A) "
+           "(0: off)">,
     Option<"inputMean", "input-mean", "double", "0.0",
            "Subtracted from every input value">,
     Option<"inputStd", "input-std", "double", "1.0",
@@ -219,10 +234,11 @@ def SensitivityPass : Pass<"qopt-sensitivity", "::mlir::ModuleOp"> {
       measures the divergence of the model's first output from the float
       model on `data` (the loaders of `qopt-calibrate`) with the reference
       executor: mean KL(float || quantized) over the rows of the output's
-      last axis (`metric=auto` or `kl`, for an output of rank >= 2: logits
-      are softmaxed, rows that already are probabilities — a softmax
-      result — are compared as they are), else the mean squared error
-      (`mse`).
+      last axis (`metric=kl` for any output of rank >= 2, e.g. a language
+      model's [batch, positions, vocab]; `metric=auto` picks it for a
+      [batch, classes] output): logits are softmaxed, rows that already
+      are probabilities (a softmax result) are compared as they are; else
+      the mean squared error (`mse`).
 
     With `channels-per-group=N` (weight-error and hessian), one value per group of N output channels
     (for per-group allocation) instead of one per layer.
@@ -273,7 +289,7 @@ def SensitivityPass : Pass<"qopt-sensitivity", "::mlir::ModuleOp"> {
            "For method=output: auto, kl or mse",
            [{::llvm::cl::values(
              clEnumValN(::mlir::qopt::OutputMetric::Auto, "auto",
-                        "kl for an output of rank >= 2 with classes on its last axis, else mse"),
+                        "kl for a [batch, classes] output, else mse"),
              clEnumValN(::mlir::qopt::OutputMetric::KL, "kl",
                         "KL divergence of the rows of the last axis (softmaxed unless already probabilities)"),
              clEnumValN(::mlir::qopt::OutputMetric::MSE, "mse",
