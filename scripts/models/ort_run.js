@@ -3,7 +3,8 @@
 // reference executor) on deterministic pseudo-random inputs.
 //
 //   node scripts/models/ort_run.js MODEL.onnx [--seed N] [--threads N]
-//        [--shape NAME=D0,D1,...]... [--npy DIR] [--runs N] [--json]
+//        [--shape NAME=D0,D1,...]... [--input NAME=FILE.npy]... [--npy DIR]
+//        [--runs N] [--json]
 //
 // onnxruntime-node@1.30.0 is loaded from .cache/npm (scripts/models/
 // fetch_npm_models.sh installs it; QOPT_NPM_DIR overrides the folder).
@@ -17,7 +18,9 @@
 //   state = (state * 1664525 + 1013904223) mod 2^32
 //   float:  x = state / 2^32 * 2 - 1          (uniform in [-1, 1))
 //   ints:   x = state >>> 29                  (0..7; bool: state >>> 31)
-// so any other tool (C++, Python) can regenerate the same inputs. With
+// so any other tool (C++, Python) can regenerate the same inputs;
+// --input NAME=FILE.npy feeds a NumPy file instead (C order, little-endian
+// float32/float64/int8/uint8/int32/int64/bool; its shape is the input's). With
 // --npy DIR each input and output is also written as DIR/input_<i>.npy and
 // DIR/output_<i>.npy (NumPy format, C order), plus DIR/io.json naming them.
 //
@@ -35,7 +38,8 @@ function usage(msg) {
 }
 
 const args = process.argv.slice(2);
-const opts = {seed: 0, threads: 0, npy: null, runs: 0, json: false, model: null, shapes: {}};
+const opts = {seed: 0, threads: 0, npy: null, runs: 0, json: false, model: null, shapes: {},
+              files: {}};
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   const next = () => (i + 1 < args.length ? args[++i] : usage(a + ' needs a value'));
@@ -46,6 +50,11 @@ for (let i = 0; i < args.length; i++) {
     const m = /^(.+)=(\d+(?:[x,]\d+)*)$/.exec(next());
     if (!m) usage('--shape wants NAME=D0,D1,...');
     opts.shapes[m[1]] = m[2].split(/[x,]/).map(Number);
+  }
+  else if (a === '--input') {
+    const m = /^([^=]+)=(.+)$/.exec(next());
+    if (!m) usage('--input wants NAME=FILE.npy');
+    opts.files[m[1]] = m[2];
   }
   else if (a === '--runs') opts.runs = Number(next());
   else if (a === '--json') opts.json = true;
@@ -123,6 +132,36 @@ function writeNpy(file, tensor) {
   return true;
 }
 
+// --- .npy reader -------------------------------------------------------------
+const NPY_TYPES = {
+  '<f4': ['float32', Float32Array], '<f8': ['float64', Float64Array], '|i1': ['int8', Int8Array],
+  '|u1': ['uint8', Uint8Array], '<i4': ['int32', Int32Array], '<i8': ['int64', BigInt64Array],
+  '|b1': ['bool', Uint8Array],
+};
+
+function readNpy(file) {
+  const buf = fs.readFileSync(file);
+  if (buf.toString('latin1', 0, 6) !== '\x93NUMPY') usage(file + ': not a .npy file');
+  const major = buf[6];
+  const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  const start = major === 1 ? 10 : 12;
+  const header = buf.toString('latin1', start, start + hlen);
+  const descr = /'descr':\s*'([^']+)'/.exec(header);
+  const shape = /'shape':\s*\(([^)]*)\)/.exec(header);
+  if (!descr || !shape || /'fortran_order':\s*True/.test(header))
+    usage(file + ': unsupported .npy header ' + header.trim());
+  const kind = NPY_TYPES[descr[1]];
+  if (!kind) usage(file + ': unsupported dtype ' + descr[1]);
+  const dims = shape[1].split(',').map(s => s.trim()).filter(s => s.length).map(Number);
+  const count = dims.reduce((a, b) => a * b, 1);
+  const bytes = buf.subarray(start + hlen);
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  let data = new kind[1](copy.buffer, 0, count);
+  if (kind[0] === 'bool') data = Uint8Array.from(data, v => v !== 0);
+  return new ort.Tensor(kind[0], data, dims);
+}
+
 function stats(t) {
   const d = t.data;
   if (typeof d === 'string' || !d.length) return {};
@@ -146,9 +185,11 @@ async function main() {
 
   for (const name of Object.keys(opts.shapes))
     if (!session.inputNames.includes(name)) usage('--shape: no input named ' + name);
+  for (const name of Object.keys(opts.files))
+    if (!session.inputNames.includes(name)) usage('--input: no input named ' + name);
   const feeds = {};
   const inputs = session.inputMetadata.map(meta => {
-    const t = makeInput(meta);
+    const t = opts.files[meta.name] ? readNpy(opts.files[meta.name]) : makeInput(meta);
     feeds[meta.name] = t;
     return {name: meta.name, type: t.type, shape: t.dims, declared: meta.shape};
   });
