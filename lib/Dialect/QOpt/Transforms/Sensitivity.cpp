@@ -17,6 +17,7 @@
 
 #include "PassOptionChecks.h"
 
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/StringExtras.h"
@@ -34,6 +35,13 @@ namespace mlir::qopt {
 
 using namespace mlir;
 using namespace mlir::qopt;
+
+/// Layers qopt-split-group-formats can split by output channel (a
+/// depthwise convolution's output channels are tied to its input channels):
+/// the others get one sensitivity per layer even with channels-per-group.
+static bool splitsByOutputChannel(Operation *op) {
+  return isa<tosa::Conv2DOp, tosa::MatMulOp>(op);
+}
 
 /// True when every row of `rows` x `cols` values is a probability
 /// distribution (non-negative entries summing to 1 within float rounding).
@@ -155,21 +163,23 @@ struct SensitivityPass
                << " entries; its weight needs " << dim << " x " << dim;
     }
 
+    // Per group only where qopt-split-group-formats can split the layer.
+    int64_t cpg = splitsByOutputChannel(op) ? int64_t(channelsPerGroup) : 0;
     ArrayRef<FormatAttr> formats = candidates.getFormats();
     int64_t channels = weight->getShape()[outputAxis];
-    int64_t groups = channelsPerGroup
-                         ? (channels + channelsPerGroup - 1) / channelsPerGroup
+    int64_t groups = cpg
+                         ? (channels + cpg - 1) / cpg
                          : 1;
     std::vector<double> values(groups * formats.size());
     for (auto [c, format] : llvm::enumerate(formats)) {
       std::vector<double> s = layerSensitivity(
-          *weight, format, outputAxis, dropAxis, channelsPerGroup, momentsPtr);
+          *weight, format, outputAxis, dropAxis, cpg, momentsPtr);
       for (int64_t g = 0; g < groups; ++g)
         values[g * formats.size() + c] = s[g];
     }
     Builder b(op->getContext());
     SmallVector<int64_t> shape;
-    if (channelsPerGroup)
+    if (cpg)
       shape.push_back(groups);
     shape.push_back(int64_t(formats.size()));
     auto attr = DenseElementsAttr::get(
@@ -178,7 +188,7 @@ struct SensitivityPass
                 SensitivityAttr::get(
                     op->getContext(),
                     b.getStringAttr(stringifySensitivityMethod(method)),
-                    channelsPerGroup, attr));
+                    cpg, attr));
     return success();
   }
 
@@ -290,6 +300,7 @@ struct SensitivityPass
       Tensor floatWeight;
       std::vector<Tensor> quantized; // per candidate, the whole weight
       int64_t axis = 0, channels = 0, groups = 1;
+      int64_t cpg = 0; // channels per group (0: the layer as one group)
       std::vector<Divergence> divergence; // [groups][candidates]
     };
     // The float weight with output channels [begin, end) taken from q.
@@ -325,13 +336,14 @@ struct SensitivityPass
         return iface->emitError("qopt-sensitivity: cannot evaluate the "
                                 "layer's float32 weight");
       Measured m{iface, weightValue, ex.firstAffectedOp(weightValue),
-                 *weight, {}, 0, 0, 1, {}};
+                 *weight, {}, 0, 0, 1, 0, {}};
       for (FormatAttr format : candidates.getFormats())
         m.quantized.push_back(fakeQuantizeWeight(*weight, format));
       m.axis = iface.getWeightOutputChannelAxis();
       m.channels = weight->getShape()[m.axis];
-      if (channelsPerGroup)
-        m.groups = (m.channels + channelsPerGroup - 1) / channelsPerGroup;
+      m.cpg = splitsByOutputChannel(iface) ? int64_t(channelsPerGroup) : 0;
+      if (m.cpg)
+        m.groups = (m.channels + m.cpg - 1) / m.cpg;
       m.divergence.resize(m.groups * m.quantized.size());
       measured.push_back(std::move(m));
     }
@@ -357,10 +369,9 @@ struct SensitivityPass
           for (auto [c, quantized] : llvm::enumerate(m.quantized)) {
             // Per group: only the group's channels quantized.
             Tensor w = quantized;
-            if (channelsPerGroup)
-              w = splice(m.floatWeight, quantized, m.axis,
-                         g * channelsPerGroup,
-                         std::min(m.channels, (g + 1) * channelsPerGroup));
+            if (m.cpg)
+              w = splice(m.floatWeight, quantized, m.axis, g * m.cpg,
+                         std::min(m.channels, (g + 1) * m.cpg));
             if (failed(ex.overrideValue(m.weight, w)))
               return failure();
             auto result = ex.finish(*snapshot);
@@ -379,7 +390,7 @@ struct SensitivityPass
       for (const Divergence &d : m.divergence)
         values.push_back(d.count ? d.total / double(d.count) : 0.0);
       SmallVector<int64_t> shape;
-      if (channelsPerGroup)
+      if (m.cpg)
         shape.push_back(m.groups);
       shape.push_back(int64_t(m.quantized.size()));
       auto attr = DenseElementsAttr::get(
@@ -388,7 +399,7 @@ struct SensitivityPass
                     SensitivityAttr::get(module.getContext(),
                                          b.getStringAttr(useKl ? "output-kl"
                                                                : "output-mse"),
-                                         channelsPerGroup, attr));
+                                         m.cpg, attr));
     }
     return success();
   }

@@ -241,7 +241,9 @@ def SensitivityPass : Pass<"qopt-sensitivity", "::mlir::ModuleOp"> {
       the mean squared error (`mse`).
 
     With `channels-per-group=N` (weight-error and hessian), one value per group of N output channels
-    (for per-group allocation) instead of one per layer.
+    (for per-group allocation) instead of one per layer; layers that
+    `qopt-split-group-formats` cannot split by output channel (depthwise
+    convolutions) keep one value per layer.
 
     ```mlir
     %y = tosa.matmul %x, %w, %zp, %zp {qopt.candidates = #qopt.candidates<[
