@@ -47,6 +47,7 @@ import onnx  # noqa: E402
 # figure quoted from it. Every machine we run on has AVX2.
 os.environ.setdefault("DNNL_MAX_CPU_ISA", "AVX2")
 os.environ.setdefault("ATEN_CPU_CAPABILITY", "avx2")
+os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")  # OpenBLAS picks kernels by CPU too
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
