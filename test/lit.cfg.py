@@ -41,3 +41,9 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 # FileCheck, not and count come from LLVM's tools directory.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.qopt_tools_dir, append_path=True)
+
+# The CUDA kernels (lib/Runtime/CUDA) were compiled: their PTX and ptxas
+# reports are checked. Tests that need them say REQUIRES: cuda.
+if config.qopt_enable_cuda.upper() in ("ON", "1", "TRUE", "YES"):
+    config.available_features.add("cuda")
+    config.substitutions.append(("%cuda_kernels", config.qopt_cuda_kernel_dir))

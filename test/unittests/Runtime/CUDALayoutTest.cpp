@@ -18,6 +18,7 @@
 #include <cstring>
 #include <random>
 #include <set>
+#include <tuple>
 #include <vector>
 
 using namespace qopt::cuda;
