@@ -87,6 +87,24 @@ FPGAEstimate FPGACostModel::estimate(const FPGALayerShape &shape,
       1, this->params.adderBitsPerCycle / std::max(accBits, 1u));
   int64_t depth = this->params.multCycles + ceilDiv(levels, perCycle);
   e.cycles = double(positions * reuse - 1 + depth);
+
+  // Flip-flops: every multiplier's product is registered (w + a bits).
+  // The products of one clock are summed by one adder tree per output
+  // (params / fanIn of them; fewer when R exceeds the fan-in), each over
+  // leaves = ceil(fanIn / R) products; the sums of every level that ends a
+  // clock cycle (every perCycle-th and the last) are registered, and with
+  // R > 1 each tree's result goes into an accumulator register.
+  int64_t leaves = ceilDiv(fanIn, reuse);
+  int64_t trees = ceilDiv(e.multipliers, leaves);
+  unsigned treeLevels = llvm::Log2_64_Ceil(uint64_t(leaves));
+  double registeredSums = reuse > 1 ? double(trees) : 0;
+  for (unsigned l = 1; l <= treeLevels; ++l)
+    if (l % perCycle == 0 || l == treeLevels)
+      registeredSums +=
+          double(trees * ceilDiv(leaves, int64_t(1) << std::min(l, 62u)));
+  e.ffs = double(e.multipliers) * this->params.ffPerProductBit * (w + a) +
+          registeredSums * this->params.ffPerAccBit * accBits +
+          this->params.ffPerLayer;
   return e;
 }
 
@@ -207,6 +225,13 @@ FPGACostModel::parse(llvm::StringRef json, llvm::StringRef origin) {
       return number(v, key, 0, 1e3, "a non-negative number", p.lutPerAccBit);
     if (key == "lut_per_layer")
       return number(v, key, 0, 1e9, "a non-negative number", p.lutPerLayer);
+    if (key == "ff_per_product_bit")
+      return number(v, key, 0, 1e3, "a non-negative number",
+                    p.ffPerProductBit);
+    if (key == "ff_per_acc_bit")
+      return number(v, key, 0, 1e3, "a non-negative number", p.ffPerAccBit);
+    if (key == "ff_per_layer")
+      return number(v, key, 0, 1e9, "a non-negative number", p.ffPerLayer);
     if (key == "acc_bits")
       return unsignedKey(v, key, 0, 256, p.accBits);
     if (key == "bram_factor")
@@ -218,16 +243,18 @@ FPGACostModel::parse(llvm::StringRef json, llvm::StringRef origin) {
     if (key == "totals") {
       const llvm::json::Object *totals = v.getAsObject();
       if (!totals)
-        return bad("'totals' must be an object with 'luts', 'dsps' and "
-                   "'brams'");
+        return bad("'totals' must be an object with 'luts', 'dsps', "
+                   "'brams' and 'ffs'");
       for (const auto &[name, total] : *totals) {
         llvm::StringRef n = name;
         double *out = n == "luts"    ? &p.totalLUTs
                       : n == "dsps"  ? &p.totalDSPs
                       : n == "brams" ? &p.totalBRAMs
+                      : n == "ffs"   ? &p.totalFFs
                                      : nullptr;
         if (!out)
-          return bad("unknown key 'totals." + n + "' (luts, dsps or brams)");
+          return bad("unknown key 'totals." + n +
+                     "' (luts, dsps, brams or ffs)");
         if (llvm::Error err = number(total, ("totals." + n).str(), 0, 1e12,
                                      "a non-negative number", *out))
           return err;

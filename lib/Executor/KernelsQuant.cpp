@@ -95,53 +95,12 @@ int32_t zeroPointOf(const PackedWeightInfo &info, int64_t row, int64_t group) {
              : info.zeroPoints[row * info.numGroups() + group];
 }
 
-/// y[m][n] for x [M, K] (int8 with zero point zx and scale sx), the
-/// integer path of qopt.matmul.
-void integerMatmul(const int8_t *x, int64_t m, float sx, int32_t zx,
-                   const PackedWeightInfo &info, const std::vector<int32_t> &q,
-                   const float *bias, float *y) {
-  const int64_t groups = info.numGroups();
-  const int64_t groupSize = info.groupSize == 0 ? info.k : info.groupSize;
-  for (int64_t r = 0; r < m; ++r)
-    for (int64_t n = 0; n < info.n; ++n) {
-      float acc = 0.0f;
-      for (int64_t g = 0; g < groups; ++g) {
-        int32_t zq = zeroPointOf(info, n, g);
-        int32_t sum = 0;
-        for (int64_t c = g * groupSize; c < (g + 1) * groupSize; ++c)
-          sum += (int32_t(x[r * info.k + c]) - zx) * (q[n * info.k + c] - zq);
-        float multiplier = sx * info.scales[n * groups + g];
-        float term = float(sum) * multiplier;
-        acc = acc + term;
-      }
-      if (bias)
-        acc = acc + bias[n];
-      y[r * info.n + n] = acc;
-    }
-}
-
-/// acc[m][n] = bias[n] + sum_k (x[m][k] - zx) * (q[n][k] - zq[n]) exactly in
-/// int32: the accumulator path of qopt.matmul (one scale per row; the
-/// verifier bounds K so the sum is exact).
-void accumulatorMatmul(const int8_t *x, int64_t m, int32_t zx,
-                       const PackedWeightInfo &info,
-                       const std::vector<int32_t> &q, const int32_t *bias,
-                       int32_t *y) {
-  for (int64_t r = 0; r < m; ++r)
-    for (int64_t n = 0; n < info.n; ++n) {
-      int32_t zq = zeroPointOf(info, n, 0);
-      int32_t sum = bias ? bias[n] : 0;
-      for (int64_t c = 0; c < info.k; ++c)
-        sum += (int32_t(x[r * info.k + c]) - zx) * (q[n * info.k + c] - zq);
-      y[r * info.n + n] = sum;
-    }
-}
-
-/// Whether `op`'s result is the int32 accumulator (integer-only chains).
+/// Whether `op`'s result is the exact accumulator (integer-only chains):
+/// int32 for integer weights, int64 for code-book weights.
 bool hasAccumulatorResult(Operation *op) {
-  return cast<RankedTensorType>(op->getResult(0).getType())
-      .getElementType()
-      .isInteger(32);
+  Type element =
+      cast<RankedTensorType>(op->getResult(0).getType()).getElementType();
+  return element.isInteger(32) || element.isInteger(64);
 }
 
 /// The float32 weight [N, K] of the weight-only path: s * (q - zq) for
@@ -175,11 +134,54 @@ void floatMatmul(const float *x, int64_t m, const PackedWeightInfo &info,
 
 struct LayerOperands {
   PackedWeightInfo info;
+  /// The logical fields (integer storage values, or codes).
   std::vector<int32_t> q;
+  /// The integer path's weights, [N, K]: q - zq (integer formats) or
+  /// value(code) * 2^E (code books), and their scales [N, groups]: s, or
+  /// s * 2^-E (docs/Semantics.md). Filled for int8 inputs only.
+  std::vector<int64_t> qi;
+  std::vector<float> si;
   const float *bias = nullptr;
-  /// The bias of an accumulator (i32) result.
+  /// The bias of an accumulator result (i32, or i64 for code books).
   const int32_t *biasI32 = nullptr;
+  const int64_t *biasI64 = nullptr;
+
+  int64_t accumulatorBias(int64_t n) const {
+    return biasI32 ? biasI32[n] : biasI64 ? biasI64[n] : 0;
+  }
 };
+
+/// The integer path's weights and scales of `l` (LayerOperands::qi, si).
+LogicalResult integerWeights(Operation *op, LayerOperands &l) {
+  const PackedWeightInfo &info = l.info;
+  const int64_t groups = info.numGroups();
+  const int64_t groupSize = info.groupSize == 0 ? info.k : info.groupSize;
+  l.qi.resize(l.q.size());
+  l.si.assign(info.scales.begin(), info.scales.end());
+  if (!info.codeType) {
+    for (int64_t n = 0; n < info.n; ++n)
+      for (int64_t c = 0; c < info.k; ++c)
+        l.qi[n * info.k + c] =
+            l.q[n * info.k + c] - zeroPointOf(info, n, c / groupSize);
+    return success();
+  }
+  // Code books: value(code) is exact in float32, and so is its product
+  // with 2^E, an integer of at most 33 bits.
+  int e = int(getMinifloatIntegerExponent(info.codeType));
+  for (size_t i = 0; i < l.q.size(); ++i) {
+    float v = decodeMinifloat(info.codeType,
+                              uint32_t(l.q[i]) & ((1u << info.bits) - 1));
+    if (!std::isfinite(v))
+      return op->emitError() << "qopt executor: a " << info.codeType
+                             << " weight code is NaN or infinite, which the "
+                                "integer path has no integer for",
+             failure();
+    l.qi[i] = int64_t(std::ldexp(double(v), e));
+  }
+  for (int64_t i = 0; i < info.n * groups; ++i)
+    l.si[i] = std::ldexp(info.scales[i], -e);
+  return success();
+}
 
 FailureOr<LayerOperands> layerOperands(Operation *op, Value weight,
                                        ArrayRef<Tensor> operands) {
@@ -198,15 +200,68 @@ FailureOr<LayerOperands> layerOperands(Operation *op, Value weight,
     return op->emitError("qopt executor: packed weight size mismatch"),
            failure();
   l.q = unpackWeight(l.info, layout, operands[1]);
+  if (!isFloat(operands[0].getDType()) && failed(integerWeights(op, l)))
+    return failure();
   if (operands.size() > 2) {
     if (operands[2].getDType() == DType::I32)
       l.biasI32 = operands[2].data<int32_t>();
+    else if (operands[2].getDType() == DType::I64)
+      l.biasI64 = operands[2].data<int64_t>();
     else
       l.bias = operands[2].data<float>();
   }
   return l;
 }
 
+/// y[m][n] for x [M, K] (int8 with zero point zx and scale sx), the
+/// integer path of qopt.matmul: per group an exact integer sum (int64 holds
+/// both weight kinds' sums), then the float32 epilogue in group order.
+void integerMatmul(const int8_t *x, int64_t m, float sx, int32_t zx,
+                   const LayerOperands &l, float *y) {
+  const PackedWeightInfo &info = l.info;
+  const int64_t groups = info.numGroups();
+  const int64_t groupSize = info.groupSize == 0 ? info.k : info.groupSize;
+  for (int64_t r = 0; r < m; ++r)
+    for (int64_t n = 0; n < info.n; ++n) {
+      float acc = 0.0f;
+      for (int64_t g = 0; g < groups; ++g) {
+        int64_t sum = 0;
+        for (int64_t c = g * groupSize; c < (g + 1) * groupSize; ++c)
+          sum += (int64_t(x[r * info.k + c]) - zx) * l.qi[n * info.k + c];
+        float multiplier = sx * l.si[n * groups + g];
+        float term = float(sum) * multiplier;
+        acc = acc + term;
+      }
+      if (l.bias)
+        acc = acc + l.bias[n];
+      y[r * info.n + n] = acc;
+    }
+}
+
+/// acc[m][n] = bias[n] + sum_k (x[m][k] - zx) * qi[n][k] exactly: the
+/// accumulator path of qopt.matmul (one scale per row; the verifier bounds
+/// K so the sum is exact in `AccT`, int32 or int64).
+template <typename AccT>
+void accumulatorMatmul(const int8_t *x, int64_t m, int32_t zx,
+                       const LayerOperands &l, AccT *y) {
+  const PackedWeightInfo &info = l.info;
+  for (int64_t r = 0; r < m; ++r)
+    for (int64_t n = 0; n < info.n; ++n) {
+      int64_t sum = l.accumulatorBias(n);
+      for (int64_t c = 0; c < info.k; ++c)
+        sum += (int64_t(x[r * info.k + c]) - zx) * l.qi[n * info.k + c];
+      y[r * info.n + n] = AccT(sum);
+    }
+}
+
+/// The accumulator path into `out` (int32 or int64 by its dtype).
+void accumulatorMatmul(const int8_t *x, int64_t m, int32_t zx,
+                       const LayerOperands &l, Tensor &out) {
+  if (out.getDType() == DType::I64)
+    accumulatorMatmul(x, m, zx, l, out.mutableData<int64_t>());
+  else
+    accumulatorMatmul(x, m, zx, l, out.mutableData<int32_t>());
+}
 LogicalResult quantizeKernel(Operation *op, ArrayRef<Tensor> operands,
                              SmallVectorImpl<Tensor> &results,
                              const KernelContext &) {
@@ -263,11 +318,10 @@ LogicalResult matmulKernel(Operation *op, ArrayRef<Tensor> operands,
     ActivationQuantInfo a =
         *getActivationQuantInfo(inputElement, [&]() { return op->emitError(); });
     if (hasAccumulatorResult(op))
-      accumulatorMatmul(operands[0].data<int8_t>(), m, a.zeroPoint, l->info,
-                        l->q, l->biasI32, out.mutableData<int32_t>());
+      accumulatorMatmul(operands[0].data<int8_t>(), m, a.zeroPoint, *l, out);
     else
-      integerMatmul(operands[0].data<int8_t>(), m, a.scale, a.zeroPoint,
-                    l->info, l->q, l->bias, out.mutableData<float>());
+      integerMatmul(operands[0].data<int8_t>(), m, a.scale, a.zeroPoint, *l,
+                    out.mutableData<float>());
   }
   results.push_back(out);
   return success();
@@ -327,11 +381,10 @@ LogicalResult conv2dKernel(Operation *op, ArrayRef<Tensor> operands,
     std::vector<int8_t> cols = im2col(operands[0].data<int8_t>(), inShape,
                                       outShape, conv, int8_t(a.zeroPoint));
     if (hasAccumulatorResult(op))
-      accumulatorMatmul(cols.data(), m, a.zeroPoint, l->info, l->q,
-                        l->biasI32, out.mutableData<int32_t>());
+      accumulatorMatmul(cols.data(), m, a.zeroPoint, *l, out);
     else
-      integerMatmul(cols.data(), m, a.scale, a.zeroPoint, l->info, l->q,
-                    l->bias, out.mutableData<float>());
+      integerMatmul(cols.data(), m, a.scale, a.zeroPoint, *l,
+                    out.mutableData<float>());
   }
   results.push_back(out);
   return success();
@@ -362,8 +415,8 @@ LogicalResult depthwiseConv2dKernel(Operation *op, ArrayRef<Tensor> operands,
   const int64_t groupSize = info.groupSize == 0 ? info.k : info.groupSize;
   Tensor out = allocResult(op);
   bool accumulator = hasAccumulatorResult(op);
+  bool wide = out.getDType() == DType::I64;
   float *y = accumulator ? nullptr : out.mutableData<float>();
-  int32_t *yAcc = accumulator ? out.mutableData<int32_t>() : nullptr;
   Type inputElement = conv.getInput().getType().getElementType();
   bool integer = !inputElement.isF32();
   ActivationQuantInfo a{1.0f, 0};
@@ -388,27 +441,29 @@ LogicalResult depthwiseConv2dKernel(Operation *op, ArrayRef<Tensor> operands,
             return ((b * h + iy) * w + ix) * c + ch;
           };
           float acc = 0.0f;
+          int64_t index = ((b * oh + yo) * ow + xo) * oc + o;
           if (accumulator) {
-            // One group (the verifier): bias + the exact int32 sum.
+            // One group (the verifier): bias + the exact integer sum.
             const int8_t *x = operands[0].data<int8_t>();
-            int32_t zq = zeroPointOf(info, o, 0);
-            int32_t sum = l->biasI32 ? l->biasI32[o] : 0;
+            int64_t sum = l->accumulatorBias(o);
             for (int64_t t = 0; t < info.k; ++t)
               if (std::optional<int64_t> i = inputAt(t))
-                sum += (int32_t(x[*i]) - a.zeroPoint) *
-                       (l->q[o * info.k + t] - zq);
-            yAcc[((b * oh + yo) * ow + xo) * oc + o] = sum;
+                sum += (int64_t(x[*i]) - a.zeroPoint) * l->qi[o * info.k + t];
+            if (wide)
+              out.mutableData<int64_t>()[index] = sum;
+            else
+              out.mutableData<int32_t>()[index] = int32_t(sum);
             continue;
           }
           if (integer) {
             const int8_t *x = operands[0].data<int8_t>();
             for (int64_t g = 0; g < groups; ++g) {
-              int32_t zq = zeroPointOf(info, o, g), sum = 0;
+              int64_t sum = 0;
               for (int64_t t = g * groupSize; t < (g + 1) * groupSize; ++t)
                 if (std::optional<int64_t> i = inputAt(t))
-                  sum += (int32_t(x[*i]) - a.zeroPoint) *
-                         (l->q[o * info.k + t] - zq);
-              float multiplier = a.scale * info.scales[o * groups + g];
+                  sum += (int64_t(x[*i]) - a.zeroPoint) *
+                         l->qi[o * info.k + t];
+              float multiplier = a.scale * l->si[o * groups + g];
               float term = float(sum) * multiplier;
               acc = acc + term;
             }
@@ -443,11 +498,14 @@ LogicalResult requantizeKernel(Operation *op, ArrayRef<Tensor> operands,
                     shift = requantize.getShift();
   int64_t channels = int64_t(multiplier.size());
   Tensor out = allocResult(op);
-  const int32_t *acc = operands[0].data<int32_t>();
+  bool wide = operands[0].getDType() == DType::I64;
+  const int32_t *acc = wide ? nullptr : operands[0].data<int32_t>();
+  const int64_t *acc64 = wide ? operands[0].data<int64_t>() : nullptr;
   int8_t *dst = out.mutableData<int8_t>();
   for (int64_t i = 0, e = out.getNumElements(); i < e; ++i) {
     int64_t c = i % channels;
-    dst[i] = requantizeValue(acc[i], multiplier[c], shift[c], q->zeroPoint,
+    dst[i] = requantizeValue(wide ? acc64[i] : int64_t(acc[i]), multiplier[c],
+                             shift[c], q->zeroPoint,
                              int32_t(requantize.getMin()),
                              int32_t(requantize.getMax()));
   }

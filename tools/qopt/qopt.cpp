@@ -211,6 +211,10 @@ static llvm::cl::opt<std::string> methodOption(
 static llvm::cl::opt<std::string> reportJson(
     "report-json", llvm::cl::desc("Write the allocation as JSON here"),
     llvm::cl::cat(compileCategory));
+static llvm::cl::opt<bool> asymmetricOption(
+    "asymmetric",
+    llvm::cl::desc("Asymmetric integer weight formats (with zero points)"),
+    llvm::cl::cat(compileCategory));
 static llvm::cl::opt<bool> integerOnlyOption(
     "integer-only",
     llvm::cl::desc("Integer-only chains between integer layers (int32 "
@@ -369,6 +373,8 @@ static std::string compileShortcutOptions() {
   add(reportJson, "report-json");
   if (integerOnlyOption.getNumOccurrences())
     options += integerOnlyOption ? " integer-only=true" : " integer-only=false";
+  if (asymmetricOption.getNumOccurrences())
+    options += asymmetricOption ? " asymmetric=true" : " asymmetric=false";
   std::string hls = hlsTargetOptions();
   if (!options.empty() && !hls.empty())
     options += " target-options={" + hls + "}";

@@ -44,6 +44,9 @@ struct FPGAEstimate {
   double dsps = 0;
   /// 18 Kb block RAMs (RAMB18).
   double brams = 0;
+  /// Flip-flops: the pipeline registers of the products and of the adder
+  /// tree levels that end a clock cycle, and the layer's control.
+  double ffs = 0;
   /// Latency of one execution in clock cycles.
   double cycles = 0;
 };
@@ -78,6 +81,14 @@ struct FPGAModelParameters {
   /// Weights go to block RAM when the layer has more than this many and
   /// R > 1 (hls4ml's BramFactor) ["bram_factor"].
   int64_t bramFactor = 1000000000;
+  /// Flip-flops per bit of a registered product (w + a bits per
+  /// multiplier) ["ff_per_product_bit"].
+  double ffPerProductBit = 1.0;
+  /// Flip-flops per accumulator bit of a registered adder-tree sum
+  /// ["ff_per_acc_bit"].
+  double ffPerAccBit = 1.0;
+  /// Fixed flip-flops per layer (control, handshakes) ["ff_per_layer"].
+  double ffPerLayer = 400;
   /// Pipeline stages of a multiplier ["mult_cycles"].
   unsigned multCycles = 1;
   /// Adder-tree width that fits in one clock: levels per cycle are
@@ -85,8 +96,8 @@ struct FPGAModelParameters {
   /// ["adder_bits_per_cycle"].
   unsigned adderBitsPerCycle = 96;
   /// Device totals, 0 when unknown, for utilization in reports
-  /// ["totals": {"luts", "dsps", "brams"}].
-  double totalLUTs = 0, totalDSPs = 0, totalBRAMs = 0;
+  /// ["totals": {"luts", "dsps", "brams", "ffs"}].
+  double totalLUTs = 0, totalDSPs = 0, totalBRAMs = 0, totalFFs = 0;
 };
 
 /// The analytical FPGA model (docs/Allocation.md). latency() is in cycles.

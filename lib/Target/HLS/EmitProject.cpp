@@ -44,17 +44,17 @@ struct EmbeddedFile {
 
 struct FPGAPart {
   const char *name;
-  double luts, dsps, brams;
+  double luts, dsps, brams, ffs;
 };
 
 // Totals from the vendors' product tables (BRAM in 18 Kb blocks, two per
-// 36 Kb block RAM).
+// 36 Kb block RAM; flip-flops are the CLB registers).
 constexpr FPGAPart kParts[] = {
-    {"xc7z020clg400-1", 53200, 220, 280},
-    {"xczu9eg-ffvb1156-2-e", 274080, 2520, 1824},
-    {"xcvu9p-flga2104-2-e", 1182240, 6840, 4320},
-    {"xcu250-figd2104-2L-e", 1728000, 12288, 5376},
-    {"xcu55c-fsvh2892-2L-e", 1303680, 9024, 4032},
+    {"xc7z020clg400-1", 53200, 220, 280, 106400},
+    {"xczu9eg-ffvb1156-2-e", 274080, 2520, 1824, 548160},
+    {"xcvu9p-flga2104-2-e", 1182240, 6840, 4320, 2364480},
+    {"xcu250-figd2104-2L-e", 1728000, 12288, 5376, 3456000},
+    {"xcu55c-fsvh2892-2L-e", 1303680, 9024, 4032, 2607360},
 };
 
 const FPGAPart *lookupPart(StringRef name) {
@@ -163,6 +163,7 @@ mlir::qopt::createHLSCostModel(const HLSConfig &config) {
     params.totalLUTs = part->luts;
     params.totalDSPs = part->dsps;
     params.totalBRAMs = part->brams;
+    params.totalFFs = part->ffs;
     params.clockMHz = config.clockMHz;
   }
   params.reuseFactor = config.reuseFactor;
@@ -852,13 +853,15 @@ void ProjectWriter::writeTcl(llvm::raw_ostream &os) {
 LogicalResult ProjectWriter::writeReport() {
   const FPGAModelParameters &p = cost.getParameters();
   llvm::json::Array layers;
-  double luts = 0, dsps = 0, brams = 0, cycles = 0;
+  double luts = 0, dsps = 0, brams = 0, ffs = 0, cycles = 0;
   std::string table;
   llvm::raw_string_ostream t(table);
+  const char *row = "{0,-32} {1,-17} {2,4} {3,5} {4,6} {5,10:f0} {6,7:f0} "
+                    "{7,7:f0} {8,10:f0} {9,10:f0}\n";
   t << llvm::formatv("{0,-32} {1,-17} {2,4} {3,5} {4,6} {5,10} {6,7} {7,7} "
-                     "{8,10}\n",
+                     "{8,10} {9,10}\n",
                      "layer", "kind", "bits", "acc", "reuse", "LUT", "DSP",
-                     "BRAM18", "cycles");
+                     "BRAM18", "FF", "cycles");
   for (size_t i = 0; i < graph.stages.size(); ++i) {
     const Stage &s = graph.stages[i];
     if (!s.isLayer())
@@ -869,6 +872,7 @@ LogicalResult ProjectWriter::writeReport() {
     luts += e.luts;
     dsps += e.dsps;
     brams += e.brams;
+    ffs += e.ffs;
     cycles += e.cycles;
     layers.push_back(llvm::json::Object{
         {"name", s.name},
@@ -883,13 +887,12 @@ LogicalResult ProjectWriter::writeReport() {
         {"LUT", e.luts},
         {"DSP", e.dsps},
         {"BRAM_18K", e.brams},
+        {"FF", e.ffs},
         {"Latency", e.cycles},
     });
-    t << llvm::formatv("{0,-32} {1,-17} {2,4} {3,5} {4,6} {5,10:f0} {6,7:f0} "
-                       "{7,7:f0} {8,10:f0}\n",
-                       s.name, stageKindName(s.kind), s.weightBits,
+    t << llvm::formatv(row, s.name, stageKindName(s.kind), s.weightBits,
                        types.accum, p.reuseFactor, e.luts, e.dsps, e.brams,
-                       e.cycles);
+                       e.ffs, e.cycles);
   }
   auto utilization = [](double used, double total) -> llvm::json::Value {
     if (total <= 0)
@@ -908,26 +911,31 @@ LogicalResult ProjectWriter::writeReport() {
       {"totals", llvm::json::Object{{"LUT", luts},
                                     {"DSP", dsps},
                                     {"BRAM_18K", brams},
+                                    {"FF", ffs},
                                     {"Latency", cycles}}},
       {"available", llvm::json::Object{{"LUT", p.totalLUTs},
                                        {"DSP", p.totalDSPs},
-                                       {"BRAM_18K", p.totalBRAMs}}},
-      {"utilization", llvm::json::Object{{"LUT", utilization(luts, p.totalLUTs)},
-                                         {"DSP", utilization(dsps, p.totalDSPs)},
-                                         {"BRAM_18K",
-                                          utilization(brams, p.totalBRAMs)}}},
+                                       {"BRAM_18K", p.totalBRAMs},
+                                       {"FF", p.totalFFs}}},
+      {"utilization",
+       llvm::json::Object{{"LUT", utilization(luts, p.totalLUTs)},
+                          {"DSP", utilization(dsps, p.totalDSPs)},
+                          {"BRAM_18K", utilization(brams, p.totalBRAMs)},
+                          {"FF", utilization(ffs, p.totalFFs)}}},
   };
-  t << llvm::formatv("{0,-32} {1,-17} {2,4} {3,5} {4,6} {5,10:f0} {6,7:f0} "
-                     "{7,7:f0} {8,10:f0}\n",
-                     "total", "", "", "", "", luts, dsps, brams, cycles);
+  t << llvm::formatv(row, "total", "", "", "", "", luts, dsps, brams, ffs,
+                     cycles);
+  auto percent = [](double used, double total) {
+    return total > 0 ? llvm::formatv("{0:f1}%", 100 * used / total).str()
+                     : std::string("?");
+  };
   if (p.totalLUTs > 0)
-    t << llvm::formatv("utilization of {0}: LUT {1:f1}%, DSP {2:f1}%, BRAM18 "
-                       "{3:f1}%\n",
-                       p.device, 100 * luts / p.totalLUTs,
-                       100 * dsps / std::max(p.totalDSPs, 1.0),
-                       100 * brams / std::max(p.totalBRAMs, 1.0));
-  t << "Estimates of the FPGA cost model (not synthesis results); flip-flops "
-       "are not modelled.\n";
+    t << "utilization of " << p.device << ": LUT " << percent(luts, p.totalLUTs)
+      << ", DSP " << percent(dsps, p.totalDSPs) << ", BRAM18 "
+      << percent(brams, p.totalBRAMs) << ", FF " << percent(ffs, p.totalFFs)
+      << "\n";
+  t << "Estimates of the FPGA cost model (docs/Allocation.md), not synthesis "
+       "results.\n";
   if (failed(writeFile("report.json", [&](llvm::raw_ostream &os) {
         os << llvm::formatv("{0:2}", llvm::json::Value(std::move(report)))
            << "\n";

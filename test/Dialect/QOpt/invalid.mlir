@@ -659,10 +659,37 @@ func.func @integer_with_scales() {
 
 // -----
 
-func.func @code_book_integer_path(%x: tensor<1x64x!quant.uniform<i8:f32, 0.1>>) {
+func.func @code_book_i32_accumulator(%x: tensor<1x64x!quant.uniform<i8:f32, 0.1>>) {
   %w = qopt.packed_weight dense<0> : tensor<128xi8> scales dense<1.0> : tensor<2x1xf32> : tensor<2x64xf8E4M3FN>
-  // expected-error @+1 {{'qopt.matmul' op code-book weights ('f8E4M3FN') take float32 inputs only (weight-only path)}}
-  %y = qopt.matmul %x, %w : tensor<1x64x!quant.uniform<i8:f32, 0.1>>, tensor<2x64xf8E4M3FN> -> tensor<1x2xf32>
+  // expected-error @+1 {{'qopt.matmul' op the accumulator of code-book weights ('f8E4M3FN') is an i64 result with an int8 input}}
+  %y = qopt.matmul %x, %w : tensor<1x64x!quant.uniform<i8:f32, 0.1>>, tensor<2x64xf8E4M3FN> -> tensor<1x2xi32>
+  return
+}
+
+// -----
+
+func.func @code_book_float_input_accumulator(%x: tensor<1x64xf32>) {
+  %w = qopt.packed_weight dense<0> : tensor<128xi8> scales dense<1.0> : tensor<2x1xf32> : tensor<2x64xf8E4M3FN>
+  // expected-error @+1 {{'qopt.matmul' op the accumulator of code-book weights ('f8E4M3FN') is an i64 result with an int8 input}}
+  %y = qopt.matmul %x, %w : tensor<1x64xf32>, tensor<2x64xf8E4M3FN> -> tensor<1x2xi64>
+  return
+}
+
+// -----
+
+func.func @code_book_accumulator_groups(%x: tensor<1x64x!quant.uniform<i8:f32, 0.1>>) {
+  %w = qopt.packed_weight dense<0> : tensor<128xi8> scales dense<1.0> : tensor<2x2xf32> : tensor<2x64xf8E4M3FN>
+  // expected-error @+1 {{'qopt.matmul' op an i64 (accumulator) result needs one weight scale per row, not groups of 32}}
+  %y = qopt.matmul %x, %w : tensor<1x64x!quant.uniform<i8:f32, 0.1>>, tensor<2x64xf8E4M3FN> -> tensor<1x2xi64>
+  return
+}
+
+// -----
+
+func.func @integer_i64_accumulator(%x: tensor<1x64x!quant.uniform<i8:f32, 0.1>>) {
+  %w = qopt.packed_weight dense<0> : tensor<128xi8> : tensor<2x64x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
+  // expected-error @+1 {{'qopt.matmul' op an i32 (accumulator) result needs an int8 input and integer weights}}
+  %y = qopt.matmul %x, %w : tensor<1x64x!quant.uniform<i8:f32, 0.1>>, tensor<2x64x!quant.uniform<i8:f32:0, {0.5, 0.25}>> -> tensor<1x2xi64>
   return
 }
 

@@ -110,3 +110,17 @@ func.func @accumulator(%x: tensor<1x3x!quant.uniform<i8:f32, 0.1>>, %b: tensor<2
   %d = qopt.depthwise_conv2d %xd, %wd {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x8x8x4x!quant.uniform<i8:f32, 0.5:-128>>, tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>> -> tensor<1x8x8x4xi32>
   return %q, %p, %d : tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>>, tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>>, tensor<1x8x8x4xi32>
 }
+
+// -----
+
+// CHECK-LABEL: func @code_book_integer
+// CHECK: qopt.matmul %{{.*}}, %{{.*}} : tensor<1x64x!quant.uniform<i8:f32, 1.000000e-01>>, tensor<2x64xf8E4M3FN> -> tensor<1x2xf32>
+// CHECK: qopt.matmul %{{.*}}, %{{.*}}, %{{.*}} : tensor<1x64x!quant.uniform<i8:f32, 1.000000e-01>>, tensor<2x64xf8E4M3FN>, tensor<2xi64> -> tensor<1x2xi64>
+// CHECK: qopt.requantize %{{.*}} {multiplier = array<i32: 1073741824>, shift = array<i32: 50>} : tensor<1x2xi64> to tensor<1x2x!quant.uniform<i8:f32, 5.000000e-02>>
+func.func @code_book_integer(%x: tensor<1x64x!quant.uniform<i8:f32, 0.1>>, %b: tensor<2xi64>) -> (tensor<1x2xf32>, tensor<1x2x!quant.uniform<i8:f32, 0.05>>) {
+  %w = qopt.packed_weight dense<0> : tensor<128xi8> scales dense<1.0> : tensor<2x1xf32> : tensor<2x64xf8E4M3FN>
+  %y = qopt.matmul %x, %w : tensor<1x64x!quant.uniform<i8:f32, 0.1>>, tensor<2x64xf8E4M3FN> -> tensor<1x2xf32>
+  %acc = qopt.matmul %x, %w, %b : tensor<1x64x!quant.uniform<i8:f32, 0.1>>, tensor<2x64xf8E4M3FN>, tensor<2xi64> -> tensor<1x2xi64>
+  %q = qopt.requantize %acc {multiplier = array<i32: 1073741824>, shift = array<i32: 50>} : tensor<1x2xi64> to tensor<1x2x!quant.uniform<i8:f32, 0.05>>
+  return %y, %q : tensor<1x2xf32>, tensor<1x2x!quant.uniform<i8:f32, 0.05>>
+}

@@ -103,6 +103,30 @@ TEST(FPGACostModelTest, ConvolutionWithReuseAndBRAMFactor) {
   EXPECT_EQ(estimate(p, FPGALayerShape{4096, 4096, 4096}, 8).brams, 2);
 }
 
+TEST(FPGACostModelTest, FlipFlops) {
+  FPGAModelParameters p;
+  // Dense, R = 1: 64 products of 8 + 8 bits registered; 4 trees (one per
+  // output) of 16 leaves, 4 levels, 96 / 16 = 6 levels per clock: only the
+  // last level's 4 sums of 16 bits are registered; + 400 for the layer.
+  EXPECT_NEAR(estimate(p, kDense, 8).ffs, 64 * 16 + 4 * 16 + 400, 1e-9);
+  // 4-bit weights: 12-bit products and accumulators.
+  EXPECT_NEAR(estimate(p, kDense, 4).ffs, 64 * 12 + 4 * 12 + 400, 1e-9);
+  // One level per clock: every level is registered, 4 * (8 + 4 + 2 + 1).
+  p.adderBitsPerCycle = 16;
+  EXPECT_NEAR(estimate(p, kDense, 8).ffs, 64 * 16 + 60 * 16 + 400, 1e-9);
+  // Convolution, R = 4: 27 multipliers, trees of ceil(27 / 4) = 7 leaves,
+  // ceil(27 / 7) = 4 of them, 3 levels (the last registered: 4 sums) and
+  // an accumulator each (4 more).
+  p = FPGAModelParameters();
+  p.reuseFactor = 4;
+  EXPECT_NEAR(estimate(p, kConv, 8).ffs, 27 * 16 + 8 * 16 + 400, 1e-9);
+  // The coefficients scale their terms.
+  p.ffPerProductBit = 0.5;
+  p.ffPerAccBit = 2;
+  p.ffPerLayer = 0;
+  EXPECT_NEAR(estimate(p, kConv, 8).ffs, 27 * 8 + 8 * 32, 1e-9);
+}
+
 TEST(FPGACostModelTest, ShapesFromIR) {
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -156,7 +180,8 @@ TEST(FPGACostModelTest, ParsesParameters) {
           "reuse_factor": 64, "dsp_min_bits": 12, "dsp_fraction": 0.5,
           "lut_per_mult_bit": 1, "lut_per_acc_bit": 2, "lut_per_layer": 0,
           "acc_bits": 16, "bram_factor": 4096, "mult_cycles": 2, "adder_bits_per_cycle": 48,
-          "totals": {"luts": 53200, "dsps": 220, "brams": 280},
+          "ff_per_product_bit": 0.5, "ff_per_acc_bit": 2, "ff_per_layer": 10,
+          "totals": {"luts": 53200, "dsps": 220, "brams": 280, "ffs": 106400},
           "comment": "anything"})",
       "inline");
   ASSERT_TRUE(bool(model)) << llvm::toString(model.takeError());
@@ -177,6 +202,10 @@ TEST(FPGACostModelTest, ParsesParameters) {
   EXPECT_EQ(p.totalLUTs, 53200);
   EXPECT_EQ(p.totalDSPs, 220);
   EXPECT_EQ(p.totalBRAMs, 280);
+  EXPECT_EQ(p.totalFFs, 106400);
+  EXPECT_EQ(p.ffPerProductBit, 0.5);
+  EXPECT_EQ(p.ffPerAccBit, 2);
+  EXPECT_EQ(p.ffPerLayer, 10);
   // Every key is optional.
   auto defaults = FPGACostModel::parse("{}", "inline");
   ASSERT_TRUE(bool(defaults)) << llvm::toString(defaults.takeError());
@@ -206,10 +235,11 @@ TEST(FPGACostModelTest, MalformedParametersAreErrors) {
       {R"({"lut_per_mult": 1})",
        "FPGA model 'x.json': unknown key 'lut_per_mult'"},
       {R"({"totals": 3})",
-       "FPGA model 'x.json': 'totals' must be an object with 'luts', 'dsps' "
-       "and 'brams'"},
+       "FPGA model 'x.json': 'totals' must be an object with 'luts', 'dsps', "
+       "'brams' and 'ffs'"},
       {R"({"totals": {"lut": 5}})",
-       "FPGA model 'x.json': unknown key 'totals.lut' (luts, dsps or brams)"},
+       "FPGA model 'x.json': unknown key 'totals.lut' (luts, dsps, brams or "
+       "ffs)"},
       {R"({"totals": {"dsps": -5}})",
        "FPGA model 'x.json': 'totals.dsps' must be a non-negative number"},
   };

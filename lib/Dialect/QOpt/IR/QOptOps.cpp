@@ -203,6 +203,25 @@ LogicalResult DequantizeOp::verify() {
 // PackedWeightOp
 //===----------------------------------------------------------------------===//
 
+unsigned mlir::qopt::getMinifloatIntegerExponent(FloatType type) {
+  const llvm::fltSemantics &sem = type.getFloatSemantics();
+  // The smallest subnormal is 2^(minExponent - (precision - 1)).
+  return unsigned(int(llvm::APFloat::semanticsPrecision(sem)) - 1 -
+                  int(llvm::APFloat::semanticsMinExponent(sem)));
+}
+
+int64_t mlir::qopt::getMinifloatIntegerMax(FloatType type) {
+  llvm::APFloat largest =
+      llvm::APFloat::getLargest(type.getFloatSemantics());
+  return int64_t(std::ldexp(largest.convertToDouble(),
+                            int(getMinifloatIntegerExponent(type))));
+}
+
+int64_t mlir::qopt::getMaxExactMinifloatProducts(FloatType type) {
+  // |x - zx| <= 255: 255 * max * K stays below 2^62 (bias headroom).
+  return (int64_t(1) << 62) / (255 * getMinifloatIntegerMax(type));
+}
+
 unsigned mlir::qopt::getMinifloatCodeBits(Type type) {
   if (isa<Float8E4M3FNType, Float8E5M2Type, Float6E3M2FNType,
           Float6E2M3FNType>(type))
@@ -346,18 +365,16 @@ static LogicalResult verifyLayerOperands(Operation *op, Type inputElement,
   auto emit = [&]() { return op->emitOpError(); };
   Type resultElement =
       cast<RankedTensorType>(op->getResult(0).getType()).getElementType();
-  bool accumulator = resultElement.isInteger(32);
+  bool accumulator = resultElement.isInteger(32) || resultElement.isInteger(64);
   if (!inputElement.isF32() &&
       failed(getActivationQuantInfo(inputElement, emit)))
     return failure();
   FailureOr<PackedWeightInfo> info = failure();
   auto weightTensor = cast<RankedTensorType>(weightType);
-  if (getMinifloatCodeBits(weightTensor.getElementType())) {
+  Type codeType = weightTensor.getElementType();
+  bool codeBook = getMinifloatCodeBits(codeType) != 0;
+  if (codeBook) {
     // Code-book weights: the shape here, the rest on their packed_weight.
-    if (!inputElement.isF32())
-      return op->emitOpError()
-             << "code-book weights (" << weightTensor.getElementType()
-             << ") take float32 inputs only (weight-only path)";
     if (weightTensor.getRank() != 2 || !weightTensor.hasStaticShape())
       return op->emitOpError("packed weight must be a static 2-D tensor "
                              "[N, K]");
@@ -374,9 +391,32 @@ static LogicalResult verifyLayerOperands(Operation *op, Type inputElement,
                              << " elements but the weight rows have "
                              << info->k;
   n = info->n;
-  if (accumulator) {
+  if (accumulator && codeBook) {
+    // The integer-only path of code-book weights: one exact int64 sum of
+    // (x - zx) * value(code) * 2^E per output.
+    if (inputElement.isF32() || !resultElement.isInteger(64))
+      return op->emitOpError()
+             << "the accumulator of code-book weights (" << codeType
+             << ") is an i64 result with an int8 input";
+    auto packed = op->getOperand(1).getDefiningOp<PackedWeightOp>();
+    if (packed) {
+      FailureOr<PackedWeightInfo> full = packed.getInfo();
+      if (succeeded(full) && full->groupSize != 0)
+        return op->emitOpError()
+               << "an i64 (accumulator) result needs one weight scale per "
+                  "row, not groups of "
+               << full->groupSize;
+    }
+    int64_t maxProducts = getMaxExactMinifloatProducts(
+        cast<FloatType>(codeType));
+    if (info->k > maxProducts)
+      return op->emitOpError()
+             << "an i64 (accumulator) result of " << codeType
+             << " weights sums at most " << maxProducts
+             << " products exactly; the rows have " << info->k;
+  } else if (accumulator) {
     // The integer-only path: one exact int32 sum per output.
-    if (inputElement.isF32() || info->codeType)
+    if (inputElement.isF32() || !resultElement.isInteger(32))
       return op->emitOpError("an i32 (accumulator) result needs an int8 "
                              "input and integer weights");
     if (info->groupSize != 0)
@@ -524,14 +564,16 @@ FailureOr<RequantMultiplier> mlir::qopt::encodeRequantMultiplier(double real) {
   return RequantMultiplier{int32_t(m), int32_t(shift)};
 }
 
-int8_t mlir::qopt::requantizeValue(int32_t acc, int32_t multiplier,
+int8_t mlir::qopt::requantizeValue(int64_t acc, int32_t multiplier,
                                    int32_t shift, int32_t zeroPoint,
                                    int32_t min, int32_t max) {
-  int64_t v = int64_t(acc) * int64_t(multiplier);
-  v = (v + (int64_t(1) << (shift - 1))) >> shift;
+  // Exact: an int32 accumulator's product fits int64, an int64 one's the
+  // 128-bit product (the same value for both).
+  __int128 v = __int128(acc) * __int128(multiplier);
+  v = (v + (__int128(1) << (shift - 1))) >> shift;
   v += zeroPoint;
-  int64_t lo = std::max<int64_t>(min, -128), hi = std::min<int64_t>(max, 127);
-  return int8_t(v < lo ? lo : (v > hi ? hi : v));
+  __int128 lo = std::max<int32_t>(min, -128), hi = std::min<int32_t>(max, 127);
+  return int8_t(int32_t(v < lo ? lo : (v > hi ? hi : v)));
 }
 
 LogicalResult RequantizeOp::verify() {

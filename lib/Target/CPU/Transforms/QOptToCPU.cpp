@@ -424,6 +424,15 @@ LogicalResult checkLowerable(Operation *root) {
         }
       return WalkResult::advance();
     }
+    if (isLayer && isQuantizedActivation(op->getOperand(0).getType()) &&
+        getMinifloatCodeBits(
+            cast<ShapedType>(op->getOperand(1).getType()).getElementType())) {
+      op->emitOpError("has an int8 input and code-book (")
+          << cast<ShapedType>(op->getOperand(1).getType()).getElementType()
+          << ") weights; the CPU kernels run code-book weights on the "
+             "weight-only path (float32 inputs)";
+      return WalkResult::interrupt();
+    }
     if (isa<QuantizeOp, RequantizeOp, quant::StorageCastOp>(op) || isLayer)
       return WalkResult::advance();
     for (Type type : llvm::concat<Type>(llvm::to_vector(op->getOperandTypes()),

@@ -44,3 +44,12 @@ func.func @conv_not_decomposed(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x2xf32> {
   %y = qopt.conv2d %x, %w {kernel = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x4x4x8xf32>, tensor<2x8x!quant.uniform<i4:f32:0, {0.5, 0.25}>> -> tensor<1x4x4x2xf32>
   return %y : tensor<1x4x4x2xf32>
 }
+
+// -----
+
+func.func @code_book_int8_input(%x: tensor<1x64x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x2xf32> {
+  %w = qopt.packed_weight dense<0> : tensor<128xi8> scales dense<1.0> : tensor<2x1xf32> layout <block64> : tensor<2x64xf8E4M3FN>
+  // expected-error @+1 {{'qopt.matmul' op has an int8 input and code-book ('f8E4M3FN') weights; the CPU kernels run code-book weights on the weight-only path (float32 inputs)}}
+  %y = qopt.matmul %x, %w : tensor<1x64x!quant.uniform<i8:f32, 0.1>>, tensor<2x64xf8E4M3FN> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}

@@ -13,9 +13,10 @@ output accumulators and output floats), and check:
     figures equal the allocator's (qopt-allocate-bits report-json).
 Real models: the Fashion-MNIST CNN (1000 test images) and the digits MLP
 (all 1797 images) at W8A8, W4A8 and an ILP-mixed allocation under a LUT
-budget, each with io_parallel and io_stream. Random single-layer projects:
-dense / conv2d / depthwise layers of ragged sizes at every weight width 2..8
-(each followed by a small dense output layer), in both I/O styles, and
+budget, each with io_parallel and io_stream, and with asymmetric weights
+(W4A8 and mixed). Random single-layer projects: dense / conv2d / depthwise
+layers of ragged sizes at every weight width 2..8 (odd widths asymmetric;
+each followed by a small dense output layer), in both I/O styles, and
 convolutions as the output layer (NCHW results dequantized on the host).
 
 Prints one line per project and "hls-csim: passed N / M".
@@ -125,6 +126,14 @@ for model, tag, data, ev, luts, reuse in (
         projects.append((f"{tag}-mixed-luts{luts}-{io}", model,
                          data + ["--bits=8,4,2", f"--luts={luts}", f"--reuse-factor={reuse}",
                                  "--io-style=" + io], 1000, ev, luts))
+    # Asymmetric weights (unsigned grids with zero points: w - zq in the
+    # layer templates), one uniform and one mixed project per model.
+    projects.append((f"{tag}-w4a8-asymmetric-parallel", model,
+                     data + ["--bits=4", "--avg-bits=4", "--asymmetric",
+                             "--io-style=parallel"], 1000, ev, None))
+    projects.append((f"{tag}-mixed-asymmetric-luts{luts}-stream", model,
+                     data + ["--bits=8,4,2", f"--luts={luts}", f"--reuse-factor={reuse}",
+                             "--asymmetric", "--io-style=stream"], 1000, ev, luts))
 
 
 def onnx_layer_model(path, kind, rng, head=True):
@@ -202,7 +211,8 @@ for i, (kind, bits) in enumerate([(k, b) for b in range(2, 9) for k in ("dense",
     projects.append((name, path, [f"--bits={bits}", f"--avg-bits={bits}", "--calib-data=" + data,
                                   "--calib-samples=64", "--tb-data=" + data, "--io-style=" + io,
                                   f"--reuse-factor={1 + i % 3}",
-                                  "--method=weight-error"], 64, None, None))
+                                  "--method=weight-error"]
+                     + (["--asymmetric"] if bits % 2 else []), 64, None, None))
 
 # Convolutions as the output layer (NCHW results through the host's index
 # map), both I/O styles.

@@ -52,6 +52,17 @@ namespace mlir::qopt {
 /// 8- and 6-bit formats, 4 for f4E2M1FN), or 0 when `type` is not one.
 unsigned getMinifloatCodeBits(Type type);
 
+/// The exponent `E` that makes every finite value of minifloat `type` an
+/// integer, `value * 2^E` (the smallest subnormal is 2^-E): 9 for f8E4M3FN,
+/// 16 for f8E5M2, 4 for f6E3M2FN, 3 for f6E2M3FN, 1 for f4E2M1FN. The
+/// integer path of code-book weights computes with these integers.
+unsigned getMinifloatIntegerExponent(FloatType type);
+/// The largest `|value * 2^E|` of `type` (229376 for f8E4M3FN).
+int64_t getMinifloatIntegerMax(FloatType type);
+/// The most products an exact int64 accumulator of `type` weights may sum
+/// (`255 * max * K < 2^62`).
+int64_t getMaxExactMinifloatProducts(FloatType type);
+
 /// Reads a packed weight's tensor type: 2-D, element a `!quant.uniform`
 /// per-axis type on axis 0 or a sub-channel type with blocks `{0:1, 1:g}`,
 /// storage a signed integer of 8, 4 or 2 bits, expressed type f32.
@@ -83,8 +94,9 @@ struct RequantMultiplier {
 /// r < 2^-32).
 FailureOr<RequantMultiplier> encodeRequantMultiplier(double r);
 /// qopt.requantize of one accumulator: clamp(zeroPoint + ((acc * multiplier
-/// + 2^(shift-1)) >> shift), max(min, -128), min(max, 127)).
-int8_t requantizeValue(int32_t acc, int32_t multiplier, int32_t shift,
+/// + 2^(shift-1)) >> shift), max(min, -128), min(max, 127)), with the
+/// product exact (128-bit) for int32 and int64 accumulators.
+int8_t requantizeValue(int64_t acc, int32_t multiplier, int32_t shift,
                        int32_t zeroPoint, int32_t min = -128,
                        int32_t max = 127);
 

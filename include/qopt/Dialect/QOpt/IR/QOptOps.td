@@ -68,11 +68,10 @@ def QOpt_FakeQuantOp : QOpt_Op<"fake_quant", [
 
 def QOpt_QuantizedTensor : RankedTensorOf<[quant_QuantizedType]>;
 def QOpt_FloatOrQuantizedTensor : RankedTensorOf<[F32, quant_QuantizedType]>;
-/// The weight operand of a layer: a `qopt.packed_weight` result.
+/// A layer's result (and bias): float32, or the exact accumulator of the
+/// integer-only path (int32 for integer weights, int64 for code-book ones).
+def QOpt_LayerResultTensor : RankedTensorOf<[F32, I32, I64]>;
 /// The element types of code-book (minifloat) packed weights.
-/// A layer's result (and bias): float32, or the exact int32 accumulator of
-/// the integer-only path.
-def QOpt_LayerResultTensor : RankedTensorOf<[F32, I32]>;
 def QOpt_MinifloatType : AnyTypeOf<[F8E4M3FN, F8E5M2, F6E3M2FN, F6E2M3FN,
                                     F4E2M1FN]>;
 def QOpt_PackedWeightTensor
@@ -123,7 +122,7 @@ def QOpt_DequantizeOp : QOpt_Op<"dequantize", [Pure, SameOperandsAndResultShape]
 }
 
 def QOpt_RequantizeOp : QOpt_Op<"requantize", [Pure, SameOperandsAndResultShape]> {
-  let summary = "Integer-only rescale of int32 accumulators to int8 codes";
+  let summary = "Integer-only rescale of int32/int64 accumulators to int8 codes";
   let description = [{
     The requantization of `docs/Semantics.md` (TOSA `RESCALE` with single
     rounding), per channel `c` of the last dimension (or one value for the
@@ -133,7 +132,9 @@ def QOpt_RequantizeOp : QOpt_Op<"requantize", [Pure, SameOperandsAndResultShape]
     out = clamp(zy + ((acc * M[c] + 2^(S[c]-1)) >> S[c]), min, max)
     ```
 
-    with the product in int64, `>>` arithmetic (ties round toward +inf),
+    with the product exact (int64 for `i32` accumulators, int128 for the
+    `i64` accumulators of code-book layers), `>>` arithmetic (ties round
+    toward +inf),
     `M` in `[2^30, 2^31)`, `2 <= S <= 62`, and `zy` the zero point of the
     result's `!quant.uniform<i8:f32, sy:zy>` type. `min`/`max` (codes,
     default -128/127) are a fused ReLU or clip: `qopt-integer-chains`
@@ -146,7 +147,7 @@ def QOpt_RequantizeOp : QOpt_Op<"requantize", [Pure, SameOperandsAndResultShape]
            : tensor<1x10xi32> to tensor<1x10x!quant.uniform<i8:f32, 0.05:-128>>
     ```
   }];
-  let arguments = (ins RankedTensorOf<[I32]>:$input,
+  let arguments = (ins RankedTensorOf<[I32, I64]>:$input,
                        DenseI32ArrayAttr:$multiplier,
                        DenseI32ArrayAttr:$shift,
                        DefaultValuedAttr<I32Attr, "-128">:$min,
@@ -177,8 +178,9 @@ def QOpt_PackedWeightOp : QOpt_Op<"packed_weight", [Pure]> {
       f32 tensor (`G = 1` per channel, else groups of `K / G` along K).
       The weight is `float32(scale * value(code))`. Codes are stored in
       4-bit fields for `f4E2M1FN` and in 8-bit fields otherwise (6-bit
-      codes in the low bits). Only the weight-only path (float32 inputs)
-      uses them.
+      codes in the low bits). The weight-only path (float32 inputs) uses
+      them, and the integer path with int8 inputs as the integers
+      `value(code) * 2^E` of the format (docs/Semantics.md).
 
     `data` is a 1-D `i8` tensor, normally a resource blob, whose byte
     order `layout` names (`include/qopt-runtime/packing.h`):
@@ -250,6 +252,12 @@ def QOpt_MatmulOp : QOpt_Op<"matmul", [Pure]> {
       weight has one scale per row (no groups) and
       `result[m][n] = bias[n] + sum (x - zx) * (q - zq)` exactly in int32;
       a `qopt.requantize` then takes it to the next layer's int8 codes.
+    * **code-book integer** (integer input, minifloat weight): `q - zq` is
+      the integer `value(code) * 2^E` (`E` makes every value of the format
+      an integer: 9 for f8E4M3FN, 16 for f8E5M2, 4 for f6E3M2FN, 3 for
+      f6E2M3FN, 1 for f4E2M1FN) and the scale `s * 2^-E`; the sums are
+      exact in int64, and the accumulator result is `i64` (with an `i64`
+      bias).
 
     ```mlir
     %y = qopt.matmul %x, %w, %b : tensor<1x64x!quant.uniform<i8:f32, 0.02:-3>>,
