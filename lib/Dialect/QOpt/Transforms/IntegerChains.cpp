@@ -197,13 +197,21 @@ struct IntegerChainsPass
                                  [&] { return layer->emitError(); });
     if (failed(info))
       return failure();
-    if (info->codeType || info->groupSize != 0) {
+    if (info->groupSize != 0) {
       why = "its weight has groups of scales (integer-only needs one scale "
             "per row)";
       return failure();
     }
-    if (info->k > kMaxExactGroup) {
-      why = "its rows are longer than " + std::to_string(kMaxExactGroup);
+    // Code-book weights: the integers value(code) * 2^E with scales
+    // s * 2^-E and an int64 accumulator (docs/Semantics.md).
+    const bool codeBook = bool(info->codeType);
+    const int codeExponent =
+        codeBook ? int(getMinifloatIntegerExponent(info->codeType)) : 0;
+    const int64_t maxRow =
+        codeBook ? getMaxExactMinifloatProducts(info->codeType)
+                 : kMaxExactGroup;
+    if (info->k > maxRow) {
+      why = "its rows are longer than " + std::to_string(maxRow);
       return failure();
     }
     Type inputElement =
@@ -215,7 +223,8 @@ struct IntegerChainsPass
 
     // Per output channel: the real multiplier and the bias in accumulator
     // units.
-    SmallVector<int32_t> multipliers, shifts, biasCodes;
+    SmallVector<int32_t> multipliers, shifts;
+    SmallVector<int64_t> biasCodes;
     std::vector<float> biasValues;
     Value bias = layer->getNumOperands() > 2 ? layer->getOperand(2) : Value();
     if (bias) {
@@ -228,11 +237,18 @@ struct IntegerChainsPass
                         value->data<float>() + value->getNumElements());
     }
     bool hasBias = bias || chain.biasAdd;
-    // The largest |sum| of products (|x - zx| <= 255, |q - zq| <= 2^bits - 1).
-    const double maxProducts =
-        double(info->k) * 255.0 * double((int64_t(1) << info->bits) - 1);
+    // The largest |sum| of products (|x - zx| <= 255, |q - zq| <= 2^bits - 1
+    // or the code book's largest integer).
+    const double maxWeight =
+        codeBook ? double(getMinifloatIntegerMax(info->codeType))
+                 : double((int64_t(1) << info->bits) - 1);
+    const double maxProducts = double(info->k) * 255.0 * maxWeight;
+    const double accLimit =
+        codeBook ? std::ldexp(1.0, 62)
+                 : double(std::numeric_limits<int32_t>::max());
     for (int64_t n = 0; n < info->n; ++n) {
-      double accScale = double(in.scale) * double(info->scales[n]);
+      float weightScale = std::ldexp(info->scales[n], -codeExponent);
+      double accScale = double(in.scale) * double(weightScale);
       FailureOr<RequantMultiplier> m =
           encodeRequantMultiplier(accScale / double(out.scale));
       if (failed(m)) {
@@ -247,12 +263,12 @@ struct IntegerChainsPass
         double total = (bias ? double(biasValues[n]) : 0.0) +
                        (chain.biasAdd ? double(chain.biasAddValues[n]) : 0.0);
         double code = std::nearbyint(total / accScale);
-        if (!(std::fabs(code) + maxProducts <
-              double(std::numeric_limits<int32_t>::max()))) {
-          why = "its bias does not fit the int32 accumulator";
+        if (!(std::fabs(code) + maxProducts < accLimit)) {
+          why = codeBook ? "its bias does not fit the int64 accumulator"
+                         : "its bias does not fit the int32 accumulator";
           return failure();
         }
-        biasCodes.push_back(int32_t(code));
+        biasCodes.push_back(int64_t(code));
       }
     }
     // Clamps become the requantize's bounds, in codes.
@@ -270,20 +286,25 @@ struct IntegerChainsPass
     OpBuilder b(layer);
     Location loc = layer->getLoc();
     auto layerType = cast<RankedTensorType>(layer->getResult(0).getType());
+    Type accType = codeBook ? b.getI64Type() : b.getI32Type();
     Value biasConst;
     if (hasBias) {
-      auto biasType = RankedTensorType::get({info->n}, b.getI32Type());
+      auto biasType = RankedTensorType::get({info->n}, accType);
+      SmallVector<int32_t> narrow(biasCodes.begin(), biasCodes.end());
       biasConst = tosa::ConstOp::create(
           b, bias ? bias.getLoc() : chain.biasAdd.getLoc(), biasType,
-          DenseElementsAttr::get(biasType, ArrayRef<int32_t>(biasCodes)));
+          codeBook
+              ? DenseElementsAttr::get(biasType, ArrayRef<int64_t>(biasCodes))
+              : DenseElementsAttr::get(biasType, ArrayRef<int32_t>(narrow)));
     }
-    // The layer with an int32 result and the accumulator bias.
+    // The layer with an accumulator result (int32; int64 for code books)
+    // and the accumulator bias.
     OperationState state(loc, layer->getName());
     state.addOperands({layer->getOperand(0), layer->getOperand(1)});
     if (hasBias)
       state.addOperands(biasConst);
     state.addAttributes(layer->getAttrs());
-    state.addTypes(layerType.clone(b.getI32Type()));
+    state.addTypes(layerType.clone(accType));
     Operation *accLayer = b.create(state);
     Type codes = quantize.getType().getElementType();
     b.setInsertionPointAfter(accLayer);

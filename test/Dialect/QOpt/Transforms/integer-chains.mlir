@@ -107,3 +107,35 @@ func.func @bias_add(%x: tensor<1x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x1x2
   %q = qopt.quantize %r : tensor<1x1x2xf32> to tensor<1x1x2x!quant.uniform<i8:f32, 0.125:-3>>
   return %q : tensor<1x1x2x!quant.uniform<i8:f32, 0.125:-3>>
 }
+
+// -----
+
+// Code-book weights (f8E4M3FN, E = 9; the rows of
+// code-book-integer-run.mlir): an i64 accumulator, scales s * 2^-9, so
+// M * 2^-S = 0.25 * [1, 0.5] * 2^-9 / 1.0 = [2^-11, 2^-12] (2^30 * 2^-41,
+// 2^30 * 2^-42) and the bias in accumulator units [0.5 * 2^11, -1.0 * 2^12].
+// CHECK-LABEL: func @code_book
+// CHECK-DAG: %[[B:.*]] = "tosa.const"() <{values = dense<[1024, -4096]> : tensor<2xi64>}>
+// CHECK: %[[ACC:.*]] = qopt.matmul %{{.*}}, %{{.*}}, %[[B]] : {{.*}}, tensor<2x3xf8E4M3FN>, tensor<2xi64> -> tensor<1x2xi64>
+// CHECK: qopt.requantize %[[ACC]] {multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: 41, 42>} : tensor<1x2xi64> to tensor<1x2x!quant.uniform<i8:f32, 1.000000e+00>>
+// CHECK-NOT: qopt.quantize
+func.func @code_book(%x: tensor<1x3x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x2x!quant.uniform<i8:f32, 1.0>> {
+  %w = qopt.packed_weight dense<[56, -64, 1, 126, 48, -127]> : tensor<6xi8> scales dense<[[1.0], [0.5]]> : tensor<2x1xf32> : tensor<2x3xf8E4M3FN>
+  %b = "tosa.const"() <{values = dense<[0.5, -1.0]> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %y = qopt.matmul %x, %w, %b : tensor<1x3x!quant.uniform<i8:f32, 0.25>>, tensor<2x3xf8E4M3FN>, tensor<2xf32> -> tensor<1x2xf32>
+  %q = qopt.quantize %y : tensor<1x2xf32> to tensor<1x2x!quant.uniform<i8:f32, 1.0>>
+  return %q : tensor<1x2x!quant.uniform<i8:f32, 1.0>>
+}
+
+// -----
+
+// Code-book weights with groups of scales stay float.
+// CHECK-LABEL: func @code_book_groups
+// CHECK: qopt.matmul {{.*}} -> tensor<1x1xf32>
+func.func @code_book_groups(%x: tensor<1x128x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x1x!quant.uniform<i8:f32, 0.05>> {
+  %w = qopt.packed_weight dense<0> : tensor<128xi8> scales dense<[[1.0, 0.5]]> : tensor<1x2xf32> : tensor<1x128xf8E4M3FN>
+  // expected-warning @+1 {{qopt-integer-chains: kept in float: its weight has groups of scales (integer-only needs one scale per row)}}
+  %y = qopt.matmul %x, %w : tensor<1x128x!quant.uniform<i8:f32, 0.1>>, tensor<1x128xf8E4M3FN> -> tensor<1x1xf32>
+  %q = qopt.quantize %y : tensor<1x1xf32> to tensor<1x1x!quant.uniform<i8:f32, 0.05>>
+  return %q : tensor<1x1x!quant.uniform<i8:f32, 0.05>>
+}

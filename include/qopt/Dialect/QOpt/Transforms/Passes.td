@@ -616,9 +616,12 @@ def IntegerChainsPass : Pass<"qopt-integer-chains"> {
     `M * 2^-S = sx * sw[n] / sy` takes it to the next layer's int8 codes,
     the clamps become its `min`/`max` codes, and the data-movement ops and
     max-pooling run on the int8 codes (they commute with the monotone
-    quantization exactly). Layers whose float result has other users, that
-    use groups of scales, or whose multiplier or bias does not fit, keep the
-    float epilogue (a warning names them when `verbose`).
+    quantization exactly). Code-book (minifloat) layers with int8 inputs
+    get the same rewrite with an exact int64 accumulator (`i64` result and
+    bias; weights `value(code) * 2^E`, scales `s * 2^-E`). Layers whose
+    float result has other users, that use groups of scales, or whose
+    multiplier or bias does not fit, keep the float epilogue (a warning
+    names them when `verbose`).
 
     ```mlir
     // Before:
