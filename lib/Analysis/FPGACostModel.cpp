@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Analysis/FPGACostModel.h"
+#include "qopt/Dialect/QOpt/IR/QOptOps.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -38,29 +39,64 @@ static int64_t bram18Blocks(int64_t depth, int64_t width) {
   return ceilDiv(depth, 16384) * width;
 }
 
+FPGAWeightFormat FPGAWeightFormat::of(FormatAttr format) {
+  auto minifloat = dyn_cast<FloatType>(format.getElementType());
+  if (format.isInteger() || !minifloat || !getMinifloatCodeBits(minifloat))
+    return integer(format.getBitWidth());
+  return codeBookOf(minifloat);
+}
+
+FPGAWeightFormat FPGAWeightFormat::codeBookOf(FloatType minifloat) {
+  FPGAWeightFormat f;
+  const llvm::fltSemantics &sem = minifloat.getFloatSemantics();
+  f.bits = llvm::APFloat::semanticsSizeInBits(sem);
+  f.codeBook = true;
+  f.mantissaBits = llvm::APFloat::semanticsPrecision(sem) - 1;
+  f.exponentBits = f.bits - 1 - f.mantissaBits;
+  // A sign bit over the largest integer value * 2^E.
+  f.valueBits =
+      llvm::Log2_64_Ceil(uint64_t(getMinifloatIntegerMax(minifloat)) + 1) + 1;
+  return f;
+}
+
 FPGAEstimate FPGACostModel::estimate(const FPGALayerShape &shape,
-                                     unsigned weightBits) const {
+                                     const FPGAWeightFormat &weight) const {
   FPGAEstimate e;
+  const unsigned weightBits = weight.bits;
   const int64_t params = std::max<int64_t>(shape.params, 1);
   const int64_t reuse = std::min<int64_t>(
       std::max<unsigned>(this->params.reuseFactor, 1), params);
-  const double w = weightBits, a = this->params.actBits;
+  const double a = this->params.actBits;
   e.multipliers = ceilDiv(params, reuse);
 
   // Multipliers: DSP slices for wide products (a DSP48E2 multiplies 27 x 18
   // bits), LUTs otherwise; every multiplier feeds the adder tree.
-  e.wideProducts = std::min(weightBits, this->params.actBits) >=
+  // A code-book weight multiplies its significand (mantissa + the hidden
+  // bit) and shifts the product by its exponent.
+  const unsigned productBits =
+      weight.codeBook ? weight.mantissaBits + 1 : weightBits;
+  e.wideProducts = std::min(productBits, this->params.actBits) >=
                    this->params.dspMinBits;
   double dspMultipliers =
       e.wideProducts ? this->params.dspFraction * double(e.multipliers) : 0;
   double lutMultipliers = double(e.multipliers) - dspMultipliers;
-  unsigned wide = std::max(weightBits, this->params.actBits);
-  unsigned narrow = std::min(weightBits, this->params.actBits);
+  unsigned wide = std::max(productBits, this->params.actBits);
+  unsigned narrow = std::min(productBits, this->params.actBits);
   double dspsPerProduct = double(ceilDiv(wide, 27) * ceilDiv(narrow, 18));
   e.dsps = dspMultipliers * dspsPerProduct;
+  // Products (and so accumulators) of code-book weights are as wide as
+  // their integer values.
+  const unsigned valueBits = weight.codeBook ? weight.valueBits : weightBits;
   unsigned accBits = this->params.accBits ? this->params.accBits
-                                          : weightBits + this->params.actBits;
-  e.luts = lutMultipliers * this->params.lutPerMultBit * w * a +
+                                          : valueBits + this->params.actBits;
+  double shifter =
+      weight.codeBook ? this->params.lutPerShiftBit *
+                            double(this->params.actBits + productBits) *
+                            double(weight.exponentBits)
+                      : 0.0;
+  e.luts = lutMultipliers * this->params.lutPerMultBit * double(productBits) *
+               a +
+           double(e.multipliers) * shifter +
            double(e.multipliers) * this->params.lutPerAccBit * accBits +
            this->params.lutPerLayer;
 
@@ -102,7 +138,8 @@ FPGAEstimate FPGACostModel::estimate(const FPGALayerShape &shape,
     if (l % perCycle == 0 || l == treeLevels)
       registeredSums +=
           double(trees * ceilDiv(leaves, int64_t(1) << std::min(l, 62u)));
-  e.ffs = double(e.multipliers) * this->params.ffPerProductBit * (w + a) +
+  e.ffs = double(e.multipliers) * this->params.ffPerProductBit *
+              double(valueBits + this->params.actBits) +
           registeredSums * this->params.ffPerAccBit * accBits +
           this->params.ffPerLayer;
   return e;
@@ -130,7 +167,7 @@ FPGACostModel::estimate(const LayerInfo &layer, FormatAttr format) const {
   llvm::Expected<FPGALayerShape> shape = getShape(layer);
   if (!shape)
     return shape.takeError();
-  return estimate(*shape, format.getBitWidth());
+  return estimate(*shape, FPGAWeightFormat::of(format));
 }
 
 llvm::Expected<double> FPGACostModel::latency(const LayerInfo &layer,
@@ -221,6 +258,9 @@ FPGACostModel::parse(llvm::StringRef json, llvm::StringRef origin) {
       return number(v, key, 0, 1, "a number in [0, 1]", p.dspFraction);
     if (key == "lut_per_mult_bit")
       return number(v, key, 0, 1e3, "a non-negative number", p.lutPerMultBit);
+    if (key == "lut_per_shift_bit")
+      return number(v, key, 0, 1e3, "a non-negative number",
+                    p.lutPerShiftBit);
     if (key == "lut_per_acc_bit")
       return number(v, key, 0, 1e3, "a non-negative number", p.lutPerAccBit);
     if (key == "lut_per_layer")

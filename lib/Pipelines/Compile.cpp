@@ -79,6 +79,7 @@ LogicalResult mlir::qopt::buildQuantizationPipeline(
   else
     quantize.activations = calibrated ? ActivationQuantization::Int8
                                       : ActivationQuantization::Float;
+  quantize.target = options.target;
   pm.addPass(createQuantizePass(quantize));
   if (options.integerOnly) {
     if (!(*target)->supportsIntegerOnly()) {

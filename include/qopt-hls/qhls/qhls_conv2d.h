@@ -7,7 +7,8 @@
 // qopt.conv2d's integer path (padding taps hold zx and contribute 0, so they
 // are skipped). depthwise_conv2d: output channel o = c * depth_multiplier +
 // m reads only input channel c, w[o][kh * filt_width + kw]. NHWC, row-major
-// weights of centred codes (firmware/weights/). One output pixel per
+// weights of centred codes or minifloat codes through CFG::decode
+// (firmware/weights/, qhls_dense.h). One output pixel per
 // pipeline iteration, II = reuse factor; the window comes from the array
 // (io_parallel) or a line buffer of a few rows (io_stream, qhls_window.h).
 //
@@ -30,7 +31,7 @@ struct depthwise_kind {};
 
 template <class CFG, class SRC>
 typename CFG::accum_t conv_acc(const SRC &src, int oh, int ow, unsigned o,
-                               const typename CFG::weight_t *weights,
+                               const typename CFG::wcode_t *weights,
                                const typename CFG::bias_t *bias, conv_kind) {
 #pragma HLS INLINE
   const unsigned taps = CFG::filt_height * CFG::filt_width * CFG::n_chan;
@@ -38,14 +39,15 @@ typename CFG::accum_t conv_acc(const SRC &src, int oh, int ow, unsigned o,
   for_each_tap<CFG>(oh, ow, [&](int ih, int iw, int kh, int kw) {
     for (unsigned c = 0; c < CFG::n_chan; ++c)
       acc += centered<CFG>(src(ih, iw, c)) *
-             weights[o * taps + (kh * CFG::filt_width + kw) * CFG::n_chan + c];
+             CFG::decode(weights[o * taps +
+                                 (kh * CFG::filt_width + kw) * CFG::n_chan + c]);
   });
   return acc;
 }
 
 template <class CFG, class SRC>
 typename CFG::accum_t conv_acc(const SRC &src, int oh, int ow, unsigned o,
-                               const typename CFG::weight_t *weights,
+                               const typename CFG::wcode_t *weights,
                                const typename CFG::bias_t *bias,
                                depthwise_kind) {
 #pragma HLS INLINE
@@ -54,7 +56,7 @@ typename CFG::accum_t conv_acc(const SRC &src, int oh, int ow, unsigned o,
   typename CFG::accum_t acc = bias[o];
   for_each_tap<CFG>(oh, ow, [&](int ih, int iw, int kh, int kw) {
     acc += centered<CFG>(src(ih, iw, c)) *
-           weights[o * taps + kh * CFG::filt_width + kw];
+           CFG::decode(weights[o * taps + kh * CFG::filt_width + kw]);
   });
   return acc;
 }
@@ -62,7 +64,7 @@ typename CFG::accum_t conv_acc(const SRC &src, int oh, int ow, unsigned o,
 template <class CFG, class KIND>
 void conv2d_generic(const typename CFG::input_t in[],
                     typename CFG::output_t out[],
-                    const typename CFG::weight_t weights[],
+                    const typename CFG::wcode_t weights[],
                     const typename CFG::bias_t bias[],
                     const typename CFG::multiplier_t multiplier[CFG::n_mult],
                     const typename CFG::shift_t shift[CFG::n_mult]) {
@@ -83,7 +85,7 @@ OutRows:
 }
 
 template <class CFG, class KIND> struct conv_pixel_emitter {
-  const typename CFG::weight_t *weights;
+  const typename CFG::wcode_t *weights;
   const typename CFG::bias_t *bias;
   const typename CFG::multiplier_t *multiplier;
   const typename CFG::shift_t *shift;
@@ -105,7 +107,7 @@ void conv2d(const typename CFG::input_t
                 in[CFG::in_height * CFG::in_width * CFG::n_chan],
             typename CFG::output_t
                 out[CFG::out_height * CFG::out_width * CFG::n_filt],
-            const typename CFG::weight_t weights[],
+            const typename CFG::wcode_t weights[],
             const typename CFG::bias_t bias[CFG::n_filt],
             const typename CFG::multiplier_t multiplier[CFG::n_mult],
             const typename CFG::shift_t shift[CFG::n_mult]) {
@@ -118,7 +120,7 @@ void depthwise_conv2d(const typename CFG::input_t
                           in[CFG::in_height * CFG::in_width * CFG::n_chan],
                       typename CFG::output_t
                           out[CFG::out_height * CFG::out_width * CFG::n_filt],
-                      const typename CFG::weight_t weights[],
+                      const typename CFG::wcode_t weights[],
                       const typename CFG::bias_t bias[CFG::n_filt],
                       const typename CFG::multiplier_t multiplier[CFG::n_mult],
                       const typename CFG::shift_t shift[CFG::n_mult]) {
@@ -131,7 +133,7 @@ template <class CFG, class KIND>
 void conv2d_stream_generic(
     hls::stream<pixel<typename CFG::input_t, CFG::n_chan> > &in,
     hls::stream<pixel<typename CFG::output_t, CFG::n_filt> > &out,
-    const typename CFG::weight_t weights[], const typename CFG::bias_t bias[],
+    const typename CFG::wcode_t weights[], const typename CFG::bias_t bias[],
     const typename CFG::multiplier_t multiplier[CFG::n_mult],
     const typename CFG::shift_t shift[CFG::n_mult]) {
   static line_buffer<CFG, typename CFG::input_t> buffer;
@@ -143,7 +145,7 @@ void conv2d_stream_generic(
 template <class CFG>
 void conv2d_stream(hls::stream<pixel<typename CFG::input_t, CFG::n_chan> > &in,
                    hls::stream<pixel<typename CFG::output_t, CFG::n_filt> > &out,
-                   const typename CFG::weight_t weights[],
+                   const typename CFG::wcode_t weights[],
                    const typename CFG::bias_t bias[CFG::n_filt],
                    const typename CFG::multiplier_t multiplier[CFG::n_mult],
                    const typename CFG::shift_t shift[CFG::n_mult]) {
@@ -156,7 +158,7 @@ template <class CFG>
 void depthwise_conv2d_stream(
     hls::stream<pixel<typename CFG::input_t, CFG::n_chan> > &in,
     hls::stream<pixel<typename CFG::output_t, CFG::n_filt> > &out,
-    const typename CFG::weight_t weights[],
+    const typename CFG::wcode_t weights[],
     const typename CFG::bias_t bias[CFG::n_filt],
     const typename CFG::multiplier_t multiplier[CFG::n_mult],
     const typename CFG::shift_t shift[CFG::n_mult]) {

@@ -5,12 +5,16 @@
 // out[n] = finish(bias[n] + sum_k (x[k] - zx) * w[n * n_in + k]), the
 // integer path of qopt.matmul (docs/Semantics.md). Weights are the centred
 // codes w' = q - zq of the allocation's format, row-major [n_out][n_in]
-// (firmware/weights/). As hls4ml's latency strategy, the whole layer is one
+// (firmware/weights/), or, for minifloat formats, their codes, which
+// CFG::decode looks up in the code book's table of integers value * 2^E
+// (the bits of an ap_fixed with E fraction bits: the product with x - zx
+// is exact, docs/Semantics.md). As hls4ml's latency strategy, the whole layer is one
 // pipeline with II = reuse factor: the tool shares each multiplier over
 // reuse_factor products (ALLOCATION limits them to n_mult_units).
 //
 // CFG provides: n_in, n_out, reuse_factor, n_mult_units, input_zero,
-// input_t, xin_t, weight_t, bias_t, accum_t, output_t, requant and, for the
+// input_t, xin_t, wcode_t (stored weights), weight_t and decode(wcode_t),
+// bias_t, accum_t, output_t, requant and, for the
 // requantization, n_mult, multiplier_t, shift_t, product_t, output_zero,
 // output_min, output_max.
 //
@@ -27,7 +31,7 @@ namespace qhls {
 template <class CFG>
 void dense(const typename CFG::input_t in[CFG::n_in],
            typename CFG::output_t out[CFG::n_out],
-           const typename CFG::weight_t weights[CFG::n_out * CFG::n_in],
+           const typename CFG::wcode_t weights[CFG::n_out * CFG::n_in],
            const typename CFG::bias_t bias[CFG::n_out],
            const typename CFG::multiplier_t multiplier[CFG::n_mult],
            const typename CFG::shift_t shift[CFG::n_mult]) {
@@ -49,7 +53,7 @@ Rows:
   Products:
     for (unsigned k = 0; k < CFG::n_in; ++k) {
 #pragma HLS UNROLL
-      acc += x[k] * weights[n * CFG::n_in + k];
+      acc += x[k] * CFG::decode(weights[n * CFG::n_in + k]);
     }
     out[n] = finish<CFG>(acc, n, multiplier, shift);
   }
@@ -61,7 +65,7 @@ template <class CFG>
 void dense_stream(
     hls::stream<pixel<typename CFG::input_t, CFG::in_pack> > &in,
     hls::stream<pixel<typename CFG::output_t, CFG::n_out> > &out,
-    const typename CFG::weight_t weights[CFG::n_out * CFG::n_in],
+    const typename CFG::wcode_t weights[CFG::n_out * CFG::n_in],
     const typename CFG::bias_t bias[CFG::n_out],
     const typename CFG::multiplier_t multiplier[CFG::n_mult],
     const typename CFG::shift_t shift[CFG::n_mult]) {

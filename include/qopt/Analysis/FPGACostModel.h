@@ -31,6 +31,22 @@ struct FPGALayerShape {
   int64_t fanIn = 0;
 };
 
+/// The multipliers' weight operand: an integer of `bits` bits, or a
+/// code-book (minifloat) code of `bits` bits whose value, an integer of
+/// `valueBits` bits (value * 2^E), is a `mantissaBits + 1`-bit significand
+/// shifted by one of 2^exponentBits positions.
+struct FPGAWeightFormat {
+  unsigned bits = 8;
+  bool codeBook = false;
+  unsigned exponentBits = 0, mantissaBits = 0, valueBits = 0;
+
+  static FPGAWeightFormat integer(unsigned bits) { return {bits}; }
+  /// The format of `format` (integer or minifloat).
+  static FPGAWeightFormat of(FormatAttr format);
+  /// The code book of minifloat type `type`.
+  static FPGAWeightFormat codeBookOf(FloatType type);
+};
+
 /// Estimated cost of one layer in one format.
 struct FPGAEstimate {
   /// Parallel multipliers: ceil(params / R).
@@ -71,6 +87,9 @@ struct FPGAModelParameters {
   /// LUTs of a LUT-built multiplier per bit product w * a
   /// ["lut_per_mult_bit"].
   double lutPerMultBit = 1.38;
+  /// LUTs per bit and level of the shifter that scales a code-book
+  /// weight's significand product by its exponent ["lut_per_shift_bit"].
+  double lutPerShiftBit = 0.5;
   /// LUTs of the adder tree per multiplier and accumulator bit
   /// ["lut_per_acc_bit"].
   double lutPerAccBit = 1.1;
@@ -116,9 +135,15 @@ public:
 
   const FPGAModelParameters &getParameters() const { return params; }
 
-  /// The estimate for a layer of `shape` with `weightBits`-bit weights.
+  /// The estimate for a layer of `shape` with weights of `weight`.
   FPGAEstimate estimate(const FPGALayerShape &shape,
-                        unsigned weightBits) const;
+                        const FPGAWeightFormat &weight) const;
+  /// The estimate for a layer of `shape` with `weightBits`-bit integer
+  /// weights.
+  FPGAEstimate estimate(const FPGALayerShape &shape,
+                        unsigned weightBits) const {
+    return estimate(shape, FPGAWeightFormat::integer(weightBits));
+  }
   /// The estimate for `layer` in `format`, or an error when the layer's
   /// shape is unknown.
   llvm::Expected<FPGAEstimate> estimate(const LayerInfo &layer,

@@ -392,8 +392,19 @@ void ProjectWriter::writeDefines(llvm::raw_ostream &os) {
     os << "\n// layer" << id << ": " << stageKindName(s.kind) << " '" << s.name
        << "', " << s.channels << " x " << s.fanIn << ", " << s.weightBits
        << "-bit weights\n";
-    os << "typedef ap_int<" << t.weight << "> layer" << id
-       << "_weight_t; // q - zq\n";
+    if (s.codeType) {
+      os << "typedef ap_uint<" << s.weightBits << "> layer" << id
+         << "_wcode_t; // " << s.codeType << " codes\n";
+      os << "typedef ap_int<" << t.weight << "> layer" << id
+         << "_weight_t; // value(code) * 2^"
+         << getMinifloatIntegerExponent(s.codeType)
+         << " (the bits of ap_fixed<" << t.weight << ", "
+         << int(t.weight) - int(getMinifloatIntegerExponent(s.codeType))
+         << ">)\n";
+    } else {
+      os << "typedef ap_int<" << t.weight << "> layer" << id
+         << "_weight_t; // q - zq\n";
+    }
     os << "typedef ap_int<" << t.xin << "> layer" << id
        << "_xin_t; // x - zx in [" << s.xMin << ", " << s.xMax << "]\n";
     os << "typedef ap_int<" << t.bias << "> layer" << id << "_bias_t;\n";
@@ -484,7 +495,17 @@ void ProjectWriter::writeParameters(llvm::raw_ostream &os) {
        << "  typedef ::multiplier_t multiplier_t;\n"
        << "  typedef ::shift_t shift_t;\n"
        << "  typedef " << (s.requant ? "code_t" : "result_t")
-       << " output_t;\n};\n";
+       << " output_t;\n";
+    // The stored weights and their decode: the centred integer itself, or
+    // a code looked up in the code book's table of integers.
+    if (s.codeType)
+      os << "  typedef " << l << "_wcode_t wcode_t;\n"
+         << "  static weight_t decode(wcode_t w) { return t" << id
+         << "[w.to_uint()]; }\n";
+    else
+      os << "  typedef weight_t wcode_t;\n"
+         << "  static weight_t decode(wcode_t w) { return w; }\n";
+    os << "};\n";
   }
   os << "\n#endif\n";
 }
@@ -504,11 +525,26 @@ void ProjectWriter::writeWeights(unsigned id, const Stage &s) {
       os << "};\n\n#endif\n";
       return;
     }
-    os << "// Centred weight codes q - zq, [" << s.channels << "][" << s.fanIn
-       << "] row-major.\nstatic const " << l << "_weight_t w" << id << "["
-       << s.weights.size() << "] = {\n";
-    printArray<int32_t>(os, s.weights,
-                        [](int32_t v) { return std::to_string(v); });
+    if (s.codeType) {
+      os << "// " << s.codeType << " weight codes, [" << s.channels << "]["
+         << s.fanIn << "] row-major.\nstatic const " << l << "_wcode_t w"
+         << id << "[" << s.codes.size() << "] = {\n";
+      printArray<int32_t>(os, s.codes,
+                          [](int32_t v) { return std::to_string(v); });
+      os << "};\n\n// The code book: value(code) * 2^"
+         << getMinifloatIntegerExponent(s.codeType)
+         << " for every code (NaN codes, which no weight uses: 0).\n"
+         << "static const " << l << "_weight_t t" << id << "["
+         << s.table.size() << "] = {\n";
+      printArray<int32_t>(os, s.table,
+                          [](int32_t v) { return std::to_string(v); });
+    } else {
+      os << "// Centred weight codes q - zq, [" << s.channels << "]["
+         << s.fanIn << "] row-major.\nstatic const " << l << "_weight_t w"
+         << id << "[" << s.weights.size() << "] = {\n";
+      printArray<int32_t>(os, s.weights,
+                          [](int32_t v) { return std::to_string(v); });
+    }
     os << "};\n\n// Bias codes (int32 accumulator units).\nstatic const " << l
        << "_bias_t b" << id << "[" << s.bias.size() << "] = {\n";
     printArray<int64_t>(os, s.bias,
@@ -689,7 +725,7 @@ void ProjectWriter::writeHost(llvm::raw_ostream &os) {
      << "  for (unsigned i = 0; i < n_result; ++i) {\n"
      << "    unsigned j = " << (e.outputIndex.empty() ? "i" : "output_index[i]")
      << ", n = j % n_channels;\n"
-     << "    float v = 0.0f + float(acc[j].to_int()) * output_scale[n];\n";
+     << "    float v = 0.0f + float(acc[j].to_int64()) * output_scale[n];\n";
   if (!e.bias.empty())
     os << "    v = v + output_bias[n];\n";
   if (!e.addBias.empty())
@@ -867,7 +903,7 @@ LogicalResult ProjectWriter::writeReport() {
     if (!s.isLayer())
       continue;
     FPGALayerShape shape{s.params(), s.macs(), s.fanIn};
-    FPGAEstimate e = cost.estimate(shape, s.weightBits);
+    FPGAEstimate e = cost.estimate(shape, s.format);
     LayerTypes types = layerTypes(s);
     luts += e.luts;
     dsps += e.dsps;
@@ -1009,7 +1045,10 @@ LogicalResult ProjectWriter::writeTestbenchData() {
   OperationState state(layer->getLoc(), layer->getName());
   state.addOperands({layer->getOperand(0), layer->getOperand(1)});
   state.addAttributes(layer->getAttrs());
-  state.addTypes(layerType.clone(b.getI32Type()));
+  bool codeBook = bool(getMinifloatCodeBits(
+      cast<ShapedType>(layer->getOperand(1).getType()).getElementType()));
+  state.addTypes(
+      layerType.clone(codeBook ? b.getI64Type() : b.getI32Type()));
   Operation *acc = b.create(state);
   auto ret = cast<func::ReturnOp>(refFunc.getBody().front().getTerminator());
   SmallVector<Value> results(ret.getOperands());
@@ -1046,8 +1085,10 @@ LogicalResult ProjectWriter::writeTestbenchData() {
     // The device input is NHWC: the codes of the quantize, in its order.
     line(c, codes.getNumElements(),
          [&](int64_t i) { return int(codes.data<int8_t>()[i]); });
-    line(a, accs.getNumElements(),
-         [&](int64_t i) { return accs.data<int32_t>()[i]; });
+    line(a, accs.getNumElements(), [&](int64_t i) {
+      return accs.getDType() == DType::I64 ? accs.data<int64_t>()[i]
+                                           : int64_t(accs.data<int32_t>()[i]);
+    });
     line(y, result.getNumElements(),
          [&](int64_t i) { return exactFloat(result.data<float>()[i]); });
     if (s < labels.size())

@@ -18,10 +18,13 @@
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
+#include <climits>
+#include <cmath>
 #include <map>
 #include <optional>
 
@@ -146,6 +149,34 @@ unsigned storageBits(Type weightType) {
   return llvm::Log2_64_Ceil(uint64_t(range));
 }
 
+/// The code books the HLS target decodes: every value * 2^E fits int32
+/// (f8E5M2's need 33 bits).
+bool isHLSCodeBook(FloatType type) { return !isa<Float8E5M2Type>(type); }
+
+/// value(code) * 2^E for every code of `type` (APFloat, as the CPU
+/// target's tables); kNaNCode for NaN codes.
+constexpr int32_t kNaNCode = INT32_MIN;
+std::vector<int32_t> codeBookTable(FloatType type) {
+  const llvm::fltSemantics &sem = type.getFloatSemantics();
+  unsigned width = llvm::APFloat::semanticsSizeInBits(sem);
+  int e = int(getMinifloatIntegerExponent(type));
+  std::vector<int32_t> table;
+  for (uint32_t code = 0; code < (1u << width); ++code) {
+    llvm::APFloat value(sem, llvm::APInt(width, code));
+    if (!value.isFinite()) {
+      // f8E4M3FN's two NaN codes: never written by the quantizer; an op
+      // whose weights use one is refused, and the emitted table holds 0.
+      table.push_back(kNaNCode);
+      continue;
+    }
+    bool lost;
+    value.convert(llvm::APFloat::IEEEdouble(),
+                  llvm::APFloat::rmNearestTiesToEven, &lost);
+    table.push_back(int32_t(std::ldexp(value.convertToDouble(), e)));
+  }
+  return table;
+}
+
 class GraphBuilder {
 public:
   explicit GraphBuilder(func::FuncOp func) : func(func) {}
@@ -259,9 +290,9 @@ LogicalResult GraphBuilder::addLayer(Operation *op) {
   FailureOr<PackedWeightInfo> info = packed.getInfo();
   if (failed(info))
     return failure();
-  if (info->codeType) {
-    unsupported(op, "minifloat weights are not lowered by the HLS target "
-                    "(integer formats only)");
+  if (info->codeType && !isHLSCodeBook(info->codeType)) {
+    unsupported(op, "f8E5M2 weights need 33-bit integers; the HLS target "
+                    "decodes f8E4M3FN, f6E3M2FN, f6E2M3FN and f4E2M1FN");
     return failure();
   }
   if (info->groupSize != 0) {
@@ -283,12 +314,35 @@ LogicalResult GraphBuilder::addLayer(Operation *op) {
   s.channels = info->n;
   s.fanIn = info->k;
   s.weightBits = storageBits(packed.getType());
+  s.format = FPGAWeightFormat::integer(s.weightBits);
   s.inputZero = in->zeroPoint;
   s.weights.resize(info->n * info->k);
-  for (int64_t n = 0; n < info->n; ++n) {
-    int32_t zq = info->zeroPoints.empty() ? 0 : info->zeroPoints[n];
-    for (int64_t k = 0; k < info->k; ++k)
-      s.weights[n * info->k + k] = int32_t((*fields)[n * info->k + k]) - zq;
+  if (info->codeType) {
+    // Code books: the integers value(code) * 2^E (docs/Semantics.md) of
+    // every code, through the table the templates decode with.
+    s.codeType = info->codeType;
+    s.format = FPGAWeightFormat::codeBookOf(info->codeType);
+    s.weightBits = s.format.bits;
+    s.table = codeBookTable(info->codeType);
+    s.codes.resize(s.weights.size());
+    for (size_t i = 0; i < s.weights.size(); ++i) {
+      uint32_t code = uint8_t((*fields)[i]) & ((1u << s.weightBits) - 1);
+      if (s.table[code] == kNaNCode) {
+        unsupported(op, "a weight code is NaN (no integer value)");
+        return failure();
+      }
+      s.codes[i] = int32_t(code);
+      s.weights[i] = s.table[code];
+    }
+    for (int32_t &v : s.table)
+      if (v == kNaNCode)
+        v = 0;
+  } else {
+    for (int64_t n = 0; n < info->n; ++n) {
+      int32_t zq = info->zeroPoints.empty() ? 0 : info->zeroPoints[n];
+      for (int64_t k = 0; k < info->k; ++k)
+        s.weights[n * info->k + k] = int32_t((*fields)[n * info->k + k]) - zq;
+    }
   }
   View view = codeViews[input];
 
@@ -310,11 +364,17 @@ LogicalResult GraphBuilder::addLayer(Operation *op) {
     }
     s.input = view.source;
     if (!view.index.empty()) {
-      std::vector<int32_t> permuted(s.weights.size());
-      for (int64_t n = 0; n < s.channels; ++n)
-        for (int64_t k = 0; k < s.fanIn; ++k)
-          permuted[n * s.fanIn + view.index[k]] = s.weights[n * s.fanIn + k];
-      s.weights = std::move(permuted);
+      auto permute = [&](std::vector<int32_t> &values) {
+        if (values.empty())
+          return;
+        std::vector<int32_t> permuted(values.size());
+        for (int64_t n = 0; n < s.channels; ++n)
+          for (int64_t k = 0; k < s.fanIn; ++k)
+            permuted[n * s.fanIn + view.index[k]] = values[n * s.fanIn + k];
+        values = std::move(permuted);
+      };
+      permute(s.weights);
+      permute(s.codes);
     }
   } else {
     auto window = [&](auto conv) {
@@ -354,7 +414,8 @@ LogicalResult GraphBuilder::addLayer(Operation *op) {
   s.xMin = std::min<int64_t>(0, src.lo - s.inputZero);
   s.xMax = std::max<int64_t>(0, src.hi - s.inputZero);
 
-  bool accumulator = resultType.getElementType().isInteger(32);
+  bool accumulator = resultType.getElementType().isInteger(32) ||
+                     resultType.getElementType().isInteger(64);
   s.bias.assign(s.channels, 0);
   std::vector<float> floatBias;
   if (op->getNumOperands() > 2) {
@@ -363,7 +424,10 @@ LogicalResult GraphBuilder::addLayer(Operation *op) {
       unsupported(op, "its bias is not a constant");
       return failure();
     }
-    if (accumulator)
+    if (accumulator && bias->getDType() == DType::I64)
+      for (int64_t n = 0; n < s.channels; ++n)
+        s.bias[n] = bias->data<int64_t>()[n];
+    else if (accumulator)
       for (int64_t n = 0; n < s.channels; ++n)
         s.bias[n] = bias->data<int32_t>()[n];
     else
@@ -425,9 +489,13 @@ LogicalResult GraphBuilder::addLayer(Operation *op) {
   sawOutput = true;
   s.requant = false;
   s.output = addBuffer(resultType.getShape(), 0, 0);
+  // The executor's multipliers: float32(sx * s[n]), with s * 2^-E for a
+  // code book.
+  int codeExponent =
+      info->codeType ? int(getMinifloatIntegerExponent(info->codeType)) : 0;
   std::vector<float> scales(s.channels);
   for (int64_t n = 0; n < s.channels; ++n)
-    scales[n] = in->scale * info->scales[n];
+    scales[n] = in->scale * std::ldexp(info->scales[n], -codeExponent);
   graph.epilogue.bias = floatBias;
   graph.outputLayer = op;
   graph.outputBuffer = s.output;

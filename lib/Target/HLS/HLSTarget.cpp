@@ -22,10 +22,11 @@ LayerSupport mlir::qopt::getHLSLayerSupport(const LayerInfo &layer,
   QuantizedLayerSupport support = getQuantizedLayerSupport(layer, format);
   if (!support.isSupported())
     return LayerSupport::unsupported(support.reason);
-  if (!support.integerWeights)
+  if (!support.integerWeights &&
+      isa<Float8E5M2Type>(format.getElementType()))
     return LayerSupport::unsupported(
-        "the HLS templates take integer weights (minifloat decode is not "
-        "implemented)");
+        "the HLS templates decode f8E4M3FN, f6E3M2FN, f6E2M3FN and f4E2M1FN "
+        "weights (f8E5M2's integers need 33 bits)");
   if (format.getGranularity() == Granularity::Group)
     return LayerSupport::unsupported(
         "the HLS target requantizes with one scale per output channel; "

@@ -127,6 +127,35 @@ TEST(FPGACostModelTest, FlipFlops) {
   EXPECT_NEAR(estimate(p, kConv, 8).ffs, 27 * 8 + 8 * 32, 1e-9);
 }
 
+TEST(FPGACostModelTest, CodeBookWeights) {
+  MLIRContext ctx;
+  FPGAWeightFormat e4m3 =
+      FPGAWeightFormat::codeBookOf(Float8E4M3FNType::get(&ctx));
+  EXPECT_TRUE(e4m3.codeBook);
+  EXPECT_EQ(e4m3.bits, 8u);
+  EXPECT_EQ(e4m3.exponentBits, 4u);
+  EXPECT_EQ(e4m3.mantissaBits, 3u);
+  EXPECT_EQ(e4m3.valueBits, 19u); // 448 * 2^9 = 229376 < 2^18, and a sign
+  FPGAWeightFormat e2m1 =
+      FPGAWeightFormat::codeBookOf(Float4E2M1FNType::get(&ctx));
+  EXPECT_EQ(e2m1.bits, 4u);
+  EXPECT_EQ(e2m1.exponentBits, 2u);
+  EXPECT_EQ(e2m1.mantissaBits, 1u);
+  EXPECT_EQ(e2m1.valueBits, 5u); // 6 * 2 = 12
+  // Dense, f8E4M3FN: 64 multipliers of the 4-bit significand by 8 bits,
+  // a shifter of 4 levels over 12 bits, 19 + 8 = 27-bit accumulators.
+  FPGAModelParameters p;
+  FPGAEstimate e = FPGACostModel(p).estimate(kDense, e4m3);
+  EXPECT_FALSE(e.wideProducts);
+  EXPECT_NEAR(e.luts,
+              64 * 1.38 * 4 * 8 + 64 * 0.5 * 12 * 4 + 64 * 1.1 * 27 + 300,
+              1e-6);
+  // 96 / 27 = 3 levels per clock: levels 3 and 4 of the 4 trees of 16
+  // leaves are registered (2 + 1 sums each).
+  EXPECT_NEAR(e.ffs, 64 * 27 + 12 * 27 + 400, 1e-9);
+  EXPECT_EQ(e.cycles, 3); // 1 + ceil(4 / 3)
+}
+
 TEST(FPGACostModelTest, ShapesFromIR) {
   DialectRegistry registry;
   registerAllDialects(registry);

@@ -16,6 +16,8 @@
 #ifndef QOPT_TARGET_HLS_HLSGRAPH_H
 #define QOPT_TARGET_HLS_HLSGRAPH_H
 
+#include "qopt/Analysis/FPGACostModel.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/SmallVector.h"
@@ -58,6 +60,13 @@ struct Stage {
   /// q - zq, row-major [N][K] in the order the template reads.
   unsigned weightBits = 0;
   std::vector<int32_t> weights;
+  /// Code-book (minifloat) weights: the format (for the FPGA model), the
+  /// codes in the order of `weights` (which holds their integers
+  /// value(code) * 2^E), and the decode table of all 2^bits codes.
+  FPGAWeightFormat format;
+  FloatType codeType;
+  std::vector<int32_t> codes;
+  std::vector<int32_t> table;
   /// int32 bias codes (zeros when the layer has none).
   std::vector<int64_t> bias;
   /// Input zero point and the range of x - zx (contains 0).

@@ -15,6 +15,7 @@
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 #include "qopt/Dialect/QOpt/Transforms/Passes.h"
 #include "qopt/Executor/Executor.h"
+#include "qopt/Target/TargetBackend.h"
 
 #include "PassOptionChecks.h"
 
@@ -111,9 +112,9 @@ FormatAttr rowsFormat(FormatAttr format) {
 class QuantizeLayers {
 public:
   QuantizeLayers(ModuleOp module, bool int8Activations, bool gptq,
-                 double gptqDamp)
+                 double gptqDamp, const TargetBackend *target)
       : module(module), int8Activations(int8Activations), gptq(gptq),
-        gptqDamp(gptqDamp) {}
+        gptqDamp(gptqDamp), target(target) {}
 
   LogicalResult run() {
     QuantizableLayerAnalysis analysis(module);
@@ -374,8 +375,13 @@ private:
   FailureOr<Value> layerInput(OpBuilder &b, Location loc, Value input,
                               Value measured, const LayerInfo &layer,
                               FormatAttr format) {
-    // Code-book (minifloat) weights have only the weight-only path.
-    if (!int8Activations || !format.isInteger())
+    // Code-book (minifloat) weights: the weight-only path, unless the
+    // target lowers them on the integer path (docs/Semantics.md).
+    if (!int8Activations)
+      return input;
+    if (!format.isInteger() &&
+        !(target && target->getLayerSupport(layer, format).lowering ==
+                        LayerLowering::Integer))
       return input;
     ActStatsAttr stats = actStatsOf(measured);
     if (!stats || stats.getAxis() != -1 || stats.getLo().size() != 1)
@@ -665,6 +671,7 @@ private:
   bool int8Activations;
   bool gptq;
   double gptqDamp;
+  const TargetBackend *target;
   InputMomentsReader sidecars;
 };
 
@@ -677,8 +684,19 @@ struct QuantizePass : public qopt::impl::QuantizePassBase<QuantizePass> {
     check.nonNegative("gptq-damp", gptqDamp);
     if (failed(check.finish()))
       return signalPassFailure();
+    const TargetBackend *backend = nullptr;
+    if (!target.empty()) {
+      llvm::Expected<const TargetBackend *> found = getTargetBackend(target);
+      if (!found) {
+        getOperation().emitError()
+            << "qopt-quantize: target: " << llvm::toString(found.takeError());
+        return signalPassFailure();
+      }
+      backend = *found;
+    }
     bool int8Activations = activations == ActivationQuantization::Int8;
-    if (failed(QuantizeLayers(getOperation(), int8Activations, gptq, gptqDamp)
+    if (failed(QuantizeLayers(getOperation(), int8Activations, gptq, gptqDamp,
+                              backend)
                    .run()))
       signalPassFailure();
   }

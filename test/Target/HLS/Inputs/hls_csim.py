@@ -13,10 +13,13 @@ output accumulators and output floats), and check:
     figures equal the allocator's (qopt-allocate-bits report-json).
 Real models: the Fashion-MNIST CNN (1000 test images) and the digits MLP
 (all 1797 images) at W8A8, W4A8 and an ILP-mixed allocation under a LUT
-budget, each with io_parallel and io_stream, and with asymmetric weights
-(W4A8 and mixed). Random single-layer projects: dense / conv2d / depthwise
+budget, each with io_parallel and io_stream, with asymmetric weights
+(W4A8 and mixed), and with minifloat weights (f8E4M3FN, and mixed with
+integers under the LUT budget; their accuracy is checked against the
+reference executor, since the CPU kernels run minifloats weight-only). Random single-layer projects: dense / conv2d / depthwise
 layers of ragged sizes at every weight width 2..8 (odd widths asymmetric;
-each followed by a small dense output layer), in both I/O styles, and
+each followed by a small dense output layer) and in every minifloat format
+the templates decode, in both I/O styles, and
 convolutions as the output layer (NCHW results dequantized on the host).
 
 Prints one line per project and "hls-csim: passed N / M".
@@ -55,7 +58,7 @@ def run(cmd, cwd=None):
     return r.stdout + r.stderr
 
 
-def csim(name, model, options, samples_min, eval_spec=None, luts=None):
+def csim(name, model, options, samples_min, eval_spec=None, luts=None, oracle="cpu"):
     out = os.path.join(args.work, name)
     shutil.rmtree(out, ignore_errors=True)
     report = out + ".allocation.json"
@@ -79,11 +82,19 @@ def csim(name, model, options, samples_min, eval_spec=None, luts=None):
     if acc:
         line += f", csim accuracy {acc.group(1)}"
     if eval_spec:
-        lib = out + ".so"
-        run([qopt, os.path.join(out, top + ".mlir"), "--target=cpu", "-o", lib])
-        text = run([qopt_run, lib] + eval_spec)
+        # The CPU library of the project's IR, or (code-book weights on the
+        # integer path, which the CPU kernels run weight-only) the
+        # reference executor on that IR.
+        ir = os.path.join(out, top + ".mlir")
+        if oracle == "cpu":
+            lib = out + ".so"
+            run([qopt, ir, "--target=cpu", "-o", lib])
+            text = run([qopt_run, lib] + eval_spec)
+        else:
+            text = run([qopt_run, ir] + eval_spec)
         lib_acc = re.search(r"accuracy[^0-9]*([0-9.]+)", text)
-        line += f", CPU library {lib_acc.group(1) if lib_acc else '?'}"
+        what = "CPU library" if oracle == "cpu" else "executor"
+        line += f", {what} {lib_acc.group(1) if lib_acc else '?'}"
         ok &= bool(acc and lib_acc) and abs(float(acc.group(1)) - float(lib_acc.group(1))) < 5e-5
     rep = json.load(open(os.path.join(out, "report.json")))
     line += f", LUT {rep['totals']['LUT']:.0f}"
@@ -126,6 +137,15 @@ for model, tag, data, ev, luts, reuse in (
         projects.append((f"{tag}-mixed-luts{luts}-{io}", model,
                          data + ["--bits=8,4,2", f"--luts={luts}", f"--reuse-factor={reuse}",
                                  "--io-style=" + io], 1000, ev, luts))
+    # Minifloat (code-book) weights on the integer path: codes decoded by
+    # the templates' tables (checked against the executor).
+    projects.append((f"{tag}-f8E4M3FN-parallel", model,
+                     data + ["--minifloats=f8E4M3FN", "--avg-bits=8",
+                             "--io-style=parallel"], 1000, ev, None, "executor"))
+    projects.append((f"{tag}-mixed-minifloat-luts{luts}-stream", model,
+                     data + ["--bits=8,4", "--minifloats=f8E4M3FN,f6E2M3FN,f4E2M1FN",
+                             f"--luts={luts}", f"--reuse-factor={reuse}",
+                             "--io-style=stream"], 1000, ev, luts, "executor"))
     # Asymmetric weights (unsigned grids with zero points: w - zq in the
     # layer templates), one uniform and one mixed project per model.
     projects.append((f"{tag}-w4a8-asymmetric-parallel", model,
@@ -213,6 +233,22 @@ for i, (kind, bits) in enumerate([(k, b) for b in range(2, 9) for k in ("dense",
                                   f"--reuse-factor={1 + i % 3}",
                                   "--method=weight-error"]
                      + (["--asymmetric"] if bits % 2 else []), 64, None, None))
+
+# Code-book layers: every minifloat format the templates decode, each kind,
+# both I/O styles, and a code-book output layer.
+for i, (kind, fmt) in enumerate([("dense", "f8E4M3FN"), ("conv2d", "f6E3M2FN"),
+                                 ("depthwise", "f6E2M3FN"), ("conv2d", "f4E2M1FN"),
+                                 ("dense", "f4E2M1FN"), ("depthwise", "f8E4M3FN")]):
+    io = ("parallel", "stream")[i % 2]
+    name = f"random-{kind}-{fmt}-{io}"
+    path = os.path.join(args.work, name + ".onnx")
+    shape = onnx_layer_model(path, kind, rng, head=i != 3)
+    data = os.path.join(args.work, name + ".npy")
+    np.save(data, rng.standard_normal([64] + shape[1:]).astype(np.float32))
+    projects.append((name, path, [f"--minifloats={fmt}", "--calib-data=" + data,
+                                  "--calib-samples=64", "--tb-data=" + data, "--io-style=" + io,
+                                  f"--reuse-factor={1 + i % 2}",
+                                  "--method=weight-error"], 64, None, None))
 
 # Convolutions as the output layer (NCHW results through the host's index
 # map), both I/O styles.

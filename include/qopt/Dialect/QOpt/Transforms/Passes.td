@@ -598,7 +598,11 @@ def QuantizePass : Pass<"qopt-quantize", "::mlir::ModuleOp"> {
            "error through the layer's input second moments (needs "
            "qopt-calibrate{second-moments=full})">,
     Option<"gptqDamp", "gptq-damp", "double", "0.01",
-           "GPTQ: fraction of the mean diagonal added to H">
+           "GPTQ: fraction of the mean diagonal added to H">,
+    Option<"target", "target", "std::string", "\"\"",
+           "With activations=int8: code-book (minifloat) layers take int8 "
+           "inputs (their integer path) where this target lowers the format "
+           "on the integer path (hls); else they stay weight-only">
   ];
 }
 
