@@ -306,6 +306,8 @@ mlir::qopt::importOnnxModel(std::unique_ptr<llvm::MemoryBuffer> bytes,
   if (failed(onnx_import::checkSupportedOps(model->graph(), domainOpsets,
                                             modelPath, context)))
     return failure();
+  if (failed(onnx_import::checkWindowAttributes(model->graph(), context)))
+    return failure();
 
   // Graph outputs must be produced by something: ONNX's checker does not
   // check it and its version converter crashes on such models.

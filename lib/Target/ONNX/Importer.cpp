@@ -857,6 +857,42 @@ onnx_import::checkSupportedOps(const onnx::GraphProto &graph,
   return failure();
 }
 
+LogicalResult
+onnx_import::checkWindowAttributes(const onnx::GraphProto &graph,
+                                   MLIRContext &context) {
+  static const llvm::StringSet<> windowOps = {
+      "Conv",    "ConvTranspose", "ConvInteger", "QLinearConv",
+      "MaxPool", "AveragePool",   "LpPool",      "MaxUnpool"};
+  LogicalResult result = success();
+  size_t index = 0;
+  forEachNode(graph, [&](const onnx::NodeProto &node) {
+    size_t position = index++;
+    if (failed(result) || !windowOps.contains(node.op_type()))
+      return;
+    std::string name = node.name().empty()
+                           ? node.op_type() + "_" + std::to_string(position)
+                           : node.name();
+    for (const onnx::AttributeProto &attr : node.attribute()) {
+      StringRef attrName = attr.name();
+      bool positive = attrName == "strides" || attrName == "dilations" ||
+                      attrName == "kernel_shape";
+      if (!positive && attrName != "pads")
+        continue;
+      for (int64_t v : attr.ints()) {
+        if (positive ? v > 0 : v >= 0)
+          continue;
+        emitError(NameLoc::get(StringAttr::get(&context, name)))
+            << "node '" << name << "' (" << node.op_type() << "): "
+            << attrName << (positive ? " must be positive" : " must not be negative")
+            << " (got " << v << ")";
+        result = failure();
+        return;
+      }
+    }
+  });
+  return result;
+}
+
 FailureOr<OwningOpRef<ModuleOp>>
 GraphImporter::importModel(onnx::ModelProto &model) {
   for (const onnx::OperatorSetIdProto &opset : model.opset_import())

@@ -93,6 +93,12 @@ void forEachNode(const onnx::GraphProto &graph,
                  llvm::function_ref<void(const onnx::GraphProto &)> onGraph =
                      nullptr);
 
+/// Rejects convolution and pooling nodes (in subgraphs too) whose strides,
+/// dilations or kernel_shape are not positive or whose pads are negative:
+/// ONNX's checker accepts them and its shape inference divides by zero.
+LogicalResult checkWindowAttributes(const onnx::GraphProto &graph,
+                                    MLIRContext &context);
+
 /// Emits one diagnostic listing every (domain, op_type, opset) of `graph`
 /// that has no handler, with the nodes using it; fails if there is any.
 /// `domainOpsets` maps each domain of the model's opset_import ("ai.onnx"

@@ -101,6 +101,14 @@ FailureOr<Window> resolveWindow(GraphImporter &im, ArrayRef<int64_t> spatial,
                         "input's " +
                         Twine(n) + " spatial dimensions"),
            failure();
+  // checkWindowAttributes rejected bad attributes before ONNX's shape
+  // inference; a kernel taken from the weight's shape can still be empty.
+  for (size_t i = 0; i < n; ++i)
+    if (w.kernel[i] <= 0)
+      return im.nodeError("the kernel must be positive in every spatial "
+                          "dimension (got " +
+                          Twine(w.kernel[i]) + ")"),
+             failure();
   std::string autoPad = im.stringAttr("auto_pad", "NOTSET");
   if (autoPad == "VALID") {
     std::fill(w.pads.begin(), w.pads.end(), 0);
