@@ -502,12 +502,29 @@ LogicalResult requantizeKernel(Operation *op, ArrayRef<Tensor> operands,
   const int32_t *acc = wide ? nullptr : operands[0].data<int32_t>();
   const int64_t *acc64 = wide ? operands[0].data<int64_t>() : nullptr;
   int8_t *dst = out.mutableData<int8_t>();
+  // A fused residual add: the term (r - zr) * Mr[c].
+  const int8_t *residual = nullptr;
+  int32_t residualZero = 0;
+  ArrayRef<int64_t> residualMultiplier;
+  if (Value r = requantize.getResidual()) {
+    FailureOr<ActivationQuantInfo> rq = getActivationQuantInfo(
+        cast<RankedTensorType>(r.getType()).getElementType(),
+        [&]() { return op->emitError(); });
+    if (failed(rq))
+      return failure();
+    residual = operands[1].data<int8_t>();
+    residualZero = rq->zeroPoint;
+    residualMultiplier = *requantize.getResidualMultiplier();
+  }
   for (int64_t i = 0, e = out.getNumElements(); i < e; ++i) {
     int64_t c = i % channels;
+    int64_t term =
+        residual ? (int64_t(residual[i]) - residualZero) * residualMultiplier[c]
+                 : 0;
     dst[i] = requantizeValue(wide ? acc64[i] : int64_t(acc[i]), multiplier[c],
                              shift[c], q->zeroPoint,
                              int32_t(requantize.getMin()),
-                             int32_t(requantize.getMax()));
+                             int32_t(requantize.getMax()), term);
   }
   results.push_back(out);
   return success();

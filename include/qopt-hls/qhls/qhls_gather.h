@@ -78,6 +78,37 @@ void repack_stream(
   }
 }
 
+/// A buffer read by two stages (a residual network's shortcut): two
+/// copies, so that every array or stream has one producer and one consumer
+/// (DATAFLOW; hls4ml's clone layer).
+template <class CFG>
+void clone(const typename CFG::input_t in[CFG::n_elem],
+           typename CFG::input_t out1[CFG::n_elem],
+           typename CFG::input_t out2[CFG::n_elem]) {
+#pragma HLS INLINE off
+Elements:
+  for (unsigned i = 0; i < CFG::n_elem; ++i) {
+#pragma HLS UNROLL
+    out1[i] = in[i];
+    out2[i] = in[i];
+  }
+}
+
+template <class CFG>
+void clone_stream(
+    hls::stream<pixel<typename CFG::input_t, CFG::in_pack> > &in,
+    hls::stream<pixel<typename CFG::input_t, CFG::in_pack> > &out1,
+    hls::stream<pixel<typename CFG::input_t, CFG::in_pack> > &out2) {
+#pragma HLS INLINE off
+Pixels:
+  for (unsigned p = 0; p < CFG::n_elem / CFG::in_pack; ++p) {
+#pragma HLS PIPELINE II = 1
+    pixel<typename CFG::input_t, CFG::in_pack> v = in.read();
+    out1.write(v);
+    out2.write(v);
+  }
+}
+
 } // namespace qhls
 
 #endif // QHLS_GATHER_H

@@ -240,6 +240,8 @@ const char *stageKindName(StageKind k) {
     return "gather";
   case StageKind::Repack:
     return "repack";
+  case StageKind::Clone:
+    return "clone";
   }
   return "?";
 }
@@ -247,6 +249,8 @@ const char *stageKindName(StageKind k) {
 /// The minimal widths of a layer stage (defines.h).
 struct LayerTypes {
   unsigned weight, xin, bias, accum, product;
+  /// A fused residual add's multipliers Mr (unsigned; 1 when none).
+  unsigned rmult = 1;
 };
 
 LayerTypes layerTypes(const Stage &s) {
@@ -270,6 +274,14 @@ LayerTypes layerTypes(const Stage &s) {
   for (int32_t sh : s.shift)
     maxShift = std::max(maxShift, int(sh));
   t.product = std::max<unsigned>(t.accum + 31, unsigned(maxShift)) + 2;
+  if (s.residual >= 0) {
+    // + (r - zr) * Mr with |r - zr| <= 255 (9 signed bits), exactly.
+    int64_t maxMr = 1;
+    for (int64_t m : s.residualMultiplier)
+      maxMr = std::max(maxMr, m);
+    t.rmult = 64 - llvm::countl_zero(uint64_t(maxMr));
+    t.product = std::max<unsigned>(t.product, t.rmult + 9 + 1) + 1;
+  }
   return t;
 }
 
@@ -412,7 +424,11 @@ void ProjectWriter::writeDefines(llvm::raw_ostream &os) {
        << "_accum_t; // every partial sum in [" << s.accMin << ", "
        << s.accMax << "]\n";
     os << "typedef ap_int<" << t.product << "> layer" << id
-       << "_product_t; // acc * M + 2^(S-1)\n";
+       << "_product_t; // acc * M " << (s.residual >= 0 ? "+ (r - zr) * Mr " : "")
+       << "+ 2^(S-1)\n";
+    os << "typedef ap_uint<" << t.rmult << "> layer" << id << "_rmult_t; // "
+       << (s.residual >= 0 ? "residual multipliers Mr" : "no residual add")
+       << "\n";
   }
   os << "\n#endif\n";
 }
@@ -441,7 +457,8 @@ void ProjectWriter::writeParameters(llvm::raw_ostream &os) {
       os << "  static const " << (v < 0 ? "int" : "unsigned") << " " << key
          << " = " << v << ";\n";
     };
-    if (s.kind == StageKind::Gather || s.kind == StageKind::Repack) {
+    if (s.kind == StageKind::Gather || s.kind == StageKind::Repack ||
+        s.kind == StageKind::Clone) {
       field("n_elem", graph.buffers[s.output].numElements());
       field("in_pack", graph.buffers[s.input].pack);
       field("out_pack", graph.buffers[s.output].pack);
@@ -495,7 +512,12 @@ void ProjectWriter::writeParameters(llvm::raw_ostream &os) {
        << "  typedef ::multiplier_t multiplier_t;\n"
        << "  typedef ::shift_t shift_t;\n"
        << "  typedef " << (s.requant ? "code_t" : "result_t")
-       << " output_t;\n";
+       << " output_t;\n"
+       << "  static const bool residual = "
+       << (s.residual >= 0 ? "true" : "false") << ";\n"
+       << "  static const int residual_zero = " << s.residualZero << ";\n"
+       << "  typedef code_t residual_t;\n"
+       << "  typedef " << l << "_rmult_t rmult_t;\n";
     // The stored weights and their decode: the centred integer itself, or
     // a code looked up in the code book's table of integers.
     if (s.codeType)
@@ -566,7 +588,16 @@ void ProjectWriter::writeWeights(unsigned id, const Stage &s) {
     printArray<int64_t>(os, m, [](int64_t v) { return std::to_string(v); });
     os << "};\nstatic const shift_t s" << id << "[" << sh.size() << "] = {\n";
     printArray<int64_t>(os, sh, [](int64_t v) { return std::to_string(v); });
-    os << "};\n\n#endif\n";
+    os << "};\n";
+    if (s.residual >= 0) {
+      os << "\n// Fused residual add: + (r - " << s.residualZero
+         << ") * r before the rounding.\nstatic const " << l << "_rmult_t r"
+         << id << "[" << s.residualMultiplier.size() << "] = {\n";
+      printArray<int64_t>(os, s.residualMultiplier,
+                          [](int64_t v) { return std::to_string(v) + "ull"; });
+      os << "};\n";
+    }
+    os << "\n#endif\n";
   }));
 }
 
@@ -607,9 +638,18 @@ void ProjectWriter::writeTop(llvm::raw_ostream &os) {
   for (size_t b = 1; b < graph.buffers.size(); ++b) {
     if (int(b) == graph.outputBuffer)
       continue;
-    if (stream)
+    if (stream) {
       os << "  hls::stream<" << pixelType(b) << " > " << bufferName(b) << "(\""
          << bufferName(b) << "\");\n";
+      // A shortcut waits in its FIFO while the branch computes: room for
+      // the whole tensor.
+      for (const Stage &s : graph.stages)
+        if (s.residual == int(b))
+          os << "#pragma HLS STREAM variable = " << bufferName(b)
+             << " depth = "
+             << graph.buffers[b].numElements() / graph.buffers[b].pack
+             << "\n";
+    }
     else
       os << "  code_t " << bufferName(b) << "["
          << graph.buffers[b].numElements() << "];\n"
@@ -629,8 +669,14 @@ void ProjectWriter::writeTop(llvm::raw_ostream &os) {
     case StageKind::Conv2D:
     case StageKind::Depthwise:
       os << "qhls::" << stageKindName(s.kind) << suffix << cfg << "(" << in
-         << ", " << out << ", w" << w << ", b" << w << ", m" << w << ", s" << w
-         << ");\n";
+         << ", "
+         << (s.residual >= 0 ? bufferName(s.residual) + ", " : std::string())
+         << out << ", w" << w << ", b" << w << ", m" << w << ", s" << w
+         << (s.residual >= 0 ? ", r" + w : std::string()) << ");\n";
+      break;
+    case StageKind::Clone:
+      os << "qhls::clone" << suffix << cfg << "(" << in << ", " << out << ", "
+         << bufferName(s.output2) << ");\n";
       break;
     case StageKind::MaxPool:
       os << "qhls::max_pool2d" << suffix << cfg << "(" << in << ", " << out
@@ -914,6 +960,7 @@ LogicalResult ProjectWriter::writeReport() {
         {"name", s.name},
         {"id", int64_t(i + 1)},
         {"kind", stageKindName(s.kind)},
+        {"residual_add", s.residual >= 0},
         {"weight_bits", int64_t(s.weightBits)},
         {"accum_bits", int64_t(types.accum)},
         {"params", s.params()},
@@ -926,7 +973,10 @@ LogicalResult ProjectWriter::writeReport() {
         {"FF", e.ffs},
         {"Latency", e.cycles},
     });
-    t << llvm::formatv(row, s.name, stageKindName(s.kind), s.weightBits,
+    std::string kind = stageKindName(s.kind);
+    if (s.residual >= 0)
+      kind += "+add";
+    t << llvm::formatv(row, s.name, kind, s.weightBits,
                        types.accum, p.reuseFactor, e.luts, e.dsps, e.brams,
                        e.ffs, e.cycles);
   }

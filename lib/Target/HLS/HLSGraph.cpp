@@ -211,6 +211,16 @@ private:
   int materialize(const View &view, Operation *consumer) {
     const Buffer &src = graph.buffers[view.source];
     int64_t pack = view.shape.empty() ? 1 : view.shape.back();
+    bool identity = true;
+    for (size_t i = 0; i < view.index.size() && identity; ++i)
+      identity = view.index[i] == int64_t(i);
+    if (identity && int64_t(view.index.size()) == src.numElements()) {
+      View plain = view;
+      plain.index.clear();
+      if (src.pack == pack)
+        return view.source;
+      return materialize(plain, consumer);
+    }
     if (view.index.empty() && src.pack == pack)
       return view.source;
     Stage s;
@@ -222,6 +232,46 @@ private:
     s.output = addBuffer(view.shape, lo, hi);
     graph.stages.push_back(std::move(s));
     return graph.stages.back().output;
+  }
+
+  /// Gives every buffer one reader: a buffer that k > 1 stages read (a
+  /// residual shortcut: the branch's first layer and the fused add) gets
+  /// k - 1 clone stages right before its first reader.
+  void insertClones() {
+    for (int b = 0; b < int(graph.buffers.size()); ++b) {
+      SmallVector<std::pair<size_t, int *>> readers;
+      for (size_t i = 0; i < graph.stages.size(); ++i) {
+        Stage &s = graph.stages[i];
+        if (s.input == b)
+          readers.push_back({i, &s.input});
+        if (s.residual == b)
+          readers.push_back({i, &s.residual});
+      }
+      if (readers.size() < 2)
+        continue;
+      // Retarget readers 0 .. k-2 to clone copies; the last keeps reading
+      // the last clone's second copy.
+      size_t at = readers.front().first;
+      std::vector<Stage> clones;
+      int source = b;
+      for (size_t r = 0; r + 1 < readers.size(); ++r) {
+        Stage c;
+        c.kind = StageKind::Clone;
+        c.name = graph.stages[readers[r].first].name;
+        c.input = source;
+        Buffer copy = graph.buffers[b];
+        graph.buffers.push_back(copy);
+        c.output = graph.buffers.size() - 1;
+        graph.buffers.push_back(copy);
+        c.output2 = graph.buffers.size() - 1;
+        *readers[r].second = c.output;
+        source = c.output2;
+        clones.push_back(std::move(c));
+      }
+      *readers.back().second = source;
+      graph.stages.insert(graph.stages.begin() + at, clones.begin(),
+                          clones.end());
+    }
   }
 
   LogicalResult addLayer(Operation *op);
@@ -467,6 +517,27 @@ LogicalResult GraphBuilder::addLayer(Operation *op) {
     if (failed(out))
       return failure();
     s.requant = true;
+    if (Value residual = requant.getResidual()) {
+      auto it = codeViews.find(residual);
+      if (it == codeViews.end()) {
+        unsupported(requant, "its residual is not int8 codes of the graph");
+        return failure();
+      }
+      View view = it->second;
+      if (view.shape != SmallVector<int64_t>(resultType.getShape())) {
+        unsupported(requant, "its residual's shape differs from the layer's");
+        return failure();
+      }
+      FailureOr<ActivationQuantInfo> r = getActivationQuantInfo(
+          cast<RankedTensorType>(residual.getType()).getElementType(),
+          [&] { return requant->emitError(); });
+      if (failed(r))
+        return failure();
+      s.residual = materialize(view, op);
+      s.residualZero = r->zeroPoint;
+      s.residualMultiplier.assign(requant.getResidualMultiplier()->begin(),
+                                  requant.getResidualMultiplier()->end());
+    }
     s.multiplier.assign(requant.getMultiplier().begin(),
                         requant.getMultiplier().end());
     s.shift.assign(requant.getShift().begin(), requant.getShift().end());
@@ -721,6 +792,8 @@ FailureOr<Graph> GraphBuilder::build() {
                               "(only transposes and reshapes run on the host)"
                             : "not lowered by the HLS target");
   }
+  if (problems.empty())
+    insertClones();
   if (!graph.inputQuantize && problems.empty())
     problems.push_back("the input is never quantized (the HLS target needs "
                        "int8 activations: calibration data)");

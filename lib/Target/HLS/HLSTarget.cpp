@@ -83,7 +83,11 @@ public:
       return failure();
     }
     // Integer-only between the input quantize and the output layer.
-    pm.addPass(createIntegerChainsPass());
+    // Residual adds are fused into the requantize (the HLS graph lowers
+    // qopt.requantize's residual operand).
+    IntegerChainsPassOptions chains;
+    chains.residuals = true;
+    pm.addPass(createIntegerChainsPass(chains));
     QOptHLSLegalizePassOptions legalize;
     legalize.entry = options.entry;
     legalize.io = config->io;

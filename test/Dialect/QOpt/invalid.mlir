@@ -887,3 +887,43 @@ func.func @requantize_shift_count(%a: tensor<4xi32>) -> tensor<4x!quant.uniform<
   %q = qopt.requantize %a {multiplier = array<i32: 1073741824>, shift = array<i32: 8, 8>} : tensor<4xi32> to tensor<4x!quant.uniform<i8:f32, 0.05>>
   return %q : tensor<4x!quant.uniform<i8:f32, 0.05>>
 }
+
+// -----
+
+func.func @requantize_residual_no_multiplier(%a: tensor<4xi32>, %r: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.05>> {
+  // expected-error @+1 {{needs a residual_multiplier exactly when it has a residual operand}}
+  %q = qopt.requantize %a residual %r : tensor<4x!quant.uniform<i8:f32, 0.1>> {multiplier = array<i32: 1073741824>, shift = array<i32: 8>} : tensor<4xi32> to tensor<4x!quant.uniform<i8:f32, 0.05>>
+  return %q : tensor<4x!quant.uniform<i8:f32, 0.05>>
+}
+
+// -----
+
+func.func @requantize_residual_multiplier_alone(%a: tensor<4xi32>) -> tensor<4x!quant.uniform<i8:f32, 0.05>> {
+  // expected-error @+1 {{needs a residual_multiplier exactly when it has a residual operand}}
+  %q = qopt.requantize %a {multiplier = array<i32: 1073741824>, shift = array<i32: 8>, residual_multiplier = array<i64: 512>} : tensor<4xi32> to tensor<4x!quant.uniform<i8:f32, 0.05>>
+  return %q : tensor<4x!quant.uniform<i8:f32, 0.05>>
+}
+
+// -----
+
+func.func @requantize_residual_shape(%a: tensor<4xi32>, %r: tensor<2x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.05>> {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %q = qopt.requantize %a residual %r : tensor<2x!quant.uniform<i8:f32, 0.1>> {multiplier = array<i32: 1073741824>, shift = array<i32: 8>, residual_multiplier = array<i64: 512>} : tensor<4xi32> to tensor<4x!quant.uniform<i8:f32, 0.05>>
+  return %q : tensor<4x!quant.uniform<i8:f32, 0.05>>
+}
+
+// -----
+
+func.func @requantize_residual_count(%a: tensor<4xi32>, %r: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.05>> {
+  // expected-error @+1 {{has 2 residual multipliers; expected one per multiplier (1)}}
+  %q = qopt.requantize %a residual %r : tensor<4x!quant.uniform<i8:f32, 0.1>> {multiplier = array<i32: 1073741824>, shift = array<i32: 8>, residual_multiplier = array<i64: 512, 512>} : tensor<4xi32> to tensor<4x!quant.uniform<i8:f32, 0.05>>
+  return %q : tensor<4x!quant.uniform<i8:f32, 0.05>>
+}
+
+// -----
+
+func.func @requantize_residual_range(%a: tensor<4xi32>, %r: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.05>> {
+  // expected-error @+1 {{residual multiplier 36028797018963968 is outside [1, 2^55)}}
+  %q = qopt.requantize %a residual %r : tensor<4x!quant.uniform<i8:f32, 0.1>> {multiplier = array<i32: 1073741824>, shift = array<i32: 8>, residual_multiplier = array<i64: 36028797018963968>} : tensor<4xi32> to tensor<4x!quant.uniform<i8:f32, 0.05>>
+  return %q : tensor<4x!quant.uniform<i8:f32, 0.05>>
+}

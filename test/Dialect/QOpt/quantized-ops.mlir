@@ -101,6 +101,7 @@ func.func @code_book(%x: tensor<1x64xf32>, %i: tensor<1x4x4x2xf32>) -> (tensor<1
 // CHECK: qopt.requantize %{{.*}} {max = 100 : i32, min = -3 : i32, multiplier = array<i32: 1073741824, 2147483647>, shift = array<i32: 2, 62>} : tensor<1x2xi32> to tensor<1x2x!quant.uniform<i8:f32, 5.000000e-02:-3>>
 // CHECK: qopt.requantize %{{.*}} {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : tensor<1x2xi32> to tensor<1x2x!quant.uniform<i8:f32, 5.000000e-02:-3>>
 // CHECK: qopt.depthwise_conv2d {{.*}} -> tensor<1x8x8x4xi32>
+// CHECK: qopt.requantize %{{.*}} residual %{{.*}} : tensor<1x2x!quant.uniform<i8:f32, 5.000000e-02:-3>> {multiplier = array<i32: 1073741824>, residual_multiplier = array<i64: 36028797018963967>, shift = array<i32: 31>} : tensor<1x2xi32> to tensor<1x2x!quant.uniform<i8:f32, 5.000000e-02:-3>>
 func.func @accumulator(%x: tensor<1x3x!quant.uniform<i8:f32, 0.1>>, %b: tensor<2xi32>, %xd: tensor<1x8x8x4x!quant.uniform<i8:f32, 0.5:-128>>) -> (tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>>, tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>>, tensor<1x8x8x4xi32>) {
   %w = qopt.packed_weight dense<0> : tensor<6xi8> : tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>
   %acc = qopt.matmul %x, %w, %b : tensor<1x3x!quant.uniform<i8:f32, 0.1>>, tensor<2x3x!quant.uniform<i4:f32:0, {0.5, 0.25}>>, tensor<2xi32> -> tensor<1x2xi32>
@@ -108,7 +109,8 @@ func.func @accumulator(%x: tensor<1x3x!quant.uniform<i8:f32, 0.1>>, %b: tensor<2
   %p = qopt.requantize %acc {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : tensor<1x2xi32> to tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>>
   %wd = qopt.packed_weight dense<1> : tensor<36xi8> : tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>>
   %d = qopt.depthwise_conv2d %xd, %wd {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x8x8x4x!quant.uniform<i8:f32, 0.5:-128>>, tensor<4x9x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0, 2.0}>> -> tensor<1x8x8x4xi32>
-  return %q, %p, %d : tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>>, tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>>, tensor<1x8x8x4xi32>
+  %s = qopt.requantize %acc residual %q : tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>> {multiplier = array<i32: 1073741824>, shift = array<i32: 31>, residual_multiplier = array<i64: 36028797018963967>} : tensor<1x2xi32> to tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>>
+  return %s, %p, %d : tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>>, tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>>, tensor<1x8x8x4xi32>
 }
 
 // -----

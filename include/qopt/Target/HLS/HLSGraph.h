@@ -3,7 +3,8 @@
 // What the HLS target builds from an integer-only function
 // (qopt-integer-chains' output): the host's input quantization, a list of
 // layer stages on int8 codes (each one HLS template call: dense, conv2d,
-// depthwise_conv2d, max_pool2d, gather, repack), the device's output
+// depthwise_conv2d, max_pool2d, gather, repack, clone; a layer may fuse a
+// residual add, reading a second buffer), the device's output
 // accumulators and the host's float epilogue. Data movement (transpose,
 // reshape on codes) is folded into index maps: into the next dense layer's
 // weight columns when it feeds one, else into a gather stage. Everything
@@ -39,14 +40,23 @@ struct Buffer {
   int64_t numElements() const;
 };
 
-enum class StageKind { Dense, Conv2D, Depthwise, MaxPool, Gather, Repack };
+enum class StageKind {
+  Dense,
+  Conv2D,
+  Depthwise,
+  MaxPool,
+  Gather,
+  Repack,
+  /// Two copies of a buffer that two stages read (a residual shortcut).
+  Clone
+};
 
 struct Stage {
   StageKind kind;
   /// The ONNX node (location) name, for reports and messages.
   std::string name;
-  /// Input and output buffer indices.
-  int input = 0, output = 0;
+  /// Input and output buffer indices (a clone's second copy: output2).
+  int input = 0, output = 0, output2 = -1;
 
   // Window stages (conv2d, depthwise, max-pool): NHWC geometry.
   int64_t inH = 1, inW = 1, inC = 1, outH = 1, outW = 1, outC = 1;
@@ -79,6 +89,12 @@ struct Stage {
   int32_t outputZero = 0, outputMin = -128, outputMax = 127;
   /// The exact range of the accumulator (bias plus every partial sum).
   int64_t accMin = 0, accMax = 0;
+  /// A fused residual add (qopt.requantize's residual operand): the buffer
+  /// of the shortcut's codes in the output's order (-1: none), their zero
+  /// point and the multipliers Mr (one per multiplier).
+  int residual = -1;
+  int32_t residualZero = 0;
+  std::vector<int64_t> residualMultiplier;
 
   // Gather: out[i] = in[index[i]].
   std::vector<int64_t> index;

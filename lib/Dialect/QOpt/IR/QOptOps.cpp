@@ -566,10 +566,11 @@ FailureOr<RequantMultiplier> mlir::qopt::encodeRequantMultiplier(double real) {
 
 int8_t mlir::qopt::requantizeValue(int64_t acc, int32_t multiplier,
                                    int32_t shift, int32_t zeroPoint,
-                                   int32_t min, int32_t max) {
+                                   int32_t min, int32_t max,
+                                   int64_t residual) {
   // Exact: an int32 accumulator's product fits int64, an int64 one's the
-  // 128-bit product (the same value for both).
-  __int128 v = __int128(acc) * __int128(multiplier);
+  // 128-bit product (the same value for both); so does the sum.
+  __int128 v = __int128(acc) * __int128(multiplier) + __int128(residual);
   v = (v + (__int128(1) << (shift - 1))) >> shift;
   v += zeroPoint;
   __int128 lo = std::max<int32_t>(min, -128), hi = std::min<int32_t>(max, 127);
@@ -605,6 +606,26 @@ LogicalResult RequantizeOp::verify() {
       return emitOpError() << "shift " << s << " is outside ["
                            << kMinRequantShift << ", " << kMaxRequantShift
                            << "]";
+  }
+  if (bool(getResidual()) != bool(getResidualMultiplierAttr()))
+    return emitOpError() << "needs a residual_multiplier exactly when it has "
+                            "a residual operand";
+  if (Value residual = getResidual()) {
+    // (Its shape: SameOperandsAndResultShape.)
+    auto residualType = cast<RankedTensorType>(residual.getType());
+    if (failed(getActivationQuantInfo(residualType.getElementType(),
+                                      [&]() { return emitOpError(); })))
+      return failure();
+    ArrayRef<int64_t> mr = *getResidualMultiplier();
+    if (mr.size() != multiplier.size())
+      return emitOpError() << "has " << mr.size()
+                           << " residual multipliers; expected one per "
+                              "multiplier ("
+                           << multiplier.size() << ")";
+    for (int64_t m : mr)
+      if (m <= 0 || m >= kMaxResidualMultiplier)
+        return emitOpError() << "residual multiplier " << m
+                             << " is outside [1, 2^55)";
   }
   // I32Attr reads back unsigned: the bounds are signed codes.
   int32_t lo = int32_t(getMin()), hi = int32_t(getMax());

@@ -49,7 +49,67 @@ struct Chain {
   tosa::AddOp biasAdd;
   /// Its constant, one float per output channel (or one for all).
   std::vector<float> biasAddValues;
+  /// A residual `tosa.add` of the layer's result and a shortcut (with
+  /// residuals=true); null if none.
+  tosa::AddOp residualAdd;
+  /// The shortcut's int8 codes: the qopt.quantize that reads it (through
+  /// transposes) and the permutation from that quantize's layout to the
+  /// layer's result layout.
+  QuantizeOp shortcutQuantize;
+  SmallVector<int32_t> shortcutPerm;
 };
+
+/// `perm` followed by a tosa.transpose with `next`: out[i] = in[perm[next[i]]].
+SmallVector<int32_t> thenTranspose(ArrayRef<int32_t> perm,
+                                   ArrayRef<int32_t> next) {
+  SmallVector<int32_t> out(next.size());
+  for (size_t i = 0; i < next.size(); ++i)
+    out[i] = perm[next[i]];
+  return out;
+}
+
+SmallVector<int32_t> invertPerm(ArrayRef<int32_t> perm) {
+  SmallVector<int32_t> inverse(perm.size());
+  for (size_t i = 0; i < perm.size(); ++i)
+    inverse[perm[i]] = int32_t(i);
+  return inverse;
+}
+
+/// Finds the int8 codes of the shortcut `s` of a residual add whose other
+/// operand is `T(layer result)` (`toAdd`: the transposes T, in order): a
+/// qopt.quantize reading `s` through a single-use run of transposes `U`.
+/// Sets the chain's shortcut quantize and the permutation T^-1 U^-1 from
+/// that quantize's layout to the layer's.
+LogicalResult findShortcutCodes(Chain &chain, Value s,
+                                ArrayRef<tosa::TransposeOp> toAdd) {
+  auto type = cast<RankedTensorType>(s.getType());
+  for (Operation *user : s.getUsers()) {
+    if (user == chain.residualAdd.getOperation())
+      continue;
+    SmallVector<tosa::TransposeOp> path;
+    Operation *at = user;
+    while (auto t = dyn_cast<tosa::TransposeOp>(at)) {
+      path.push_back(t);
+      if (!t->hasOneUse())
+        break;
+      at = *t->getUsers().begin();
+    }
+    auto quantize = dyn_cast<QuantizeOp>(at);
+    if (!quantize)
+      continue;
+    SmallVector<int32_t> perm(type.getRank());
+    for (int32_t i = 0; i < int32_t(perm.size()); ++i)
+      perm[i] = i;
+    for (tosa::TransposeOp t : llvm::reverse(path))
+      perm = thenTranspose(perm, invertPerm(t.getPerms()));
+    for (tosa::TransposeOp t : llvm::reverse(toAdd))
+      perm = thenTranspose(perm, invertPerm(t.getPerms()));
+    chain.shortcutQuantize = quantize;
+    chain.shortcutPerm = std::move(perm);
+    return success();
+  }
+  return failure();
+}
 
 /// The constant operand of `add` that is not `v`, as floats broadcasting
 /// along the last of `channels` channels (shape [1, ..., 1, channels] or
@@ -80,7 +140,8 @@ FailureOr<std::vector<float>> getChannelBias(tosa::AddOp add, Value v,
 }
 
 /// Why `quantize` does not start a chain, or the chain.
-FailureOr<Chain> traceChain(QuantizeOp quantize, std::string &why) {
+FailureOr<Chain> traceChain(QuantizeOp quantize, bool residuals,
+                            std::string &why) {
   Chain chain;
   Value v = quantize.getInput();
   while (true) {
@@ -104,6 +165,35 @@ FailureOr<Chain> traceChain(QuantizeOp quantize, std::string &why) {
         return failure();
       }
     } else if (auto add = dyn_cast<tosa::AddOp>(def)) {
+      Value lhs = add.getInput1(), rhs = add.getInput2();
+      bool lhsConst = succeeded(exec::evaluateConstantValue(lhs));
+      bool rhsConst = !lhsConst && succeeded(exec::evaluateConstantValue(rhs));
+      if (!lhsConst && !rhsConst) {
+        // A residual add: the chain continues through the operand that
+        // leads to a layer (through transposes, checked below).
+        if (!residuals || chain.residualAdd || chain.biasAdd) {
+          why = "";
+          return failure();
+        }
+        auto leadsToLayer = [](Value x) {
+          while (auto t = x.getDefiningOp<tosa::TransposeOp>())
+            x = t.getInput1();
+          Operation *d = x.getDefiningOp();
+          return d && isa<MatmulOp, Conv2DOp, DepthwiseConv2DOp>(d) &&
+                 x.hasOneUse();
+        };
+        Value branch = leadsToLayer(lhs) ? lhs : rhs;
+        if (!leadsToLayer(branch) || lhs.getType() != rhs.getType() ||
+            lhs.getType() != add.getType()) {
+          why = "its residual add is not of a layer's result and a "
+                "shortcut of the same shape";
+          return failure();
+        }
+        chain.residualAdd = add;
+        chain.ops.insert(chain.ops.begin(), def);
+        v = branch;
+        continue;
+      }
       // A constant bias add: the chain continues through its other operand
       // (checked below once the layer is known).
       if (chain.biasAdd) {
@@ -112,8 +202,6 @@ FailureOr<Chain> traceChain(QuantizeOp quantize, std::string &why) {
       }
       chain.biasAdd = add;
       chain.ops.insert(chain.ops.begin(), def);
-      Value lhs = add.getInput1(), rhs = add.getInput2();
-      bool lhsConst = succeeded(exec::evaluateConstantValue(lhs));
       v = lhsConst ? rhs : lhs;
       continue;
     } else if (!isa<tosa::TransposeOp, tosa::ReshapeOp, tosa::MaxPool2dOp>(
@@ -155,6 +243,26 @@ FailureOr<Chain> traceChain(QuantizeOp quantize, std::string &why) {
     }
     chain.biasAddValues = std::move(*bias);
   }
+  if (chain.residualAdd) {
+    // Only transposes between the layer and the residual add.
+    SmallVector<tosa::TransposeOp> toAdd;
+    Value branch;
+    for (Operation *op : chain.ops) {
+      if (op == chain.residualAdd.getOperation())
+        break;
+      toAdd.push_back(cast<tosa::TransposeOp>(op));
+    }
+    branch = toAdd.empty() ? Value(layer->getResult(0))
+                           : Value(toAdd.back().getOutput());
+    Value shortcut = chain.residualAdd.getInput1() == branch
+                         ? chain.residualAdd.getInput2()
+                         : chain.residualAdd.getInput1();
+    if (failed(findShortcutCodes(chain, shortcut, toAdd))) {
+      why = "the shortcut of its residual add is not quantized (no "
+            "qopt.quantize reads it)";
+      return failure();
+    }
+  }
   return chain;
 }
 
@@ -165,9 +273,11 @@ struct IntegerChainsPass
   void runOnOperation() override {
     SmallVector<QuantizeOp> quantizes;
     getOperation()->walk([&](QuantizeOp op) { quantizes.push_back(op); });
-    for (QuantizeOp quantize : quantizes) {
+    // Last to first: a fused residual add releases its shortcut, whose
+    // producer (earlier) then has the quantize as its only user.
+    for (QuantizeOp quantize : llvm::reverse(quantizes)) {
       std::string why;
-      FailureOr<Chain> chain = traceChain(quantize, why);
+      FailureOr<Chain> chain = traceChain(quantize, residuals, why);
       if (failed(chain)) {
         if (verbose && !why.empty())
           quantize.emitWarning()
@@ -283,6 +393,29 @@ struct IntegerChainsPass
     if (lo > hi) // an empty clamp range: every output is the one code
       hi = lo;
 
+    // A fused residual add: Mr = round(sr / sy * 2^S) per channel, with the
+    // shortcut's codes defined before the layer.
+    SmallVector<int64_t> mr;
+    if (chain.residualAdd) {
+      Operation *q = chain.shortcutQuantize;
+      if (q->getBlock() != layer->getBlock() || !q->isBeforeInBlock(layer)) {
+        why = "the shortcut of its residual add is quantized after the layer";
+        return failure();
+      }
+      ActivationQuantInfo r = *getActivationQuantInfo(
+          chain.shortcutQuantize.getType().getElementType(),
+          [&] { return q->emitError(); });
+      for (int32_t shift : shifts) {
+        double m = std::nearbyint(
+            std::ldexp(double(r.scale) / double(out.scale), shift));
+        if (!(m >= 1.0 && m < double(kMaxResidualMultiplier))) {
+          why = "its residual multiplier does not fit [1, 2^55)";
+          return failure();
+        }
+        mr.push_back(int64_t(m));
+      }
+    }
+
     OpBuilder b(layer);
     Location loc = layer->getLoc();
     auto layerType = cast<RankedTensorType>(layer->getResult(0).getType());
@@ -308,12 +441,36 @@ struct IntegerChainsPass
     Operation *accLayer = b.create(state);
     Type codes = quantize.getType().getElementType();
     b.setInsertionPointAfter(accLayer);
+    Value residual;
+    DenseI64ArrayAttr residualMultiplier;
+    if (chain.residualAdd) {
+      // The shortcut's codes in the layer's layout, after both the layer
+      // and the shortcut's quantize.
+      Value shortcut = chain.shortcutQuantize.getResult();
+      bool identity = true;
+      for (auto [i, p] : llvm::enumerate(chain.shortcutPerm))
+        identity &= int64_t(p) == int64_t(i);
+      if (!identity) {
+        auto type = cast<RankedTensorType>(shortcut.getType());
+        SmallVector<int64_t> shape;
+        for (int32_t p : chain.shortcutPerm)
+          shape.push_back(type.getShape()[p]);
+        shortcut = tosa::TransposeOp::create(
+            b, chain.residualAdd.getLoc(), type.clone(shape), shortcut,
+            b.getDenseI32ArrayAttr(chain.shortcutPerm));
+      }
+      residual = shortcut;
+      residualMultiplier = b.getDenseI64ArrayAttr(mr);
+    }
     Value v = RequantizeOp::create(
-        b, loc, layerType.clone(codes), accLayer->getResult(0),
+        b, loc, layerType.clone(codes), accLayer->getResult(0), residual,
         b.getDenseI32ArrayAttr(multipliers), b.getDenseI32ArrayAttr(shifts),
-        b.getI32IntegerAttr(lo), b.getI32IntegerAttr(hi));
+        residualMultiplier, b.getI32IntegerAttr(lo), b.getI32IntegerAttr(hi));
+    if (chain.residualAdd)
+      ++numResiduals;
     for (Operation *op : chain.ops) {
-      if (isa<tosa::ClampOp>(op) || op == chain.biasAdd)
+      if (isa<tosa::ClampOp>(op) || op == chain.biasAdd ||
+          op == chain.residualAdd.getOperation())
         continue;
       b.setInsertionPoint(op);
       IRMapping mapping;

@@ -433,6 +433,14 @@ LogicalResult checkLowerable(Operation *root) {
              "weight-only path (float32 inputs)";
       return WalkResult::interrupt();
     }
+    if (auto requantize = dyn_cast<RequantizeOp>(op);
+        requantize && requantize.getResidual()) {
+      op->emitOpError("fuses a residual add; the CPU kernels requantize "
+                      "without one (qopt-integer-chains{residuals=true} is "
+                      "for the HLS target; the CPU pipeline keeps residual "
+                      "adds in float)");
+      return WalkResult::interrupt();
+    }
     if (isa<QuantizeOp, RequantizeOp, quant::StorageCastOp>(op) || isLayer)
       return WalkResult::advance();
     for (Type type : llvm::concat<Type>(llvm::to_vector(op->getOperandTypes()),

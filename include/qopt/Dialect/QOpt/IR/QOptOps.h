@@ -94,11 +94,15 @@ struct RequantMultiplier {
 /// r < 2^-32).
 FailureOr<RequantMultiplier> encodeRequantMultiplier(double r);
 /// qopt.requantize of one accumulator: clamp(zeroPoint + ((acc * multiplier
-/// + 2^(shift-1)) >> shift), max(min, -128), min(max, 127)), with the
-/// product exact (128-bit) for int32 and int64 accumulators.
+/// + residual + 2^(shift-1)) >> shift), max(min, -128), min(max, 127)),
+/// with the sum exact (128-bit) for int32 and int64 accumulators.
+/// `residual` is a residual add's term (r - zr) * Mr (0 without one).
 int8_t requantizeValue(int64_t acc, int32_t multiplier, int32_t shift,
                        int32_t zeroPoint, int32_t min = -128,
-                       int32_t max = 127);
+                       int32_t max = 127, int64_t residual = 0);
+/// The largest residual multiplier Mr of qopt.requantize (exclusive): with
+/// |r - zr| <= 255 the residual term (r - zr) * Mr fits int64.
+constexpr int64_t kMaxResidualMultiplier = int64_t(1) << 55;
 
 } // namespace mlir::qopt
 

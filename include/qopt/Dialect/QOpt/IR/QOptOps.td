@@ -141,19 +141,41 @@ def QOpt_RequantizeOp : QOpt_Op<"requantize", [Pure, SameOperandsAndResultShape]
     folds `tosa.clamp` into them. `M * 2^-S` encodes the real multiplier
     `sx * sw[c] / sy` (`encodeRequantMultiplier`).
 
+    With a `residual` operand (int8 codes `r` of the same shape, zero point
+    `zr`: a residual network's identity shortcut) the sum is fused before
+    the one rounding:
+
+    ```
+    out = clamp(zy + ((acc * M[c] + (r - zr) * Mr[c] + 2^(S[c]-1)) >> S[c]),
+                min, max)
+    ```
+
+    with `Mr[c] = round(sr / sy * 2^S[c])` in `[1, 2^55)`
+    (`residual_multiplier`), exact in 128 bits.
+
     ```mlir
     %q = qopt.requantize %acc {multiplier = array<i32: 1367082520>,
            shift = array<i32: 38>, min = -128 : i32}
            : tensor<1x10xi32> to tensor<1x10x!quant.uniform<i8:f32, 0.05:-128>>
+    %s = qopt.requantize %acc2 residual %q
+           : tensor<1x10x!quant.uniform<i8:f32, 0.05:-128>>
+           {multiplier = array<i32: 1367082520>, shift = array<i32: 38>,
+            residual_multiplier = array<i64: 109951162778>}
+           : tensor<1x10xi32> to tensor<1x10x!quant.uniform<i8:f32, 0.1:-128>>
     ```
   }];
   let arguments = (ins RankedTensorOf<[I32, I64]>:$input,
+                       Optional<QOpt_QuantizedTensor>:$residual,
                        DenseI32ArrayAttr:$multiplier,
                        DenseI32ArrayAttr:$shift,
+                       OptionalAttr<DenseI64ArrayAttr>:$residual_multiplier,
                        DefaultValuedAttr<I32Attr, "-128">:$min,
                        DefaultValuedAttr<I32Attr, "127">:$max);
   let results = (outs QOpt_QuantizedTensor:$result);
-  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let assemblyFormat = [{
+    $input (`residual` $residual^ `:` type($residual))? attr-dict `:`
+    type($input) `to` type($result)
+  }];
   let hasVerifier = 1;
 }
 

@@ -627,6 +627,16 @@ def IntegerChainsPass : Pass<"qopt-integer-chains"> {
     multiplier or bias does not fit, keep the float epilogue (a warning
     names them when `verbose`).
 
+    With `residuals=true`, `f` may also start with one `tosa.add` of the
+    layer's result (through its constant bias add, if any) and a
+    non-constant float `s` of the same shape that some `qopt.quantize`
+    reads (a residual network's identity shortcut). The add is fused into
+    the requantize at the shortcut's int8 codes `r = quantize(s)`:
+    `(acc * M + (r - zr) * Mr + 2^(S-1)) >> S` with `Mr = round(sr / sy *
+    2^S)`, one rounding. Chains are rewritten from the last quantize to the
+    first, so the shortcut's own producer (whose float result the add no
+    longer reads) becomes integer-only too.
+
     ```mlir
     // Before:
     %y = qopt.conv2d %xq, %w, %b {...} : ... -> tensor<1x28x28x16xf32>
@@ -647,9 +657,13 @@ def IntegerChainsPass : Pass<"qopt-integer-chains"> {
   let options = [
     Option<"verbose", "verbose", "bool", /*default=*/"false",
            "warn about each layer kept in float, with the reason">,
+    Option<"residuals", "residuals", "bool", /*default=*/"false",
+           "fuse identity-shortcut residual adds into the requantize "
+           "(qopt.requantize's residual operand; the HLS target lowers it)">,
   ];
   let statistics = [
     Statistic<"numChains", "chains", "layers turned integer-only">,
+    Statistic<"numResiduals", "residuals", "residual adds fused">,
   ];
 }
 
