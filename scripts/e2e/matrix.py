@@ -45,7 +45,8 @@ import qoptscripts  # noqa: E402
 MODELS = [
     "resnet18", "mobilenet_v2", "mobilenet_v3_small", "squeezenet1_1",
     "shufflenet_v2_x0_5", "efficientnet_b0", "transformer_encoder", "lstm",
-    "gru", "fashion_mnist_cnn", "digits_mlp", "ppocr_mobile_v2_cls",
+    "gru", "fashion_mnist_cnn", "fashion_mnist_rescnn", "digits_mlp",
+    "ppocr_mobile_v2_cls",
     "big_mlp", "transformer_encoder_dynbatch", "resnet18_dynbatch",
 ]
 # Pins for dynamic inputs (the dynbatch exports run at batch 2).

@@ -590,9 +590,10 @@ void ProjectWriter::writeWeights(unsigned id, const Stage &s) {
     printArray<int64_t>(os, sh, [](int64_t v) { return std::to_string(v); });
     os << "};\n";
     if (s.residual >= 0) {
-      os << "\n// Fused residual add: + (r - " << s.residualZero
-         << ") * r before the rounding.\nstatic const " << l << "_rmult_t r"
-         << id << "[" << s.residualMultiplier.size() << "] = {\n";
+      os << "\n// Fused residual add: + (r - zr) * r" << id
+         << "[n] before the rounding (r: the shortcut's codes, zr = "
+         << s.residualZero << ").\nstatic const " << l << "_rmult_t r" << id
+         << "[" << s.residualMultiplier.size() << "] = {\n";
       printArray<int64_t>(os, s.residualMultiplier,
                           [](int64_t v) { return std::to_string(v) + "ull"; });
       os << "};\n";

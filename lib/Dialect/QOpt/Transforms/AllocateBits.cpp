@@ -115,7 +115,10 @@ struct AllocateBitsPass
       return signalPassFailure();
     std::vector<AllocationVariable> layers = std::move(*collected);
     if (layers.empty())
-      return (void)fail("no layer has candidates and a sensitivity");
+      return (void)fail(
+          "no layer has candidates and a sensitivity (qopt-annotate-"
+          "candidates warns for each format its target does not lower; "
+          "qopt-sensitivity gives each layer with candidates a sensitivity)");
 
     // Target cost models: latency from the table when one is given, else
     // from the FPGA model; LUTs, DSPs and BRAMs from the FPGA model.

@@ -175,12 +175,19 @@ FailureOr<Chain> traceChain(QuantizeOp quantize, bool residuals,
           why = "";
           return failure();
         }
+        // The branch is single-use all the way from the layer; the
+        // shortcut, which may also come from a layer (a block's output
+        // projection), has the next layer's quantize as another user.
         auto leadsToLayer = [](Value x) {
-          while (auto t = x.getDefiningOp<tosa::TransposeOp>())
+          if (!x.hasOneUse())
+            return false;
+          while (auto t = x.getDefiningOp<tosa::TransposeOp>()) {
             x = t.getInput1();
+            if (!x.hasOneUse())
+              return false;
+          }
           Operation *d = x.getDefiningOp();
-          return d && isa<MatmulOp, Conv2DOp, DepthwiseConv2DOp>(d) &&
-                 x.hasOneUse();
+          return d && isa<MatmulOp, Conv2DOp, DepthwiseConv2DOp>(d);
         };
         Value branch = leadsToLayer(lhs) ? lhs : rhs;
         if (!leadsToLayer(branch) || lhs.getType() != rhs.getType() ||

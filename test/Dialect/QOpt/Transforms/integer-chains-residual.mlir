@@ -84,3 +84,35 @@ func.func @two_layers(%x: tensor<1x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x2
   %q = qopt.quantize %a : tensor<1x2xf32> to tensor<1x2x!quant.uniform<i8:f32, 0.125:-3>>
   return %q : tensor<1x2x!quant.uniform<i8:f32, 0.125:-3>>
 }
+
+// -----
+
+// MobileNetV2's blocks: the shortcut is the previous block's projection
+// (a layer's result with no activation), so both operands of the add come
+// from layers through transposes; the branch is the single-use one (the
+// shortcut is also quantized for the branch's first layer). Both chains
+// become integer-only: the projection's, then (last to first) the block's.
+// CHECK-LABEL: func @projection_shortcut
+// CHECK: %[[P:.*]] = qopt.conv2d %{{.*}} -> tensor<1x4x4x2xi32>
+// CHECK: %[[PR:.*]] = qopt.requantize %[[P]] {{.*}} to tensor<1x4x4x2x!quant.uniform<i8:f32, 2.500000e-01:-128>>
+// CHECK: %[[T:.*]] = tosa.transpose %[[PR]]
+// CHECK: %[[SQ:.*]] = tosa.transpose %[[T]]
+// CHECK: %[[ACC:.*]] = qopt.conv2d %[[SQ]], {{.*}} -> tensor<1x4x4x2xi32>
+// CHECK: qopt.requantize %[[ACC]] residual %[[SQ]]
+// CHECK-NOT: tosa.add
+// CHECK-NOT: qopt.quantize
+// CHECK: return
+func.func @projection_shortcut(%x: tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-128>>) -> tensor<1x4x4x2x!quant.uniform<i8:f32, 0.125:-3>> {
+  %w0 = qopt.packed_weight dense<1> : tensor<36xi8> : tensor<2x18x!quant.uniform<i8:f32:0, {0.25, 0.125}>>
+  %y0 = qopt.conv2d %x, %w0 {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-128>>, tensor<2x18x!quant.uniform<i8:f32:0, {0.25, 0.125}>> -> tensor<1x4x4x2xf32>
+  %s = tosa.transpose %y0 {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x4x4xf32>
+  %st = tosa.transpose %s {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x2x4x4xf32>) -> tensor<1x4x4x2xf32>
+  %sq = qopt.quantize %st : tensor<1x4x4x2xf32> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.25:-128>>
+  %w = qopt.packed_weight dense<1> : tensor<36xi8> : tensor<2x18x!quant.uniform<i8:f32:0, {0.25, 0.125}>>
+  %y = qopt.conv2d %sq, %w {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.25:-128>>, tensor<2x18x!quant.uniform<i8:f32:0, {0.25, 0.125}>> -> tensor<1x4x4x2xf32>
+  %yt = tosa.transpose %y {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x4x4xf32>
+  %a = tosa.add %s, %yt : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %at = tosa.transpose %a {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x2x4x4xf32>) -> tensor<1x4x4x2xf32>
+  %q = qopt.quantize %at : tensor<1x4x4x2xf32> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.125:-3>>
+  return %q : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.125:-3>>
+}

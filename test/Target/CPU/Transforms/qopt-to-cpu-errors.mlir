@@ -53,3 +53,13 @@ func.func @code_book_int8_input(%x: tensor<1x64x!quant.uniform<i8:f32, 0.1>>) ->
   %y = qopt.matmul %x, %w : tensor<1x64x!quant.uniform<i8:f32, 0.1>>, tensor<2x64xf8E4M3FN> -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
+
+// -----
+
+// A fused residual add (qopt-integer-chains{residuals=true}, the HLS
+// target's chains): the CPU kernels requantize without a second operand.
+func.func @residual_requantize(%acc: tensor<1x2xi32>, %r: tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>> {
+  // expected-error @+1 {{'qopt.requantize' op fuses a residual add; the CPU kernels requantize without one (qopt-integer-chains{residuals=true} is for the HLS target; the CPU pipeline keeps residual adds in float)}}
+  %y = qopt.requantize %acc residual %r : tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>> {multiplier = array<i32: 1073741824>, shift = array<i32: 31>, residual_multiplier = array<i64: 1024>} : tensor<1x2xi32> to tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>>
+  return %y : tensor<1x2x!quant.uniform<i8:f32, 0.05:-3>>
+}

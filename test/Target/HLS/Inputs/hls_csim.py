@@ -14,7 +14,9 @@ output accumulators and output floats), and check:
 Real models: the Fashion-MNIST CNN (1000 test images) and the digits MLP
 (all 1797 images) at W8A8, W4A8 and an ILP-mixed allocation under a LUT
 budget, each with io_parallel and io_stream, with asymmetric weights
-(W4A8 and mixed), and with minifloat weights (f8E4M3FN, and mixed with
+(W4A8 and mixed), the residual CNN (residual adds fused into the
+requantization; W8A8, W4A8 and mixed under a LUT budget, checked against
+the reference executor), and with minifloat weights (f8E4M3FN, and mixed with
 integers under the LUT budget; their accuracy is checked against the
 reference executor, since the CPU kernels run minifloats weight-only). Random single-layer projects: dense / conv2d / depthwise
 layers of ragged sizes at every weight width 2..8 (odd widths asymmetric;
@@ -154,6 +156,21 @@ for model, tag, data, ev, luts, reuse in (
     projects.append((f"{tag}-mixed-asymmetric-luts{luts}-stream", model,
                      data + ["--bits=8,4,2", f"--luts={luts}", f"--reuse-factor={reuse}",
                              "--asymmetric", "--io-style=stream"], 1000, ev, luts))
+
+# Residual adds (the residual CNN: a two-conv branch adding the block's
+# input, fused into the second conv's requantization): uniform and mixed,
+# both I/O styles. Checked against the reference executor on the
+# project's IR (the CPU kernels requantize without a residual operand).
+rescnn = os.path.join(args.models, "fashion_mnist_rescnn.onnx")
+projects.append(("rescnn-w8a8-parallel", rescnn,
+                 cnn_data + ["--bits=8", "--avg-bits=8", "--io-style=parallel"],
+                 1000, cnn_eval, None, "executor"))
+projects.append(("rescnn-w4a8-stream", rescnn,
+                 cnn_data + ["--bits=4", "--avg-bits=4", "--io-style=stream"],
+                 1000, cnn_eval, None, "executor"))
+projects.append(("rescnn-mixed-luts70000-stream", rescnn,
+                 cnn_data + ["--bits=8,4,2", "--luts=70000", "--reuse-factor=16",
+                             "--io-style=stream"], 1000, cnn_eval, 70000, "executor"))
 
 
 def onnx_layer_model(path, kind, rng, head=True):
