@@ -7,7 +7,7 @@ build=${QOPT_BUILD_DIR:-$root/build}
 ninja -C "$build" qopt-doc
 for f in Dialects/QOpt.md Interfaces/QOptInterfaces.md Passes/QOptPasses.md \
          Passes/QOptConversionPasses.md Passes/QOptCPUPasses.md \
-         Passes/QOptHLSPasses.md; do
+         Passes/QOptHLSPasses.md Passes/QOptCUDAPasses.md; do
   mkdir -p "$root/docs/$(dirname "$f")"
   cp "$build/docs/$f" "$root/docs/$f"
 done

@@ -151,6 +151,70 @@ QOPT_HD uint32_t mmaF16Field(const uint32_t *laneWords, int bits, int e) {
   return (laneWords[pos.word] >> pos.shift) & ((1u << bits) - 1u);
 }
 
+/// Writes the mma-f16 words (`mmaF16Words(n, k, bits)`, zeroed here) of
+/// the logical weight `q` [n][k]: signed storage values (stored biased) or,
+/// with `isCode`, unsigned codes. K-padding fields hold the group's zero
+/// point (`zeroPoints` [n][groups], or null for 0), N-padding fields 0.
+/// Returns false when a value does not fit `bits`. Host code (the
+/// compile-time repacking and qopt_cuda_pack_weight_only).
+template <class ZeroPoint>
+inline bool packMmaF16Data(const int8_t *q, int64_t n, int64_t k, int bits,
+                           bool isCode, int64_t group,
+                           const ZeroPoint *zeroPoints, uint32_t *data) {
+  int64_t g = effectiveGroup(k, group), groups = numGroups(k, group);
+  int64_t nBlocks = roundUp(n, kBlockN) / kBlockN;
+  int64_t kBlocks = roundUp(k, kF16BlockK) / kF16BlockK;
+  int bias = isCode ? 0 : 1 << (bits - 1);
+  int lo = isCode ? 0 : -(1 << (bits - 1));
+  int hi = isCode ? (1 << bits) - 1 : (1 << (bits - 1)) - 1;
+  memset(data, 0, sizeof(uint32_t) * mmaF16Words(n, k, bits));
+  for (int64_t nb = 0; nb < nBlocks; ++nb)
+    for (int64_t kb = 0; kb < kBlocks; ++kb)
+      for (int lane = 0; lane < kWarpSize; ++lane) {
+        uint32_t *words = data + mmaF16WordIndex(nb, kb, kBlocks, lane, bits);
+        for (int e = 0; e < 32; ++e) {
+          RowCol rc = mmaF16FieldElement(lane, e);
+          int64_t kk = kb * kF16BlockK + rc.row, nn = nb * kBlockN + rc.col;
+          int value = 0; // N padding: its scale is 0
+          if (nn < n) {
+            int64_t gi = minI64(kk, k - 1) / g;
+            int z = zeroPoints ? (int)zeroPoints[nn * groups + gi] : 0;
+            if (kk >= k) {
+              value = z; // K padding: q - z = 0 (code 0 = +0.0 for codes)
+            } else {
+              value = isCode ? (int)(uint8_t)q[nn * k + kk] : q[nn * k + kk];
+              if (value < lo || value > hi)
+                return false;
+            }
+          }
+          FieldPos pos = mmaF16FieldPos(bits, e);
+          words[pos.word] |= (uint32_t)(value + bias) << pos.shift;
+        }
+      }
+  return true;
+}
+
+/// The logical weight [n][k] (signed storage, or codes as int8 bytes) of
+/// mma-f16 `data`: the inverse of packMmaF16Data on the real fields.
+inline void unpackMmaF16Data(const uint32_t *data, int64_t n, int64_t k,
+                             int bits, bool isCode, int8_t *q) {
+  int64_t nBlocks = roundUp(n, kBlockN) / kBlockN;
+  int64_t kBlocks = roundUp(k, kF16BlockK) / kF16BlockK;
+  int bias = isCode ? 0 : 1 << (bits - 1);
+  for (int64_t nb = 0; nb < nBlocks; ++nb)
+    for (int64_t kb = 0; kb < kBlocks; ++kb)
+      for (int lane = 0; lane < kWarpSize; ++lane) {
+        const uint32_t *words =
+            data + mmaF16WordIndex(nb, kb, kBlocks, lane, bits);
+        for (int e = 0; e < 32; ++e) {
+          RowCol rc = mmaF16FieldElement(lane, e);
+          int64_t kk = kb * kF16BlockK + rc.row, nn = nb * kBlockN + rc.col;
+          if (nn < n && kk < k)
+            q[nn * k + kk] = (int8_t)((int)mmaF16Field(words, bits, e) - bias);
+        }
+      }
+}
+
 //===-- mma-s8 -------------------------------------------------------------===//
 
 constexpr int kS8WordsPerLane = 16;
@@ -167,6 +231,45 @@ QOPT_HD int64_t mmaS8WordIndex(int64_t nb, int64_t kb, int64_t kBlocks,
 QOPT_HD int64_t mmaS8Words(int64_t n, int64_t k) {
   return roundUp(n, kBlockN) / kBlockN * (roundUp(k, kS8BlockK) / kS8BlockK) *
          kWarpSize * kS8WordsPerLane;
+}
+
+/// Writes the mma-s8 words (`mmaS8Words(n, k)`, zeroed here) of the
+/// logical int8 weight `q` [n][k]; padding is 0 (its activation is
+/// zero-filled, and the corrections use the real group length).
+inline void packMmaS8Data(const int8_t *q, int64_t n, int64_t k,
+                          uint32_t *data) {
+  int64_t nBlocks = roundUp(n, kBlockN) / kBlockN;
+  int64_t kBlocks = roundUp(k, kS8BlockK) / kS8BlockK;
+  memset(data, 0, sizeof(uint32_t) * mmaS8Words(n, k));
+  for (int64_t nb = 0; nb < nBlocks; ++nb)
+    for (int64_t kb = 0; kb < kBlocks; ++kb)
+      for (int lane = 0; lane < kWarpSize; ++lane) {
+        uint32_t *words = data + mmaS8WordIndex(nb, kb, kBlocks, lane);
+        for (int b = 0; b < 64; ++b) {
+          RowCol rc = mmaS8ByteElement(lane, b);
+          int64_t kk = kb * kS8BlockK + rc.row, nn = nb * kBlockN + rc.col;
+          int8_t value = nn < n && kk < k ? q[nn * k + kk] : 0;
+          words[b >> 2] |= (uint32_t)(uint8_t)value << (8 * (b & 3));
+        }
+      }
+}
+
+/// The logical weight [n][k] of mma-s8 `data` (inverse of packMmaS8Data).
+inline void unpackMmaS8Data(const uint32_t *data, int64_t n, int64_t k,
+                            int8_t *q) {
+  int64_t nBlocks = roundUp(n, kBlockN) / kBlockN;
+  int64_t kBlocks = roundUp(k, kS8BlockK) / kS8BlockK;
+  for (int64_t nb = 0; nb < nBlocks; ++nb)
+    for (int64_t kb = 0; kb < kBlocks; ++kb)
+      for (int lane = 0; lane < kWarpSize; ++lane) {
+        const uint32_t *words = data + mmaS8WordIndex(nb, kb, kBlocks, lane);
+        for (int b = 0; b < 64; ++b) {
+          RowCol rc = mmaS8ByteElement(lane, b);
+          int64_t kk = kb * kS8BlockK + rc.row, nn = nb * kBlockN + rc.col;
+          if (nn < n && kk < k)
+            q[nn * k + kk] = (int8_t)(uint8_t)(words[b >> 2] >> (8 * (b & 3)));
+        }
+      }
 }
 
 //===-- Epilogues ----------------------------------------------------------===//

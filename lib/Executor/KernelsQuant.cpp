@@ -25,31 +25,15 @@ using namespace mlir::qopt::exec;
 
 namespace {
 
-/// The logical [N, K] fields of a packed weight in `layout`, as int32
-/// (integer fields sign-extended; code-book fields are masked by their
-/// users).
+/// The logical fields of a packed weight's bytes in `layout`, widened
+/// (codes as their signed bytes; users mask them).
 std::vector<int32_t> unpackWeight(const PackedWeightInfo &info,
                                   WeightLayout layout, const Tensor &bytes) {
-  std::vector<int32_t> q(static_cast<size_t>(info.n * info.k));
-  const uint8_t *data = reinterpret_cast<const uint8_t *>(bytes.bytes());
-  if (layout == WeightLayout::Logical) {
-    for (size_t i = 0; i < q.size(); ++i)
-      q[i] = int8_t(data[i]);
-    return q;
-  }
-  const int32_t bits = int32_t(info.bits);
-  const int64_t rowBytes = qopt_block64_row_bytes(info.k, bits);
-  for (int64_t r = 0; r < info.n; ++r)
-    for (int64_t c = 0; c < info.k; ++c)
-      q[r * info.k + c] = qopt_block64_get(data + r * rowBytes, bits, c);
-  return q;
-}
-
-/// Bytes of a packed weight's data in `layout`.
-int64_t packedDataBytes(const PackedWeightInfo &info, WeightLayout layout) {
-  return layout == WeightLayout::Logical
-             ? info.n * info.k
-             : info.n * qopt_block64_row_bytes(info.k, int32_t(info.bits));
+  std::vector<int8_t> fields(static_cast<size_t>(info.n * info.k));
+  unpackLogicalFields(info, layout,
+                      reinterpret_cast<const uint8_t *>(bytes.bytes()),
+                      fields.data());
+  return std::vector<int32_t>(fields.begin(), fields.end());
 }
 
 /// The value of minifloat `code` of `type`, from its bit fields (sign,
@@ -196,7 +180,7 @@ FailureOr<LayerOperands> layerOperands(Operation *op, Value weight,
     return failure();
   l.info = std::move(*info);
   WeightLayout layout = packed ? packed.getLayout() : WeightLayout::Logical;
-  if (int64_t(operands[1].getNumBytes()) != packedDataBytes(l.info, layout))
+  if (int64_t(operands[1].getNumBytes()) != getPackedDataBytes(l.info, layout))
     return op->emitError("qopt executor: packed weight size mismatch"),
            failure();
   l.q = unpackWeight(l.info, layout, operands[1]);

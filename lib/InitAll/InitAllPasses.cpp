@@ -14,6 +14,7 @@
 #include "qopt/InitAllTargets.h"
 #include "qopt/Pipelines/Compile.h"
 #include "qopt/Target/CPU/Passes.h"
+#include "qopt/Target/CUDA/Passes.h"
 #include "qopt/Target/HLS/Passes.h"
 #include "qopt/Target/CPU/Pipeline.h"
 
@@ -70,6 +71,7 @@ void mlir::qopt::registerAllPasses() {
   registerQOptConversionPasses();
   registerQOptCPUPasses();
   registerQOptHLSPasses();
+  registerQOptCUDAPasses();
   registerCPUPipeline();
   registerCompilePipeline();
   registerAllTargets();

@@ -6,6 +6,7 @@
 
 #include "qopt/InitAllTargets.h"
 #include "qopt/Target/CPU/CPUTarget.h"
+#include "qopt/Target/CUDA/CUDATarget.h"
 #include "qopt/Target/HLS/HLSTarget.h"
 #include "qopt/Target/ONNX/ONNXTarget.h"
 
@@ -13,4 +14,5 @@ void mlir::qopt::registerAllTargets() {
   registerCPUTarget();
   registerONNXTarget();
   registerHLSTarget();
+  registerCUDATarget();
 }

@@ -62,38 +62,10 @@ int qopt_cuda_pack_weight_only(const int8_t *q, int64_t n, int64_t k,
   // The tensor-core kernel keeps one scale per 16-element block.
   if (groups > 1 && g % kF16BlockK != 0)
     return QOPT_CUDA_EINVAL;
-  int64_t nPad = roundUp(n, kBlockN), kBlocks = roundUp(k, kF16BlockK) / kF16BlockK;
-  int bias = field == QOPT_CUDA_FIELD_INT ? 1 << (bits - 1) : 0;
-  int lo = field == QOPT_CUDA_FIELD_INT ? -(1 << (bits - 1)) : 0;
-  int hi = field == QOPT_CUDA_FIELD_INT ? (1 << (bits - 1)) - 1 : (1 << bits) - 1;
-  std::memset(data, 0, sizeof(uint32_t) * mmaF16Words(n, k, bits));
-  for (int64_t nb = 0; nb < nPad / kBlockN; ++nb)
-    for (int64_t kb = 0; kb < kBlocks; ++kb)
-      for (int lane = 0; lane < kWarpSize; ++lane) {
-        uint32_t *words = data + mmaF16WordIndex(nb, kb, kBlocks, lane, bits);
-        for (int e = 0; e < 32; ++e) {
-          RowCol rc = mmaF16FieldElement(lane, e);
-          int64_t kk = kb * kF16BlockK + rc.row, nn = nb * kBlockN + rc.col;
-          int value;
-          if (nn >= n) {
-            value = 0; // scale 0: contributes nothing
-          } else {
-            int64_t gi = std::min<int64_t>(kk, k - 1) / g;
-            int z = zeroPoints ? zeroPoints[nn * groups + gi] : 0;
-            if (kk >= k) {
-              value = z; // padding: q - z = 0 (code 0 = +0.0 for codes)
-            } else {
-              value = q[nn * k + kk];
-              if (field != QOPT_CUDA_FIELD_INT)
-                value = (uint8_t)value;
-              if (value < lo || value > hi)
-                return QOPT_CUDA_EINVAL;
-            }
-          }
-          FieldPos pos = mmaF16FieldPos(bits, e);
-          words[pos.word] |= (uint32_t)(value + bias) << pos.shift;
-        }
-      }
+  int64_t nPad = roundUp(n, kBlockN);
+  if (!packMmaF16Data(q, n, k, bits, field != QOPT_CUDA_FIELD_INT, group,
+                      zeroPoints, data))
+    return QOPT_CUDA_EINVAL;
   for (int64_t gi = 0; gi < groups; ++gi)
     for (int64_t nn = 0; nn < nPad; ++nn) {
       packedScales[gi * nPad + nn] = nn < n ? scales[nn * groups + gi] : 0.0f;
@@ -118,21 +90,8 @@ int qopt_cuda_pack_s8(const int8_t *q, int64_t n, int64_t k, int32_t group,
   // The reference's int32 sums are exact only up to 32768 per group.
   if (g > 32768)
     return QOPT_CUDA_EINVAL;
-  int64_t nPad = roundUp(n, kBlockN), kBlocks = roundUp(k, kS8BlockK) / kS8BlockK;
-  std::memset(data, 0, sizeof(uint32_t) * mmaS8Words(n, k));
-  for (int64_t nb = 0; nb < nPad / kBlockN; ++nb)
-    for (int64_t kb = 0; kb < kBlocks; ++kb)
-      for (int lane = 0; lane < kWarpSize; ++lane) {
-        uint32_t *words = data + mmaS8WordIndex(nb, kb, kBlocks, lane);
-        for (int b = 0; b < 64; ++b) {
-          RowCol rc = mmaS8ByteElement(lane, b);
-          int64_t kk = kb * kS8BlockK + rc.row, nn = nb * kBlockN + rc.col;
-          // Padding is 0: its activation is zero-filled, so x * q = 0, and
-          // the corrections use the real group length.
-          int8_t value = nn < n && kk < k ? q[nn * k + kk] : 0;
-          words[b >> 2] |= (uint32_t)(uint8_t)value << (8 * (b & 3));
-        }
-      }
+  int64_t nPad = roundUp(n, kBlockN);
+  packMmaS8Data(q, n, k, data);
   for (int64_t gi = 0; gi < groups; ++gi)
     for (int64_t nn = 0; nn < nPad; ++nn) {
       int64_t at = gi * nPad + nn;

@@ -238,6 +238,49 @@ TEST(CUDALayout, WeightOnlyPackingRoundTrips) {
     }
 }
 
+// The compile-time repacking (qopt-cuda-materialize-weights) and the
+// reference executor's reading of a materialised weight: unpack inverts
+// pack on every real field, for ragged shapes, every field width, codes,
+// and both layouts.
+TEST(CUDALayout, UnpackInvertsPack) {
+  std::mt19937 rng(7);
+  for (auto [n, k, group] : {std::tuple<int64_t, int64_t, int>{70, 100, 0},
+                             {1, 16, 0},
+                             {130, 96, 32},
+                             {65, 33, 0},
+                             {3, 64, 16}}) {
+    for (int bits : {2, 4, 8}) {
+      for (bool isCode : {false, true}) {
+        if (isCode && bits == 2)
+          continue;
+        Weight w = randomWeight(rng, n, k, bits, group, !isCode);
+        if (isCode) // codes are unsigned: 0 .. 2^bits - 1
+          for (auto &v : w.q)
+            v = static_cast<int8_t>(static_cast<uint8_t>(v) & ((1 << bits) - 1));
+        std::vector<uint32_t> data(mmaF16Words(n, k, bits));
+        ASSERT_TRUE(packMmaF16Data(w.q.data(), n, k, bits, isCode, group,
+                                   w.zp.empty() ? nullptr : w.zp.data(),
+                                   data.data()));
+        std::vector<int8_t> back(n * k, 99);
+        unpackMmaF16Data(data.data(), n, k, bits, isCode, back.data());
+        EXPECT_EQ(back, w.q) << n << "x" << k << " bits " << bits
+                             << (isCode ? " codes" : "");
+      }
+    }
+    Weight w = randomWeight(rng, n, k, 8, group, false);
+    std::vector<uint32_t> data(mmaS8Words(n, k));
+    packMmaS8Data(w.q.data(), n, k, data.data());
+    std::vector<int8_t> back(n * k, 99);
+    unpackMmaS8Data(data.data(), n, k, back.data());
+    EXPECT_EQ(back, w.q) << n << "x" << k << " s8";
+  }
+  // A value outside its field is refused.
+  int8_t bad[16] = {8};
+  std::vector<uint32_t> data(mmaF16Words(1, 16, 4));
+  EXPECT_FALSE(packMmaF16Data<int8_t>(bad, 1, 16, 4, false, 0, nullptr,
+                                      data.data()));
+}
+
 TEST(CUDALayout, PackingRejectsWhatTheKernelsCannotRead) {
   int8_t q[32 * 24] = {};
   float s[32 * 3] = {};

@@ -6,6 +6,7 @@
 
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 
+#include "qopt-runtime/cuda_layout.h"
 #include "qopt-runtime/packing.h"
 
 #include "mlir/IR/Builders.h"
@@ -13,9 +14,11 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 using namespace mlir;
 using namespace mlir::qopt;
@@ -272,12 +275,79 @@ FailureOr<PackedWeightInfo> PackedWeightOp::getInfo() {
   return info;
 }
 
-/// Bytes of `info`'s data in `layout`.
-static int64_t packedDataBytes(const PackedWeightInfo &info,
-                               WeightLayout layout) {
-  if (layout == WeightLayout::Logical)
+int64_t mlir::qopt::getPackedDataBytes(const PackedWeightInfo &info,
+                                       WeightLayout layout) {
+  int bits = int(info.bits);
+  switch (layout) {
+  case WeightLayout::Logical:
     return info.n * info.k;
-  return info.n * qopt_block64_row_bytes(info.k, int32_t(info.bits));
+  case WeightLayout::Block64:
+    return info.n * qopt_block64_row_bytes(info.k, bits);
+  case WeightLayout::MmaF16:
+    return 4 * ::qopt::cuda::mmaF16Words(info.n, info.k, bits);
+  case WeightLayout::MmaS8:
+    return 4 * ::qopt::cuda::mmaS8Words(info.n, info.k);
+  }
+  llvm_unreachable("unknown weight layout");
+}
+
+void mlir::qopt::unpackLogicalFields(const PackedWeightInfo &info,
+                                     WeightLayout layout, const uint8_t *data,
+                                     int8_t *fields) {
+  int bits = int(info.bits);
+  bool isCode = bool(info.codeType);
+  switch (layout) {
+  case WeightLayout::Logical:
+    std::memcpy(fields, data, size_t(info.n * info.k));
+    return;
+  case WeightLayout::Block64: {
+    int64_t rowBytes = qopt_block64_row_bytes(info.k, bits);
+    for (int64_t r = 0; r < info.n; ++r)
+      for (int64_t c = 0; c < info.k; ++c) {
+        const uint8_t *row = data + r * rowBytes;
+        fields[r * info.k + c] = isCode
+                                     ? int8_t(qopt_block64_field(row, bits, c))
+                                     : qopt_block64_get(row, bits, c);
+      }
+    return;
+  }
+  case WeightLayout::MmaF16:
+  case WeightLayout::MmaS8: {
+    // The words are little-endian; copy them out (the blob's alignment is
+    // not the words').
+    std::vector<uint32_t> words(size_t(getPackedDataBytes(info, layout) / 4));
+    std::memcpy(words.data(), data, words.size() * 4);
+    if (layout == WeightLayout::MmaF16)
+      ::qopt::cuda::unpackMmaF16Data(words.data(), info.n, info.k, bits, isCode,
+                                   fields);
+    else
+      ::qopt::cuda::unpackMmaS8Data(words.data(), info.n, info.k, fields);
+    return;
+  }
+  }
+  llvm_unreachable("unknown weight layout");
+}
+
+DenseResourceElementsAttr
+mlir::qopt::makePackedWeightBlob(PackedWeightOp op,
+                                 std::shared_ptr<std::vector<char>> bytes,
+                                 StringRef suffix) {
+  std::string name = "weight";
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(op.getData()))
+    name = resource.getRawHandle().getKey().str();
+  name += "." + suffix.str();
+  for (char &c : name)
+    if (!llvm::isAlnum(c) && c != '_' && c != '.')
+      c = '_';
+  AsmResourceBlob blob(
+      ArrayRef<char>(bytes->data(), bytes->size()), /*alignment=*/64,
+      [bytes](void *, size_t, size_t) mutable { bytes.reset(); },
+      /*dataIsMutable=*/false);
+  Builder builder(op.getContext());
+  return DenseResourceElementsAttr::get(
+      RankedTensorType::get({int64_t(bytes->size())},
+                            builder.getIntegerType(8)),
+      name, std::move(blob));
 }
 
 LogicalResult PackedWeightOp::verify() {
@@ -288,7 +358,7 @@ LogicalResult PackedWeightOp::verify() {
   if (!dataType || dataType.getRank() != 1 ||
       !dataType.getElementType().isInteger(8))
     return emitOpError("data must be a 1-D tensor of i8 bytes");
-  int64_t expected = packedDataBytes(*info, getLayout());
+  int64_t expected = getPackedDataBytes(*info, getLayout());
   if (dataType.getDimSize(0) != expected)
     return emitOpError() << "data holds " << dataType.getDimSize(0)
                          << " bytes; " << info->n << " rows of K = "
@@ -334,22 +404,10 @@ FailureOr<SmallVector<int8_t>> PackedWeightOp::getLogicalFields() {
   FailureOr<ArrayRef<uint8_t>> bytes = getPackedBytes(storage);
   if (failed(bytes))
     return failure();
-  if (int64_t(bytes->size()) != packedDataBytes(*info, getLayout()))
+  if (int64_t(bytes->size()) != getPackedDataBytes(*info, getLayout()))
     return emitOpError("packed weight data has the wrong size"), failure();
   SmallVector<int8_t> fields(size_t(info->n * info->k));
-  if (getLayout() == WeightLayout::Logical) {
-    std::memcpy(fields.data(), bytes->data(), fields.size());
-    return fields;
-  }
-  int32_t bits = int32_t(info->bits);
-  int64_t rowBytes = qopt_block64_row_bytes(info->k, bits);
-  for (int64_t r = 0; r < info->n; ++r)
-    for (int64_t c = 0; c < info->k; ++c) {
-      const uint8_t *row = bytes->data() + r * rowBytes;
-      fields[r * info->k + c] =
-          info->codeType ? int8_t(qopt_block64_field(row, bits, c))
-                         : qopt_block64_get(row, bits, c);
-    }
+  unpackLogicalFields(*info, getLayout(), bytes->data(), fields.data());
   return fields;
 }
 

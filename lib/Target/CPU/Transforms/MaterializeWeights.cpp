@@ -13,9 +13,6 @@
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 #include "qopt-runtime/packing.h"
 
-#include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
-#include "llvm/ADT/StringExtras.h"
 
 #include <memory>
 #include <vector>
@@ -52,28 +49,6 @@ FailureOr<std::shared_ptr<std::vector<char>>> packBlock64(PackedWeightOp op) {
   return bytes;
 }
 
-/// A resource blob holding `bytes`, named after `op`'s logical blob (or
-/// its location) with a `.block64` suffix.
-DenseResourceElementsAttr blobFor(PackedWeightOp op,
-                                  std::shared_ptr<std::vector<char>> bytes) {
-  std::string name = "weight";
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(op.getData()))
-    name = resource.getRawHandle().getKey().str();
-  name += ".block64";
-  for (char &c : name)
-    if (!llvm::isAlnum(c) && c != '_' && c != '.')
-      c = '_';
-  AsmResourceBlob blob(
-      ArrayRef<char>(bytes->data(), bytes->size()), /*alignment=*/64,
-      [bytes](void *, size_t, size_t) mutable { bytes.reset(); },
-      /*dataIsMutable=*/false);
-  Builder builder(op.getContext());
-  return DenseResourceElementsAttr::get(
-      RankedTensorType::get({int64_t(bytes->size())},
-                            builder.getIntegerType(8)),
-      name, std::move(blob));
-}
-
 struct QOptCPUMaterializeWeightsPass
     : public qopt::impl::QOptCPUMaterializeWeightsPassBase<
           QOptCPUMaterializeWeightsPass> {
@@ -84,7 +59,7 @@ struct QOptCPUMaterializeWeightsPass
       FailureOr<std::shared_ptr<std::vector<char>>> bytes = packBlock64(op);
       if (failed(bytes))
         return WalkResult::interrupt();
-      op.setDataAttr(blobFor(op, std::move(*bytes)));
+      op.setDataAttr(makePackedWeightBlob(op, std::move(*bytes), "block64"));
       op.setLayout(WeightLayout::Block64);
       return WalkResult::advance();
     });

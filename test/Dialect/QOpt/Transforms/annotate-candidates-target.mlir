@@ -28,7 +28,7 @@
 
 // UNLOWERED: error: {{.*}}qopt-allocate-bits: target 'cpu' does not lower layer 'batched' in si8-ch (only batch-1 matmuls with a [1, K, N] weight are lowered); offer only what it lowers with qopt-annotate-candidates{target=cpu}
 
-// UNKNOWN: error: qopt-annotate-candidates: target: unknown target 'fpga-nope' (registered: cpu, onnx, hls)
+// UNKNOWN: error: qopt-annotate-candidates: target: unknown target 'fpga-nope' (registered: cpu, onnx, hls, cuda)
 
 // NOASYM: signed applies to asymmetric formats; add asymmetric
 

@@ -267,12 +267,20 @@ def QOpt_WeightLayoutAttr
   let summary = "The byte layout of a packed weight";
   let description = [{
     How the bytes of a `qopt.packed_weight` are arranged
-    (`include/qopt-runtime/packing.h` defines both):
+    (`include/qopt-runtime/packing.h` defines the first two,
+    `include/qopt-runtime/cuda_layout.h` the CUDA ones):
 
     * `logical`: one field per byte, row-major `[N, K]`, no padding; what
       `qopt-quantize` emits. Every target's layout pass starts from it.
     * `block64`: the CPU target's kernel layout, rows padded to 64-field
       blocks (`qopt-cpu-materialize-weights` writes it).
+    * `mma_f16`: the CUDA weight-only kernels' layout: `mma.m16n8k16` B
+      fragments in blocks of 16 (K) x 64 (N), 32 fields per lane in
+      `bits` 32-bit words (little-endian), integer fields biased by
+      2^(bits-1), padding with the group's zero point.
+    * `mma_s8`: the CUDA int8 kernel's layout: `mma.m16n8k32` B fragments
+      in blocks of 32 (K) x 64 (N), 16 words per lane, one signed byte per
+      field, padding 0. `qopt-cuda-materialize-weights` writes both.
 
     ```mlir
     #qopt.layout<block64>

@@ -22,7 +22,9 @@ def QOpt_Granularity : I32EnumAttr<"Granularity",
 def QOpt_WeightLayout : I32EnumAttr<"WeightLayout",
     "The byte layout of a qopt.packed_weight's data", [
       I32EnumAttrCase<"Logical", 0, "logical">,
-      I32EnumAttrCase<"Block64", 1, "block64">
+      I32EnumAttrCase<"Block64", 1, "block64">,
+      I32EnumAttrCase<"MmaF16", 2, "mma_f16">,
+      I32EnumAttrCase<"MmaS8", 3, "mma_s8">
     ]> {
   let cppNamespace = "::mlir::qopt";
   let genSpecializedAttr = 0;

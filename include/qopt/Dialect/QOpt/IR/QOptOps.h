@@ -11,11 +11,15 @@
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include <memory>
+#include <vector>
 
 #include "qopt/Dialect/QOpt/IR/QOptAttrs.h"
 #include "qopt/Dialect/QOpt/IR/QOptDialect.h"
@@ -51,6 +55,21 @@ namespace mlir::qopt {
 /// The field width of a code-book weight of minifloat type `type` (8 for
 /// 8- and 6-bit formats, 4 for f4E2M1FN), or 0 when `type` is not one.
 unsigned getMinifloatCodeBits(Type type);
+
+/// Bytes of a packed weight's data in `layout` (the one definition the
+/// verifier, getLogicalFields, the executor and the layout passes share).
+int64_t getPackedDataBytes(const PackedWeightInfo &info, WeightLayout layout);
+/// The logical fields (row-major [n][k]: signed storage values, or codes as
+/// bytes) of `data` (getPackedDataBytes(info, layout) bytes) in `layout`.
+void unpackLogicalFields(const PackedWeightInfo &info, WeightLayout layout,
+                         const uint8_t *data, int8_t *fields);
+/// A resource blob holding `bytes` (kept alive by the blob) as the new data
+/// of `op`, named after its current blob (or "weight") with `.<suffix>`:
+/// what the targets' layout passes set with setDataAttr.
+DenseResourceElementsAttr
+makePackedWeightBlob(PackedWeightOp op,
+                     std::shared_ptr<std::vector<char>> bytes,
+                     llvm::StringRef suffix);
 
 /// The exponent `E` that makes every finite value of minifloat `type` an
 /// integer, `value * 2^E` (the smallest subnormal is 2^-E): 9 for f8E4M3FN,
