@@ -219,7 +219,7 @@ ActivationStats::range(CalibrationMethod method, double percentile,
 }
 
 SecondMoments::SecondMoments(int64_t dim, bool full)
-    : dim(dim), full(full), diag(dim, 0.0) {
+    : dim(dim), full(full), diag(dim, 0.0), first(dim, 0.0) {
   if (full)
     sum.assign(dim * dim, 0.0);
 }
@@ -227,8 +227,10 @@ SecondMoments::SecondMoments(int64_t dim, bool full)
 void SecondMoments::add(const float *rows, int64_t n) {
   for (int64_t r = 0; r < n; ++r) {
     const float *x = rows + r * dim;
-    for (int64_t i = 0; i < dim; ++i)
+    for (int64_t i = 0; i < dim; ++i) {
       diag[i] += double(x[i]) * x[i];
+      first[i] += double(x[i]);
+    }
     if (full)
       for (int64_t i = 0; i < dim; ++i) {
         double xi = x[i];
@@ -246,6 +248,13 @@ std::vector<float> SecondMoments::diagonal() const {
   std::vector<float> out(dim);
   for (int64_t i = 0; i < dim; ++i)
     out[i] = count ? float(diag[i] / double(count)) : 0.0f;
+  return out;
+}
+
+std::vector<float> SecondMoments::mean() const {
+  std::vector<float> out(dim);
+  for (int64_t i = 0; i < dim; ++i)
+    out[i] = count ? float(first[i] / double(count)) : 0.0f;
   return out;
 }
 

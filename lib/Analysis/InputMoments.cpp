@@ -27,6 +27,14 @@ FailureOr<InputMoments> InputMomentsReader::read(Operation *op,
   if (failed(diag))
     return failure();
   moments.diag.assign(diag->begin(), diag->end());
+  if (ElementsAttr meanAttr = stats.getMean()) {
+    FailureOr<SmallVector<double>> mean = readFloatElements(meanAttr, [&]() {
+      return op->emitError() << pass << ": unreadable input means: ";
+    });
+    if (failed(mean))
+      return failure();
+    moments.mean.assign(mean->begin(), mean->end());
+  }
   if (!full)
     return moments;
   if (!stats.getSidecar())

@@ -127,23 +127,29 @@ QuantizedWeight mlir::qopt::quantizeWeight(const Tensor &w, FormatAttr format) {
   return out;
 }
 
-Tensor mlir::qopt::fakeQuantizeWeight(const Tensor &w, FormatAttr format) {
-  int64_t n = w.getNumElements();
-  Tensor out = Tensor::zeros(DType::F32, w.getShape());
+Tensor mlir::qopt::dequantizeWeight(const QuantizedWeight &q,
+                                    ArrayRef<int64_t> shape,
+                                    FormatAttr format) {
+  Tensor out = Tensor::zeros(DType::F32, shape);
   float *dst = out.mutableData<float>();
+  int64_t n = out.getNumElements();
   if (format.isInteger()) {
-    QuantizedWeight q = quantizeWeight(w, format);
     for (int64_t i = 0; i < n; ++i) {
       int64_t g = q.group[i];
       dst[i] = q.scales[g] * float(q.values[i] - q.zeroPoints[g]);
     }
     return out;
   }
-  QuantizedWeight q = quantizeMinifloatWeight(w, format);
   auto type = cast<FloatType>(format.getElementType());
   for (int64_t i = 0; i < n; ++i)
     dst[i] = q.scales[q.group[i]] * minifloatValue(type, uint32_t(q.values[i]));
   return out;
+}
+
+Tensor mlir::qopt::fakeQuantizeWeight(const Tensor &w, FormatAttr format) {
+  QuantizedWeight q = format.isInteger() ? quantizeWeight(w, format)
+                                         : quantizeMinifloatWeight(w, format);
+  return dequantizeWeight(q, w.getShape(), format);
 }
 
 float mlir::qopt::minifloatValue(FloatType type, uint32_t code) {

@@ -102,6 +102,8 @@ public:
   void add(const float *rows, int64_t count);
   /// E[x_j^2] per index.
   std::vector<float> diagonal() const;
+  /// E[x_j] per index.
+  std::vector<float> mean() const;
   /// E[x x^T], row-major dim x dim (only if full).
   std::vector<float> matrix() const;
   int64_t getDim() const { return dim; }
@@ -111,7 +113,7 @@ private:
   int64_t dim;
   bool full;
   int64_t count = 0;
-  std::vector<double> diag, sum;
+  std::vector<double> diag, first, sum;
 };
 
 //===----------------------------------------------------------------------===//

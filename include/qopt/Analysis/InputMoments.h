@@ -28,6 +28,8 @@ namespace mlir::qopt {
 /// matrix (dim x dim, row-major) in the same index order.
 struct InputMoments {
   std::vector<float> diag;
+  /// E[x_j] in the same order, or empty when not recorded.
+  std::vector<float> mean;
   std::vector<float> full;
 };
 

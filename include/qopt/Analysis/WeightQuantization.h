@@ -78,6 +78,12 @@ FailureOr<QuantizedWeight> gptqQuantizeWeight(const Tensor &w,
 double outputError(const Tensor &w, const Tensor &d,
                    llvm::ArrayRef<float> hessian);
 
+/// The dequantized values of `q` (a weight of `shape` in `format`):
+/// float32(s * (q - z)) for integer formats, float32(s * value(code)) for
+/// minifloats.
+Tensor dequantizeWeight(const QuantizedWeight &q,
+                        llvm::ArrayRef<int64_t> shape, FormatAttr format);
+
 /// w quantized to `format` and dequantized back (float32 in, float32 out):
 /// float32(s * (q - z)) for integer formats, float32(s * value(code)) for
 /// minifloats, as the reference executor dequantizes what qopt-quantize

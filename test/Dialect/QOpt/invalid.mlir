@@ -294,6 +294,11 @@ func.func @input_stats_sidecar() attributes {a = #qopt.input_stats<samples = 1, 
 
 // -----
 
+// expected-error @+1 {{mean must hold f32 values shaped like diag}}
+func.func @input_stats_mean_shape() attributes {a = #qopt.input_stats<samples = 1, diag = dense<1.0> : tensor<2xf32>, mean = dense<0.0> : tensor<3xf32>>} { return }
+
+// -----
+
 // expected-error @+1 {{'func.func' op 'qopt.act_stats' must be a #qopt.act_stats attribute}}
 func.func @act_stats_kind() attributes {qopt.act_stats = 1 : i32} { return }
 

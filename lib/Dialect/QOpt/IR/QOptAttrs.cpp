@@ -491,8 +491,8 @@ LogicalResult ActStatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult
 InputStatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                       int64_t samples, ElementsAttr diag, StringAttr sidecar,
-                       StringAttr key, StringAttr sha256) {
+                       int64_t samples, ElementsAttr diag, ElementsAttr mean,
+                       StringAttr sidecar, StringAttr key, StringAttr sha256) {
   if (samples < 1)
     return emitError() << "samples must be positive, got " << samples;
   if (!diag.getElementType().isF32())
@@ -502,6 +502,15 @@ InputStatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       failed(verifyFloatElements(diag,
                                  [&]() { return emitError() << "diag: "; })))
     return failure();
+  if (mean) {
+    if (!mean.getElementType().isF32() ||
+        mean.getShapedType().getShape() != diag.getShapedType().getShape())
+      return emitError() << "mean must hold f32 values shaped like diag";
+    if (!isa<DenseResourceElementsAttr>(mean) &&
+        failed(verifyFloatElements(
+            mean, [&]() { return emitError() << "mean: "; })))
+      return failure();
+  }
   if (bool(sidecar) != bool(key) || bool(sidecar) != bool(sha256))
     return emitError() << "sidecar, key and sha256 go together";
   return success();

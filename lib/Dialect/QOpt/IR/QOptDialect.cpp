@@ -144,9 +144,15 @@ LogicalResult QOptDialect::verifyOperationAttribute(Operation *op,
     if (!stats)
       return op->emitOpError() << "'" << name
                                << "' must be a #qopt.input_stats attribute";
-    return verifyFloatElements(stats.getDiag(), [&]() {
-      return op->emitOpError() << "'" << name << "' diag: ";
-    });
+    if (failed(verifyFloatElements(stats.getDiag(), [&]() {
+          return op->emitOpError() << "'" << name << "' diag: ";
+        })))
+      return failure();
+    if (stats.getMean())
+      return verifyFloatElements(stats.getMean(), [&]() {
+        return op->emitOpError() << "'" << name << "' mean: ";
+      });
+    return success();
   }
 
   if (name == kCandidatesAttrName) {

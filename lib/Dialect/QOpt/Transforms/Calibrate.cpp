@@ -222,26 +222,33 @@ LogicalResult CalibratePass::writeResults(const CalibrationPlan &plan,
       func.setArgAttr(v.argNumber, QOptDialect::kActStatsAttrName, attr);
   }
 
-  for (auto [p, moments] : llvm::zip_equal(plan.layers, results.moments)) {
-    if (!moments)
-      continue;
-    auto owned = std::make_shared<std::vector<float>>(moments->diagonal());
+  // A float blob of `values` shaped like the layer's patch, named
+  // <layer>_<suffix>.
+  auto floatBlob = [&](const ProbedLayer &p, std::vector<float> values,
+                       StringRef suffix) {
+    auto owned = std::make_shared<std::vector<float>>(std::move(values));
     AsmResourceBlob blob(
         ArrayRef<char>(reinterpret_cast<char *>(owned->data()),
                        owned->size() * sizeof(float)),
         alignof(float),
         [owned](void *, size_t, size_t) mutable { owned.reset(); },
         /*dataIsMutable=*/false);
-    std::string blobName = p.name + "_hdiag";
+    std::string blobName = p.name + "_" + suffix.str();
     for (char &c : blobName)
       if (!llvm::isAlnum(c) && c != '_' && c != '.')
         c = '_';
-    auto diagAttr = DenseResourceElementsAttr::get(
+    return DenseResourceElementsAttr::get(
         RankedTensorType::get(p.diagShape, b.getF32Type()), blobName,
         std::move(blob));
+  };
+  for (auto [p, moments] : llvm::zip_equal(plan.layers, results.moments)) {
+    if (!moments)
+      continue;
+    auto diagAttr = floatBlob(p, moments->diagonal(), "hdiag");
+    auto meanAttr = floatBlob(p, moments->mean(), "mean");
     p.op->setAttr(
         QOptDialect::kInputStatsAttrName,
-        InputStatsAttr::get(ctx, results.samples, diagAttr,
+        InputStatsAttr::get(ctx, results.samples, diagAttr, meanAttr,
                             p.full ? sidecarAttr : nullptr,
                             p.full ? b.getStringAttr(p.name) : nullptr,
                             p.full ? hashAttr : nullptr));

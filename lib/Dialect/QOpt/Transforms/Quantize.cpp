@@ -112,9 +112,10 @@ FormatAttr rowsFormat(FormatAttr format) {
 class QuantizeLayers {
 public:
   QuantizeLayers(ModuleOp module, bool int8Activations, bool gptq,
-                 double gptqDamp, const TargetBackend *target)
+                 double gptqDamp, bool biasCorrection,
+                 const TargetBackend *target)
       : module(module), int8Activations(int8Activations), gptq(gptq),
-        gptqDamp(gptqDamp), target(target) {}
+        gptqDamp(gptqDamp), biasCorrection(biasCorrection), target(target) {}
 
   LogicalResult run() {
     QuantizableLayerAnalysis analysis(module);
@@ -163,11 +164,14 @@ private:
   /// The packed weight op for w [n, k] (float32) under `format` (axes of
   /// the [n, k] layout).
   FailureOr<Value> packWeight(OpBuilder &b, Location loc, const Tensor &w,
-                              FormatAttr format, const LayerInfo &layer) {
+                              FormatAttr format, const LayerInfo &layer,
+                              QuantizedWeight *chosenOut = nullptr) {
     int64_t n = w.getShape()[0], k = w.getShape()[1];
     FailureOr<QuantizedWeight> chosen = chooseIntegers(w, format, layer);
     if (failed(chosen))
       return failure();
+    if (chosenOut)
+      *chosenOut = *chosen;
     FailureOr<QuantizedRows> rows = toRows(
         *chosen, n, k, [k](int64_t r, int64_t t) { return r * k + t; },
         layer);
@@ -398,6 +402,52 @@ private:
         .getResult();
   }
 
+  /// With bias-correction: the [n] float32 `bias` minus, per row r, the
+  /// shift of the output's mean that the weight's rounding causes,
+  /// Σ_t delta(r, t) · E[x_meanIndex(r, t)] (delta = dequantized - float
+  /// weight), from the layer's calibrated input means (docs/Semantics.md,
+  /// "Bias correction"). Without it, `bias` unchanged.
+  FailureOr<Value> correctBias(OpBuilder &b, Location loc, Value bias,
+                               int64_t n, int64_t k,
+                               function_ref<double(int64_t, int64_t)> delta,
+                               function_ref<int64_t(int64_t, int64_t)> meanIndex,
+                               const LayerInfo &layer) {
+    if (!biasCorrection)
+      return bias;
+    Operation *op = layer.op;
+    auto stats =
+        op->getAttrOfType<InputStatsAttr>(QOptDialect::kInputStatsAttrName);
+    FailureOr<InputMoments> moments =
+        stats ? sidecars.read(op, stats, /*full=*/false, "qopt-quantize")
+              : FailureOr<InputMoments>(InputMoments());
+    if (failed(moments))
+      return failure();
+    if (moments->mean.empty())
+      return op->emitError() << "qopt-quantize: bias-correction needs layer '"
+                             << layer.name
+                             << "' input means; run qopt-calibrate first",
+             failure();
+    FailureOr<Tensor> value = exec::evaluateConstantValue(bias);
+    if (failed(value) || value->getDType() != DType::F32 ||
+        value->getNumElements() != n)
+      return op->emitError() << "qopt-quantize: bias-correction needs layer '"
+                             << layer.name << "' bias as a constant",
+             failure();
+    std::vector<float> corrected(value->data<float>(),
+                                 value->data<float>() + n);
+    for (int64_t r = 0; r < n; ++r) {
+      double shift = 0;
+      for (int64_t t = 0; t < k; ++t)
+        shift += delta(r, t) * double(moments->mean[meanIndex(r, t)]);
+      corrected[r] = float(double(corrected[r]) - shift);
+    }
+    auto type = RankedTensorType::get({n}, b.getF32Type());
+    return tosa::ConstOp::create(
+               b, loc, type,
+               DenseElementsAttr::get(type, ArrayRef<float>(corrected)))
+        .getResult();
+  }
+
   /// A [n] float32 bias from a TOSA bias operand (shape [n] or [1]).
   FailureOr<Value> biasOf(OpBuilder &b, Location loc, Value bias, int64_t n,
                           const LayerInfo &layer) {
@@ -452,7 +502,8 @@ private:
                              format.getSymmetric());
     OpBuilder b(conv);
     Location loc = conv.getLoc();
-    FailureOr<Value> packed = packWeight(b, loc, w2, flat, layer);
+    QuantizedWeight chosen;
+    FailureOr<Value> packed = packWeight(b, loc, w2, flat, layer, &chosen);
     if (failed(packed))
       return failure();
     FailureOr<Value> input =
@@ -462,6 +513,19 @@ private:
     FailureOr<Value> bias = biasOf(b, loc, conv.getBias(), o, layer);
     if (failed(bias))
       return failure();
+    if (biasCorrection) {
+      // Rows o of taps t in (kh, kw, c) order: the input means' order.
+      Tensor dq = dequantizeWeight(chosen, {o, k}, flat);
+      const float *wf = w2.data<float>(), *df = dq.data<float>();
+      bias = correctBias(
+          b, loc, *bias, o, k,
+          [&](int64_t r, int64_t t) {
+            return double(df[r * k + t]) - double(wf[r * k + t]);
+          },
+          [](int64_t, int64_t t) { return t; }, layer);
+      if (failed(bias))
+        return failure();
+    }
     auto result = Conv2DOp::create(
         b, loc, conv.getType(), *input, *packed, *bias,
         b.getDenseI64ArrayAttr({shape[1], shape[2]}), conv.getPadAttr(),
@@ -516,6 +580,21 @@ private:
     FailureOr<Value> bias = biasOf(b, loc, dw.getBias(), c * m, layer);
     if (failed(bias))
       return failure();
+    if (biasCorrection) {
+      // Row r = c * M + m reads input channel r / M at taps t = kh * KW +
+      // kw; the input means are [KH, KW, C].
+      Tensor dq = dequantizeWeight(q, shape, format);
+      const float *wf = w->data<float>(), *df = dq.data<float>();
+      auto at = [&](int64_t r, int64_t t) { return (t * c + r / m) * m + r % m; };
+      bias = correctBias(
+          b, loc, *bias, c * m, kh * kw,
+          [&](int64_t r, int64_t t) {
+            return double(df[at(r, t)]) - double(wf[at(r, t)]);
+          },
+          [&](int64_t r, int64_t t) { return t * c + r / m; }, layer);
+      if (failed(bias))
+        return failure();
+    }
     auto result = DepthwiseConv2DOp::create(
         b, loc, resultType, *input, *packed, *bias,
         b.getDenseI64ArrayAttr({kh, kw}), dw.getPadAttr(), dw.getStrideAttr(),
@@ -671,6 +750,7 @@ private:
   bool int8Activations;
   bool gptq;
   double gptqDamp;
+  bool biasCorrection;
   const TargetBackend *target;
   InputMomentsReader sidecars;
 };
@@ -696,7 +776,7 @@ struct QuantizePass : public qopt::impl::QuantizePassBase<QuantizePass> {
     }
     bool int8Activations = activations == ActivationQuantization::Int8;
     if (failed(QuantizeLayers(getOperation(), int8Activations, gptq, gptqDamp,
-                              backend)
+                              biasCorrection, backend)
                    .run()))
       signalPassFailure();
   }

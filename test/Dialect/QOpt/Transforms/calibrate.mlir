@@ -25,11 +25,13 @@
 // y = x0 * 1 + x1 * -1: -1 for both samples.
 // CHECK: tosa.matmul
 // CHECK-SAME: qopt.act_stats = #qopt.act_stats<method = "minmax", samples = 2, axis = -1, min = [-1.000000e+00], max = [-1.000000e+00]
-// E[x0^2] = (1 + 9) / 2 = 5, E[x1^2] = (4 + 16) / 2 = 10.
-// CHECK-SAME: qopt.input_stats = #qopt.input_stats<samples = 2, diag = dense_resource<mm_hdiag> : tensor<2xf32>>
+// E[x0^2] = (1 + 9) / 2 = 5, E[x1^2] = (4 + 16) / 2 = 10; the means
+// E[x0] = 2, E[x1] = 3.
+// CHECK-SAME: qopt.input_stats = #qopt.input_stats<samples = 2, diag = dense_resource<mm_hdiag> : tensor<2xf32>, mean = dense_resource<mm_mean> : tensor<2xf32>>
 // CHECK: mm_hdiag: "0x040000000000A04000002041"
+// CHECK: mm_mean: "0x040000000000004000004040"
 
-// FULL: qopt.input_stats = #qopt.input_stats<samples = 2, diag = dense_resource<mm_hdiag> : tensor<2xf32>, sidecar = "{{.*}}h.npz", key = "mm", sha256 = "{{[0-9a-f]+}}">
+// FULL: qopt.input_stats = #qopt.input_stats<samples = 2, diag = dense_resource<mm_hdiag> : tensor<2xf32>, mean = dense_resource<mm_mean> : tensor<2xf32>, sidecar = "{{.*}}h.npz", key = "mm", sha256 = "{{[0-9a-f]+}}">
 // E[x x^T] = [[5, 7], [7, 10]].
 // MATRIX: {{\[\[}}5.0, 7.0], [7.0, 10.0]]
 

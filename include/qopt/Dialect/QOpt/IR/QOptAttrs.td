@@ -171,7 +171,7 @@ def QOpt_ActStatsAttr : QOpt_Attr<"ActStats", "act_stats"> {
 }
 
 def QOpt_InputStatsAttr : QOpt_Attr<"InputStats", "input_stats"> {
-  let summary = "Second moments of a layer's input";
+  let summary = "First and second moments of a layer's input";
   let description = [{
     The input statistics a quantizable layer needs for Hessian-proxy
     sensitivity and GPTQ-style compensation, measured by `qopt-calibrate`:
@@ -181,16 +181,20 @@ def QOpt_InputStatsAttr : QOpt_Attr<"InputStats", "input_stats"> {
     calibration inputs and every position the weight is applied at. When the
     full matrix `E[x x^T]` was requested it lives in a sidecar `.npz` file
     (`sidecar`, relative to the working directory) under `key`, with the
-    file's SHA-256 in `sha256` so stale files are detected.
+    file's SHA-256 in `sha256` so stale files are detected. `mean` (same
+    shape as `diag`) holds `E[x_j]`, which bias correction in
+    `qopt-quantize{bias-correction}` uses; padding positions count as 0.
 
     ```mlir
     qopt.input_stats = #qopt.input_stats<samples = 256,
-        diag = dense_resource<conv1_hdiag> : tensor<3x3x16xf32>>
+        diag = dense_resource<conv1_hdiag> : tensor<3x3x16xf32>,
+        mean = dense_resource<conv1_mean> : tensor<3x3x16xf32>>
     ```
   }];
   let parameters = (ins
     "int64_t":$samples,
     "::mlir::ElementsAttr":$diag,
+    OptionalParameter<"::mlir::ElementsAttr">:$mean,
     OptionalParameter<"::mlir::StringAttr">:$sidecar,
     OptionalParameter<"::mlir::StringAttr">:$key,
     OptionalParameter<"::mlir::StringAttr">:$sha256

@@ -557,6 +557,14 @@ def QuantizePass : Pass<"qopt-quantize", "::mlir::ModuleOp"> {
     calibration data rather than the weight error (docs/Semantics.md,
     "GPTQ").
 
+    With `bias-correction`, each convolution's (and depthwise
+    convolution's) bias is corrected for the mean shift its quantized
+    weight causes: `b[n] -= Σ_k (dq[n][k] - w[n][k]) · E[x_k]`, where
+    `E[x_k]` is the layer input's mean at patch index `k` (padding counted
+    as 0) that `qopt-calibrate` records in `qopt.input_stats` (Nagel et
+    al., "Data-Free Quantization", ICCV 2019, empirical form). Matmuls are
+    left as they are (their bias is a separate add).
+
     Integer formats of other widths are stored in the next supported
     storage width (3 bits in i4, 5-7 bits in i8, 1 bit in i2) with their
     own grid; unsigned formats are shifted to signed storage. Layers
@@ -599,6 +607,10 @@ def QuantizePass : Pass<"qopt-quantize", "::mlir::ModuleOp"> {
            "qopt-calibrate{second-moments=full})">,
     Option<"gptqDamp", "gptq-damp", "double", "0.01",
            "GPTQ: fraction of the mean diagonal added to H">,
+    Option<"biasCorrection", "bias-correction", "bool", "false",
+           "Subtract from each convolution's bias the mean shift its weight "
+           "rounding causes, sum_k (dq - w)[n][k] E[x_k], from the input "
+           "means qopt-calibrate records">,
     Option<"target", "target", "std::string", "\"\"",
            "With activations=int8: code-book (minifloat) layers take int8 "
            "inputs (their integer path) where this target lowers the format "
