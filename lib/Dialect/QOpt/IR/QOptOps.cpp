@@ -335,7 +335,14 @@ mlir::qopt::makePackedWeightBlob(PackedWeightOp op,
   std::string name = "weight";
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(op.getData()))
     name = resource.getRawHandle().getKey().str();
-  name += "." + suffix.str();
+  return makeByteBlob(op.getContext(), name + "." + suffix.str(),
+                      std::move(bytes));
+}
+
+DenseResourceElementsAttr
+mlir::qopt::makeByteBlob(MLIRContext *context, StringRef blobName,
+                         std::shared_ptr<std::vector<char>> bytes) {
+  std::string name = blobName.str();
   for (char &c : name)
     if (!llvm::isAlnum(c) && c != '_' && c != '.')
       c = '_';
@@ -343,7 +350,7 @@ mlir::qopt::makePackedWeightBlob(PackedWeightOp op,
       ArrayRef<char>(bytes->data(), bytes->size()), /*alignment=*/64,
       [bytes](void *, size_t, size_t) mutable { bytes.reset(); },
       /*dataIsMutable=*/false);
-  Builder builder(op.getContext());
+  Builder builder(context);
   return DenseResourceElementsAttr::get(
       RankedTensorType::get({int64_t(bytes->size())},
                             builder.getIntegerType(8)),

@@ -318,19 +318,8 @@ private:
   /// The packed bytes as a resource blob named after the layer.
   DenseResourceElementsAttr
   packedBlob(StringRef name, std::shared_ptr<std::vector<char>> packed) {
-    Builder builder(module.getContext());
-    std::string blobName = (name + ".packed").str();
-    for (char &c : blobName)
-      if (!llvm::isAlnum(c) && c != '_' && c != '.')
-        c = '_';
-    AsmResourceBlob blob(
-        ArrayRef<char>(packed->data(), packed->size()), /*alignment=*/64,
-        [packed](void *, size_t, size_t) mutable { packed.reset(); },
-        /*dataIsMutable=*/false);
-    return DenseResourceElementsAttr::get(
-        RankedTensorType::get({int64_t(packed->size())},
-                              builder.getIntegerType(8)),
-        blobName, std::move(blob));
+    return makeByteBlob(module.getContext(), (name + ".packed").str(),
+                        std::move(packed));
   }
 
   /// Round-to-nearest, or GPTQ with the layer's full input moments (whose

@@ -63,6 +63,11 @@ int64_t getPackedDataBytes(const PackedWeightInfo &info, WeightLayout layout);
 /// bytes) of `data` (getPackedDataBytes(info, layout) bytes) in `layout`.
 void unpackLogicalFields(const PackedWeightInfo &info, WeightLayout layout,
                          const uint8_t *data, int8_t *fields);
+/// An i8 resource blob holding `bytes` (kept alive by the blob), named
+/// `name` with characters other than [A-Za-z0-9_.] replaced by '_'.
+DenseResourceElementsAttr makeByteBlob(MLIRContext *context,
+                                       llvm::StringRef name,
+                                       std::shared_ptr<std::vector<char>> bytes);
 /// A resource blob holding `bytes` (kept alive by the blob) as the new data
 /// of `op`, named after its current blob (or "weight") with `.<suffix>`:
 /// what the targets' layout passes set with setDataAttr.
