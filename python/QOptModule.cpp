@@ -521,7 +521,7 @@ private:
 class PyArtifact {
 public:
   PyArtifact(const std::string &path, const std::string &name,
-             const std::string &variant) {
+             const std::string &variant, int32_t threads) {
     initRegistries();
     std::string head;
     if (auto buffer = llvm::MemoryBuffer::getFile(path, false))
@@ -536,6 +536,7 @@ public:
     LoadOptions options;
     options.name = name;
     options.variant = variant;
+    options.threads = threads;
     llvm::Expected<std::unique_ptr<LoadedModel>> loaded =
         target->loadArtifact(path, options);
     if (!loaded)
@@ -598,8 +599,9 @@ PYBIND11_MODULE(_qopt, m) {
 
   py::class_<PyArtifact>(m, "Artifact")
       .def(py::init<const std::string &, const std::string &,
-                    const std::string &>(),
-           py::arg("path"), py::arg("name") = "", py::arg("variant") = "auto")
+                    const std::string &, int32_t>(),
+           py::arg("path"), py::arg("name") = "", py::arg("variant") = "auto",
+           py::arg("threads") = 0)
       .def("run", &PyArtifact::run, py::arg("inputs"))
       .def_property_readonly("inputs", &PyArtifact::inputs)
       .def_property_readonly("outputs", &PyArtifact::outputs)

@@ -9,9 +9,12 @@
  *
  * Every kernel exists in several ISA variants (portable C++, AVX2+FMA,
  * AVX-512 with VNNI). A caller picks one explicitly; qopt_rt_best_isa()
- * names the fastest one the running CPU supports. Kernels are
- * single-threaded over the output-channel range [n_begin, n_end) so callers
- * split work across threads without the library owning any.
+ * names the fastest one the running CPU supports. The kernels below are
+ * single-threaded over the output-channel range [n_begin, n_end), so
+ * callers split work across threads; the flat entry points of compiled
+ * models (qopt_rt_uk_*) take an execution context whose thread pool, owned
+ * by the model instance, they split the work over. The library has no
+ * global state.
  *
  * No function here throws or fails for lack of memory: a kernel's scratch
  * memory comes from malloc, and a kernel that cannot get it computes the
@@ -40,6 +43,46 @@ int qopt_rt_isa_supported(qopt_rt_isa isa);
 qopt_rt_isa qopt_rt_best_isa(void);
 /* "portable", "avx2", "avx512-vnni", "avx-vnni". */
 const char *qopt_rt_isa_name(qopt_rt_isa isa);
+
+/*===-- Thread pools and execution contexts -------------------------------===*
+ *
+ * A pool of `threads - 1` worker threads plus the calling thread. Each
+ * compiled model instance owns one (no state is shared between instances).
+ * qopt_rt_pool_run(pool, tasks, fn, arg) calls fn(arg, t) once for every
+ * t in [0, tasks), spread over the pool's threads, and returns when all
+ * calls have returned; the caller runs tasks too. One run at a time per
+ * pool (a model instance runs one call at a time). Which thread runs a
+ * task is unspecified: tasks must write disjoint outputs, so results do
+ * not depend on it. Workers spin briefly after a run (kernels follow one
+ * another closely) and then sleep until the next one.
+ *===----------------------------------------------------------------------===*/
+
+typedef struct qopt_rt_pool qopt_rt_pool;
+
+/* The processors this process may run on (sched_getaffinity), at least 1. */
+int32_t qopt_rt_available_cpus(void);
+/* A pool of `threads` threads in all (<= 0: qopt_rt_available_cpus()),
+ * capped at 256; NULL when out of memory. When the system refuses to start
+ * a thread the pool has the threads it could start (qopt_rt_pool_size). */
+qopt_rt_pool *qopt_rt_pool_create(int32_t threads);
+/* Stops and joins the workers; NULL is allowed. */
+void qopt_rt_pool_destroy(qopt_rt_pool *pool);
+/* Threads including the caller's; 1 for NULL. */
+int32_t qopt_rt_pool_size(const qopt_rt_pool *pool);
+/* Runs so far that were handed to the workers (more than one task and a
+ * worker to share them with); 0 for NULL. For tests and profiling. */
+int64_t qopt_rt_pool_parallel_runs(const qopt_rt_pool *pool);
+/* Runs fn(arg, t) for t in [0, tasks); with a NULL pool (or one thread)
+ * in the calling thread, in order. */
+void qopt_rt_pool_run(qopt_rt_pool *pool, int64_t tasks,
+                      void (*fn)(void *arg, int64_t task), void *arg);
+
+/* What the flat entry points of compiled models receive first: the kernel
+ * variant and the instance's pool (NULL: single-threaded). */
+typedef struct qopt_rt_context {
+  int32_t isa; /* a qopt_rt_isa */
+  qopt_rt_pool *pool;
+} qopt_rt_context;
 
 /*===-- Packed weight storage ABI -----------------------------------------===*
  *
@@ -201,10 +244,18 @@ void qopt_rt_depthwise_conv2d_s8_acc(qopt_rt_isa isa,
  * Flat-argument forms of the kernels above, the functions code compiled by
  * qopt's CPU pipeline calls (`qopt.ukernel` ops lowered by
  * `convert-qopt-ukernel-to-func`, docs/Backends/CPU.md). The argument
- * order is the op's: the ISA, then a pointer to the first element of each
- * input buffer, then of each output buffer, then the scalars. Optional
- * buffers are always passed (compiled code passes a dummy) and `flags`
- * says which are real.
+ * order is the op's: the execution context, then a pointer to the first
+ * element of each input buffer, then of each output buffer, then the
+ * scalars. Optional buffers are always passed (compiled code passes a
+ * dummy) and `flags` says which are real.
+ *
+ * The matmuls and depthwise convolutions split their outputs over the
+ * context's pool: matmuls into ranges of output channels (multiples of 16)
+ * or, when there are too few channels, of activation rows (multiples of
+ * 24); depthwise convolutions into bands of output rows per image. Every
+ * output is computed by the same code whatever the split, so results are
+ * bit-identical for every thread count (integer and weight-only paths).
+ * Problems under about 64K multiply-adds run in the calling thread.
  *===----------------------------------------------------------------------===*/
 
 enum {
@@ -214,12 +265,12 @@ enum {
 };
 
 /* qopt_rt_quantize_s8 over `count` elements. */
-void qopt_rt_uk_quantize_s8(int32_t isa, const float *x, int8_t *out,
+void qopt_rt_uk_quantize_s8(const qopt_rt_context *ctx, const float *x, int8_t *out,
                             int64_t count, float scale, int32_t zero_point);
 
 /* y[m][n] (dense [m, n]) = qopt_rt_matmul_s8 of x (dense [m, k]) with the
  * packed [n, k] weight, over all n. */
-void qopt_rt_uk_matmul_s8(int32_t isa, const int8_t *x, const uint8_t *w,
+void qopt_rt_uk_matmul_s8(const qopt_rt_context *ctx, const int8_t *x, const uint8_t *w,
                           const float *scales, const int8_t *zero_points,
                           const float *bias, float *y, int64_t m, int64_t n,
                           int64_t k, int32_t bits, int32_t group_size,
@@ -228,7 +279,7 @@ void qopt_rt_uk_matmul_s8(int32_t isa, const int8_t *x, const uint8_t *w,
 /* The accumulator path, qopt_rt_matmul_s8_acc over all n (y dense int32
  * [m, n]; `scales` unread, passed for the operand order of the integer
  * path). */
-void qopt_rt_uk_matmul_s8_acc(int32_t isa, const int8_t *x, const uint8_t *w,
+void qopt_rt_uk_matmul_s8_acc(const qopt_rt_context *ctx, const int8_t *x, const uint8_t *w,
                               const float *scales, const int8_t *zero_points,
                               const int32_t *bias, int32_t *y, int64_t m,
                               int64_t n, int64_t k, int32_t bits,
@@ -236,20 +287,20 @@ void qopt_rt_uk_matmul_s8_acc(int32_t isa, const int8_t *x, const uint8_t *w,
                               int32_t x_zero_point);
 
 /* qopt_rt_requantize_s8 over `count` elements of `channels` channels. */
-void qopt_rt_uk_requantize_s8(int32_t isa, const int32_t *acc,
+void qopt_rt_uk_requantize_s8(const qopt_rt_context *ctx, const int32_t *acc,
                               const int32_t *multiplier, const int32_t *shift,
                               int8_t *out, int64_t count, int64_t channels,
                               int32_t zero_point, int32_t min, int32_t max);
 
 /* The weight-only counterpart, qopt_rt_matmul_f32. */
-void qopt_rt_uk_matmul_f32(int32_t isa, const float *x, const uint8_t *w,
+void qopt_rt_uk_matmul_f32(const qopt_rt_context *ctx, const float *x, const uint8_t *w,
                            const float *scales, const int8_t *zero_points,
                            const float *bias, float *y, int64_t m, int64_t n,
                            int64_t k, int32_t bits, int32_t group_size,
                            int32_t flags);
 
 /* qopt_rt_matmul_f32_lut over all n (y dense [m, n], x dense [m, k]). */
-void qopt_rt_uk_matmul_f32_lut(int32_t isa, const float *x, const uint8_t *w,
+void qopt_rt_uk_matmul_f32_lut(const qopt_rt_context *ctx, const float *x, const uint8_t *w,
                                const float *scales, const float *table,
                                const float *bias, float *y, int64_t m,
                                int64_t n, int64_t k, int32_t bits,
@@ -259,7 +310,8 @@ void qopt_rt_uk_matmul_f32_lut(int32_t isa, const float *x, const uint8_t *w,
  * dense NHWC. For _f32, flags & QOPT_RT_UK_HAS_TABLE says whether `table`
  * is real (code-book weights). */
 void qopt_rt_uk_depthwise_conv2d_s8(
-    int32_t isa, const int8_t *x, const uint8_t *w, const float *scales,
+    const qopt_rt_context *ctx, const int8_t *x, const uint8_t *w,
+    const float *scales,
     const int8_t *zero_points, const float *bias, float *y, int64_t batch,
     int64_t in_h, int64_t in_w, int64_t channels, int64_t multiplier,
     int64_t out_h, int64_t out_w, int64_t kernel_h, int64_t kernel_w,
@@ -267,7 +319,8 @@ void qopt_rt_uk_depthwise_conv2d_s8(
     int64_t dilation_h, int64_t dilation_w, int32_t bits, int32_t group_size,
     int32_t flags, float x_scale, int32_t x_zero_point);
 void qopt_rt_uk_depthwise_conv2d_s8_acc(
-    int32_t isa, const int8_t *x, const uint8_t *w, const float *scales,
+    const qopt_rt_context *ctx, const int8_t *x, const uint8_t *w,
+    const float *scales,
     const int8_t *zero_points, const int32_t *bias, int32_t *y, int64_t batch,
     int64_t in_h, int64_t in_w, int64_t channels, int64_t multiplier,
     int64_t out_h, int64_t out_w, int64_t kernel_h, int64_t kernel_w,
@@ -275,7 +328,8 @@ void qopt_rt_uk_depthwise_conv2d_s8_acc(
     int64_t dilation_h, int64_t dilation_w, int32_t bits, int32_t group_size,
     int32_t flags, int32_t x_zero_point);
 void qopt_rt_uk_depthwise_conv2d_f32(
-    int32_t isa, const float *x, const uint8_t *w, const float *scales,
+    const qopt_rt_context *ctx, const float *x, const uint8_t *w,
+    const float *scales,
     const int8_t *zero_points, const float *table, const float *bias,
     float *y, int64_t batch, int64_t in_h, int64_t in_w, int64_t channels,
     int64_t multiplier, int64_t out_h, int64_t out_w, int64_t kernel_h,

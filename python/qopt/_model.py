@@ -86,9 +86,11 @@ def run_pipeline(module, pipeline):
     return m.text()
 
 
-def load_artifact(path, name="", variant="auto"):
-    """A deployed model (e.g. a CPU .so) loaded through its target."""
-    return Artifact(path, name=name, variant=variant)
+def load_artifact(path, name="", variant="auto", num_threads=0):
+    """A deployed model (e.g. a CPU .so) loaded through its target; a CPU
+    library runs on `num_threads` threads (0: as many as the process may
+    use; results are identical for every count)."""
+    return Artifact(path, name=name, variant=variant, num_threads=num_threads)
 
 
 class Executor:
@@ -133,9 +135,9 @@ class Artifact:
     position; arrays of the model's dtype are not copied, the GIL is
     released while it runs)."""
 
-    def __init__(self, path, name="", variant="auto"):
+    def __init__(self, path, name="", variant="auto", num_threads=0):
         self.path = os.fspath(path)
-        self._art = _qopt.Artifact(self.path, name, variant)
+        self._art = _qopt.Artifact(self.path, name, variant, int(num_threads))
 
     @property
     def inputs(self):

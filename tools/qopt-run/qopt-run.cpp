@@ -72,7 +72,10 @@ static llvm::cl::opt<int64_t>
                 llvm::cl::init(0));
 /// --threads N. Parsed by hand: libLLVM already registers an unrelated,
 /// undocumented "threads" option, so a cl::opt of that name cannot exist.
-static unsigned numThreads = 1;
+/// The reference executor runs on 1 thread unless told; a compiled library
+/// on as many as the process may use (its results do not depend on it).
+/// 0: not given.
+static unsigned numThreads = 0;
 
 /// Removes `--threads N` / `--threads=N` from argv into numThreads; false on
 /// a malformed value.
@@ -243,7 +246,11 @@ int main(int argc, char **argv) {
   llvm::cl::ParseCommandLineOptions(
       argc, argv,
       "qopt-run: run a model with qopt's reference executor\n\n"
-      "  --threads N    threads for the heavy kernels (default 1)\n");
+      "  --threads N    threads: the reference executor's heavy kernels "
+      "(default 1);\n"
+      "                 a compiled library's run (default: every CPU the "
+      "process may use;\n"
+      "                 its results are the same for every count)\n");
 
   if (listIsas) {
     for (const std::string &name : supportedIsaNames())
@@ -290,6 +297,7 @@ int main(int argc, char **argv) {
     LoadOptions options;
     options.name = libraryName;
     options.variant = isaOption;
+    options.threads = int32_t(numThreads);
     auto loaded = loader->loadArtifact(modelPath, options);
     if (!loaded)
       return fail(llvm::toString(loaded.takeError()));
@@ -310,6 +318,8 @@ int main(int argc, char **argv) {
   } else {
     if (isaOption != "auto" || !libraryName.empty())
       return fail("--isa and --library-name apply to compiled libraries");
+    if (numThreads == 0)
+      numThreads = 1;
     if (looksLikeOnnxModel(modelPath, (*buffer)->getBuffer())) {
       OnnxImportOptions options;
       for (const std::string &spec : inputShapes) {

@@ -60,11 +60,12 @@ def ConvertQOptUKernelToFuncPass
   let summary = "Lower bufferized qopt.ukernel ops to C function calls";
   let description = [{
     Replaces each `qopt.ukernel` on memrefs by a `func.call` of its
-    function with the documented ABI: the ISA variant (`i32`), a pointer
+    function with the documented ABI: the execution context (`!llvm.ptr` to
+    a `qopt_rt_context`: ISA variant and thread pool), a pointer
     (`!llvm.ptr`) to the first element of each input and output buffer,
     then the scalars. It declares each called function once, and gives
-    every function containing ukernels a leading `i32` argument, the ISA,
-    which the caller (the generated library wrapper) chooses at run time.
+    every function containing ukernels a leading `!llvm.ptr` argument, the
+    context, which the caller (the generated library wrapper) owns.
     Such functions must not be called from within the module. Buffers with
     a non-contiguous layout are an error.
 
@@ -74,9 +75,10 @@ def ConvertQOptUKernelToFuncPass
       qopt.ukernel "k" ins(%x : memref<64xf32>) outs(%y : memref<64xi8>)
           scalars([64 : i64])
     // after
-    func.func private @k(i32, !llvm.ptr, !llvm.ptr, i64)
-    func.func @f(%isa: i32, %x: memref<64xf32>, %y: memref<64xi8>) {
-      ... call @k(%isa, %px, %py, %c64) : (i32, !llvm.ptr, !llvm.ptr, i64) -> ()
+    func.func private @k(!llvm.ptr, !llvm.ptr, !llvm.ptr, i64)
+    func.func @f(%ctx: !llvm.ptr, %x: memref<64xf32>, %y: memref<64xi8>) {
+      ... call @k(%ctx, %px, %py, %c64)
+            : (!llvm.ptr, !llvm.ptr, !llvm.ptr, i64) -> ()
     ```
   }];
   let dependentDialects = [

@@ -109,6 +109,10 @@ struct LoadOptions {
   std::string name;
   /// Target-specific variant ("auto", an ISA name, a device index).
   std::string variant = "auto";
+  /// Host threads a run may use, the caller's included, for targets that
+  /// run on the host's cores (the CPU library's pool); 0: as many as the
+  /// process may use.
+  int32_t threads = 0;
 };
 
 /// Options for creating a cost model.

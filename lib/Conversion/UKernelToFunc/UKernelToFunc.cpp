@@ -2,10 +2,11 @@
 //
 // After bufferization each `qopt.ukernel` names a kernel-library function
 // and holds memrefs. This pass turns it into a plain `func.call` with the
-// ABI the op documents (ISA, element pointers, scalars), so the call
-// survives the standard lowering to LLVM as an ordinary C call. The ISA is
-// a run-time value: every function containing ukernels receives it as a
-// new leading argument.
+// ABI the op documents (execution context, element pointers, scalars), so
+// the call survives the standard lowering to LLVM as an ordinary C call.
+// The context (a qopt_rt_context: the ISA variant and the instance's thread
+// pool) is a run-time value: every function containing ukernels receives a
+// pointer to it as a new leading argument.
 //
 //===----------------------------------------------------------------------===//
 
@@ -67,10 +68,10 @@ struct ConvertQOptUKernelToFuncPass
     MLIRContext *ctx = &getContext();
     SymbolTable symbols(module);
     IRRewriter rewriter(ctx);
-    Type i32 = rewriter.getI32Type();
+    Type contextType = LLVM::LLVMPointerType::get(ctx);
 
     // Functions containing ukernels, also nested in loops, and the library
-    // entry (qopt-cpu-entry-abi), which takes the ISA in any case.
+    // entry (qopt-cpu-entry-abi), which takes the context in any case.
     SmallVector<func::FuncOp> funcs;
     if (auto abi =
             module->getAttrOfType<EntryABIAttr>(QOptDialect::kCPUAbiAttrName))
@@ -90,9 +91,9 @@ struct ConvertQOptUKernelToFuncPass
                     "module; only entry functions may call kernels");
         return signalPassFailure();
       }
-      if (failed(f.insertArgument(0, i32, {}, f.getLoc())))
+      if (failed(f.insertArgument(0, contextType, {}, f.getLoc())))
         return signalPassFailure();
-      Value isa = f.getArgument(0);
+      Value context = f.getArgument(0);
 
       SmallVector<UKernelOp> calls;
       f.walk([&](UKernelOp op) { calls.push_back(op); });
@@ -104,7 +105,7 @@ struct ConvertQOptUKernelToFuncPass
         }
         Location loc = op.getLoc();
         rewriter.setInsertionPoint(op);
-        SmallVector<Value> args = {isa};
+        SmallVector<Value> args = {context};
         for (Value buffer : op->getOperands()) {
           FailureOr<Value> ptr = elementPointer(rewriter, loc, buffer, op);
           if (failed(ptr))

@@ -97,7 +97,11 @@ public:
   ArrayRef<TensorSpec> getOutputs() const override {
     return model->getOutputs();
   }
-  std::string describe() const override { return model->getIsaName(); }
+  std::string describe() const override {
+    int32_t threads = model->getNumThreads();
+    return model->getIsaName() + ", " + std::to_string(threads) +
+           (threads == 1 ? " thread" : " threads");
+  }
   llvm::Expected<SmallVector<Tensor>> run(ArrayRef<Tensor> inputs) override {
     return model->run(inputs);
   }
@@ -243,7 +247,8 @@ public:
 
   llvm::Expected<std::unique_ptr<LoadedModel>>
   loadArtifact(StringRef path, const LoadOptions &options) const override {
-    auto model = CompiledModel::load(path, options.name, options.variant);
+    auto model = CompiledModel::load(path, options.name, options.variant,
+                                     options.threads);
     if (!model)
       return model.takeError();
     return std::unique_ptr<LoadedModel>(

@@ -136,7 +136,7 @@ std::vector<std::string> mlir::qopt::supportedIsaNames() {
 
 llvm::Expected<std::unique_ptr<CompiledModel>>
 CompiledModel::load(llvm::StringRef path, llvm::StringRef name,
-                    llvm::StringRef isa) {
+                    llvm::StringRef isa, int32_t threads) {
   auto bytes = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                            /*RequiresNullTerminator=*/false);
   if (!bytes)
@@ -178,17 +178,18 @@ CompiledModel::load(llvm::StringRef path, llvm::StringRef name,
   auto outputDesc =
       reinterpret_cast<const qopt_tensor_desc *(*)(int32_t)>(
           symbol("_output_desc"));
-  auto createWithIsa =
-      reinterpret_cast<void *(*)(int32_t)>(symbol("_create_with_isa"));
-  auto create = reinterpret_cast<void *(*)()>(symbol("_create"));
+  auto createWithThreads = reinterpret_cast<void *(*)(int32_t, int32_t)>(
+      symbol("_create_with_threads"));
   model->runFn = reinterpret_cast<int32_t (*)(void *, const void *const *,
                                               void *const *)>(symbol("_run"));
   model->destroyFn = reinterpret_cast<void (*)(void *)>(symbol("_destroy"));
   model->isaNameFn =
       reinterpret_cast<const char *(*)(const void *)>(symbol("_isa_name"));
+  model->numThreadsFn =
+      reinterpret_cast<int32_t (*)(const void *)>(symbol("_num_threads"));
   if (!numInputs || !numOutputs || !inputDesc || !outputDesc ||
-      !createWithIsa || !create || !model->runFn || !model->destroyFn ||
-      !model->isaNameFn)
+      !createWithThreads || !model->runFn || !model->destroyFn ||
+      !model->isaNameFn || !model->numThreadsFn)
     return error("'" + path + "' lacks some of the '" + prefix +
                  "_*' functions of a qopt model library");
 
@@ -213,8 +214,11 @@ CompiledModel::load(llvm::StringRef path, llvm::StringRef name,
   if (llvm::Error e = readDescs(numOutputs(), outputDesc, model->outputs))
     return std::move(e);
 
+  if (threads < 0)
+    return error("the number of threads must be positive (0: as many as "
+                 "the process may use), got " + llvm::Twine(threads));
   if (isa == "auto") {
-    model->instance = create();
+    model->instance = createWithThreads(int32_t(qopt_rt_best_isa()), threads);
   } else {
     const char *const *it = llvm::find(kIsaNames, isa);
     if (it == std::end(kIsaNames)) {
@@ -225,7 +229,7 @@ CompiledModel::load(llvm::StringRef path, llvm::StringRef name,
       return error("unknown --isa '" + isa + "' (" + names + ")");
     }
     int32_t code = it - std::begin(kIsaNames);
-    model->instance = createWithIsa(code);
+    model->instance = createWithThreads(code, threads);
     if (!model->instance)
       return error("this CPU does not support the '" + isa +
                    "' kernel variant");
@@ -243,6 +247,8 @@ CompiledModel::~CompiledModel() {
 }
 
 std::string CompiledModel::getIsaName() const { return isaNameFn(instance); }
+
+int32_t CompiledModel::getNumThreads() const { return numThreadsFn(instance); }
 
 llvm::Expected<llvm::SmallVector<Tensor>>
 CompiledModel::run(llvm::ArrayRef<Tensor> args) {

@@ -139,11 +139,13 @@ FailureOr<EntryABI> readABI(ModuleOp module) {
   auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(abi.name + "_entry");
   size_t expected = 1 + abi.inputs.size() + abi.outputs.size() +
                     (abi.workspaceBytes >= 0 ? 1 : 0);
-  if (!entry || entry.getNumArguments() != expected)
+  if (!entry || entry.getNumArguments() != expected ||
+      !llvm::all_of(entry.getArgumentTypes(),
+                    llvm::IsaPred<LLVM::LLVMPointerType>))
     return module.emitError("expected an LLVM function '")
            << abi.name << "_entry' taking " << expected
-           << " arguments (ISA, inputs, outputs, workspace); run the whole "
-              "qopt-cpu-pipeline";
+           << " pointers (context, inputs, outputs, workspace); run the "
+              "whole qopt-cpu-pipeline";
   return abi;
 }
 
@@ -265,9 +267,11 @@ LogicalResult mlir::qopt::emitCHeader(ModuleOp module,
         "Buffers are dense,\n"
      << " * row-major, in the shapes and element types the descriptors give. "
         "A\n"
-     << " * model instance owns the workspace for its temporaries: it runs "
-        "one\n"
-     << " * call at a time (use one instance per thread).\n"
+     << " * model instance owns the workspace for its temporaries and a "
+        "thread pool:\n"
+     << " * it runs one call at a time (use one instance per calling "
+        "thread); results\n"
+     << " * are bit-identical for every thread count.\n"
      << " */\n\n";
   os << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include <stdint.h>\n\n";
@@ -304,10 +308,18 @@ typedef struct {0}_t {0}_t;
  * workspace; NULL when out of memory. */
 {0}_t *{0}_create(void);
 /* An instance using kernel variant `isa` (QOPT_ISA_*); NULL when this CPU
- * or build lacks it. Integer-path results are identical for every variant. */
+ * or build lacks it. Integer-path results are identical for every variant.
+ * It runs on as many threads as the process may use (CPU affinity). */
 {0}_t *{0}_create_with_isa(int32_t isa);
+/* An instance using variant `isa` and `threads` threads in all, the
+ * calling one included (<= 0: as many as the process may use); NULL when
+ * this CPU or build lacks the variant, or out of memory. If the system
+ * refuses to start threads it has fewer ({0}_num_threads). */
+{0}_t *{0}_create_with_threads(int32_t isa, int32_t threads);
 /* One of QOPT_RT_ISA_NAMES: {1}. */
 const char *{0}_isa_name(const {0}_t *model);
+/* The threads a run uses, the calling one included. */
+int32_t {0}_num_threads(const {0}_t *model);
 /* Runs the model: inputs[i] and outputs[i] point to dense buffers of the
  * descriptors' sizes. Returns 0, or -1 for a NULL argument. */
 int32_t {0}_run({0}_t *model, const void *const *inputs, void *const *outputs);
@@ -352,7 +364,7 @@ LogicalResult mlir::qopt::emitCWrapper(ModuleOp module,
         offsetof(qopt_tensor_desc, size_bytes));
   os << "\n";
   // The compiled entry: ISA, inputs, outputs.
-  os << "void " << n << "_entry(int32_t isa";
+  os << "void " << n << "_entry(const qopt_rt_context *context";
   for (size_t i = 0; i < abi->inputs.size() + abi->outputs.size(); ++i)
     os << ", void *";
   if (abi->workspaceBytes >= 0)
@@ -382,7 +394,7 @@ LogicalResult mlir::qopt::emitCWrapper(ModuleOp module,
   emitDescs("output", abi->outputs);
   os << llvm::formatv(R"(
 struct {0}_t {{
-  int32_t isa;
+  qopt_rt_context context; /* the ISA and the instance's pool */
   void *workspace;
 };
 
@@ -398,17 +410,28 @@ const qopt_tensor_desc *{0}_output_desc(int32_t index) {{
   return index >= 0 && index < {2} ? &output_descs[index] : NULL;
 }
 
-{0}_t *{0}_create_with_isa(int32_t isa) {{
+{0}_t *{0}_create_with_threads(int32_t isa, int32_t threads) {{
   if (!qopt_rt_isa_supported((qopt_rt_isa)isa))
     return NULL;
   {0}_t *model = ({0}_t *)malloc(sizeof({0}_t));
   if (!model)
     return NULL;
-  model->isa = isa;
+  model->context.isa = isa;
+  model->context.pool = NULL;
   model->workspace = NULL;
+  if (threads <= 0)
+    threads = qopt_rt_available_cpus();
+  if (threads > 1) {{
+    model->context.pool = qopt_rt_pool_create(threads);
+    if (!model->context.pool) {{
+      free(model);
+      return NULL;
+    }
+  }
   if ({4} > 0) {{
     model->workspace = aligned_alloc(64, {4});
     if (!model->workspace) {{
+      qopt_rt_pool_destroy(model->context.pool);
       free(model);
       return NULL;
     }
@@ -418,15 +441,25 @@ const qopt_tensor_desc *{0}_output_desc(int32_t index) {{
   return model;
 }
 
+{0}_t *{0}_create_with_isa(int32_t isa) {{
+  return {0}_create_with_threads(isa, 0);
+}
+
 {0}_t *{0}_create(void) {{ return {0}_create_with_isa((int32_t)qopt_rt_best_isa()); }
 
 const char *{0}_isa_name(const {0}_t *model) {{
-  return model ? qopt_rt_isa_name((qopt_rt_isa)model->isa) : "none";
+  return model ? qopt_rt_isa_name((qopt_rt_isa)model->context.isa) : "none";
+}
+
+int32_t {0}_num_threads(const {0}_t *model) {{
+  return model ? qopt_rt_pool_size(model->context.pool) : 0;
 }
 
 void {0}_destroy({0}_t *model) {{
-  if (model)
+  if (model) {{
     free(model->workspace);
+    qopt_rt_pool_destroy(model->context.pool);
+  }
   free(model);
 }
 
@@ -442,7 +475,7 @@ int32_t {0}_run({0}_t *model, const void *const *inputs, void *const *outputs) {
 )",
                       n, abi->inputs.size(), abi->outputs.size(), workspace,
                       allocated);
-  os << "  " << n << "_entry(model->isa";
+  os << "  " << n << "_entry(&model->context";
   for (size_t i = 0; i < abi->inputs.size(); ++i)
     os << ", (void *)inputs[" << i << "]";
   for (size_t i = 0; i < abi->outputs.size(); ++i)
@@ -575,7 +608,7 @@ LogicalResult mlir::qopt::emitLibrary(ModuleOp module,
                 {"-shared", "-o", outputPath.str(), "-x", "c",
                  wrapperPath, "-x", "none", objectPath,
                  options.runtimeLibrary, "-Wl,--exclude-libs,ALL", "-lstdc++",
-                 "-lm"});
+                 "-lm", "-pthread"});
   } else {
     args.insert(args.end(), {"-r", "-nostdlib", "-o", outputPath.str(), "-x",
                              "c", wrapperPath, "-x", "none",

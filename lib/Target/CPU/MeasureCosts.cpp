@@ -388,7 +388,8 @@ llvm::Expected<double> LayerTimer::measure(const ResolvedRequest &r) {
     llvm::sys::path::replace_extension(header, "h");
     llvm::sys::fs::remove(header);
   });
-  auto model = CompiledModel::load(*path, name, "auto");
+  // One thread: the table records latencies at {"threads": 1}.
+  auto model = CompiledModel::load(*path, name, "auto", /*threads=*/1);
   if (!model)
     return model.takeError();
   // Deterministic inputs in the activation range.

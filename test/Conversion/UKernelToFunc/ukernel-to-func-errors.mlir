@@ -28,9 +28,9 @@ func.func @caller(%x: memref<8xf32>) {
 
 // -----
 
-func.func private @k(i32, !llvm.ptr)
+func.func private @k(!llvm.ptr, !llvm.ptr)
 func.func @signature(%x: memref<8xf32>) {
-  // expected-error @+1 {{'qopt.ukernel' op calls 'k' as '(i32, !llvm.ptr, i64) -> ()' but it is declared as '(i32, !llvm.ptr) -> ()'}}
+  // expected-error @+1 {{'qopt.ukernel' op calls 'k' as '(!llvm.ptr, !llvm.ptr, i64) -> ()' but it is declared as '(!llvm.ptr, !llvm.ptr) -> ()'}}
   qopt.ukernel "k" outs(%x : memref<8xf32>) scalars([1 : i64])
   return
 }

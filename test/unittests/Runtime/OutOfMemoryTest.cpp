@@ -212,7 +212,10 @@ TEST_P(OutOfMemory, CompiledModelEntryPointsWithoutScratch) {
   EXPECT_EXIT(
       {
         capAddressSpace();
-        qopt_rt_uk_matmul_s8(GetParam(), p.x.data(), p.packed.data(),
+        qopt_rt_context context;
+        context.isa = GetParam();
+        context.pool = nullptr;
+        qopt_rt_uk_matmul_s8(&context, p.x.data(), p.packed.data(),
                              p.scales.data(), p.zeroPoints.data(),
                              p.bias.data(), y.data(), p.m, kN, kK, p.bits,
                              p.groupSize,

@@ -73,5 +73,19 @@ for spec in sys.argv[2:]:
         print(f"{label}: " + (f"MISMATCH in {bad} of {total}" if bad
                               else f"bit-exact ({total} values)"))
         failures += bad != 0
+        # The same bits on 1 and 3 threads as on the default (every CPU).
+        same = True
+        for threads in (1, 3):
+            line = run(["qopt-run", base + ".so", "--library-name=m", f"--isa={isa}",
+                        f"--threads={threads}", "--input", f"{input_name}={x}",
+                        "--output-dir", f"{out}.t{threads}"])
+            same &= f"{isa}, {threads} thread" in line
+            for o in outputs:
+                a = np.load(os.path.join(out, o))
+                b = np.load(os.path.join(f"{out}.t{threads}", o))
+                same &= np.array_equal(a.view(np.uint32), b.view(np.uint32))
+        print(f"{label}: threads 1, 3 and default " +
+              ("bit-identical" if same else "MISMATCH"))
+        failures += not same
 print(f"{failures} mismatches")
 sys.exit(1 if failures else 0)

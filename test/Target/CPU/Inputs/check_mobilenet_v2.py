@@ -73,6 +73,18 @@ for cell, stages in (
         run(["qopt-run", base + ".so", "--library-name=m", f"--isa={isa}",
              "--input", f"input={x}", "--output-dir", out])
         got = np.load(out + "/output.npy")
+        # The same bits on 1 and 3 threads as on the default (every CPU).
+        same = True
+        for threads in (1, 3):
+            line = run(["qopt-run", base + ".so", "--library-name=m", f"--isa={isa}",
+                        f"--threads={threads}", "--input", f"input={x}",
+                        "--output-dir", f"{out}.t{threads}"])
+            want = f"{isa}, {threads} thread" + ("s" if threads > 1 else "")
+            other = np.load(f"{out}.t{threads}/output.npy")
+            same &= want in line and np.array_equal(other.view(np.uint32), got.view(np.uint32))
+        print(f"{label}: threads 1, 3 and default " +
+              ("bit-identical" if same else "MISMATCH"))
+        failures += not same
         bad = int(np.sum(got.view(np.uint32) != ref.view(np.uint32)))
         err = float(np.max(np.abs(got - ref)) / np.max(np.abs(ref)))
         if cell == "int8":

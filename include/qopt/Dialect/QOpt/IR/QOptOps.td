@@ -403,8 +403,9 @@ def QOpt_UKernelOp : QOpt_Op<"ukernel", [
     buffers it has no results.
 
     The ABI the op is lowered to (`convert-qopt-ukernel-to-func`) is fixed:
-    the function receives the ISA variant to use (`i32`), then a pointer to
-    the first element of each `ins` buffer, then of each `outs` buffer,
+    the function receives the execution context (`!llvm.ptr` to a
+    `qopt_rt_context`: the ISA variant and the model instance's thread
+    pool), then a pointer to the first element of each `ins` buffer, then of each `outs` buffer,
     then each of `scalars` by value, in order, and returns nothing. Buffers
     must be contiguous (identity layout).
 
