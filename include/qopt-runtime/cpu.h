@@ -207,6 +207,26 @@ void qopt_rt_depthwise_conv2d_f32(qopt_rt_isa isa,
                                   const float *table, const float *bias,
                                   float *y);
 
+/* Float32 layers (the float convolutions and matmuls of compiled models):
+ * weights in panels of QOPT_RT_F32_PANEL output channels, element (n, k) of
+ * the [N, K] weight at panels[((n / 16) * K + k) * 16 + n % 16], zero for
+ * n >= N (qopt_rt_pack_f32_panels). For rows m < M and channels n in
+ * [n_begin, n_end),
+ *   y = 0; for k ascending: y = fmaf(x[m][k], w[n][k], y); y = y + bias[n]
+ * in float32 (bias may be NULL: no addition), so bit-identical across ISA
+ * variants; the reference executor's float GEMM is this kernel. The SIMD
+ * variants want n_begin a multiple of 16 (others run the portable code). */
+#define QOPT_RT_F32_PANEL 16
+/* Floats of the panels of an [n, k] weight: ceil(n / 16) * 16 * k. */
+int64_t qopt_rt_f32_panel_elements(int64_t n, int64_t k);
+/* Packs `w` ([n][k] row-major) into `panels`. */
+void qopt_rt_pack_f32_panels(const float *w, int64_t n, int64_t k,
+                             float *panels);
+void qopt_rt_matmul_f32f32(qopt_rt_isa isa, int64_t m, const float *x,
+                           int64_t ldx, const float *panels, int64_t n,
+                           int64_t k, const float *bias, float *y, int64_t ldy,
+                           int64_t n_begin, int64_t n_end);
+
 /* Integer-only requantization of int32 accumulators to int8 (TOSA RESCALE
  * with single rounding; qopt.requantize):
  *   out = clamp(zero_point + ((acc * multiplier + 2^(shift-1)) >> shift),
@@ -305,6 +325,12 @@ void qopt_rt_uk_matmul_f32_lut(const qopt_rt_context *ctx, const float *x, const
                                const float *bias, float *y, int64_t m,
                                int64_t n, int64_t k, int32_t bits,
                                int32_t group_size, int32_t flags);
+
+/* qopt_rt_matmul_f32f32 over all n (x dense [m, k], y dense [m, n]). */
+void qopt_rt_uk_matmul_f32f32(const qopt_rt_context *ctx, const float *x,
+                              const float *panels, const float *bias,
+                              float *y, int64_t m, int64_t n, int64_t k,
+                              int32_t flags);
 
 /* qopt_rt_depthwise_conv2d_s8 / _f32 with the geometry as scalars; x and y
  * dense NHWC. For _f32, flags & QOPT_RT_UK_HAS_TABLE says whether `table`

@@ -3,9 +3,11 @@
 // C[m x n] = A[m x k] * W^T + bias, with W given as [n x k] row-major (a
 // layer's weight: OHWI convolution filters, transposed matmul operands).
 // W is packed once (PackedWeights) and shared by threads computing row
-// blocks of C. An AVX2/FMA micro-kernel is used when the CPU has it (chosen
-// at run time); otherwise Eigen. Every element of C is the k-ordered sum
-// for its row, so results do not depend on how rows are split.
+// blocks of C. The CPU kernel library's qopt_rt_matmul_f32f32 computes it
+// when the library has a SIMD variant for this CPU (chosen at run time):
+// compiled float layers then give the same bits. Otherwise Eigen. Every
+// element of C is the k-ordered sum for its row, so results do not depend
+// on how rows are split.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,7 +31,7 @@ private:
                    const float *, float *, int64_t, int64_t);
   const float *w;
   int64_t n, k;
-  /// Panels of 16 columns of W^T, k-major, zero-padded (AVX2 path).
+  /// qopt_rt_pack_f32_panels of W (kernel-library path).
   std::vector<float> panels;
   bool useAvx2;
 };
@@ -39,7 +41,7 @@ private:
 void gemm(const float *a, int64_t lda, const PackedWeights &w,
           const float *bias, float *c, int64_t ldc, int64_t m);
 
-/// Whether the AVX2/FMA path is in use on this CPU.
+/// Whether the kernel library's SIMD path is in use on this CPU.
 bool gemmUsesAvx2();
 
 } // namespace mlir::qopt::exec

@@ -9,14 +9,18 @@ usage: /usr/bin/python3 scripts/bench/resnet18_e2e.py [--runs N] [--calib N]
    channel, int8 activations calibrated on --calib seeded N(0, 1) images:
    no ImageNet here, so the numbers are speed, not accuracy) and compiles
    it to a shared library with qopt-cpu-pipeline (one `qopt` command).
-2. Times, at batch 1 and one thread (the library owns no threads), the
-   median of --runs runs after a warm-up: the library with every kernel
-   variant this CPU has (qopt-run --isa), qopt's reference executor on the
-   float model, and onnxruntime-node on the float model with 1 and 2
-   threads (average, scripts/models/ort_run.js).
-3. Prints each time and its ratio to onnxruntime float (1 thread), plus the
-   library's output against float (relative max difference and whether the
-   top-1 class agrees) as a sanity check.
+2. Times, at batch 1, the median of --runs runs after a warm-up: the
+   library with every kernel variant this CPU has (qopt-run --isa) on one
+   thread, and the best variant on 2 threads (qopt-run --threads: the
+   instance's pool), the model compiled without quantization (its float
+   layers on the float GEMM kernel) on 1 and 2 threads, qopt's reference
+   executor on the float model, and
+   onnxruntime-node on the float model with 1 and 2 threads (average,
+   scripts/models/ort_run.js). Each process's peak RSS is printed beside
+   its time (from wait4).
+3. Prints each time and its ratio to onnxruntime float at the same number
+   of threads, plus the library's output against float (relative max
+   difference and whether the top-1 class agrees) as a sanity check.
 """
 import argparse
 import json
@@ -32,17 +36,28 @@ MODEL = os.path.join(ROOT, ".cache", "models", "resnet18.onnx")
 BIN = os.path.join(ROOT, "build", "bin")
 
 
+def run_rss(cmd):
+    """stdout and peak resident set (MiB) of `cmd`."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        text = out.read()
+        if proc.returncode != 0:
+            raise SystemExit("resnet18_e2e: failed: %s\n%s%s" % (" ".join(cmd), text, err.read()))
+    return text, usage.ru_maxrss / 1024.0
+
+
 def run(cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise SystemExit("resnet18_e2e: failed: %s\n%s%s" % (" ".join(cmd), r.stdout, r.stderr))
-    return r.stdout
+    return run_rss(cmd)[0]
 
 
 def qopt_run_ms(model, x, out, runs, extra=()):
-    text = run([os.path.join(BIN, "qopt-run"), model, "--input", "input=" + x,
-                "--output-dir", out, "--repeat", str(runs)] + list(extra))
-    return float(re.search(r"in ([0-9.]+) ms", text).group(1))
+    text, rss = run_rss([os.path.join(BIN, "qopt-run"), model, "--input", "input=" + x,
+                         "--output-dir", out, "--repeat", str(runs)] + list(extra))
+    return float(re.search(r"in ([0-9.]+) ms", text).group(1)), rss
 
 
 def main():
@@ -70,36 +85,46 @@ def main():
                     "qopt-sensitivity{method=weight-error},qopt-allocate-bits{report=},"
                     "qopt-quantize,qopt-cpu-pipeline{name=resnet18})" % (calib, args.calib))
         run([os.path.join(BIN, "qopt"), MODEL, "--pass-pipeline=" + pipeline, "-o", lib])
+        # The same model compiled without quantization (float GEMM kernel).
+        flib = os.path.join(work, "libresnet18f.so")
+        run([os.path.join(BIN, "qopt"), MODEL,
+             "--pass-pipeline=builtin.module(qopt-cpu-pipeline{name=resnet18f})", "-o", flib])
         isas = run([os.path.join(BIN, "qopt-run"), "--list-isas"]).split()
 
-        rows = []
+        rows = []  # (name, threads, ms, peak RSS MiB, output dir)
         for isa in isas:
             out = os.path.join(work, "lib-" + isa)
-            rows.append(("W8A8 library, %s" % isa,
-                         qopt_run_ms(lib, x, out, args.runs, ["--isa=" + isa]), out))
+            rows.append(("W8A8 library, %s" % isa, 1) + qopt_run_ms(
+                lib, x, out, args.runs, ["--isa=" + isa, "--threads=1"]) + (out,))
+        out = os.path.join(work, "lib-%s-2" % isas[-1])
+        rows.append(("W8A8 library, %s" % isas[-1], 2) + qopt_run_ms(
+            lib, x, out, args.runs, ["--isa=" + isas[-1], "--threads=2"]) + (out,))
+        for threads in (1, 2):
+            out = os.path.join(work, "flib-%d" % threads)
+            rows.append(("float library (no quantization)", threads) + qopt_run_ms(
+                flib, x, out, args.runs, ["--threads=%d" % threads]) + (out,))
         out = os.path.join(work, "float")
-        rows.append(("float, qopt executor", qopt_run_ms(MODEL, x, out, args.runs), out))
+        rows.append(("float, qopt executor", 1) + qopt_run_ms(MODEL, x, out, args.runs) + (out,))
         ort = {}
         for threads in (1, 2):
-            r = run(["node", os.path.join(ROOT, "scripts", "models", "ort_run.js"), MODEL,
-                     "--threads", str(threads), "--runs", str(args.runs), "--json"])
+            r, rss = run_rss(["node", os.path.join(ROOT, "scripts", "models", "ort_run.js"), MODEL,
+                              "--threads", str(threads), "--runs", str(args.runs), "--json"])
             ort[threads] = json.loads(r)["avgRunMs"]
-        base = ort[1]
-        print("resnet18, batch 1, 1 thread unless stated; median of %d runs "
-              "(onnxruntime: average)" % args.runs)
-        print("%-32s %10s %12s" % ("configuration", "ms", "/ ort float"))
-        for name, ms, _ in rows:
-            print("%-32s %10.2f %12.2f" % (name, ms, ms / base))
-        for threads in (1, 2):
-            print("%-32s %10.2f %12.2f" % ("float, onnxruntime %d thread%s" % (
-                threads, "" if threads == 1 else "s"), ort[threads], ort[threads] / base))
+            rows.append(("float, onnxruntime", threads, ort[threads], rss, None))
+        print("resnet18, batch 1; median of %d runs (onnxruntime: average); "
+              "ratio to onnxruntime float on as many threads" % args.runs)
+        print("%-32s %8s %10s %12s %10s" % ("configuration", "threads", "ms", "/ ort float",
+                                            "peak MiB"))
+        for name, threads, ms, rss, _ in rows:
+            print("%-32s %8d %10.2f %12.2f %10.0f" % (name, threads, ms, ms / ort[threads], rss))
+        rows = [r for r in rows if r[4] is not None]
 
         ref = np.load(os.path.join(work, "float", os.listdir(os.path.join(work, "float"))[0]))
-        for name, _, out in rows[:-1]:
+        for name, threads, _, _, out in rows[:-1]:
             y = np.load(os.path.join(out, os.listdir(out)[0]))
             rel = float(np.max(np.abs(y - ref)) / np.max(np.abs(ref)))
-            print("%s vs float: max |diff| / max |float| = %.4f, top-1 %s" % (
-                name, rel, "agrees" if y.argmax() == ref.argmax() else "differs"))
+            print("%s, %d thread(s) vs float: max |diff| / max |float| = %.4f, top-1 %s" % (
+                name, threads, rel, "agrees" if y.argmax() == ref.argmax() else "differs"))
         print("library: %.1f MB" % (os.path.getsize(lib) / 1e6))
 
 

@@ -58,6 +58,70 @@ Value castElements(OpBuilder &b, Location loc, Value value, Type elementType) {
   return quant::StorageCastOp::create(b, loc, type.clone(elementType), value);
 }
 
+} // namespace
+
+Value mlir::qopt::buildConvPatches(OpBuilder &rewriter, Location loc,
+                                   Value input, ArrayRef<int64_t> kernel,
+                                   ArrayRef<int64_t> pad,
+                                   ArrayRef<int64_t> stride,
+                                   ArrayRef<int64_t> dilation, int64_t oh,
+                                   int64_t ow, TypedAttr padAttr) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  Type elementType = inputType.getElementType();
+  int64_t b = inputType.getDimSize(0), c = inputType.getDimSize(3);
+  int64_t rows = b * oh * ow, cols = kernel[0] * kernel[1] * c;
+  auto colsType = RankedTensorType::get({rows, cols}, elementType);
+  bool padded = llvm::any_of(pad, [](int64_t p) { return p != 0; });
+  bool pointwise = kernel[0] == 1 && kernel[1] == 1 && stride[0] == 1 &&
+                   stride[1] == 1 && !padded;
+  if (pointwise)
+    return tensor::CollapseShapeOp::create(
+        rewriter, loc, colsType, input,
+        ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+  Value source = input;
+  if (padded) {
+    Value padValue = arith::ConstantOp::create(rewriter, loc, padAttr);
+    SmallVector<OpFoldResult> low = {
+        rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
+        rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
+    SmallVector<OpFoldResult> high = {
+        rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
+        rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
+    auto paddedType = RankedTensorType::get(
+        {b, inputType.getDimSize(1) + pad[0] + pad[1],
+         inputType.getDimSize(2) + pad[2] + pad[3], c},
+        elementType);
+    source = tensor::PadOp::create(rewriter, loc, paddedType, input, low,
+                                   high, padValue);
+  }
+  // im2col: patches[b, oh, ow, kh, kw, c] =
+  //   padded[b, oh * sh + kh * dh, ow * sw + kw * dw, c].
+  MLIRContext *ctx = rewriter.getContext();
+  AffineExpr db, doh, dow, dkh, dkw, dc;
+  bindDims(ctx, db, doh, dow, dkh, dkw, dc);
+  AffineMap gather = AffineMap::get(
+      6, 0,
+      {db, doh * stride[0] + dkh * dilation[0],
+       dow * stride[1] + dkw * dilation[1], dc},
+      ctx);
+  AffineMap identity = rewriter.getMultiDimIdentityMap(6);
+  Value init = tensor::EmptyOp::create(
+      rewriter, loc, ArrayRef<int64_t>{b, oh, ow, kernel[0], kernel[1], c},
+      elementType);
+  SmallVector<utils::IteratorType> iterators(6, utils::IteratorType::parallel);
+  auto im2col = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{init.getType()}, ValueRange{source},
+      ValueRange{init}, ArrayRef<AffineMap>{gather, identity}, iterators,
+      [](OpBuilder &nb, Location l, ValueRange args) {
+        linalg::YieldOp::create(nb, l, ValueRange{args[0]});
+      });
+  return tensor::CollapseShapeOp::create(
+      rewriter, loc, colsType, im2col.getResult(0),
+      ArrayRef<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+}
+
+namespace {
+
 struct Conv2DToMatmul : public OpRewritePattern<Conv2DOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -82,68 +146,17 @@ struct Conv2DToMatmul : public OpRewritePattern<Conv2DOp> {
 
     ArrayRef<int64_t> kernel = op.getKernel(), pad = op.getPad(),
                       stride = op.getStride(), dilation = op.getDilation();
-    int64_t b = inputType.getDimSize(0), c = inputType.getDimSize(3);
+    int64_t b = inputType.getDimSize(0);
     int64_t oh = resultType.getDimSize(1), ow = resultType.getDimSize(2);
-    int64_t rows = b * oh * ow, cols = kernel[0] * kernel[1] * c;
-    auto colsType = RankedTensorType::get({rows, cols}, elementType);
-
-    bool padded = llvm::any_of(pad, [](int64_t p) { return p != 0; });
-    bool pointwise = kernel[0] == 1 && kernel[1] == 1 && stride[0] == 1 &&
-                     stride[1] == 1 && !padded;
-    Value patches;
-    if (pointwise) {
-      patches = tensor::CollapseShapeOp::create(
-          rewriter, loc, colsType, input,
-          ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
-    } else {
-      Value source = input;
-      if (padded) {
-        // Padded positions hold the zero point (integer path) or 0.0, so
-        // they contribute nothing (docs/Semantics.md).
-        TypedAttr padAttr =
-            quantized ? TypedAttr(rewriter.getIntegerAttr(
-                            elementType, quantized.getZeroPoint()))
-                      : TypedAttr(rewriter.getZeroAttr(elementType));
-        Value padValue = arith::ConstantOp::create(rewriter, loc, padAttr);
-        SmallVector<OpFoldResult> low = {
-            rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
-            rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
-        SmallVector<OpFoldResult> high = {
-            rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
-            rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
-        auto paddedType = RankedTensorType::get(
-            {b, inputType.getDimSize(1) + pad[0] + pad[1],
-             inputType.getDimSize(2) + pad[2] + pad[3], c},
-            elementType);
-        source = tensor::PadOp::create(rewriter, loc, paddedType, input, low,
-                                       high, padValue);
-      }
-      // im2col: patches[b, oh, ow, kh, kw, c] =
-      //   padded[b, oh * sh + kh * dh, ow * sw + kw * dw, c].
-      MLIRContext *ctx = rewriter.getContext();
-      AffineExpr db, doh, dow, dkh, dkw, dc;
-      bindDims(ctx, db, doh, dow, dkh, dkw, dc);
-      AffineMap gather = AffineMap::get(
-          6, 0,
-          {db, doh * stride[0] + dkh * dilation[0],
-           dow * stride[1] + dkw * dilation[1], dc},
-          ctx);
-      AffineMap identity = rewriter.getMultiDimIdentityMap(6);
-      Value init = tensor::EmptyOp::create(
-          rewriter, loc, ArrayRef<int64_t>{b, oh, ow, kernel[0], kernel[1], c},
-          elementType);
-      SmallVector<utils::IteratorType> iterators(6,
-                                                 utils::IteratorType::parallel);
-      auto im2col = linalg::GenericOp::create(
-          rewriter, loc, TypeRange{init.getType()}, ValueRange{source},
-          ValueRange{init}, ArrayRef<AffineMap>{gather, identity}, iterators,
-          [](OpBuilder &nb, Location l, ValueRange args) {
-            linalg::YieldOp::create(nb, l, ValueRange{args[0]});
-          });
-      patches = tensor::CollapseShapeOp::create(
-          rewriter, loc, colsType, im2col.getResult(0),
-          ArrayRef<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
-    }
+    int64_t rows = b * oh * ow;
+    // Padded positions hold the zero point (integer path) or 0.0, so they
+    // contribute nothing (docs/Semantics.md).
+    TypedAttr padAttr =
+        quantized ? TypedAttr(rewriter.getIntegerAttr(
+                        elementType, quantized.getZeroPoint()))
+                  : TypedAttr(rewriter.getZeroAttr(elementType));
+    Value patches = buildConvPatches(rewriter, loc, input, kernel, pad, stride,
+                                     dilation, oh, ow, padAttr);
     patches = castElements(rewriter, loc, patches, originalElementType);
     auto productType = RankedTensorType::get({rows, resultType.getDimSize(3)},
                                              resultType.getElementType());

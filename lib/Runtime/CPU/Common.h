@@ -21,6 +21,8 @@ namespace qopt_rt {
 
 /// Elements per packed block (docs/Semantics.md, "Packed storage").
 constexpr int64_t kBlock = QOPT_BLOCK64_FIELDS;
+/// Output channels per panel of qopt_rt_matmul_f32f32's weights.
+constexpr int64_t kF32PanelWidth = QOPT_RT_F32_PANEL;
 
 /// One ISA variant's kernels; every entry is non-null.
 struct KernelTable {
@@ -46,6 +48,9 @@ struct KernelTable {
   void (*depthwiseS8Acc)(const qopt_rt_depthwise_geometry *, const int8_t *,
                          int32_t, const qopt_rt_weight *, const int32_t *,
                          int32_t *);
+  void (*matmulF32F32)(int64_t, const float *, int64_t, const float *, int64_t,
+                       int64_t, const float *, float *, int64_t, int64_t,
+                       int64_t);
 };
 
 const KernelTable &portableKernels();
@@ -62,6 +67,10 @@ void portableDepthwiseS8Acc(const qopt_rt_depthwise_geometry *g,
                             const int8_t *x, int32_t xZeroPoint,
                             const qopt_rt_weight *w, const int32_t *bias,
                             int32_t *y);
+void portableMatmulF32F32(int64_t m, const float *x, int64_t ldx,
+                          const float *panels, int64_t n, int64_t k,
+                          const float *bias, float *y, int64_t ldy,
+                          int64_t nBegin, int64_t nEnd);
 void portableDepthwiseF32(const qopt_rt_depthwise_geometry *g, const float *x,
                           const qopt_rt_weight *w, const float *table,
                           const float *bias, float *y);

@@ -177,4 +177,26 @@ void qopt_rt_depthwise_conv2d_f32(qopt_rt_isa isa,
   kernels(isa).depthwiseF32(g, x, w, table, bias, y);
 }
 
+int64_t qopt_rt_f32_panel_elements(int64_t n, int64_t k) {
+  return (n + kF32PanelWidth - 1) / kF32PanelWidth * kF32PanelWidth * k;
+}
+
+void qopt_rt_pack_f32_panels(const float *w, int64_t n, int64_t k,
+                             float *panels) {
+  std::memset(panels, 0,
+              size_t(qopt_rt_f32_panel_elements(n, k)) * sizeof(float));
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t c = 0; c < k; ++c)
+      panels[((r / kF32PanelWidth) * k + c) * kF32PanelWidth +
+             r % kF32PanelWidth] = w[r * k + c];
+}
+
+void qopt_rt_matmul_f32f32(qopt_rt_isa isa, int64_t m, const float *x,
+                           int64_t ldx, const float *panels, int64_t n,
+                           int64_t k, const float *bias, float *y, int64_t ldy,
+                           int64_t nBegin, int64_t nEnd) {
+  kernels(isa).matmulF32F32(m, x, ldx, panels, n, k, bias, y, ldy, nBegin,
+                            nEnd);
+}
+
 } // extern "C"

@@ -231,6 +231,18 @@ void qopt_rt_uk_matmul_f32_lut(const qopt_rt_context *ctx, const float *x,
             });
 }
 
+void qopt_rt_uk_matmul_f32f32(const qopt_rt_context *ctx, const float *x,
+                              const float *panels, const float *bias,
+                              float *y, int64_t m, int64_t n, int64_t k,
+                              int32_t flags) {
+  const float *b = (flags & QOPT_RT_UK_HAS_BIAS) ? bias : nullptr;
+  runMatmul(ctx, planMatmul(ctx, m, n, k), m, n,
+            [&](int64_t r0, int64_t r1, int64_t n0, int64_t n1) {
+              qopt_rt_matmul_f32f32(isaOf(ctx), r1 - r0, x + r0 * k, k,
+                                    panels, n, k, b, y + r0 * n, n, n0, n1);
+            });
+}
+
 void qopt_rt_uk_depthwise_conv2d_s8(
     const qopt_rt_context *ctx, const int8_t *x, const uint8_t *w,
     const float *scales, const int8_t *zeroPoints, const float *bias,

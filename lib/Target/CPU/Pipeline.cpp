@@ -42,7 +42,7 @@ void mlir::qopt::buildCPUPipeline(OpPassManager &pm,
                                   const CPUPipelineOptions &options) {
   // Model level: the entry's ABI, the weights in the kernels' layout, the
   // target-neutral decomposition (convolutions to patches + matmul),
-  // quantized layers to kernel calls.
+  // quantized layers and float convolutions/matmuls to kernel calls.
   QOptCPUEntryABIPassOptions abi;
   abi.libraryName = options.libraryName;
   abi.entry = options.entry;
@@ -50,6 +50,8 @@ void mlir::qopt::buildCPUPipeline(OpPassManager &pm,
   addCPUWeightLayoutPasses(pm);
   pm.addNestedPass<func::FuncOp>(createQOptDecomposePass());
   pm.addNestedPass<func::FuncOp>(createConvertQOptToCPUPass());
+  // The layers kept in float32 to the float GEMM kernel.
+  pm.addNestedPass<func::FuncOp>(createQOptCPUFloatKernelsPass());
   pm.addPass(createCanonicalizerPass());
 
   // Float glue: TOSA to linalg/tensor/arith.

@@ -4,7 +4,7 @@
 // threads, over many consecutive runs; and the flat entry points compiled
 // models call (qopt_rt_uk_*) give bit-identical results whatever the
 // pool's size, on every path (integer, accumulator, weight-only, code-book,
-// depthwise), in every ISA variant the CPU supports, on shapes that split
+// float, depthwise), in every ISA variant the CPU supports, on shapes that split
 // by output channels (ragged), by activation rows, and by bands of output
 // rows. Each comparison also checks that the pool actually ran the call in
 // parallel, so a split that silently stopped happening fails.
@@ -261,6 +261,23 @@ TEST_P(Threads, MatmulF32CodeBook) {
           qopt_rt_uk_matmul_f32_lut(ctx, x.data(), w.packed.data(),
                                     w.scales.data(), table.data(), nullptr, y,
                                     c.m, c.n, c.k, c.bits, c.groupSize, 0);
+        });
+  }
+}
+
+TEST_P(Threads, MatmulF32F32) {
+  std::mt19937 rng(7);
+  for (const MatmulCase &c : kMatmuls) {
+    std::vector<float> w = randomVector<float>(rng, size_t(c.n * c.k));
+    std::vector<float> panels(size_t(qopt_rt_f32_panel_elements(c.n, c.k)));
+    qopt_rt_pack_f32_panels(w.data(), c.n, c.k, panels.data());
+    std::vector<float> x = randomVector<float>(rng, size_t(c.m * c.k));
+    std::vector<float> bias = randomVector<float>(rng, size_t(c.n));
+    expectSameForEveryThreadCount<float>(
+        "matmul_f32f32", size_t(c.m * c.n),
+        [&](qopt_rt_context *ctx, float *y) {
+          qopt_rt_uk_matmul_f32f32(ctx, x.data(), panels.data(), bias.data(),
+                                   y, c.m, c.n, c.k, QOPT_RT_UK_HAS_BIAS);
         });
   }
 }

@@ -26,6 +26,16 @@ public:
   QuantizedStorageTypeConverter();
 };
 
+/// The im2col patches of an NHWC convolution input (plain element type):
+/// `[B*OH*OW, KH*KW*C]`, columns in (kh, kw, c) order, padded positions
+/// holding `padValue` (tensor.pad + a gathering linalg.generic +
+/// tensor.collapse_shape; a reshape for 1x1, stride-1, unpadded ones).
+/// `pad` is [top, bottom, left, right].
+Value buildConvPatches(OpBuilder &b, Location loc, Value input,
+                       ArrayRef<int64_t> kernel, ArrayRef<int64_t> pad,
+                       ArrayRef<int64_t> stride, ArrayRef<int64_t> dilation,
+                       int64_t outH, int64_t outW, TypedAttr padValue);
+
 /// qopt.conv2d -> tensor.pad (with the input's zero point, or 0.0) +
 /// linalg.generic im2col + tensor.collapse_shape + qopt.matmul +
 /// tensor.expand_shape. A 1x1, stride-1, unpadded convolution is a

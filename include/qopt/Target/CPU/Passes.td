@@ -109,6 +109,50 @@ def ConvertQOptToCPUPass : Pass<"convert-qopt-to-cpu"> {
   ];
 }
 
+def QOptCPUFloatKernelsPass : Pass<"qopt-cpu-float-kernels"> {
+  let summary = "Lower float32 convolutions and matmuls to the float GEMM "
+                "kernel";
+  let description = [{
+    Rewrites the float32 layers a model keeps (all of them when it is not
+    quantized) into calls of the kernel library's float GEMM,
+    `qopt_rt_uk_matmul_f32f32` (`include/qopt-runtime/cpu.h`), instead of
+    leaving them to linalg's scalar loops:
+
+    * `tosa.conv2d` with a constant weight and zero zero points → the
+      im2col patches of `qopt-decompose` (`tensor.pad` + gathering
+      `linalg.generic`, a reshape for 1x1 stride-1 convolutions) and one
+      kernel call over `[B*OH*OW, KH*KW*C]`; a one-element bias is
+      broadcast;
+    * `tosa.matmul` of batch 1 with a constant right-hand side.
+
+    The weight is repacked at compile time into the kernel's panels of 16
+    output channels (a `f32` resource blob). The kernel accumulates fused
+    multiply-adds in ascending k from 0 and adds the bias last: it is the
+    reference executor's float GEMM, so the layers keep the executor's
+    bits. Other ops (non-constant weights, batched matmuls, dynamic shapes,
+    other element types) are left alone.
+
+    ```mlir
+    // before
+    %y = tosa.matmul %a, %b, %zp, %zp : (tensor<1x2x8xf32>, tensor<1x8x3xf32>,
+           tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+    // after
+    %p = arith.constant dense_resource<f32_panels> : tensor<128xf32>
+    %c = tensor.collapse_shape %a [[0, 1], [2]] : tensor<1x2x8xf32> into tensor<2x8xf32>
+    %r = qopt.ukernel "qopt_rt_uk_matmul_f32f32" ins(%c, %p, %bias : ...)
+           outs(%e : tensor<2x3xf32>) scalars([2, 3, 8, 0 : i32]) -> tensor<2x3xf32>
+    %y = tensor.expand_shape %r [[0, 1], [2]] ...
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::qopt::QOptDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def QOptCPULowerCopiesPass : Pass<"qopt-cpu-lower-copies"> {
   let summary = "Turn strided memref.copy into linalg.copy";
   let description = [{

@@ -342,6 +342,15 @@ mlir::qopt::makePackedWeightBlob(PackedWeightOp op,
 DenseResourceElementsAttr
 mlir::qopt::makeByteBlob(MLIRContext *context, StringRef blobName,
                          std::shared_ptr<std::vector<char>> bytes) {
+  int64_t size = int64_t(bytes->size());
+  return makeBlob(
+      RankedTensorType::get({size}, IntegerType::get(context, 8)), blobName,
+      std::move(bytes));
+}
+
+DenseResourceElementsAttr
+mlir::qopt::makeBlob(ShapedType type, StringRef blobName,
+                     std::shared_ptr<std::vector<char>> bytes) {
   std::string name = blobName.str();
   for (char &c : name)
     if (!llvm::isAlnum(c) && c != '_' && c != '.')
@@ -350,11 +359,7 @@ mlir::qopt::makeByteBlob(MLIRContext *context, StringRef blobName,
       ArrayRef<char>(bytes->data(), bytes->size()), /*alignment=*/64,
       [bytes](void *, size_t, size_t) mutable { bytes.reset(); },
       /*dataIsMutable=*/false);
-  Builder builder(context);
-  return DenseResourceElementsAttr::get(
-      RankedTensorType::get({int64_t(bytes->size())},
-                            builder.getIntegerType(8)),
-      name, std::move(blob));
+  return DenseResourceElementsAttr::get(type, name, std::move(blob));
 }
 
 LogicalResult PackedWeightOp::verify() {

@@ -10,6 +10,8 @@
 
 #include "../Common.h"
 
+#include <cmath>
+
 #include <algorithm>
 
 using namespace qopt_rt;
@@ -124,10 +126,29 @@ static void matmulS8Acc(int64_t m, const int8_t *x, int64_t ldx,
   });
 }
 
+void qopt_rt::portableMatmulF32F32(int64_t m, const float *x, int64_t ldx,
+                                   const float *panels, int64_t n, int64_t k,
+                                   const float *bias, float *y, int64_t ldy,
+                                   int64_t nBegin, int64_t nEnd) {
+  // The definition: from 0, fused multiply-adds in ascending k, bias last.
+  for (int64_t c = nBegin; c < nEnd; ++c) {
+    const float *panel = panels + (c / kF32PanelWidth) * k * kF32PanelWidth +
+                         c % kF32PanelWidth;
+    for (int64_t r = 0; r < m; ++r) {
+      const float *xr = x + r * ldx;
+      float sum = 0.0f;
+      for (int64_t i = 0; i < k; ++i)
+        sum = std::fmaf(xr[i], panel[i * kF32PanelWidth], sum);
+      y[r * ldy + c] = bias ? sum + bias[c] : sum;
+    }
+  }
+}
+
 const KernelTable &qopt_rt::portableKernels() {
   static const KernelTable table = {
       quantizeS8,           matmulS8,           matmulF32,
       requantizeS8,         portableMatmulF32Lut, portableDepthwiseS8,
-      portableDepthwiseF32, matmulS8Acc,        portableDepthwiseS8Acc};
+      portableDepthwiseF32, matmulS8Acc,        portableDepthwiseS8Acc,
+      portableMatmulF32F32};
   return table;
 }

@@ -12,6 +12,7 @@
 
 #include "Avx2Common.h"
 #include "Depthwise.h"
+#include "GemmF32.h"
 
 namespace {
 
@@ -65,6 +66,7 @@ const KernelTable *qopt_rt::avx2Kernels() {
       matmulF32Driver<Avx2Policy>, requantizeS8Scalar,
       matmulF32LutAvx2, depthwiseS8Avx2,
       depthwiseF32Avx2,
-      matmulS8AccDriver<Avx2Policy>, depthwiseS8AccAvx2};
+      matmulS8AccDriver<Avx2Policy>, depthwiseS8AccAvx2,
+      matmulF32F32Avx2};
   return &table;
 }

@@ -12,6 +12,7 @@
 #include "Gemv.h"
 #include "Tiles256.h"
 #include "Depthwise.h"
+#include "GemmF32.h"
 
 #include <cstring>
 
@@ -168,6 +169,7 @@ const KernelTable *qopt_rt::avx512VnniKernels() {
       matmulF32Driver<Avx512VnniPolicy>, requantizeS8Scalar,
       matmulF32LutAvx2, depthwiseS8Avx2,
       depthwiseF32Avx2,
-      matmulS8AccDriver<Avx512VnniPolicy>, depthwiseS8AccAvx2};
+      matmulS8AccDriver<Avx512VnniPolicy>, depthwiseS8AccAvx2,
+      matmulF32F32Avx2};
   return &table;
 }

@@ -12,6 +12,7 @@
 
 #include "Avx2Common.h"
 #include "Depthwise.h"
+#include "GemmF32.h"
 
 #include <cstring>
 
@@ -77,6 +78,7 @@ const KernelTable *qopt_rt::avxVnniKernels() {
       matmulF32Driver<AvxVnniPolicy>, requantizeS8Scalar,
       matmulF32LutAvx2, depthwiseS8Avx2,
       depthwiseF32Avx2,
-      matmulS8AccDriver<AvxVnniPolicy>, depthwiseS8AccAvx2};
+      matmulS8AccDriver<AvxVnniPolicy>, depthwiseS8AccAvx2,
+      matmulF32F32Avx2};
   return &table;
 }

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Target/CPU/Passes.h"
+#include "KernelOperands.h"
 #include "qopt/Conversion/QOptDecomposition/QOptDecomposition.h"
 #include "qopt/Dialect/QOpt/IR/QOptOps.h"
 #include "qopt-runtime/cpu.h"
@@ -53,27 +54,6 @@ Value constantVector(OpBuilder &b, Location loc, Type elementType,
   auto type = RankedTensorType::get({int64_t(values.size())}, elementType);
   return arith::ConstantOp::create(b, loc,
                                    DenseElementsAttr::get(type, values));
-}
-
-/// `v` itself, or a copy of it when it is a slice (tosa.slice /
-/// tensor.extract_slice, possibly reshaped): slices bufferize to strided
-/// views, and kernels read dense buffers. The importer writes grouped
-/// convolutions and channel splits as slices of the input.
-Value denseInput(OpBuilder &b, Location loc, Value v) {
-  Value root = v;
-  while (Operation *def = root.getDefiningOp()) {
-    if (isa<tosa::SliceOp, tensor::ExtractSliceOp>(def)) {
-      auto type = cast<RankedTensorType>(v.getType());
-      return bufferization::AllocTensorOp::create(b, loc, type, ValueRange{},
-                                                  v)
-          .getResult();
-    }
-    if (!isa<tosa::ReshapeOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp,
-             UnrealizedConversionCastOp, quant::StorageCastOp>(def))
-      break;
-    root = def->getOperand(0);
-  }
-  return v;
 }
 
 /// A packed weight as kernel operands: its bytes, scales and zero points

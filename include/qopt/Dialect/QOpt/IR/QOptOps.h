@@ -68,6 +68,9 @@ void unpackLogicalFields(const PackedWeightInfo &info, WeightLayout layout,
 DenseResourceElementsAttr makeByteBlob(MLIRContext *context,
                                        llvm::StringRef name,
                                        std::shared_ptr<std::vector<char>> bytes);
+/// The same with the blob typed `type` (whose size must be bytes->size()).
+DenseResourceElementsAttr makeBlob(ShapedType type, llvm::StringRef name,
+                                   std::shared_ptr<std::vector<char>> bytes);
 /// A resource blob holding `bytes` (kept alive by the blob) as the new data
 /// of `op`, named after its current blob (or "weight") with `.<suffix>`:
 /// what the targets' layout passes set with setDataAttr.
