@@ -39,6 +39,17 @@ void forEachBroadcast(ArrayRef<int64_t> resultShape, ArrayRef<int64_t> a,
                                               int64_t)>
                           fn);
 
+class KernelContext;
+/// out[n] = a[n] x b[n] for `batch` float products [h x c] x [c x w]
+/// (tosa.matmul, linalg.matmul / batch_matmul): a direct k-ordered
+/// multiply-then-add loop for small products of activations, else b
+/// transposed, packed and multiplied by the float GEMM in row blocks. A
+/// `layer` (batch 1, constant b: what the CPU target compiles to the float
+/// GEMM kernel) always takes the GEMM, so the two agree bit for bit.
+void batchedMatmul(const float *a, const float *b, float *out, int64_t batch,
+                   int64_t h, int64_t c, int64_t w, bool layer,
+                   const KernelContext &ctx);
+
 } // namespace mlir::qopt::exec
 
 #endif // QOPT_LIB_EXECUTOR_KERNELS_H

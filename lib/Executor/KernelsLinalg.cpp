@@ -14,6 +14,7 @@
 
 #include "Gemm.h"
 #include "Kernels.h"
+#include "qopt/Dialect/QOpt/IR/QOptInterfaces.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -45,47 +46,6 @@ void addInit(Tensor &out, const Tensor &init) {
       od[i] = id[i] + od[i];
 }
 
-/// out[n] = a[n] x b[n] for `batch` products [h x c] x [c x w]: a direct
-/// k-ordered loop for small products, else b transposed, packed and
-/// multiplied in row blocks (tosa.matmul's float path).
-void batchedMatmul(const float *a, const float *b, float *out, int64_t batch,
-                   int64_t h, int64_t c, int64_t w, const KernelContext &ctx) {
-  if (h * c * w <= 32768) {
-    for (int64_t n = 0; n < batch; ++n) {
-      const float *an = a + n * h * c, *bn = b + n * c * w;
-      float *on = out + n * h * w;
-      for (int64_t i = 0; i < h; ++i) {
-        float *row = on + i * w;
-        std::fill(row, row + w, 0.0f);
-        for (int64_t k = 0; k < c; ++k) {
-          float av = an[i * c + k];
-          const float *brow = bn + k * w;
-          for (int64_t j = 0; j < w; ++j)
-            row[j] += av * brow[j];
-        }
-      }
-    }
-    return;
-  }
-  int64_t blocks = (h + kRowBlock - 1) / kRowBlock;
-  for (int64_t n = 0; n < batch; ++n) {
-    std::vector<float> bt(w * c);
-    const float *bn = b + n * c * w;
-    for (int64_t i = 0; i < c; ++i)
-      for (int64_t j = 0; j < w; ++j)
-        bt[j * c + i] = bn[i * w + j];
-    PackedWeights packed(bt.data(), w, c);
-    int64_t grain = std::max<int64_t>(1, (1 << 18) / (kRowBlock * c * w + 1));
-    ctx.parallelFor(blocks, grain, [&](int64_t b0, int64_t b1) {
-      for (int64_t blk = b0; blk < b1; ++blk) {
-        int64_t r0 = blk * kRowBlock, m = std::min(h, r0 + kRowBlock) - r0;
-        gemm(a + (n * h + r0) * c, c, packed, nullptr,
-             out + (n * h + r0) * w, w, m);
-      }
-    });
-  }
-}
-
 template <typename OpTy>
 LogicalResult matmulKernel(Operation *op, ArrayRef<Tensor> in,
                            SmallVectorImpl<Tensor> &r,
@@ -103,8 +63,9 @@ LogicalResult matmulKernel(Operation *op, ArrayRef<Tensor> in,
   bool batched = as.size() == 3;
   int64_t batch = batched ? as[0] : 1;
   int64_t h = as[as.size() - 2], c = as.back(), w = bs.back();
+  bool layer = batch == 1 && isConstantFoldable(op->getOperand(1));
   batchedMatmul(a.data<float>(), b.data<float>(), out.mutableData<float>(),
-                batch, h, c, w, ctx);
+                batch, h, c, w, layer, ctx);
   addInit(out, init);
   r.push_back(out);
   return success();
@@ -197,6 +158,47 @@ LogicalResult reassociateKernel(Operation *op, ArrayRef<Tensor> in,
   return success();
 }
 } // namespace
+
+void mlir::qopt::exec::batchedMatmul(const float *a, const float *b,
+                                     float *out, int64_t batch, int64_t h,
+                                     int64_t c, int64_t w, bool layer,
+                                     const KernelContext &ctx) {
+  if (h * c * w <= 32768 && !layer) {
+    for (int64_t n = 0; n < batch; ++n) {
+      const float *an = a + n * h * c, *bn = b + n * c * w;
+      float *on = out + n * h * w;
+      for (int64_t i = 0; i < h; ++i) {
+        float *row = on + i * w;
+        std::fill(row, row + w, 0.0f);
+        for (int64_t k = 0; k < c; ++k) {
+          float av = an[i * c + k];
+          const float *brow = bn + k * w;
+          for (int64_t j = 0; j < w; ++j)
+            row[j] += av * brow[j];
+        }
+      }
+    }
+    return;
+  }
+  int64_t blocks = (h + kRowBlock - 1) / kRowBlock;
+  for (int64_t n = 0; n < batch; ++n) {
+    std::vector<float> bt(w * c);
+    const float *bn = b + n * c * w;
+    for (int64_t i = 0; i < c; ++i)
+      for (int64_t j = 0; j < w; ++j)
+        bt[j * c + i] = bn[i * w + j];
+    PackedWeights packed(bt.data(), w, c);
+    int64_t grain = std::max<int64_t>(1, (1 << 18) / (kRowBlock * c * w + 1));
+    ctx.parallelFor(blocks, grain, [&](int64_t b0, int64_t b1) {
+      for (int64_t blk = b0; blk < b1; ++blk) {
+        int64_t r0 = blk * kRowBlock, m = std::min(h, r0 + kRowBlock) - r0;
+        gemm(a + (n * h + r0) * c, c, packed, nullptr,
+             out + (n * h + r0) * w, w, m);
+      }
+    });
+  }
+}
+
 
 void exec::registerLinalgKernels(KernelTable &t) {
   t[TypeID::get<linalg::MatmulOp>()] = matmulKernel<linalg::MatmulOp>;

@@ -10,6 +10,7 @@
 
 #include "Gemm.h"
 #include "Kernels.h"
+#include "qopt/Dialect/QOpt/IR/QOptInterfaces.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
@@ -236,47 +237,9 @@ LogicalResult matmulKernel(Operation *op, ArrayRef<Tensor> in,
     r.push_back(out);
     return success();
   }
-  if (h * c * w <= 32768) {
-    // Small products (attention heads): a direct k-ordered loop beats
-    // transposing and packing.
-    for (int64_t n = 0; n < batch; ++n) {
-      const float *an = a.data<float>() + n * h * c;
-      const float *bn = b.data<float>() + n * c * w;
-      float *on = out.mutableData<float>() + n * h * w;
-      for (int64_t i = 0; i < h; ++i) {
-        float *row = on + i * w;
-        std::fill(row, row + w, 0.0f);
-        for (int64_t k = 0; k < c; ++k) {
-          float av = an[i * c + k];
-          const float *brow = bn + k * w;
-          for (int64_t j = 0; j < w; ++j)
-            row[j] += av * brow[j];
-        }
-      }
-    }
-    r.push_back(out);
-    return success();
-  }
-  // The GEMM takes the right operand as [W x C] (a weight's layout):
-  // transpose each batch of b once, pack it, then split rows.
-  int64_t blocks = (h + kRowBlock - 1) / kRowBlock;
-  for (int64_t n = 0; n < batch; ++n) {
-    std::vector<float> bt(w * c);
-    const float *bn = b.data<float>() + n * c * w;
-    for (int64_t i = 0; i < c; ++i)
-      for (int64_t j = 0; j < w; ++j)
-        bt[j * c + i] = bn[i * w + j];
-    PackedWeights packed(bt.data(), w, c);
-    // Threads only pay off for enough work per block.
-    int64_t grain = std::max<int64_t>(1, (1 << 18) / (kRowBlock * c * w + 1));
-    ctx.parallelFor(blocks, grain, [&](int64_t b0, int64_t b1) {
-      for (int64_t blk = b0; blk < b1; ++blk) {
-        int64_t r0 = blk * kRowBlock, m = std::min(h, r0 + kRowBlock) - r0;
-        gemm(a.data<float>() + (n * h + r0) * c, c, packed, nullptr,
-             out.mutableData<float>() + (n * h + r0) * w, w, m);
-      }
-    });
-  }
+  bool layer = batch == 1 && isConstantFoldable(op->getOperand(1));
+  batchedMatmul(a.data<float>(), b.data<float>(), out.mutableData<float>(),
+                batch, h, c, w, layer, ctx);
   r.push_back(out);
   return success();
 }

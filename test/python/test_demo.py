@@ -96,6 +96,22 @@ def test_weight_only_without_data(tmp_path, cnn):
     assert out["logits"].shape == (1, 10) and out["logits"].dtype == np.float32
 
 
+def test_thread_counts_give_the_same_bits(tmp_path, cnn):
+    """A CPU library owns a thread pool; 1, 2 and 3 threads (and the
+    default) give the same bits, and describe() says how many it uses."""
+    m = qopt.load(str(cnn))
+    plan = m.allocate(weight_bytes=12000)
+    path = str(tmp_path / "wo.so")
+    m.compile(plan, target="cpu", out=path)
+    x = np.random.default_rng(3).standard_normal((1, 1, 28, 28)).astype(np.float32)
+    want = qopt.load_artifact(path).run(x)["logits"]
+    for n in (1, 2, 3):
+        art = qopt.load_artifact(path, num_threads=n)
+        assert art.describe().endswith("%d thread%s" % (n, "" if n == 1 else "s"))
+        got = art.run(x)["logits"]
+        assert np.array_equal(got.view(np.uint32), want.view(np.uint32))
+
+
 def test_onnx_target(tmp_path, cnn):
     m = qopt.load(str(cnn))
     plan = m.allocate(avg_bits=4.5)
