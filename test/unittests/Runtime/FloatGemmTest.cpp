@@ -12,6 +12,8 @@
 
 #include "qopt-runtime/cpu.h"
 
+#include "IsaVariants.h"
+
 #include "gtest/gtest.h"
 
 #include <cmath>
@@ -96,16 +98,7 @@ TEST_P(FloatGemm, MatchesDefinitionBitForBit) {
   EXPECT_EQ(checked, 18);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Variants, FloatGemm,
-    ::testing::Values(QOPT_RT_ISA_PORTABLE, QOPT_RT_ISA_AVX2,
-                      QOPT_RT_ISA_AVX512_VNNI, QOPT_RT_ISA_AVX_VNNI),
-    [](const ::testing::TestParamInfo<qopt_rt_isa> &info) {
-      std::string name = qopt_rt_isa_name(info.param);
-      for (char &ch : name)
-        if (ch == '-')
-          ch = '_';
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(Variants, FloatGemm, qopt_test::allIsaVariants(),
+                         qopt_test::isaVariantName);
 
 } // namespace

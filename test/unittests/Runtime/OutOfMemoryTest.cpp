@@ -14,6 +14,8 @@
 
 #include "qopt-runtime/cpu.h"
 
+#include "IsaVariants.h"
+
 #include "gtest/gtest.h"
 
 #include <cstdio>
@@ -226,16 +228,7 @@ TEST_P(OutOfMemory, CompiledModelEntryPointsWithoutScratch) {
       ::testing::ExitedWithCode(0), "");
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Variants, OutOfMemory,
-    ::testing::Values(QOPT_RT_ISA_PORTABLE, QOPT_RT_ISA_AVX2,
-                      QOPT_RT_ISA_AVX512_VNNI, QOPT_RT_ISA_AVX_VNNI),
-    [](const ::testing::TestParamInfo<qopt_rt_isa> &info) {
-      std::string name = qopt_rt_isa_name(info.param);
-      for (char &c : name)
-        if (c == '-')
-          c = '_';
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(Variants, OutOfMemory, qopt_test::allIsaVariants(),
+                         qopt_test::isaVariantName);
 
 } // namespace

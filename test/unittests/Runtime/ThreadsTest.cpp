@@ -13,6 +13,8 @@
 
 #include "qopt-runtime/cpu.h"
 
+#include "IsaVariants.h"
+
 #include "gtest/gtest.h"
 
 #include <atomic>
@@ -354,16 +356,7 @@ TEST_P(Threads, SmallProblemsRunInline) {
   EXPECT_EQ(qopt_rt_pool_parallel_runs(pool.get()), 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Variants, Threads,
-    ::testing::Values(QOPT_RT_ISA_PORTABLE, QOPT_RT_ISA_AVX2,
-                      QOPT_RT_ISA_AVX512_VNNI, QOPT_RT_ISA_AVX_VNNI),
-    [](const ::testing::TestParamInfo<qopt_rt_isa> &info) {
-      std::string name = qopt_rt_isa_name(info.param);
-      for (char &ch : name)
-        if (ch == '-')
-          ch = '_';
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(Variants, Threads, qopt_test::allIsaVariants(),
+                         qopt_test::isaVariantName);
 
 } // namespace
