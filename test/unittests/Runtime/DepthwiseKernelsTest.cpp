@@ -188,14 +188,7 @@ bool sameBits(float a, float b) {
   return x == y;
 }
 
-class DepthwiseKernels : public ::testing::TestWithParam<qopt_rt_isa> {
-protected:
-  void SetUp() override {
-    if (!qopt_rt_isa_supported(GetParam()))
-      GTEST_SKIP() << qopt_rt_isa_name(GetParam())
-                   << ": not supported by this CPU or build";
-  }
-};
+class DepthwiseKernels : public qopt_test::IsaVariantTest {};
 
 TEST_P(DepthwiseKernels, IntegerBitExact) {
   std::mt19937 rng(11);

@@ -23,14 +23,7 @@
 
 namespace {
 
-class FloatGemm : public ::testing::TestWithParam<qopt_rt_isa> {
-protected:
-  void SetUp() override {
-    if (!qopt_rt_isa_supported(GetParam()))
-      GTEST_SKIP() << qopt_rt_isa_name(GetParam())
-                   << ": not supported by this CPU or build";
-  }
-};
+class FloatGemm : public qopt_test::IsaVariantTest {};
 
 TEST(FloatGemmPanels, PackingLayout) {
   // 17 x 3: two panels, the second holding one channel.

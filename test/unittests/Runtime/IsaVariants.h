@@ -33,6 +33,17 @@ isaVariantName(const ::testing::TestParamInfo<qopt_rt_isa> &info) {
   return name;
 }
 
+/// A test fixture per variant that skips itself (GTEST_SKIP, so it is
+/// reported skipped, not passed) when the CPU or build lacks the variant.
+class IsaVariantTest : public ::testing::TestWithParam<qopt_rt_isa> {
+protected:
+  void SetUp() override {
+    if (!qopt_rt_isa_supported(GetParam()))
+      GTEST_SKIP() << qopt_rt_isa_name(GetParam())
+                   << ": not supported by this CPU or build";
+  }
+};
+
 } // namespace qopt_test
 
 #endif // QOPT_TEST_UNITTESTS_RUNTIME_ISAVARIANTS_H

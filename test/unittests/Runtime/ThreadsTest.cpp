@@ -147,14 +147,8 @@ bool sameBits(const std::vector<T> &a, const std::vector<T> &b) {
          std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
 }
 
-class Threads : public ::testing::TestWithParam<qopt_rt_isa> {
+class Threads : public qopt_test::IsaVariantTest {
 protected:
-  void SetUp() override {
-    if (!qopt_rt_isa_supported(GetParam()))
-      GTEST_SKIP() << qopt_rt_isa_name(GetParam())
-                   << ": not supported by this CPU or build";
-  }
-
   /// Runs `call(context)` single-threaded and with pools of 2, 3 and 4
   /// threads; every result must have the same bits, and each pooled call
   /// must have run in parallel.

@@ -107,6 +107,13 @@ inline void gemmF32Tile6(const float *x, int64_t ldx, const float *panel,
   gemmF32Store<6>(acc, bias, y, ldy, cols);
 }
 
+using GemmF32TileFn = void (*)(const float *, int64_t, const float *, int64_t,
+                               const float *, float *, int64_t, int);
+/// The tile for 1..6 rows.
+constexpr GemmF32TileFn kTiles[7] = {
+    nullptr,         gemmF32Tile<1>, gemmF32Tile<2>, gemmF32Tile<3>,
+    gemmF32Tile<4>, gemmF32Tile<5>, gemmF32Tile6};
+
 static void matmulF32F32Avx2(int64_t m, const float *x, int64_t ldx,
                              const float *panels, int64_t n, int64_t k,
                              const float *bias, float *y, int64_t ldy,
@@ -130,26 +137,7 @@ static void matmulF32F32Avx2(int64_t m, const float *x, int64_t ldx,
         const float *b = bias ? bias + n0 : nullptr;
         const float *xs = x + m0 * ldx;
         float *ys = y + m0 * ldy + n0;
-        switch (mt) {
-        case 6:
-          gemmF32Tile6(xs, ldx, panel, k, b, ys, ldy, cols);
-          break;
-        case 5:
-          gemmF32Tile<5>(xs, ldx, panel, k, b, ys, ldy, cols);
-          break;
-        case 4:
-          gemmF32Tile<4>(xs, ldx, panel, k, b, ys, ldy, cols);
-          break;
-        case 3:
-          gemmF32Tile<3>(xs, ldx, panel, k, b, ys, ldy, cols);
-          break;
-        case 2:
-          gemmF32Tile<2>(xs, ldx, panel, k, b, ys, ldy, cols);
-          break;
-        default:
-          gemmF32Tile<1>(xs, ldx, panel, k, b, ys, ldy, cols);
-          break;
-        }
+        kTiles[mt](xs, ldx, panel, k, b, ys, ldy, cols);
       }
     }
   }
