@@ -52,6 +52,8 @@ void mlir::qopt::buildCPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertQOptToCPUPass());
   // The layers kept in float32 to the float GEMM kernel.
   pm.addNestedPass<func::FuncOp>(createQOptCPUFloatKernelsPass());
+  // Convolution patches gathered and multiplied a row tile at a time.
+  pm.addNestedPass<func::FuncOp>(createQOptCPUTilePatchesPass());
   pm.addPass(createCanonicalizerPass());
 
   // Float glue: TOSA to linalg/tensor/arith.
@@ -80,6 +82,11 @@ void mlir::qopt::buildCPUPipeline(OpPassManager &pm,
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   bufferization::buildBufferDeallocationPipeline(pm);
+  // The deallocation pipeline frees every buffer at the end of its block;
+  // move each dealloc after the last use of the buffer and its views so
+  // the workspace plan below can reuse the bytes.
+  pm.addNestedPass<func::FuncOp>(
+      bufferization::createOptimizeAllocationLivenessPass());
   // Temporaries live in one workspace owned by the model instance.
   pm.addPass(createQOptCPUPlanWorkspacePass());
 
@@ -90,6 +97,9 @@ void mlir::qopt::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
+  // Views with dynamic offsets (the row tiles of qopt-cpu-tile-patches)
+  // leave affine.apply behind.
+  pm.addPass(createLowerAffinePass());
   pm.addPass(createQOptCPUInlineScalarGlobalsPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());

@@ -153,6 +153,60 @@ def QOptCPUFloatKernelsPass : Pass<"qopt-cpu-float-kernels"> {
   ];
 }
 
+def QOptCPUTilePatchesPass : Pass<"qopt-cpu-tile-patches"> {
+  let summary = "Gather convolution patches and multiply them in row tiles";
+  let description = [{
+    A convolution lowered to a GEMM kernel call (`convert-qopt-to-cpu`,
+    `qopt-cpu-float-kernels`) reads its whole im2col patch matrix
+    `[B*OH*OW, KH*KW*C]`: KH*KW times the input, for the whole batch at
+    once (a 3x3 convolution at batch 1574 needs gigabytes). This pass
+    rewrites each `qopt.ukernel` GEMM call (`qopt_rt_uk_matmul_*`) whose
+    left-hand side is the gathering `linalg.generic` of `qopt-decompose`
+    into an `scf.for` over tiles of R output rows of one image: each
+    iteration gathers the tile's patches from the window of input rows they
+    read (a `tensor.extract_slice`, a view after bufferization) and calls
+    the same kernel on `[R*OW, K]`, writing its rows of the result in
+    place. R is the largest divisor of OH whose patches take at most
+    `tile-bytes`; calls whose patches already fit are left alone, as are
+    1x1 stride-1 convolutions (their patches are the input itself).
+
+    Rows of the product are independent and each is computed by the same
+    kernel instructions, so the result is bit-identical; the patch buffer
+    (one tile, reused by every iteration: `qopt-cpu-plan-workspace` places
+    buffers of loop bodies) no longer grows with the batch.
+
+    ```mlir
+    // before: patches of 2 images, 8x8 outputs, K = 27
+    %p = linalg.generic {...} ins(%padded : tensor<2x10x10x3xi8>) ...
+    %c = tensor.collapse_shape %p [[0, 1, 2], [3, 4, 5]] ... into tensor<128x27xi8>
+    %y = qopt.ukernel "qopt_rt_uk_matmul_s8" ins(%c, ...) outs(%e : tensor<128x4xf32>)
+           scalars([128, 4, 27, ...])
+    // after (tile-bytes=512: 2 output rows per tile, 8 tiles)
+    %y = scf.for %t = %c0 to %c8 step %c1 iter_args(%acc = %e) -> (tensor<128x4xf32>) {
+      %w = tensor.extract_slice %padded[%img, %row, 0, 0] [1, 4, 10, 3] [1, 1, 1, 1]
+      %tp = linalg.generic {...} ins(%w : tensor<1x4x10x3xi8>) ...
+      %tc = tensor.collapse_shape %tp ... into tensor<16x27xi8>
+      %d = tensor.extract_slice %acc[%off, 0] [16, 4] [1, 1]
+      %r = qopt.ukernel "qopt_rt_uk_matmul_s8" ins(%tc, ...) outs(%d : tensor<16x4xf32>)
+             scalars([16, 4, 27, ...])
+      %u = tensor.insert_slice %r into %acc[%off, 0] [16, 4] [1, 1]
+      scf.yield %u : tensor<128x4xf32>
+    }
+    ```
+  }];
+  let options = [
+    Option<"tileBytes", "tile-bytes", "int64_t", "1048576",
+           "Most bytes of patches one tile may take">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::qopt::QOptDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def QOptCPULowerCopiesPass : Pass<"qopt-cpu-lower-copies"> {
   let summary = "Turn strided memref.copy into linalg.copy";
   let description = [{
@@ -202,8 +256,11 @@ def QOptCPUPlanWorkspacePass
     `memref.view` of a new trailing `memref<Nxi8>` argument and erases the
     matching `memref.dealloc`. The workspace size is recorded as
     `workspace_bytes` in `qopt.cpu.abi`; the generated wrapper allocates it
-    once per model instance. Allocations inside nested regions or with
-    dynamic shapes are left alone.
+    once per model instance. Buffers allocated and freed within the body of
+    an `scf.for` (`qopt-cpu-tile-patches`) are placed the same way, live
+    from their alloc to their dealloc inside it, so every iteration reuses
+    the same bytes. Allocations inside other regions, never freed in their
+    block or with dynamic shapes are left alone.
 
     ```mlir
     // before
@@ -216,7 +273,8 @@ def QOptCPUPlanWorkspacePass
     ```
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
-                           "::mlir::memref::MemRefDialect"];
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 #endif // QOPT_TARGET_CPU_PASSES_TD

@@ -15,8 +15,10 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <functional>
 #include <map>
 
 namespace mlir::qopt {
@@ -101,8 +103,8 @@ struct QOptCPUPlanWorkspacePass
     }
     Block &body = entry.getBody().front();
 
-    // Buffers to place: static, byte-addressable, freed in this block (a
-    // buffer never freed here could escape).
+    // Buffers to place: static, byte-addressable, freed in the block that
+    // allocates them (a buffer never freed there could escape).
     auto bytesOf = [](MemRefType type) -> int64_t {
       if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
           !type.getElementType().isIntOrFloat() ||
@@ -111,33 +113,42 @@ struct QOptCPUPlanWorkspacePass
       return alignUp(std::max<int64_t>(
           1, type.getNumElements() * type.getElementTypeBitWidth() / 8));
     };
-    DenseSet<Value> freed;
-    for (Operation &op : body)
-      if (auto dealloc = dyn_cast<memref::DeallocOp>(op))
-        freed.insert(dealloc.getMemref());
-
-    // Offsets in program order.
+    // Offsets in program order. Blocks of nested regions (the loops of
+    // qopt-cpu-tile-patches) are visited where their op is: a buffer
+    // allocated and freed in one iteration's block is live only inside it,
+    // so every iteration reuses the same bytes.
     Arena arena;
     SmallVector<std::pair<memref::AllocOp, int64_t>> planned;
     DenseMap<Value, std::pair<int64_t, int64_t>> live;
     SmallVector<memref::DeallocOp> deallocs;
-    for (Operation &op : body) {
-      if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
-        int64_t bytes = bytesOf(alloc.getType());
-        if (bytes == 0 || !freed.count(alloc.getResult()))
-          continue;
-        int64_t offset = arena.allocate(bytes);
-        planned.push_back({alloc, offset});
-        live[alloc.getResult()] = {offset, bytes};
-      } else if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
-        auto it = live.find(dealloc.getMemref());
-        if (it == live.end())
-          continue;
-        arena.release(it->second.first, it->second.second);
-        live.erase(it);
-        deallocs.push_back(dealloc);
+    std::function<void(Block &)> visit = [&](Block &block) {
+      DenseSet<Value> freed;
+      for (Operation &op : block)
+        if (auto dealloc = dyn_cast<memref::DeallocOp>(op))
+          freed.insert(dealloc.getMemref());
+      for (Operation &op : block) {
+        if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
+          int64_t bytes = bytesOf(alloc.getType());
+          if (bytes == 0 || !freed.count(alloc.getResult()))
+            continue;
+          int64_t offset = arena.allocate(bytes);
+          planned.push_back({alloc, offset});
+          live[alloc.getResult()] = {offset, bytes};
+        } else if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
+          auto it = live.find(dealloc.getMemref());
+          if (it == live.end())
+            continue;
+          arena.release(it->second.first, it->second.second);
+          live.erase(it);
+          deallocs.push_back(dealloc);
+        } else if (isa<scf::ForOp>(op)) {
+          for (Region &region : op.getRegions())
+            for (Block &nested : region)
+              visit(nested);
+        }
       }
-    }
+    };
+    visit(body);
 
     // The workspace argument and the views into it.
     int64_t size = arena.size();

@@ -42,6 +42,44 @@ module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "m", inputs = [], outpu
 
 // -----
 
+// A loop body's buffer freed in the body (%t) lives only inside it: it
+// gets bytes 64..127 beside %a (live across the loop), and %b, allocated
+// after both are freed, reuses offset 0. A body buffer the body does not
+// free (%u) stays an allocation.
+
+// CHECK: workspace_bytes = 128
+// CHECK-LABEL: func.func @m_entry
+// CHECK: memref.view %{{.*}}[%{{.*}}][] : memref<128xi8> to memref<16xf32>
+// CHECK: scf.for
+// CHECK: %[[C64:.*]] = arith.constant 64 : index
+// CHECK: memref.view %{{.*}}[%[[C64]]][] : memref<128xi8> to memref<4x4xf32>
+// CHECK: memref.alloc() {alignment = 64 : i64} : memref<8xf32>
+// CHECK-NOT: memref.dealloc %{{.*}} : memref<4x4xf32>
+// CHECK: }
+// CHECK: %[[C0:.*]] = arith.constant 0 : index
+// CHECK: memref.view %{{.*}}[%[[C0]]][] : memref<128xi8> to memref<2x8xf32>
+module attributes {qopt.cpu.abi = #qopt.entry_abi<name = "m", inputs = [], outputs = []>} {
+  func.func @m_entry(%n: index) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %a = memref.alloc() {alignment = 64 : i64} : memref<16xf32>
+    scf.for %i = %c0 to %n step %c1 {
+      %t = memref.alloc() {alignment = 64 : i64} : memref<4x4xf32>
+      %u = memref.alloc() {alignment = 64 : i64} : memref<8xf32>
+      "test.use"(%a, %t, %u) : (memref<16xf32>, memref<4x4xf32>, memref<8xf32>) -> ()
+      memref.dealloc %t : memref<4x4xf32>
+      "test.escape"(%u) : (memref<8xf32>) -> ()
+    }
+    memref.dealloc %a : memref<16xf32>
+    %b = memref.alloc() {alignment = 64 : i64} : memref<2x8xf32>
+    "test.use"(%b) : (memref<2x8xf32>) -> ()
+    memref.dealloc %b : memref<2x8xf32>
+    return
+  }
+}
+
+// -----
+
 // expected-error @+1 {{qopt-cpu-plan-workspace: no qopt.cpu.abi; run qopt-cpu-entry-abi first}}
 module {
 }
