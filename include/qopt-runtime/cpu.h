@@ -207,6 +207,19 @@ void qopt_rt_depthwise_conv2d_f32(qopt_rt_isa isa,
                                   const float *table, const float *bias,
                                   float *y);
 
+/* Float32 depthwise convolution with float32 weights (the float depthwise
+ * layers of compiled models): w is [kernel_h * kernel_w][channels *
+ * multiplier], TOSA's [KH, KW, C, M] depthwise weight as it is. Each output
+ *   y = 0; for taps t in (kh, kw) order inside the input:
+ *     y = y + x[t] * w[t][o];
+ *   y = y + bias[o]
+ * in float32 without contraction (the reference executor's float depthwise
+ * convolution; bias may be NULL): bit-identical across ISA variants. */
+void qopt_rt_depthwise_conv2d_f32f32(qopt_rt_isa isa,
+                                     const qopt_rt_depthwise_geometry *g,
+                                     const float *x, const float *w,
+                                     const float *bias, float *y);
+
 /* Float32 layers (the float convolutions and matmuls of compiled models):
  * weights in panels of QOPT_RT_F32_PANEL output channels, element (n, k) of
  * the [N, K] weight at panels[((n / 16) * K + k) * 16 + n % 16], zero for
@@ -362,6 +375,15 @@ void qopt_rt_uk_depthwise_conv2d_f32(
     int64_t kernel_w, int64_t pad_top, int64_t pad_left, int64_t stride_h,
     int64_t stride_w, int64_t dilation_h, int64_t dilation_w, int32_t bits,
     int32_t group_size, int32_t flags);
+/* qopt_rt_depthwise_conv2d_f32f32 with the geometry as scalars; `bias` is
+ * read when flags & QOPT_RT_UK_HAS_BIAS. */
+void qopt_rt_uk_depthwise_conv2d_f32f32(
+    const qopt_rt_context *ctx, const float *x, const float *w,
+    const float *bias, float *y, int64_t batch, int64_t in_h, int64_t in_w,
+    int64_t channels, int64_t multiplier, int64_t out_h, int64_t out_w,
+    int64_t kernel_h, int64_t kernel_w, int64_t pad_top, int64_t pad_left,
+    int64_t stride_h, int64_t stride_w, int64_t dilation_h,
+    int64_t dilation_w, int32_t flags);
 
 #ifdef __cplusplus
 }

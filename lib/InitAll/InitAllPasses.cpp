@@ -37,6 +37,7 @@ static void registerCPUPipelineUpstreamPasses() {
   tosa::registerTosaMakeBroadcastablePass();
   tosa::registerTosaLayerwiseConstantFoldPass();
   tosa::registerTosaValidationPass();
+  tosa::registerTosaReduceTransposes();
   registerTosaToLinalgNamed();
   registerTosaToLinalg();
   registerTosaToTensorPass();
@@ -51,6 +52,7 @@ static void registerCPUPipelineUpstreamPasses() {
   bufferization::registerBufferDeallocationSimplificationPass();
   bufferization::registerLowerDeallocationsPass();
   bufferization::registerBufferizationPipelines();
+  bufferization::registerOptimizeAllocationLivenessPass();
   // Loops and the LLVM dialect.
   registerConvertLinalgToLoopsPass();
   registerLowerAffinePass();

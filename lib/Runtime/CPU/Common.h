@@ -51,6 +51,8 @@ struct KernelTable {
   void (*matmulF32F32)(int64_t, const float *, int64_t, const float *, int64_t,
                        int64_t, const float *, float *, int64_t, int64_t,
                        int64_t);
+  void (*depthwiseF32F32)(const qopt_rt_depthwise_geometry *, const float *,
+                          const float *, const float *, float *);
 };
 
 const KernelTable &portableKernels();
@@ -74,6 +76,10 @@ void portableMatmulF32F32(int64_t m, const float *x, int64_t ldx,
 void portableDepthwiseF32(const qopt_rt_depthwise_geometry *g, const float *x,
                           const qopt_rt_weight *w, const float *table,
                           const float *bias, float *y);
+/// Float weights [tap][output channel].
+void portableDepthwiseF32F32(const qopt_rt_depthwise_geometry *g,
+                             const float *x, const float *w,
+                             const float *bias, float *y);
 /// Null when the build does not contain the variant.
 const KernelTable *avx2Kernels();
 const KernelTable *avx512VnniKernels();

@@ -177,6 +177,13 @@ void qopt_rt_depthwise_conv2d_f32(qopt_rt_isa isa,
   kernels(isa).depthwiseF32(g, x, w, table, bias, y);
 }
 
+void qopt_rt_depthwise_conv2d_f32f32(qopt_rt_isa isa,
+                                     const qopt_rt_depthwise_geometry *g,
+                                     const float *x, const float *w,
+                                     const float *bias, float *y) {
+  kernels(isa).depthwiseF32F32(g, x, w, bias, y);
+}
+
 int64_t qopt_rt_f32_panel_elements(int64_t n, int64_t k) {
   return (n + kF32PanelWidth - 1) / kF32PanelWidth * kF32PanelWidth * k;
 }

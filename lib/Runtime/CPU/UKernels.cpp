@@ -319,4 +319,25 @@ void qopt_rt_uk_depthwise_conv2d_f32(
                });
 }
 
+void qopt_rt_uk_depthwise_conv2d_f32f32(
+    const qopt_rt_context *ctx, const float *x, const float *w,
+    const float *bias, float *y, int64_t batch, int64_t inH, int64_t inW,
+    int64_t channels, int64_t multiplier, int64_t outH, int64_t outW,
+    int64_t kernelH, int64_t kernelW, int64_t padTop, int64_t padLeft,
+    int64_t strideH, int64_t strideW, int64_t dilationH, int64_t dilationW,
+    int32_t flags) {
+  qopt_rt_depthwise_geometry g = {batch,  inH,     inW,     channels,
+                                  multiplier, outH, outW,   kernelH,
+                                  kernelW, padTop,  padLeft, strideH,
+                                  strideW, dilationH, dilationW};
+  const float *b = (flags & QOPT_RT_UK_HAS_BIAS) ? bias : nullptr;
+  runDepthwise(ctx, g,
+               [&](const qopt_rt_depthwise_geometry &band, int64_t image,
+                   int64_t row) {
+                 qopt_rt_depthwise_conv2d_f32f32(
+                     isaOf(ctx), &band, x + inputOffset(g, image), w, b,
+                     y + outputOffset(g, image, row));
+               });
+}
+
 } // extern "C"

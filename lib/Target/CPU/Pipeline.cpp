@@ -24,6 +24,7 @@
 #include "mlir/Conversion/TosaToArith/TosaToArith.h"
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
 #include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
+#include "mlir/Dialect/Tosa/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -55,6 +56,11 @@ void mlir::qopt::buildCPUPipeline(OpPassManager &pm,
   // Convolution patches gathered and multiplied a row tile at a time.
   pm.addNestedPass<func::FuncOp>(createQOptCPUTilePatchesPass());
   pm.addPass(createCanonicalizerPass());
+  // ONNX is NCHW and TOSA's convolutions NHWC: the importer wraps every
+  // convolution in a pair of transposes, and the elementwise ops between
+  // layers run on NCHW copies. Push the transposes through those ops and
+  // cancel inverse pairs (data movement only: the same bits).
+  pm.addNestedPass<func::FuncOp>(tosa::createTosaReduceTransposes());
 
   // Float glue: TOSA to linalg/tensor/arith.
   // No tosa-validate: its 8K level check counts the length of a

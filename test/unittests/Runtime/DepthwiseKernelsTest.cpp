@@ -315,6 +315,40 @@ TEST_P(DepthwiseKernels, WeightOnlyBitExact) {
   }
 }
 
+// Float weights [tap][output channel] as the compiled float depthwise
+// layers pass them (TOSA's [KH, KW, C, M]); every other case without bias.
+TEST_P(DepthwiseKernels, FloatWeightsBitExact) {
+  std::mt19937 rng(13);
+  int i = 0;
+  for (const DwCase &d : dwCases()) {
+    qopt_rt_depthwise_geometry g = geometryOf(d);
+    int64_t oc = d.c * d.mult, taps = d.kh * d.kw;
+    PackedWeight unused = makeWeight(oc, taps, 8, 0, false, rng);
+    std::normal_distribution<float> normal;
+    std::vector<float> wf(size_t(oc * taps)), byTap(wf.size());
+    for (int64_t o = 0; o < oc; ++o)
+      for (int64_t t = 0; t < taps; ++t) {
+        wf[o * taps + t] = normal(rng);
+        byTap[t * oc + o] = wf[o * taps + t];
+      }
+    std::vector<float> x(size_t(d.batch * d.h * d.w * d.c)),
+        bias(static_cast<size_t>(oc));
+    for (float &v : x)
+      v = normal(rng);
+    for (float &v : bias)
+      v = normal(rng);
+    const float *b = (i++ % 2) ? nullptr : bias.data();
+    std::vector<float> expected, got(size_t(d.batch * g.out_h * g.out_w * oc));
+    referenceDepthwise(g, nullptr, x.data(), 0, 0, unused, wf, b, expected);
+    qopt_rt_depthwise_conv2d_f32f32(GetParam(), &g, x.data(), byTap.data(), b,
+                                    got.data());
+    for (size_t j = 0; j < got.size(); ++j)
+      ASSERT_TRUE(sameBits(got[j], expected[j]))
+          << "c=" << d.c << " mult=" << d.mult << " kernel " << d.kh << "x"
+          << d.kw << " at " << j << ": " << got[j] << " vs " << expected[j];
+  }
+}
+
 /// f8E4M3FN and f4E2M1FN values by their bit fields (a transcription of
 /// the OCP MX formats, independent of the compiler's tables): NaN codes
 /// of E4M3FN (S.1111.111) are left out of the weights below.

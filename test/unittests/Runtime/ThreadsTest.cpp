@@ -332,6 +332,15 @@ TEST_P(Threads, Depthwise) {
               c.pad, c.pad, c.stride, c.stride, 1, 1, c.bits, c.groupSize,
               flags);
         });
+    std::vector<float> wf = randomVector<float>(rng, size_t(taps * oc));
+    expectSameForEveryThreadCount<float>(
+        "depthwise_conv2d_f32f32", outputs,
+        [&](qopt_rt_context *ctx, float *y) {
+          qopt_rt_uk_depthwise_conv2d_f32f32(
+              ctx, xf.data(), wf.data(), bias.data(), y, c.batch, c.inH,
+              c.inW, c.channels, c.multiplier, outH, outW, c.kernel, c.kernel,
+              c.pad, c.pad, c.stride, c.stride, 1, 1, QOPT_RT_UK_HAS_BIAS);
+        });
   }
 }
 

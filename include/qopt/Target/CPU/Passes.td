@@ -123,7 +123,11 @@ def QOptCPUFloatKernelsPass : Pass<"qopt-cpu-float-kernels"> {
       `linalg.generic`, a reshape for 1x1 stride-1 convolutions) and one
       kernel call over `[B*OH*OW, KH*KW*C]`; a one-element bias is
       broadcast;
-    * `tosa.matmul` of batch 1 with a constant right-hand side.
+    * `tosa.matmul` of batch 1 with a constant right-hand side;
+    * `tosa.depthwise_conv2d` with zero zero points →
+      `qopt_rt_uk_depthwise_conv2d_f32f32` on the NHWC input, reading the
+      `[KH, KW, C, M]` weight as it is (taps in (kh, kw) order from zero,
+      padding skipped, bias last; eight channels per AVX2 vector).
 
     The weight is repacked at compile time into the kernel's panels of 16
     output channels (a `f32` resource blob). The kernel accumulates fused

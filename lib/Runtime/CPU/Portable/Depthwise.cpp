@@ -1,6 +1,6 @@
 //===- Depthwise.cpp - Portable depthwise and code-book kernels -------------===//
 //
-// The specification of qopt_rt_depthwise_conv2d_s8 / _f32 and of the
+// The specification of qopt_rt_depthwise_conv2d_s8 / _f32 / _f32f32 and of the
 // code-book (minifloat) weight-only matmul, written for clarity: one output
 // at a time, taps in (kh, kw) order. The SIMD variants fall back to these
 // for shapes they do not specialise (channel multipliers above 1, groups of
@@ -107,17 +107,11 @@ void qopt_rt::portableDepthwiseS8Acc(const qopt_rt_depthwise_geometry *g,
       }
 }
 
-void qopt_rt::portableDepthwiseF32(const qopt_rt_depthwise_geometry *g,
-                                   const float *x, const qopt_rt_weight *w,
-                                   const float *table, const float *bias,
-                                   float *y) {
-  const int64_t oc = g->channels * g->multiplier, taps = w->k;
-  // The decoded weights [oc, taps] once, or decoded per use without memory.
-  Scratch<float> wf(oc * taps);
-  if (wf)
-    for (int64_t o = 0; o < oc; ++o)
-      for (int64_t t = 0; t < taps; ++t)
-        wf[o * taps + t] = decodedWeight(*w, table, o, t);
+void qopt_rt::portableDepthwiseF32F32(const qopt_rt_depthwise_geometry *g,
+                                      const float *x, const float *w,
+                                      const float *bias, float *y) {
+  const int64_t oc = g->channels * g->multiplier;
+  const int64_t taps = g->kernel_h * g->kernel_w;
   for (int64_t b = 0; b < g->batch; ++b)
     for (int64_t oy = 0; oy < g->out_h; ++oy)
       for (int64_t ox = 0; ox < g->out_w; ++ox) {
@@ -129,8 +123,40 @@ void qopt_rt::portableDepthwiseF32(const qopt_rt_depthwise_geometry *g,
             int64_t i = depthwiseTapIndex(*g, b, oy, ox, t);
             if (i < 0)
               continue;
-            float wt = wf ? wf[o * taps + t] : decodedWeight(*w, table, o, t);
-            float product = x[i + c] * wt;
+            float product = x[i + c] * w[t * oc + o];
+            acc = acc + product;
+          }
+          out[o] = bias ? acc + bias[o] : acc;
+        }
+      }
+}
+
+void qopt_rt::portableDepthwiseF32(const qopt_rt_depthwise_geometry *g,
+                                   const float *x, const qopt_rt_weight *w,
+                                   const float *table, const float *bias,
+                                   float *y) {
+  const int64_t oc = g->channels * g->multiplier, taps = w->k;
+  // The decoded weights [tap][oc] once, then the float-weight kernel; or
+  // decoded per use without memory.
+  Scratch<float> wf(oc * taps);
+  if (wf) {
+    for (int64_t o = 0; o < oc; ++o)
+      for (int64_t t = 0; t < taps; ++t)
+        wf[t * oc + o] = decodedWeight(*w, table, o, t);
+    return portableDepthwiseF32F32(g, x, wf.get(), bias, y);
+  }
+  for (int64_t b = 0; b < g->batch; ++b)
+    for (int64_t oy = 0; oy < g->out_h; ++oy)
+      for (int64_t ox = 0; ox < g->out_w; ++ox) {
+        float *out = y + ((b * g->out_h + oy) * g->out_w + ox) * oc;
+        for (int64_t o = 0; o < oc; ++o) {
+          const int64_t c = o / g->multiplier;
+          float acc = 0.0f;
+          for (int64_t t = 0; t < taps; ++t) {
+            int64_t i = depthwiseTapIndex(*g, b, oy, ox, t);
+            if (i < 0)
+              continue;
+            float product = x[i + c] * decodedWeight(*w, table, o, t);
             acc = acc + product;
           }
           out[o] = bias ? acc + bias[o] : acc;

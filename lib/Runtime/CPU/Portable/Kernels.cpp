@@ -149,6 +149,6 @@ const KernelTable &qopt_rt::portableKernels() {
       quantizeS8,           matmulS8,           matmulF32,
       requantizeS8,         portableMatmulF32Lut, portableDepthwiseS8,
       portableDepthwiseF32, matmulS8Acc,        portableDepthwiseS8Acc,
-      portableMatmulF32F32};
+      portableMatmulF32F32, portableDepthwiseF32F32};
   return table;
 }

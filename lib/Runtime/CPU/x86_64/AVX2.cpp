@@ -67,6 +67,6 @@ const KernelTable *qopt_rt::avx2Kernels() {
       matmulF32LutAvx2, depthwiseS8Avx2,
       depthwiseF32Avx2,
       matmulS8AccDriver<Avx2Policy>, depthwiseS8AccAvx2,
-      matmulF32F32Avx2};
+      matmulF32F32Avx2, depthwiseF32F32Avx2};
   return &table;
 }

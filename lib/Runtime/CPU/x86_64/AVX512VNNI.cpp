@@ -170,6 +170,6 @@ const KernelTable *qopt_rt::avx512VnniKernels() {
       matmulF32LutAvx2, depthwiseS8Avx2,
       depthwiseF32Avx2,
       matmulS8AccDriver<Avx512VnniPolicy>, depthwiseS8AccAvx2,
-      matmulF32F32Avx2};
+      matmulF32F32Avx2, depthwiseF32F32Avx2};
   return &table;
 }

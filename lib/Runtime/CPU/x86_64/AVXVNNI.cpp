@@ -79,6 +79,6 @@ const KernelTable *qopt_rt::avxVnniKernels() {
       matmulF32LutAvx2, depthwiseS8Avx2,
       depthwiseF32Avx2,
       matmulS8AccDriver<AvxVnniPolicy>, depthwiseS8AccAvx2,
-      matmulF32F32Avx2};
+      matmulF32F32Avx2, depthwiseF32F32Avx2};
   return &table;
 }

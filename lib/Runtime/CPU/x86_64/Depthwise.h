@@ -162,21 +162,19 @@ static void depthwiseS8AccAvx2(const qopt_rt_depthwise_geometry *g,
     qopt_rt::portableDepthwiseS8Acc(g, x, xZeroPoint, w, bias, y);
 }
 
-static void depthwiseF32Avx2(const qopt_rt_depthwise_geometry *g,
-                             const float *x, const qopt_rt_weight *w,
-                             const float *table, const float *bias, float *y) {
+/// Float32 depthwise convolution over float weights [tap][channel]
+/// (multiplier 1): eight channels per vector, taps in (kh, kw) order; the
+/// portable kernel for other multipliers or without scratch memory.
+static void depthwiseF32F32Avx2(const qopt_rt_depthwise_geometry *g,
+                                const float *x, const float *wf,
+                                const float *bias, float *y) {
   using namespace qopt_rt;
-  const int64_t c = g->channels, taps = w->k;
+  const int64_t c = g->channels, taps = g->kernel_h * g->kernel_w;
   if (g->multiplier != 1)
-    return portableDepthwiseF32(g, x, w, table, bias, y);
-  // Weights [tap][channel] over all channels (the tail reads them too).
-  Scratch<float> wf(taps * c + 1);
+    return portableDepthwiseF32F32(g, x, wf, bias, y);
   Scratch<int64_t> tapOf(taps + 1), inputOf(taps + 1);
-  if (!wf || !tapOf || !inputOf)
-    return portableDepthwiseF32(g, x, w, table, bias, y);
-  for (int64_t ch = 0; ch < c; ++ch)
-    for (int64_t t = 0; t < taps; ++t)
-      wf[t * c + ch] = decodedWeight(*w, table, ch, t);
+  if (!tapOf || !inputOf)
+    return portableDepthwiseF32F32(g, x, wf, bias, y);
   const int64_t c8 = c / 8 * 8;
   for (int64_t b = 0; b < g->batch; ++b)
     for (int64_t oy = 0; oy < g->out_h; ++oy)
@@ -196,7 +194,7 @@ static void depthwiseF32Avx2(const qopt_rt_depthwise_geometry *g,
             int64_t t = tapOf[v], i = inputOf[v];
             acc = _mm256_add_ps(
                 acc, _mm256_mul_ps(_mm256_loadu_ps(x + i + ch),
-                                   _mm256_loadu_ps(wf.get() + t * c + ch)));
+                                   _mm256_loadu_ps(wf + t * c + ch)));
           }
           if (bias)
             acc = _mm256_add_ps(acc, _mm256_loadu_ps(bias + ch));
@@ -212,6 +210,23 @@ static void depthwiseF32Avx2(const qopt_rt_depthwise_geometry *g,
           out[ch] = bias ? acc + bias[ch] : acc;
         }
       }
+}
+
+static void depthwiseF32Avx2(const qopt_rt_depthwise_geometry *g,
+                             const float *x, const qopt_rt_weight *w,
+                             const float *table, const float *bias, float *y) {
+  using namespace qopt_rt;
+  const int64_t c = g->channels, taps = w->k;
+  if (g->multiplier != 1)
+    return portableDepthwiseF32(g, x, w, table, bias, y);
+  // The decoded weights [tap][channel], then the float-weight kernel.
+  Scratch<float> wf(taps * c);
+  if (!wf)
+    return portableDepthwiseF32(g, x, w, table, bias, y);
+  for (int64_t ch = 0; ch < c; ++ch)
+    for (int64_t t = 0; t < taps; ++t)
+      wf[t * c + ch] = decodedWeight(*w, table, ch, t);
+  depthwiseF32F32Avx2(g, x, wf.get(), bias, y);
 }
 
 /// Code-book weight-only matmul: each weight row decoded once to float32

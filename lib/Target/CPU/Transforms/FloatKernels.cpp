@@ -6,7 +6,8 @@
 // gather as qopt-decompose's) and `tosa.matmul` with a constant right-hand
 // side into calls of the kernel library's float GEMM,
 // `qopt_rt_uk_matmul_f32f32`, with the weight repacked at compile time into
-// its 16-channel panels. The kernel is the reference executor's float GEMM,
+// its 16-channel panels, and float `tosa.depthwise_conv2d` into calls of its
+// float depthwise kernel, `qopt_rt_uk_depthwise_conv2d_f32f32`. The kernel is the reference executor's float GEMM,
 // so these layers keep the executor's bits (docs/Semantics.md).
 //
 //===----------------------------------------------------------------------===//
@@ -193,11 +194,70 @@ struct FloatMatmul : public OpRewritePattern<tosa::MatMulOp> {
   }
 };
 
+/// Float tosa.depthwise_conv2d -> one qopt_rt_uk_depthwise_conv2d_f32f32
+/// call on the NHWC input: the kernel reads TOSA's [KH, KW, C, M] weight as
+/// it is, skips padding taps and sums them in (kh, kw) order from zero,
+/// bias last, as the reference executor does.
+struct FloatDepthwiseConv2D : public OpRewritePattern<tosa::DepthwiseConv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::DepthwiseConv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!isStaticF32(op.getInput().getType()) ||
+        !isStaticF32(op.getWeight().getType()) ||
+        !isStaticF32(op.getType()) || !isStaticF32(op.getBias().getType()))
+      return rewriter.notifyMatchFailure(op, "not static float32");
+    if (!isConstantZero(op.getInputZp()) || !isConstantZero(op.getWeightZp()))
+      return rewriter.notifyMatchFailure(op, "non-zero zero points");
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    auto weightType = cast<RankedTensorType>(op.getWeight().getType());
+    auto resultType = cast<RankedTensorType>(op.getType());
+    ArrayRef<int64_t> in = inputType.getShape(), w = weightType.getShape();
+    int64_t oc = w[2] * w[3];
+    if (w[2] != in[3] || resultType.getDimSize(3) != oc)
+      return rewriter.notifyMatchFailure(op, "channel counts disagree");
+    Location loc = op.getLoc();
+    int32_t flags = QOPT_RT_UK_HAS_BIAS;
+    Value bias = op.getBias();
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (biasType.getNumElements() != oc) {
+      FailureOr<Tensor> b = exec::evaluateConstantValue(bias);
+      if (biasType.getNumElements() != 1 || failed(b) ||
+          b->getDType() != DType::F32)
+        return rewriter.notifyMatchFailure(op, "bias is not [C*M] or constant");
+      bias = floatVector(rewriter, loc,
+                         SmallVector<float>(size_t(oc), b->data<float>()[0]));
+    }
+    ArrayRef<int64_t> pad = op.getPad(), stride = op.getStride(),
+                      dilation = op.getDilation();
+    SmallVector<Attribute> scalars;
+    for (int64_t v : {in[0], in[1], in[2], in[3], w[3],
+                      resultType.getDimSize(1), resultType.getDimSize(2), w[0],
+                      w[1], pad[0], pad[2], stride[0], stride[1], dilation[0],
+                      dilation[1]})
+      scalars.push_back(rewriter.getI64IntegerAttr(v));
+    scalars.push_back(rewriter.getI32IntegerAttr(flags));
+    SmallVector<Value> inputs = {denseInput(rewriter, loc, op.getInput()),
+                                 denseInput(rewriter, loc, op.getWeight()),
+                                 denseInput(rewriter, loc, bias)};
+    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                         rewriter.getF32Type());
+    SmallVector<Value> outputs = {init};
+    SmallVector<Type> results = {resultType};
+    auto call = UKernelOp::create(
+        rewriter, loc, results,
+        rewriter.getStringAttr("qopt_rt_uk_depthwise_conv2d_f32f32"), inputs,
+        outputs, rewriter.getArrayAttr(scalars));
+    rewriter.replaceOp(op, call.getResults());
+    return success();
+  }
+};
+
 struct QOptCPUFloatKernelsPass
     : public qopt::impl::QOptCPUFloatKernelsPassBase<QOptCPUFloatKernelsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FloatConv2D, FloatMatmul>(&getContext());
+    patterns.add<FloatConv2D, FloatDepthwiseConv2D, FloatMatmul>(&getContext());
     // One application per op; nothing the patterns create matches again.
     GreedyRewriteConfig config;
     config.setStrictness(GreedyRewriteStrictness::ExistingOps);

@@ -74,3 +74,41 @@ func.func @not_lowered(%x: tensor<1x4x4x2xf32>, %w: tensor<3x1x1x2xf32>, %a: ten
   %n = tosa.matmul %d, %e, %z, %z : (tensor<1x?x8xf32>, tensor<1x8x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x?x3xf32>
   return %y, %m, %n : tensor<1x4x4x3xf32>, tensor<2x2x3xf32>, tensor<1x?x3xf32>
 }
+
+// -----
+
+// A float depthwise convolution becomes one call of the float depthwise
+// kernel on the NHWC input with TOSA's [KH, KW, C, M] weight as it is;
+// scalars: batch, in_h, in_w, channels, multiplier, out_h, out_w, kernel
+// h/w, pad top/left, strides, dilations, flags (2: bias). A one-element
+// bias is broadcast to the C*M output channels.
+
+// CHECK-LABEL: func.func @depthwise
+// CHECK-DAG: %[[W:.*]] = "tosa.const"() <{values = dense<2.500000e-01> : tensor<3x3x4x2xf32>}>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<1.500000e+00> : tensor<8xf32>
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<2x3x4x8xf32>
+// CHECK: %[[R:.*]] = qopt.ukernel "qopt_rt_uk_depthwise_conv2d_f32f32" ins(%{{.*}}, %[[W]], %[[B]] : tensor<2x5x7x4xf32>, tensor<3x3x4x2xf32>, tensor<8xf32>) outs(%[[E]] : tensor<2x3x4x8xf32>) scalars([2, 5, 7, 4, 2, 3, 4, 3, 3, 1, 1, 2, 2, 1, 1, 2 : i32])
+// CHECK: return %[[R]]
+// CHECK-NOT: tosa.depthwise_conv2d
+func.func @depthwise(%x: tensor<2x5x7x4xf32>) -> tensor<2x3x4x8xf32> {
+  %w = "tosa.const"() <{values = dense<0.25> : tensor<3x3x4x2xf32>}> : () -> tensor<3x3x4x2xf32>
+  %b = "tosa.const"() <{values = dense<1.5> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %z = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.depthwise_conv2d %x, %w, %b, %z, %z {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>} : (tensor<2x5x7x4xf32>, tensor<3x3x4x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x3x4x8xf32>
+  return %y : tensor<2x3x4x8xf32>
+}
+
+// -----
+
+// Left alone: a dynamic shape.
+
+// CHECK-LABEL: func.func @depthwise_dynamic
+// CHECK: tosa.depthwise_conv2d
+// CHECK-NOT: qopt.ukernel
+func.func @depthwise_dynamic(%x: tensor<?x4x4x2xf32>) -> tensor<?x4x4x2xf32> {
+  %w = "tosa.const"() <{values = dense<0.25> : tensor<1x1x2x1xf32>}> : () -> tensor<1x1x2x1xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %z = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.depthwise_conv2d %x, %w, %b, %z, %z {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<?x4x4x2xf32>, tensor<1x1x2x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<?x4x4x2xf32>
+  return %y : tensor<?x4x4x2xf32>
+}
