@@ -107,9 +107,14 @@ void qopt_rt::portableDepthwiseS8Acc(const qopt_rt_depthwise_geometry *g,
       }
 }
 
-void qopt_rt::portableDepthwiseF32F32(const qopt_rt_depthwise_geometry *g,
-                                      const float *x, const float *w,
-                                      const float *bias, float *y) {
+namespace {
+
+/// The float depthwise definition with weight(o, t) the weight of output
+/// channel o at tap t.
+template <typename Weight>
+void depthwiseF32Definition(const qopt_rt_depthwise_geometry *g,
+                            const float *x, Weight weight, const float *bias,
+                            float *y) {
   const int64_t oc = g->channels * g->multiplier;
   const int64_t taps = g->kernel_h * g->kernel_w;
   for (int64_t b = 0; b < g->batch; ++b)
@@ -123,12 +128,22 @@ void qopt_rt::portableDepthwiseF32F32(const qopt_rt_depthwise_geometry *g,
             int64_t i = depthwiseTapIndex(*g, b, oy, ox, t);
             if (i < 0)
               continue;
-            float product = x[i + c] * w[t * oc + o];
+            float product = x[i + c] * weight(o, t);
             acc = acc + product;
           }
           out[o] = bias ? acc + bias[o] : acc;
         }
       }
+}
+
+} // namespace
+
+void qopt_rt::portableDepthwiseF32F32(const qopt_rt_depthwise_geometry *g,
+                                      const float *x, const float *w,
+                                      const float *bias, float *y) {
+  const int64_t oc = g->channels * g->multiplier;
+  depthwiseF32Definition(
+      g, x, [&](int64_t o, int64_t t) { return w[t * oc + o]; }, bias, y);
 }
 
 void qopt_rt::portableDepthwiseF32(const qopt_rt_depthwise_geometry *g,
@@ -145,21 +160,8 @@ void qopt_rt::portableDepthwiseF32(const qopt_rt_depthwise_geometry *g,
         wf[t * oc + o] = decodedWeight(*w, table, o, t);
     return portableDepthwiseF32F32(g, x, wf.get(), bias, y);
   }
-  for (int64_t b = 0; b < g->batch; ++b)
-    for (int64_t oy = 0; oy < g->out_h; ++oy)
-      for (int64_t ox = 0; ox < g->out_w; ++ox) {
-        float *out = y + ((b * g->out_h + oy) * g->out_w + ox) * oc;
-        for (int64_t o = 0; o < oc; ++o) {
-          const int64_t c = o / g->multiplier;
-          float acc = 0.0f;
-          for (int64_t t = 0; t < taps; ++t) {
-            int64_t i = depthwiseTapIndex(*g, b, oy, ox, t);
-            if (i < 0)
-              continue;
-            float product = x[i + c] * decodedWeight(*w, table, o, t);
-            acc = acc + product;
-          }
-          out[o] = bias ? acc + bias[o] : acc;
-        }
-      }
+  depthwiseF32Definition(
+      g, x,
+      [&](int64_t o, int64_t t) { return decodedWeight(*w, table, o, t); },
+      bias, y);
 }

@@ -105,17 +105,51 @@ Value emitGemm(PatternRewriter &rewriter, Location loc, Value lhs,
   return call.getResult(0);
 }
 
+/// Whether a TOSA convolution is one the float kernels take: static
+/// float32 operands and zero zero points.
+template <typename ConvOp>
+LogicalResult matchFloatConv(ConvOp op, PatternRewriter &rewriter) {
+  if (!isStaticF32(op.getInput().getType()) ||
+      !isStaticF32(op.getWeight().getType()) || !isStaticF32(op.getType()) ||
+      !isStaticF32(op.getBias().getType()))
+    return rewriter.notifyMatchFailure(op, "not static float32");
+  if (!isConstantZero(op.getInputZp()) || !isConstantZero(op.getWeightZp()))
+    return rewriter.notifyMatchFailure(op, "non-zero zero points");
+  return success();
+}
+
+/// The bias of `n` output channels as a kernel reads it, [n]: the operand
+/// itself (reshaped to rank 1), or a one-element constant broadcast.
+FailureOr<Value> channelBias(PatternRewriter &rewriter, Operation *op,
+                             Value bias, int64_t n) {
+  Location loc = op->getLoc();
+  auto biasType = cast<RankedTensorType>(bias.getType());
+  if (biasType.getNumElements() != n) {
+    FailureOr<Tensor> b = exec::evaluateConstantValue(bias);
+    if (biasType.getNumElements() != 1 || failed(b) ||
+        b->getDType() != DType::F32)
+      return rewriter.notifyMatchFailure(op, "bias is neither one per output "
+                                             "channel nor a constant scalar");
+    return floatVector(rewriter, loc,
+                       SmallVector<float>(size_t(n), b->data<float>()[0]));
+  }
+  if (biasType.getRank() == 1)
+    return bias;
+  return tensor::CollapseShapeOp::create(
+             rewriter, loc, RankedTensorType::get({n}, rewriter.getF32Type()),
+             bias,
+             ArrayRef<ReassociationIndices>{llvm::to_vector(
+                 llvm::seq<int64_t>(0, biasType.getRank()))})
+      .getResult();
+}
+
 struct FloatConv2D : public OpRewritePattern<tosa::Conv2DOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(tosa::Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!isStaticF32(op.getInput().getType()) ||
-        !isStaticF32(op.getWeight().getType()) ||
-        !isStaticF32(op.getType()) || !isStaticF32(op.getBias().getType()))
-      return rewriter.notifyMatchFailure(op, "not static float32");
-    if (!isConstantZero(op.getInputZp()) || !isConstantZero(op.getWeightZp()))
-      return rewriter.notifyMatchFailure(op, "non-zero zero points");
+    if (failed(matchFloatConv(op, rewriter)))
+      return failure();
     FailureOr<Tensor> weight = exec::evaluateConstantValue(op.getWeight());
     if (failed(weight) || weight->getDType() != DType::F32)
       return rewriter.notifyMatchFailure(op, "weight is not a constant");
@@ -127,22 +161,9 @@ struct FloatConv2D : public OpRewritePattern<tosa::Conv2DOp> {
       return rewriter.notifyMatchFailure(op, "channel counts disagree");
     Location loc = op.getLoc();
 
-    // The bias: [O] as it is, [1] broadcast when constant.
-    Value bias = op.getBias();
-    auto biasType = cast<RankedTensorType>(bias.getType());
-    if (biasType.getNumElements() != o) {
-      FailureOr<Tensor> b = exec::evaluateConstantValue(bias);
-      if (biasType.getNumElements() != 1 || failed(b) ||
-          b->getDType() != DType::F32)
-        return rewriter.notifyMatchFailure(op, "bias is not [O] or constant");
-      bias = floatVector(rewriter, loc,
-                         SmallVector<float>(size_t(o), b->data<float>()[0]));
-    } else if (biasType.getRank() != 1) {
-      bias = tensor::CollapseShapeOp::create(
-          rewriter, loc, RankedTensorType::get({o}, rewriter.getF32Type()),
-          bias, ArrayRef<ReassociationIndices>{
-                    llvm::to_vector(llvm::seq<int64_t>(0, biasType.getRank()))});
-    }
+    FailureOr<Value> bias = channelBias(rewriter, op, op.getBias(), o);
+    if (failed(bias))
+      return failure();
 
     int64_t oh = resultType.getDimSize(1), ow = resultType.getDimSize(2);
     int64_t m = inputType.getDimSize(0) * oh * ow;
@@ -150,7 +171,7 @@ struct FloatConv2D : public OpRewritePattern<tosa::Conv2DOp> {
         rewriter, loc, op.getInput(), {w[1], w[2]}, op.getPad(),
         op.getStride(), op.getDilation(), oh, ow, rewriter.getF32FloatAttr(0));
     Value panels = panelConstant(rewriter, op, weight->data<float>(), o, k);
-    Value product = emitGemm(rewriter, loc, patches, panels, bias, m, o, k);
+    Value product = emitGemm(rewriter, loc, patches, panels, *bias, m, o, k);
     rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
         op, resultType, product,
         ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
@@ -203,12 +224,8 @@ struct FloatDepthwiseConv2D : public OpRewritePattern<tosa::DepthwiseConv2DOp> {
 
   LogicalResult matchAndRewrite(tosa::DepthwiseConv2DOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!isStaticF32(op.getInput().getType()) ||
-        !isStaticF32(op.getWeight().getType()) ||
-        !isStaticF32(op.getType()) || !isStaticF32(op.getBias().getType()))
-      return rewriter.notifyMatchFailure(op, "not static float32");
-    if (!isConstantZero(op.getInputZp()) || !isConstantZero(op.getWeightZp()))
-      return rewriter.notifyMatchFailure(op, "non-zero zero points");
+    if (failed(matchFloatConv(op, rewriter)))
+      return failure();
     auto inputType = cast<RankedTensorType>(op.getInput().getType());
     auto weightType = cast<RankedTensorType>(op.getWeight().getType());
     auto resultType = cast<RankedTensorType>(op.getType());
@@ -218,16 +235,9 @@ struct FloatDepthwiseConv2D : public OpRewritePattern<tosa::DepthwiseConv2DOp> {
       return rewriter.notifyMatchFailure(op, "channel counts disagree");
     Location loc = op.getLoc();
     int32_t flags = QOPT_RT_UK_HAS_BIAS;
-    Value bias = op.getBias();
-    auto biasType = cast<RankedTensorType>(bias.getType());
-    if (biasType.getNumElements() != oc) {
-      FailureOr<Tensor> b = exec::evaluateConstantValue(bias);
-      if (biasType.getNumElements() != 1 || failed(b) ||
-          b->getDType() != DType::F32)
-        return rewriter.notifyMatchFailure(op, "bias is not [C*M] or constant");
-      bias = floatVector(rewriter, loc,
-                         SmallVector<float>(size_t(oc), b->data<float>()[0]));
-    }
+    FailureOr<Value> bias = channelBias(rewriter, op, op.getBias(), oc);
+    if (failed(bias))
+      return failure();
     ArrayRef<int64_t> pad = op.getPad(), stride = op.getStride(),
                       dilation = op.getDilation();
     SmallVector<Attribute> scalars;
@@ -239,7 +249,7 @@ struct FloatDepthwiseConv2D : public OpRewritePattern<tosa::DepthwiseConv2DOp> {
     scalars.push_back(rewriter.getI32IntegerAttr(flags));
     SmallVector<Value> inputs = {denseInput(rewriter, loc, op.getInput()),
                                  denseInput(rewriter, loc, op.getWeight()),
-                                 denseInput(rewriter, loc, bias)};
+                                 denseInput(rewriter, loc, *bias)};
     Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
                                          rewriter.getF32Type());
     SmallVector<Value> outputs = {init};
